@@ -1,0 +1,1 @@
+"""The command line: global options, the shell commands and the generated commands."""

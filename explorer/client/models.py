@@ -1,0 +1,159 @@
+"""What to send and what came back: the two values every front end passes around.
+
+``RequestSpec`` is built by the request-item parser and the commands, sent by
+:class:`explorer.client.Client`, written by the recorder.  ``Response`` wraps what
+came back; its body is read lazily so a 200 MB answer can stream to a pipe.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class _NoBody:
+    """Marker for "no JSON body" (``None`` is a valid JSON body: ``null``)."""
+
+    _instance: _NoBody | None = None
+
+    def __new__(cls) -> _NoBody:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NO_BODY"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NO_BODY: Any = _NoBody()
+
+
+@dataclass
+class FileField:
+    """One multipart file part: ``field@path`` (``mime`` guessed when None)."""
+
+    field: str
+    path: str
+    mime: str | None = None
+
+
+@dataclass
+class RequestSpec:
+    """One request, ready to send.
+
+    ``path`` is relative to the server's base URL and already percent-encoded for
+    the wire.  ``query`` holds wire-ready query components (``limit=5``,
+    ``updatedAt>2023-05-01``) that are joined with ``&`` and never re-encoded.
+    A body is at most one of: ``json`` (anything JSON), ``form`` + ``files``
+    (multipart), ``data`` (raw bytes).
+    """
+
+    method: str
+    path: str
+    query: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = NO_BODY
+    form: dict[str, str] = field(default_factory=dict)
+    files: list[FileField] = field(default_factory=list)
+    data: bytes | None = None
+    #: the route pattern that serves ``path`` (``GET /public/v1/instruments/:id?``), if known
+    route: str | None = None
+    #: the command line as the user typed it, for the recorder
+    command: str | None = None
+
+    def __post_init__(self) -> None:
+        self.method = self.method.upper()
+
+    @property
+    def has_body(self) -> bool:
+        return self.json is not NO_BODY or bool(self.form) or bool(self.files) or (
+            self.data is not None
+        )
+
+    @property
+    def target(self) -> str:
+        """Path plus query string, exactly as it goes on the wire."""
+        if not self.query:
+            return self.path
+        joiner = "&" if "?" in self.path else "?"
+        return self.path + joiner + "&".join(self.query)
+
+    def url(self, base_url: str) -> str:
+        """The absolute URL of this request against ``base_url``."""
+        return base_url.rstrip("/") + self.target
+
+
+@dataclass
+class Response:
+    """An answer from the server.
+
+    ``headers`` is case-insensitive.  The body is read on first use of
+    :attr:`content`; :meth:`iter_bytes` streams it instead, once.
+    """
+
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    url: str
+    #: seconds from sending the request to receiving the headers
+    elapsed: float
+    _content: bytes | None = None
+    _stream: Iterator[bytes] | None = None
+    _close: Any = None
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            chunks = self._stream if self._stream is not None else iter(())
+            self._content = b"".join(chunks)
+            self._stream = None
+            self.close()
+        return self._content
+
+    def iter_bytes(self, chunk_size: int = 65536) -> Iterator[bytes]:
+        """Yield the body in chunks without holding it all (once, unless already read)."""
+        if self._content is not None or self._stream is None:
+            content = self.content
+            for i in range(0, len(content), chunk_size):
+                yield content[i : i + chunk_size]
+            return
+        stream, self._stream = self._stream, None
+        try:
+            yield from stream
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._close is not None:
+            close, self._close = self._close, None
+            close()
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+    @property
+    def is_json(self) -> bool:
+        ctype = self.content_type
+        return ctype == "application/json" or ctype.endswith("+json")
+
+    @property
+    def text(self) -> str:
+        return self.content.decode(_charset(self.headers), errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises ``ValueError`` when it is not."""
+        return _json.loads(self.content)
+
+
+def _charset(headers: Mapping[str, str]) -> str:
+    for part in headers.get("Content-Type", "").split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    return "utf-8"

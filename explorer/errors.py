@@ -1,0 +1,106 @@
+"""The exception tree of explorer.
+
+Every error the user can cause or meet is one of these; front ends turn them into
+one line of text and an exit code, never a traceback.
+
+    ExplorerError                 base; ``exit_code`` says how the CLI ends
+    ├── UsageError                bad command line or bad request item (exit 2)
+    │   └── ItemError             a malformed request item, with a caret position
+    ├── ConfigError               unreadable config, unknown profile (exit 2)
+    ├── RouteError                (ValueError) a route pattern that cannot be parsed
+    ├── DecodeError               (ValueError) malformed percent-encoding in a path
+    ├── DiscoveryError            the server's route listing is unusable (exit 1)
+    ├── TransportError            the server could not be reached or timed out (exit 3)
+    ├── ResponseError             a malformed response (exit 1)
+    └── SessionError              a session file that cannot be read or written (exit 1)
+
+Foreign exceptions (requests, OSError, json) are translated where they happen and
+chained with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_OTHER = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_4XX = 4
+EXIT_5XX = 5
+
+
+class ExplorerError(Exception):
+    """Base of every error explorer raises on purpose."""
+
+    exit_code = EXIT_OTHER
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(ExplorerError):
+    """The command line, or something typed at the shell, does not make sense."""
+
+    exit_code = EXIT_USAGE
+
+
+class ItemError(UsageError):
+    """A request item that cannot be parsed.
+
+    ``text`` is the item as typed and ``position`` the index of the bad character,
+    so a front end can draw a caret under it (see :meth:`caret`).
+    """
+
+    def __init__(self, message: str, *, text: str = "", position: int = 0) -> None:
+        super().__init__(message)
+        self.text = text
+        self.position = position
+
+    def caret(self) -> str:
+        """Two lines: the item, and a caret under the bad position."""
+        return f"{self.text}\n{' ' * self.position}^"
+
+
+class ConfigError(ExplorerError):
+    """The config file or a profile cannot be used."""
+
+    exit_code = EXIT_USAGE
+
+
+class RouteError(ExplorerError, ValueError):
+    """A route pattern that cannot be parsed; names the pattern and the position."""
+
+    def __init__(self, message: str, *, pattern: str = "", position: int | None = None) -> None:
+        if pattern and position is not None:
+            message = f"{message} in route {pattern!r} at index {position}"
+        elif pattern:
+            message = f"{message} in route {pattern!r}"
+        super().__init__(message)
+        self.pattern = pattern
+        self.position = position
+
+
+class DecodeError(ExplorerError, ValueError):
+    """Malformed percent-encoding in a path parameter (Express answers 400)."""
+
+
+class DiscoveryError(ExplorerError):
+    """The route listing could not be fetched or understood."""
+
+
+class TransportError(ExplorerError):
+    """The server could not be reached, refused, reset or timed out."""
+
+    exit_code = EXIT_UNREACHABLE
+
+
+class ResponseError(ExplorerError):
+    """The server answered something that cannot be read as promised."""
+
+
+class SessionError(ExplorerError):
+    """A recorded session that cannot be read, written or replayed."""
