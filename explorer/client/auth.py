@@ -1,0 +1,44 @@
+"""Authentication: a Bearer token (LabOS), an ``apikey`` header (Labstep), and the
+Labstep login flow that trades a username and password for that key.
+
+An :class:`Auth` knows which header it sets and its secret, so the renderer and the
+recorder can hide it; nothing here prints or logs a secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BEARER = "bearer"
+APIKEY = "apikey"
+
+#: headers whose values are secrets, lower-case
+SECRET_HEADERS = frozenset(
+    {"authorization", "apikey", "x-api-key", "cookie", "set-cookie", "proxy-authorization"}
+)
+
+LOGIN_PATH = "/public-api/user/login"
+
+
+@dataclass(frozen=True)
+class Auth:
+    kind: str
+    secret: str
+
+    def __repr__(self) -> str:
+        return f"Auth({self.kind!r}, '***')"
+
+    def headers(self) -> dict[str, str]:
+        if self.kind == BEARER:
+            return {"Authorization": f"Bearer {self.secret}"}
+        if self.kind == APIKEY:
+            return {"apikey": self.secret}
+        return {}
+
+
+def bearer(token: str) -> Auth:
+    return Auth(BEARER, token)
+
+
+def api_key(key: str) -> Auth:
+    return Auth(APIKEY, key)

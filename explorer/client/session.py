@@ -1,0 +1,247 @@
+"""The HTTP client: one ``requests.Session`` per profile, and the only place bytes move.
+
+Building a request (:meth:`Client.build`) and sending it (:meth:`Client.send`) are
+separate steps.  ``send`` translates every foreign failure into the package's errors:
+refused, unreachable and timed out become :class:`TransportError` (exit 3); a body
+cut off half-way becomes :class:`TransportError` when it is read; a redirect loop
+becomes :class:`ResponseError`.
+
+Retries: only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried, on a
+failed connection and on 502/503/504, twice with a short backoff; a read timeout is
+never retried (a server that does not answer would otherwise cost three timeouts).
+Authorization and ``apikey`` are dropped when a redirect leaves the original host.
+"""
+
+from __future__ import annotations
+
+import json as _json
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from explorer import __version__
+from explorer.client.auth import Auth
+from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.errors import ResponseError, TransportError, UsageError
+
+if TYPE_CHECKING:
+    import requests
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+USER_AGENT = f"explorer/{__version__}"
+
+
+class Client:
+    """Sends :class:`RequestSpec` values to one server."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: Auth | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 30.0,
+        verify: bool | str = True,
+        retries: int = 2,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"not an http(s) URL: {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.headers = dict(headers or {})
+        self.timeout = timeout
+        self.verify = verify
+        self.retries = retries
+        self._session: requests.Session | None = None
+
+    # -- the session -----------------------------------------------------------------
+
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = self._make_session()
+        return self._session
+
+    def _make_session(self) -> requests.Session:
+        import requests
+        from urllib3.util.retry import Retry
+
+        from explorer.client.transport import RawTargetAdapter
+
+        class _Session(requests.Session):
+            def rebuild_auth(self, prepared, response):
+                # requests drops Authorization on a cross-host redirect; drop apikey too.
+                if self.should_strip_auth(response.request.url, prepared.url):
+                    for name in ("Authorization", "apikey", "X-Api-Key"):
+                        prepared.headers.pop(name, None)
+                super().rebuild_auth(prepared, response)
+
+        session = _Session()
+        session.trust_env = True
+        retry = Retry(
+            total=self.retries,
+            connect=self.retries,
+            read=0,
+            status=self.retries,
+            other=0,
+            allowed_methods=IDEMPOTENT,
+            status_forcelist=(502, 503, 504),
+            backoff_factor=0.2,
+            raise_on_status=False,
+            raise_on_redirect=False,
+            respect_retry_after_header=False,
+        )
+        adapter = RawTargetAdapter(max_retries=retry)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers["User-Agent"] = USER_AGENT
+        session.verify = self.verify
+        return session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    # -- building and sending --------------------------------------------------------
+
+    @property
+    def secrets(self) -> list[str]:
+        """Secret values this client sends, for redaction by renderers and recorders."""
+        return [self.auth.secret] if self.auth and self.auth.secret else []
+
+    def url_for(self, spec: RequestSpec) -> str:
+        return spec.url(self.base_url)
+
+    def build(
+        self, spec: RequestSpec, *, max_upload: int | None = None
+    ) -> requests.PreparedRequest:
+        """The exact request :meth:`send` would put on the wire."""
+        import requests
+
+        headers: dict[str, str] = {}
+        headers.update(self.headers)
+        if self.auth:
+            headers.update(self.auth.headers())
+        headers.update(spec.headers)
+        data = None
+        if spec.files or spec.form:
+            from explorer.client.multipart import MultipartBody
+
+            body = MultipartBody(spec.form, spec.files)
+            if max_upload is not None and body.file_bytes > max_upload:
+                raise UsageError(
+                    f"upload of {body.file_bytes:,} bytes is over the server's limit of "
+                    f"{max_upload:,} bytes; nothing was sent"
+                )
+            data = body
+            headers.setdefault("Content-Type", body.content_type)
+        elif spec.json is not NO_BODY:
+            data = _json.dumps(spec.json, ensure_ascii=False).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif spec.data is not None:
+            data = spec.data
+        if "Accept" not in headers and "accept" not in {k.lower() for k in headers}:
+            headers["Accept"] = "application/json, */*;q=0.5"
+        headers = {k: v for k, v in headers.items() if v is not None}
+        request = requests.Request(spec.method, self.base_url + "/", headers=headers, data=data)
+        prepared = self.session.prepare_request(request)
+        # Set the target ourselves: requests would re-quote characters like '>'.
+        prepared.url = self.url_for(spec)
+        return prepared
+
+    def send(
+        self,
+        spec: RequestSpec,
+        *,
+        timeout: float | None = None,
+        max_upload: int | None = None,
+        allow_redirects: bool = True,
+    ) -> Response:
+        """Send ``spec``; the body of the answer streams from :meth:`Response.iter_bytes`."""
+        import requests
+
+        prepared = self.build(spec, max_upload=max_upload)
+        limit = timeout or self.timeout
+        started = time.perf_counter()
+        try:
+            r = self.session.send(
+                prepared,
+                stream=True,
+                timeout=(min(limit, 10.0), limit),
+                allow_redirects=allow_redirects,
+            )
+        except requests.TooManyRedirects as exc:
+            raise ResponseError(f"too many redirects from {self.url_for(spec)}") from exc
+        except requests.exceptions.SSLError as exc:
+            raise TransportError(f"TLS error talking to {self.base_url}: {_reason(exc)}") from exc
+        except requests.Timeout as exc:
+            raise TransportError(
+                f"{self.base_url} did not answer within {limit:g} s (timed out)"
+            ) from exc
+        except requests.ConnectionError as exc:
+            raise TransportError(f"cannot reach {self.base_url}: {_reason(exc)}") from exc
+        except requests.RequestException as exc:
+            raise TransportError(f"request to {self.base_url} failed: {_reason(exc)}") from exc
+        elapsed = time.perf_counter() - started
+        return Response(
+            status=r.status_code,
+            reason=r.reason or "",
+            headers=r.headers,
+            url=r.url,
+            elapsed=elapsed,
+            _stream=_guarded(r, self.base_url),
+            _close=r.close,
+        )
+
+    def send_json(self, spec: RequestSpec, **kwargs) -> tuple[Response, object]:
+        """Send and parse the body as JSON; ``ResponseError`` when it is not JSON."""
+        response = self.send(spec, **kwargs)
+        try:
+            return response, response.json()
+        except ValueError as exc:
+            raise ResponseError(
+                f"{spec.method} {spec.path}: the server answered {response.status} "
+                "with a body that is not JSON"
+            ) from exc
+
+
+def _guarded(r: requests.Response, base_url: str) -> Iterator[bytes]:
+    import requests
+
+    try:
+        yield from r.iter_content(chunk_size=65536)
+    except requests.exceptions.ContentDecodingError as exc:
+        raise ResponseError(f"cannot decode the body from {base_url}: {_reason(exc)}") from exc
+    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
+        raise TransportError(
+            f"connection to {base_url} was lost while reading the body"
+        ) from exc
+    except requests.Timeout as exc:
+        raise TransportError(f"{base_url} stopped sending the body (timed out)") from exc
+
+
+_REASONS = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "unknown host"),
+    ("nodename nor servname", "unknown host"),
+    ("Temporary failure in name resolution", "unknown host"),
+    ("Connection reset", "connection reset by the server"),
+    ("Remote end closed", "the server closed the connection without answering"),
+    ("RemoteDisconnected", "the server closed the connection without answering"),
+    ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed (try --ca-bundle FILE)"),
+    ("timed out", "timed out"),
+    ("header", "the server sent malformed or oversized headers"),
+)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short human reason for a requests/urllib3 failure (their texts nest deeply)."""
+    text = str(exc)
+    for needle, reason in _REASONS:
+        if needle in text:
+            return reason
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first[:200]

@@ -1,0 +1,266 @@
+"""Configuration: XDG directories, ``config.toml`` profiles and the credentials file.
+
+Where things live (each overridable by its ``XDG_*`` variable, or for all three by
+``EXPLORER_HOME``, which tests use)::
+
+    ~/.config/explorer/config.toml        profiles and settings (read with tomllib)
+    ~/.config/explorer/credentials.json   keys saved by ``explorer login`` (mode 0600)
+    ~/.cache/explorer/                    discovery caches, learned ids and fields
+    ~/.local/share/explorer/              shell history
+
+A profile names a server and how to authenticate to it::
+
+    default_profile = "labos"
+
+    [settings]
+    confirm_destructive = true
+    pager = "less -FRX"
+
+    [profiles.labos]
+    url = "https://labos.example.com"
+    token_file = "~/Downloads/token.txt"
+
+    [profiles.labstep]
+    url = "https://api.labstep.com"
+    routes = "labstep"          # a built-in routes file, or a path
+    username = "me@example.com"
+    headers = { "X-Client" = "explorer" }
+
+Precedence: command-line options, then ``EXPLORER_*`` environment variables, then the
+profile, then defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from explorer.errors import ConfigError
+from explorer.fileio import atomic_write
+
+PROFILE_KEYS = {
+    "url",
+    "token",
+    "token_file",
+    "api_key",
+    "username",
+    "spec",
+    "routes",
+    "headers",
+    "timeout",
+    "insecure",
+    "ca_bundle",
+}
+SETTING_KEYS = {
+    "confirm_destructive",
+    "pager",
+    "discovery_ttl",
+    "highlight_limit",
+    "table",
+    "history",
+}
+
+
+def _base(env_var: str, default: str, sub: str) -> Path:
+    home = os.environ.get("EXPLORER_HOME")
+    if home:
+        return Path(home) / sub
+    root = os.environ.get(env_var) or str(Path.home() / default)
+    return Path(root) / "explorer"
+
+
+def config_dir() -> Path:
+    return _base("XDG_CONFIG_HOME", ".config", "config")
+
+
+def cache_dir() -> Path:
+    return _base("XDG_CACHE_HOME", ".cache", "cache")
+
+
+def data_dir() -> Path:
+    return _base("XDG_DATA_HOME", ".local/share", "data")
+
+
+@dataclass
+class Profile:
+    """Everything needed to talk to one server."""
+
+    name: str
+    url: str | None = None
+    token: str | None = None
+    token_file: str | None = None
+    api_key: str | None = None
+    username: str | None = None
+    spec: str | None = None
+    routes: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout: float = 30.0
+    insecure: bool = False
+    ca_bundle: str | None = None
+
+    def with_overrides(self, **values: Any) -> Profile:
+        """A copy with every non-None value replaced."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+@dataclass
+class Settings:
+    confirm_destructive: bool = True
+    pager: str | None = None
+    discovery_ttl: float = 3600.0
+    highlight_limit: int = 1_000_000
+    table: bool = True
+    history: bool = True
+
+
+@dataclass
+class Config:
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    default_profile: str | None = None
+    path: Path | None = None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read ``config.toml``; a missing file is an empty config.
+
+    Anything malformed raises :class:`ConfigError` naming the file and the problem;
+    the file itself is never modified.
+    """
+    path = path or config_dir() / "config.toml"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_config(data, path=path)
+
+
+def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
+    where = str(path) if path else "config"
+    config = Config(path=path)
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(f"{where}: default_profile must be a string")
+    config.default_profile = default
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{where}: [settings] must be a table")
+    for key, value in settings.items():
+        if key not in SETTING_KEYS:
+            raise ConfigError(f"{where}: unknown setting {key!r}")
+        expected = type(getattr(config.settings, key))
+        if key == "pager":
+            if not isinstance(value, str | bool):
+                raise ConfigError(f"{where}: settings.pager must be a string or false")
+            value = value or None
+        elif expected is float and isinstance(value, int | float) and not isinstance(value, bool):
+            value = float(value)
+        elif not isinstance(value, expected):
+            raise ConfigError(f"{where}: settings.{key} must be a {expected.__name__}")
+        setattr(config.settings, key, value)
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"{where}: [profiles] must be a table of tables")
+    for name, body in profiles.items():
+        config.profiles[name] = _parse_profile(name, body, where)
+    if config.default_profile and config.default_profile not in config.profiles:
+        raise ConfigError(f"{where}: default_profile {config.default_profile!r} is not defined")
+    return config
+
+
+def _parse_profile(name: str, body: Any, where: str) -> Profile:
+    if not isinstance(body, dict):
+        raise ConfigError(f"{where}: profiles.{name} must be a table")
+    profile = Profile(name=name)
+    for key, value in body.items():
+        if key not in PROFILE_KEYS:
+            raise ConfigError(f"{where}: profiles.{name}: unknown key {key!r}")
+        if key == "headers":
+            if not isinstance(value, dict) or not all(
+                isinstance(v, str) for v in value.values()
+            ):
+                raise ConfigError(f"{where}: profiles.{name}.headers must map names to strings")
+        elif key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ConfigError(f"{where}: profiles.{name}.timeout must be a positive number")
+            value = float(value)
+        elif key == "insecure":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: profiles.{name}.insecure must be true or false")
+        elif not isinstance(value, str):
+            raise ConfigError(f"{where}: profiles.{name}.{key} must be a string")
+        setattr(profile, key, value)
+    return profile
+
+
+def select_profile(config: Config, name: str | None) -> Profile:
+    """The profile called ``name`` (or the default one, or an empty ad-hoc one)."""
+    name = name or os.environ.get("EXPLORER_PROFILE") or config.default_profile
+    if name is None:
+        return Profile(name="default")
+    try:
+        return replace(config.profiles[name])
+    except KeyError:
+        known = ", ".join(sorted(config.profiles)) or "none defined"
+        where = config.path or "config.toml"
+        raise ConfigError(f"unknown profile {name!r} (profiles in {where}: {known})") from None
+
+
+# -- credentials ------------------------------------------------------------------------
+
+
+def credentials_path() -> Path:
+    return config_dir() / "credentials.json"
+
+
+def load_credentials(path: Path | None = None) -> dict[str, dict[str, str]]:
+    path = path or credentials_path()
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read credentials {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"credentials {path}: expected an object")
+    return {k: v for k, v in data.items() if isinstance(v, dict)}
+
+
+def save_credential(profile: str, values: dict[str, str], path: Path | None = None) -> Path:
+    """Merge ``values`` into the profile's entry; the file is written atomically, 0600."""
+    path = path or credentials_path()
+    data = load_credentials(path)
+    data.setdefault(profile, {}).update(values)
+    atomic_write(path, json.dumps(data, indent=2, sort_keys=True).encode() + b"\n", mode=0o600)
+    return path
+
+
+def read_token_file(path: str, *, warn=None) -> str:
+    """The token in ``path`` (first non-empty line), warning when others can read it."""
+    file = Path(path).expanduser()
+    try:
+        st = file.stat()
+        text = file.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read token file {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"token file {file} is not text") from exc
+    if st.st_mode & (stat.S_IRGRP | stat.S_IROTH) and sys.platform != "win32" and warn:
+        warn(f"token file {file} is readable by other users; run: chmod 600 {file}")
+    token = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if not token:
+        raise ConfigError(f"token file {file} is empty")
+    return token
