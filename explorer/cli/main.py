@@ -1,11 +1,172 @@
-"""Entry point of the ``explorer`` console script."""
+"""Entry point of the ``explorer`` console script: global options, then a command.
+
+    explorer [GLOBAL] [COMMAND ...]          no command: the interactive shell
+
+Built-in commands are listed in :data:`COMMANDS`; any other first word is looked up
+among the commands generated from the server's routes (``instruments list``).
+Every error ends as one line on stderr and an exit code (see :mod:`explorer.errors`),
+never as a traceback.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+
+from explorer import __version__
+from explorer.errors import EXIT_OTHER, EXIT_USAGE, ExplorerError
+
+COMMANDS = {
+    "demo": "sandbox server + shell, nothing to configure",
+    "serve": "run the sandbox server of the LabOS and Labstep APIs",
+    "login": "Labstep-style login; the key is saved to the profile",
+    "routes": "list the discovered routes and their command names",
+    "call": "send one request: call METHOD PATH [ITEM...]",
+    "probe": "call every GET route and print a status table",
+    "replay": "replay a recorded session and check the answers",
+    "export": "export a session as curl, python, hurl, har or locust",
+    "import": "turn a browser's HAR export into a session",
+    "shell": "the interactive shell (the default without a command)",
+}
+
+EPILOG = """commands:
+{commands}
+  <generated command>  e.g. instruments list, instruments commands kill ID CID
+
+request items (after the path or the command's arguments):
+  name==value   query parameter        name=value   JSON string (query for GET/DELETE)
+  name:=json    raw JSON value         Header:value request header
+  field@file    multipart file upload  field>v field<v field>=v field<=v field!=v  filters
+
+exit codes: 0 ok (2xx/3xx), 2 usage, 3 unreachable or timed out, 4 a 4xx answer,
+            5 a 5xx answer, 1 anything else
+environment: EXPLORER_URL, EXPLORER_TOKEN, EXPLORER_API_KEY, EXPLORER_PROFILE, NO_COLOR
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse adds the usage)
+        self.exit(EXIT_USAGE, f"explorer: {message} (see explorer --help)\n")
+
+
+def global_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="explorer",
+        description="A discovery-driven explorer for REST APIs.",
+        epilog=EPILOG.format(
+            commands="\n".join(f"  {name:<10} {text}" for name, text in COMMANDS.items())
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    add = parser.add_argument
+    add("--url", help="the server's base URL (env EXPLORER_URL)")
+    add("--token", help="Bearer token (env EXPLORER_TOKEN)")
+    add("--token-file", metavar="FILE", help="read the Bearer token from FILE (token.txt)")
+    add("--api-key", metavar="KEY", help="send KEY in the apikey header (Labstep)")
+    add("--profile", help="a profile from ~/.config/explorer/config.toml (env EXPLORER_PROFILE)")
+    add("--spec", metavar="FILE|URL", help="routes from an OpenAPI 3 / Swagger 2 document")
+    add("--routes", metavar="FILE", help="routes from a file in the /discover format, or 'labstep'")
+    add("--timeout", type=_positive_float, metavar="SECONDS", help="per-request timeout")
+    add("--record", metavar="FILE", help="record every exchange to a session file")
+    add("--insecure", action="store_true", help="do not verify TLS certificates")
+    add("--ca-bundle", metavar="FILE", help="verify TLS with the CA certificates in FILE")
+    add("--no-pager", action="store_true", help="never page output")
+    add("-v", "--verbose", action="store_true", help="show request and response headers")
+    add("--version", action="version", version=f"explorer {__version__}")
+    add("command", nargs="?", help=argparse.SUPPRESS)
+    add("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    print("explorer: not yet", file=sys.stderr)
-    return 1
+    argv = sys.argv[1:] if argv is None else list(argv)
+    options = global_parser().parse_args(argv)
+    from explorer.cli.context import Context
+
+    context = Context(options)
+    try:
+        return dispatch(context)
+    except ExplorerError as exc:
+        message = context.redact(str(exc))
+        print(f"explorer: {message}", file=sys.stderr)
+        caret = getattr(exc, "caret", None)
+        if callable(caret) and getattr(exc, "text", ""):
+            print(_indent(context.redact(caret())), file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("explorer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (explorer ... | head): not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if options.verbose:
+            import traceback
+
+            traceback.print_exc()
+        print(
+            f"explorer: internal error: {type(exc).__name__}: {context.redact(str(exc))[:300]}",
+            file=sys.stderr,
+        )
+        return EXIT_OTHER
+    finally:
+        context.close()
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def dispatch(context) -> int:
+    options = context.options
+    command = options.command
+    args = list(options.args)
+    if command is None or command == "shell":
+        from explorer.cli.shell import run_shell
+
+        return run_shell(context, args)
+    if command in ("serve", "demo"):
+        from explorer.cli import serve
+
+        return serve.main(context, command, args)
+    if command == "login":
+        from explorer.cli.login import main as login
+
+        return login(context, args)
+    if command == "routes":
+        from explorer.cli.routes import main as routes
+
+        return routes(context, args)
+    if command == "call":
+        from explorer.cli.call import call
+
+        return call(context, args)
+    if command == "probe":
+        from explorer.cli.probe import main as probe
+
+        return probe(context, args)
+    if command in ("replay", "export", "import"):
+        from explorer.sessions import cli as sessions_cli
+
+        return sessions_cli.main(context, command, args)
+    from explorer.cli.call import generated
+
+    return generated(context, [command, *args])

@@ -1,0 +1,133 @@
+"""One-shot requests: ``call METHOD PATH [ITEM...]`` and the generated commands.
+
+Both accept ``--all`` (follow pages, print one merged list) and ``--help``; ``--``
+ends the options, so an item that starts with ``-`` can follow it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from explorer.errors import UsageError
+
+CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [--all]"
+
+
+def _split_flags(args: list[str]) -> tuple[set[str], list[str]]:
+    flags: set[str] = set()
+    rest: list[str] = []
+    it = iter(args)
+    for arg in it:
+        if arg == "--":
+            rest.extend(it)
+            break
+        if arg in ("--all", "--help", "-h"):
+            flags.add("--help" if arg == "-h" else arg)
+        elif arg.startswith("--") and len(arg) > 2 and "=" not in arg and ":" not in arg:
+            raise UsageError(f"unknown option {arg} ({CALL_USAGE})")
+        else:
+            rest.append(arg)
+    return flags, rest
+
+
+def call(context, args: list[str]) -> int:
+    flags, rest = _split_flags(args)
+    if "--help" in flags:
+        print(CALL_USAGE)
+        return 0
+    if len(rest) < 2:
+        raise UsageError(f"call needs a METHOD and a PATH ({CALL_USAGE})")
+    method, path, items = rest[0], rest[1], rest[2:]
+    context.load_routes(required=False)
+    prepared = context.engine.prepare_call(method, path, items, command=_typed("call", args))
+    return send_and_render(context, prepared, follow="--all" in flags)
+
+
+def generated(context, words: list[str]) -> int:
+    flags, rest = _split_flags(words)
+    context.load_routes()
+    if "--help" in flags:
+        return _command_help(context, rest)
+    prepared = context.engine.prepare_command(rest, command=_typed(*words))
+    return send_and_render(context, prepared, follow="--all" in flags)
+
+
+def send_and_render(context, prepared, *, follow: bool = False) -> int:
+    from explorer.render import exit_code_for, render_response
+
+    engine, env = context.engine, context.output
+    response = _fetch_all(context, prepared) if follow else engine.send(prepared)
+    render_response(
+        response,
+        env,
+        verbose=context.options.verbose,
+        spec=prepared.spec,
+        base_url=context.base_url,
+    )
+    return exit_code_for(response.status)
+
+
+def _fetch_all(context, prepared):
+    from dataclasses import replace
+
+    from explorer.client.models import Response
+    from explorer.client.paging import fetch_all
+
+    stderr = context.stderr
+    show = stderr.isatty()
+
+    def progress(items: int, pages: int) -> None:
+        if show:
+            print(f"\r{items} items, {pages} pages…", end="", file=stderr, flush=True)
+
+    def send(spec):
+        return context.engine.send(replace(prepared, spec=spec))
+
+    paged = fetch_all(send, prepared.spec, progress=progress)
+    if show:
+        print("\r\033[K", end="", file=stderr, flush=True)
+    last = paged.last
+    if not 200 <= last.status < 300:
+        return last
+    body = json.dumps(paged.items, ensure_ascii=False).encode()
+    return Response(
+        status=last.status,
+        reason=last.reason,
+        headers={"Content-Type": "application/json"},
+        url=last.url,
+        elapsed=last.elapsed,
+        _content=body,
+    )
+
+
+def _command_help(context, words: list[str]) -> int:
+    registry = context.discovery.registry
+    entry, _ = registry.lookup_command(words)
+    name = " ".join(entry.command)
+    params = list(entry.pattern.param_names)
+    route = entry.route
+    lines = [
+        f"usage: explorer {name} {' '.join(p.upper() for p in params)} [ITEM...] [--all]".rstrip(),
+        "",
+        f"  {entry.method} {route.path}",
+    ]
+    if route.summary:
+        lines += ["", f"  {route.summary}"]
+    if params:
+        lines += ["", "path parameters:"] + [f"  {p.upper():<12} :{p}" for p in params]
+    if route.query_params:
+        lines += ["", "query parameters:", "  " + ", ".join(route.query_params)]
+    props = (route.body_schema or {}).get("properties") if route.body_schema else None
+    if isinstance(props, dict) and props:
+        lines += ["", "body fields:"] + [
+            f"  {k:<12} {v.get('type', '') if isinstance(v, dict) else ''}"
+            for k, v in props.items()
+        ]
+    print("\n".join(lines))
+    return 0
+
+
+def _typed(*words: str) -> str:
+    import shlex
+
+    return " ".join(shlex.quote(w) for w in words)

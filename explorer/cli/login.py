@@ -1,0 +1,71 @@
+"""``explorer login``: Labstep's login flow.
+
+``POST /public-api/user/login {"username", "password"}`` answers the user, including
+``api_key``; the key is saved to the profile's entry in the credentials file (0600) and
+sent as the ``apikey`` header from then on.  The password is read without echo from
+the terminal, or from standard input with ``--password-stdin``; it is never saved.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from explorer.client.auth import LOGIN_PATH
+from explorer.client.models import RequestSpec
+from explorer.errors import ResponseError, UsageError
+
+USAGE = "usage: explorer [GLOBAL] login [--username NAME] [--password-stdin]"
+
+
+def main(context, args: list[str]) -> int:
+    username, from_stdin = None, False
+    it = iter(args)
+    for arg in it:
+        if arg == "--username":
+            username = next(it, None)
+            if not username:
+                raise UsageError(f"--username needs a value ({USAGE})")
+        elif arg.startswith("--username="):
+            username = arg.split("=", 1)[1]
+        elif arg == "--password-stdin":
+            from_stdin = True
+        else:
+            raise UsageError(f"unexpected argument {arg!r} ({USAGE})")
+    username = username or context.profile.username
+    if not username:
+        if not sys.stdin.isatty():
+            raise UsageError(f"login needs --username (or a profile with a username) ({USAGE})")
+        username = input("username: ").strip()
+    if from_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("password: ")
+    if not password:
+        raise UsageError("empty password")
+    key = login(context.client, username, password)
+    from explorer.config import save_credential
+
+    path = save_credential(context.credential_key, {"api_key": key, "username": username})
+    print(f"logged in as {username}; key saved to {path} ({context.credential_key})")
+    return 0
+
+
+def login(client, username: str, password: str) -> str:
+    """The API key the server gives for ``username``/``password``."""
+    spec = RequestSpec("POST", LOGIN_PATH, json={"username": username, "password": password})
+    response = client.send(spec)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status >= 400:
+        message = body.get("message") if isinstance(body, dict) else None
+        error = ResponseError(f"login failed: {response.status} {message or response.reason}")
+        error.exit_code = 4 if response.status < 500 else 5
+        raise error
+    key = body.get("api_key") if isinstance(body, dict) else None
+    if not isinstance(key, str) or not key:
+        raise ResponseError("login answered without an api_key")
+    return key

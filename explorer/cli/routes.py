@@ -1,0 +1,52 @@
+"""``explorer routes [--json] [--refresh] [FILTER]``: what the server offers."""
+
+from __future__ import annotations
+
+import json
+
+from explorer.errors import UsageError
+
+USAGE = "usage: explorer [GLOBAL] routes [--json] [--refresh] [FILTER]"
+
+
+def main(context, args: list[str]) -> int:
+    as_json = "--json" in args
+    refresh = "--refresh" in args
+    rest = [a for a in args if a not in ("--json", "--refresh")]
+    if any(a.startswith("-") for a in rest) or len(rest) > 1:
+        raise UsageError(f"unexpected arguments {' '.join(rest)} ({USAGE})")
+    if refresh:
+        context.load_routes(required=False, revalidate=False)
+        change = context.discovery.refresh()
+        out = context.stderr if as_json else None
+        if change:
+            for line in change.lines():
+                print(line, file=out)
+        else:
+            print("routes unchanged", file=out)
+    else:
+        context.load_routes()
+    rows = route_rows(context.discovery.registry, rest[0] if rest else None)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(format_routes(rows))
+    return 0
+
+
+def route_rows(registry, needle: str | None = None) -> list[dict[str, str]]:
+    rows = [
+        {"method": e.method, "path": e.route.path, "command": " ".join(e.command)}
+        for e in registry.entries
+    ]
+    if needle:
+        low = needle.lower()
+        rows = [r for r in rows if low in r["path"].lower() or low in r["command"].lower()]
+    return rows
+
+
+def format_routes(rows: list[dict[str, str]]) -> str:
+    if not rows:
+        return "(no routes)"
+    width = max(len(r["path"]) for r in rows)
+    return "\n".join(f"{r['method']:<7} {r['path']:<{width}}  {r['command']}" for r in rows)

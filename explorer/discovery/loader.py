@@ -1,0 +1,175 @@
+"""Turning a source into a registry: cache first, the network only when needed.
+
+* A fresh cache entry (younger than the TTL) is used as is: no request at all.
+* A stale one is revalidated (``If-None-Match``); 304 renews it.  When the server
+  cannot be reached, or answers nonsense, the cached copy is used with a warning.
+* No cache entry: fetch, and a failure is an error.
+* :meth:`Discovery.refetch_once` is what a caller does when the user names a path or
+  command the registry does not know: one fetch per process, so an endpoint the server
+  added after the cache was written works on first use.
+* :meth:`Discovery.refresh` forces a fetch and reports what was added and removed.
+
+Thread-safe: the shell revalidates in a background thread while the prompt is up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from explorer.discovery.cache import CacheEntry, DiscoveryCache
+from explorer.discovery.sources import Source
+from explorer.errors import DiscoveryError, TransportError
+from explorer.registry import Registry, Route
+
+
+@dataclass
+class Change:
+    added: list[Route] = field(default_factory=list)
+    removed: list[Route] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+    def lines(self) -> list[str]:
+        return [f"+ {r.method} {r.path}" for r in self.added] + [
+            f"- {r.method} {r.path}" for r in self.removed
+        ]
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s ago"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min ago"
+    if seconds < 129600:
+        return f"{seconds / 3600:.0f} h ago"
+    return f"{seconds / 86400:.0f} days ago"
+
+
+class Discovery:
+    def __init__(
+        self,
+        client,
+        source: Source,
+        *,
+        cache: DiscoveryCache | None,
+        ttl: float = 3600.0,
+        warn: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.client = client
+        self.source = source
+        self.cache = cache
+        self.ttl = ttl
+        self.warn = warn
+        self.registry: Registry | None = None
+        #: "cached", "fetched", "revalidated", "offline", "stale" (background revalidation due)
+        self.state = "not loaded"
+        self._lock = threading.RLock()
+        self._refetched = False
+        self._entry: CacheEntry | None = None
+
+    # -- loading -----------------------------------------------------------------------
+
+    def load(self, *, revalidate: bool = True) -> Registry:
+        """The registry, from the cache when it is fresh; see the module docstring.
+
+        With ``revalidate=False`` a stale entry is used at once and :attr:`state` is
+        ``"stale"``; the caller is expected to call :meth:`revalidate` in the background.
+        """
+        with self._lock:
+            entry = self.cache.read() if self.cache else None
+            self._entry = entry
+            if entry is not None and (entry.age < self.ttl or self.source.kind == "routes"):
+                if self.source.kind == "routes":
+                    # Local files: a stat tells whether the cached index still holds.
+                    return self._fetch(entry)
+                return self._use(entry.registry, "cached")
+            if entry is not None and not revalidate:
+                return self._use(entry.registry, "stale")
+            if entry is not None:
+                try:
+                    return self._fetch(entry)
+                except (TransportError, DiscoveryError) as exc:
+                    self.warn(f"{exc}; using the routes cached {_ago(entry.age)}")
+                    return self._use(entry.registry, "offline")
+            return self._fetch(None)
+
+    def revalidate(self) -> Change:
+        """Check a stale registry against the server (for background threads).
+
+        Failures keep the current registry and are reported through ``warn``.
+        """
+        with self._lock:
+            before = self.registry
+            try:
+                self._fetch(self._entry)
+            except (TransportError, DiscoveryError) as exc:
+                self.warn(f"{exc}; keeping the cached routes")
+                self.state = "offline"
+                return Change()
+            return self._change(before)
+
+    def refresh(self) -> Change:
+        """Fetch regardless of the cache's validator; report what changed."""
+        with self._lock:
+            before = self.registry
+            self._fetch(None)
+            return self._change(before)
+
+    def refetch_once(self) -> Change | None:
+        """One fetch per process, for a path or command the registry does not know.
+
+        Returns the change, or None when a refetch already happened (or failed).
+        """
+        with self._lock:
+            if self._refetched:
+                return None
+            self._refetched = True
+            try:
+                return self.refresh()
+            except (TransportError, DiscoveryError) as exc:
+                self.warn(f"could not refresh the routes: {exc}")
+                return None
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _fetch(self, entry: CacheEntry | None) -> Registry:
+        fetched = self.source.fetch(self.client, entry.validator if entry else None)
+        if fetched.raw is None and entry is not None:
+            if self.cache and self.source.kind != "routes":
+                self.cache.touch(entry)
+            return self._use(
+                entry.registry, "revalidated" if self.source.kind != "routes" else "cached"
+            )
+        if fetched.raw is None:
+            raise DiscoveryError(f"{self.source.describe()}: nothing to read")
+        routes = self.source.parse(fetched.raw, self.warn)
+        registry = Registry(routes, on_warning=self.warn)
+        if not len(registry) and routes:
+            raise DiscoveryError(f"{self.source.describe()}: none of its routes could be used")
+        if self.cache:
+            try:
+                self.cache.write(fetched.raw, fetched.validator, registry)
+            except OSError as exc:
+                self.warn(f"cannot write the discovery cache: {exc.strerror}")
+        self._entry = None
+        if self.cache:
+            self._entry = CacheEntry(fetched.validator, 0.0, registry.fingerprint, registry)
+        return self._use(registry, "fetched")
+
+    def _use(self, registry: Registry, state: str) -> Registry:
+        self.registry = registry
+        self.state = state
+        return registry
+
+    def _change(self, before: Registry | None) -> Change:
+        after = self.registry
+        if before is None or after is None:
+            routes = (
+                {(e.route.method, e.route.path): e.route for e in after.entries} if after else {}
+            )
+            return Change(added=list(routes.values()))
+        added, removed = after.diff(before)
+        return Change(added=added, removed=removed)

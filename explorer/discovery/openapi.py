@@ -1,0 +1,165 @@
+"""OpenAPI 3.x and Swagger 2.0 documents as routes.
+
+``/instruments/{id}`` becomes ``/instruments/:id`` (a name that is not a plain word
+uses Express 5's quoted form, ``:"user-id"``).  For each operation we keep what the
+shell can complete from: the names of query parameters, the request-body schema and
+the success response schema, with local ``$ref``\\ s resolved (cycles cut off).
+The base path (Swagger ``basePath``, or the path of OpenAPI's first ``servers`` URL)
+is prefixed to every route.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from explorer.errors import DiscoveryError
+from explorer.registry import Route
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
+_WORD = re.compile(r"^\w+$", re.ASCII)
+_MAX_DEPTH = 8
+
+
+def parse_openapi(doc: Any, *, warn) -> list[Route]:
+    if not isinstance(doc, dict):
+        raise DiscoveryError("OpenAPI document: expected a JSON object")
+    version = str(doc.get("openapi") or doc.get("swagger") or "")
+    if not (version.startswith("3.") or version.startswith("2.")):
+        raise DiscoveryError("not an OpenAPI 3.x or Swagger 2.0 document (no 'openapi' version)")
+    paths = doc.get("paths")
+    if not isinstance(paths, dict):
+        raise DiscoveryError("OpenAPI document has no 'paths' object")
+    base = _base_path(doc, swagger=version.startswith("2."))
+    resolver = _Resolver(doc)
+    routes: list[Route] = []
+    for template, item in paths.items():
+        if not isinstance(item, dict) or not isinstance(template, str):
+            warn(f"OpenAPI path {template!r} skipped: not an object")
+            continue
+        path = base + _express_path(template)
+        shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+        for method in METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            params = [resolver.resolve(p) for p in shared + list(op.get("parameters") or [])]
+            params = [p for p in params if isinstance(p, dict)]
+            query = tuple(
+                dict.fromkeys(
+                    p["name"]
+                    for p in params
+                    if p.get("in") == "query" and isinstance(p.get("name"), str)
+                )
+            )
+            summary = op.get("summary") or op.get("operationId")
+            routes.append(
+                Route(
+                    method.upper(),
+                    path,
+                    summary=summary if isinstance(summary, str) else None,
+                    query_params=query,
+                    body_schema=_body_schema(op, params, resolver),
+                    response_schema=_response_schema(op, resolver),
+                )
+            )
+    return routes
+
+
+def _base_path(doc: dict, *, swagger: bool) -> str:
+    if swagger:
+        base = doc.get("basePath") or ""
+    else:
+        servers = doc.get("servers") or []
+        url = servers[0].get("url", "") if servers and isinstance(servers[0], dict) else ""
+        base = urlsplit(url).path if isinstance(url, str) and "{" not in url else ""
+    base = base if isinstance(base, str) else ""
+    return base.rstrip("/")
+
+
+def _express_path(template: str) -> str:
+    def param(m: re.Match) -> str:
+        name = m.group(1)
+        return f":{name}" if _WORD.match(name) else ':"' + name.replace('"', "") + '"'
+
+    return _TEMPLATE.sub(param, template)
+
+
+def _body_schema(op: dict, params: list[dict], resolver: _Resolver) -> dict | None:
+    body = resolver.resolve(op.get("requestBody"))
+    if isinstance(body, dict):
+        content = body.get("content") or {}
+        for ctype in (
+            "application/json",
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+        ):
+            media = content.get(ctype)
+            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                return resolver.inline(media["schema"])
+        for media in content.values():
+            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                return resolver.inline(media["schema"])
+    for p in params:  # Swagger 2
+        if p.get("in") == "body" and isinstance(p.get("schema"), dict):
+            return resolver.inline(p["schema"])
+    form = {
+        p["name"]: {"type": p.get("type", "string")}
+        for p in params
+        if p.get("in") == "formData" and isinstance(p.get("name"), str)
+    }
+    return {"type": "object", "properties": form} if form else None
+
+
+def _response_schema(op: dict, resolver: _Resolver) -> dict | None:
+    responses = op.get("responses")
+    if not isinstance(responses, dict):
+        return None
+    for code in ("200", "201", "default"):
+        response = resolver.resolve(responses.get(code))
+        if not isinstance(response, dict):
+            continue
+        if isinstance(response.get("schema"), dict):  # Swagger 2
+            return resolver.inline(response["schema"])
+        for media in (response.get("content") or {}).values():
+            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                return resolver.inline(media["schema"])
+    return None
+
+
+class _Resolver:
+    """Resolves local ``#/...`` references; external ones are left as they are."""
+
+    def __init__(self, doc: dict) -> None:
+        self.doc = doc
+
+    def resolve(self, node: Any) -> Any:
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < _MAX_DEPTH:
+            node = self._lookup(node["$ref"])
+            seen += 1
+        return node
+
+    def _lookup(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            return {}
+        node: Any = self.doc
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
+                return {}
+            node = node[part]
+        return node
+
+    def inline(self, schema: Any, depth: int = 0) -> Any:
+        """A copy of ``schema`` with local references replaced, to a bounded depth."""
+        schema = self.resolve(schema)
+        if depth >= _MAX_DEPTH:
+            return {}
+        if isinstance(schema, dict):
+            return {k: self.inline(v, depth + 1) for k, v in schema.items() if k != "$ref"}
+        if isinstance(schema, list):
+            return [self.inline(v, depth + 1) for v in schema]
+        return schema

@@ -1,0 +1,244 @@
+"""Where routes come from, and how each source's document becomes :class:`Route` values.
+
+Three sources, one interface (``describe``, ``fetch``, ``parse``):
+
+* :class:`DiscoverSource`: ``GET {url}/discover`` answering
+  ``{"data": [{"method": "GET", "path": "/public/v1/instruments/:id?"}, ...]}``
+  (a bare list is accepted too).  Revalidated with ``If-None-Match``.
+* :class:`SpecSource`: an OpenAPI 3.x or Swagger 2.0 JSON document, from a file or a URL
+  (see :mod:`explorer.discovery.openapi`).
+* :class:`RoutesFileSource`: a local file in the ``/discover`` format, for APIs with no
+  discovery (Labstep).  Entries may add ``command``, ``summary``, ``query`` (names of
+  query parameters), ``body`` (a JSON Schema) and ``max_upload`` (bytes).  Built-in
+  files are named without a path: ``--routes labstep``.
+
+Parsing never raises for a bad entry: it is skipped and a warning says which and why.
+A document that is unusable as a whole raises :class:`DiscoveryError`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from explorer.client.models import RequestSpec
+from explorer.errors import DiscoveryError, ExplorerError
+from explorer.registry import Route
+
+BUILTIN_ROUTES = Path(__file__).resolve().parent.parent / "data"
+DISCOVER_PATH = "/discover"
+
+
+@dataclass
+class Fetched:
+    """A source document as fetched: ``raw`` is None when the validator still holds."""
+
+    raw: bytes | None
+    validator: str | None  # ETag for HTTP, "mtime:size" for files
+
+
+class Source(Protocol):
+    """What every source offers; ``key`` identifies it within one server's cache."""
+
+    kind: str
+
+    @property
+    def key(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+    def fetch(self, client, validator: str | None) -> Fetched: ...
+
+    def parse(self, raw: bytes, warn) -> list[Route]: ...
+
+
+class _Keyed:
+    kind = "source"
+
+    def describe(self) -> str:
+        return self.kind
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.describe()}"
+
+
+class DiscoverSource(_Keyed):
+    kind = "discover"
+
+    def __init__(self, path: str = DISCOVER_PATH) -> None:
+        self.path = path
+
+    def describe(self) -> str:
+        return self.path
+
+    def fetch(self, client, validator: str | None) -> Fetched:
+        headers = {"Accept": "application/json"}
+        if validator:
+            headers["If-None-Match"] = validator
+        response = client.send(RequestSpec("GET", self.path, headers=headers), timeout=None)
+        if response.status == 304 and validator:
+            response.close()
+            return Fetched(None, validator)
+        body = response.content
+        if response.status >= 400:
+            raise DiscoveryError(
+                f"GET {self.path} answered {response.status}{_error_message(body)}"
+            )
+        return Fetched(body, response.headers.get("ETag"))
+
+    def parse(self, raw: bytes, warn) -> list[Route]:
+        return parse_route_list(raw, where=f"GET {self.path}", warn=warn)
+
+
+class RoutesFileSource(_Keyed):
+    kind = "routes"
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.path = resolve_routes_file(location)
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def fetch(self, client, validator: str | None) -> Fetched:
+        return _read_local(self.path, validator, what="routes file")
+
+    def parse(self, raw: bytes, warn) -> list[Route]:
+        return parse_route_list(raw, where=str(self.path), warn=warn)
+
+
+class SpecSource(_Keyed):
+    kind = "spec"
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.is_url = location.startswith(("http://", "https://"))
+
+    def describe(self) -> str:
+        return self.location if self.is_url else str(Path(self.location).expanduser().resolve())
+
+    def fetch(self, client, validator: str | None) -> Fetched:
+        if not self.is_url:
+            return _read_local(Path(self.location).expanduser(), validator, what="spec file")
+        from explorer.client.session import Client
+
+        same_server = self.location.startswith(client.base_url + "/")
+        fetcher = client if same_server else Client(self.location, timeout=client.timeout)
+        path = self.location[len(client.base_url) :] if same_server else ""
+        headers = {"Accept": "application/json"}
+        if validator:
+            headers["If-None-Match"] = validator
+        response = fetcher.send(RequestSpec("GET", path, headers=headers))
+        if response.status == 304 and validator:
+            response.close()
+            return Fetched(None, validator)
+        body = response.content
+        if response.status >= 400:
+            raise DiscoveryError(f"GET {self.location} answered {response.status}")
+        return Fetched(body, response.headers.get("ETag"))
+
+    def parse(self, raw: bytes, warn) -> list[Route]:
+        from explorer.discovery.openapi import parse_openapi
+
+        return parse_openapi(_load_json(raw, self.location), warn=warn)
+
+
+def resolve_routes_file(location: str) -> Path:
+    """A path as given, or a built-in routes file named without a path (``labstep``)."""
+    if "/" not in location and not location.endswith(".json"):
+        builtin = BUILTIN_ROUTES / f"{location}-routes.json"
+        if builtin.is_file():
+            return builtin
+        names = sorted(
+            p.name.removesuffix("-routes.json") for p in BUILTIN_ROUTES.glob("*-routes.json")
+        )
+        raise DiscoveryError(
+            f"no routes file {location!r} (built-in: {', '.join(names)}; or give a path)"
+        )
+    return Path(location).expanduser().resolve()
+
+
+def _read_local(path: Path, validator: str | None, *, what: str) -> Fetched:
+    try:
+        st = path.stat()
+        stamp = f"{st.st_mtime_ns}:{st.st_size}"
+        if validator == stamp:
+            return Fetched(None, stamp)
+        return Fetched(path.read_bytes(), stamp)
+    except FileNotFoundError:
+        raise DiscoveryError(f"{what} {path} does not exist") from None
+    except OSError as exc:
+        raise DiscoveryError(f"cannot read {what} {path}: {exc.strerror}") from exc
+
+
+def _load_json(raw: bytes, where: str) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DiscoveryError(f"{where}: not JSON ({exc})") from exc
+
+
+def _error_message(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return f": {data['message']}"
+    return ""
+
+
+_ENTRY_KEYS = {"method", "path", "command", "summary", "query", "body", "max_upload"}
+
+
+def parse_route_list(raw: bytes, *, where: str, warn) -> list[Route]:
+    """Routes from a ``/discover``-format document; bad entries are skipped with a warning."""
+    data = _load_json(raw, where)
+    if isinstance(data, dict):
+        if "data" not in data:
+            if "message" in data or "code" in data:
+                raise DiscoveryError(f"{where} answered an error: {data.get('message', data)}")
+            raise DiscoveryError(f'{where}: expected a list of routes or {{"data": [...]}}')
+        data = data["data"]
+    if not isinstance(data, list):
+        raise DiscoveryError(f'{where}: "data" is not a list of routes')
+    routes: list[Route] = []
+    for index, entry in enumerate(data):
+        try:
+            routes.append(_route_from_entry(entry))
+        except (ExplorerError, TypeError, ValueError) as exc:
+            warn(f"{where}: entry {index} skipped: {exc}")
+    return routes
+
+
+def _route_from_entry(entry: Any) -> Route:
+    if not isinstance(entry, dict):
+        raise ValueError(f"not an object: {json.dumps(entry)[:60]}")
+    method, path = entry.get("method"), entry.get("path")
+    if not isinstance(method, str) or not method.strip():
+        raise ValueError("no method")
+    if not isinstance(path, str) or not path.startswith(("/", "*")):
+        raise ValueError(f"no path, or a path not starting with '/': {path!r}")
+    query = entry.get("query") or ()
+    if not isinstance(query, list | tuple) or not all(isinstance(q, str) for q in query):
+        raise ValueError("'query' must be a list of names")
+    body = entry.get("body")
+    if body is not None and not isinstance(body, dict):
+        raise ValueError("'body' must be a JSON Schema object")
+    max_upload = entry.get("max_upload")
+    if max_upload is not None and (isinstance(max_upload, bool) or not isinstance(max_upload, int)):
+        raise ValueError("'max_upload' must be a number of bytes")
+    command = entry.get("command")
+    summary = entry.get("summary")
+    return Route(
+        method.strip().upper(),
+        path,
+        command=command if isinstance(command, str) and command.strip() else None,
+        summary=summary if isinstance(summary, str) else None,
+        query_params=tuple(query),
+        body_schema=body,
+        max_upload=max_upload,
+    )

@@ -1,0 +1,180 @@
+"""One request path for every front end.
+
+The shell, one-shot ``call``, the generated commands, ``probe`` and ``replay`` all turn
+what the user typed into a :class:`Prepared` request here, and send it through
+:meth:`Engine.send`, which is where the recorder sees every exchange.
+
+* ``call METHOD PATH [ITEM...]``: :meth:`Engine.prepare_call`.  A path may carry its
+  own ``?query``; it is kept as written.  A path no discovered route serves triggers one
+  refetch of the routes (the server may have added it), and is then sent anyway with
+  a warning: the server, not the cache, has the last word.
+* ``WORDS... [ARG...] [ITEM...]``: :meth:`Engine.prepare_command`.  The longest command
+  name wins; the next arguments fill the route's path parameters in order; the rest
+  are request items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from explorer.client.models import RequestSpec, Response
+from explorer.errors import UsageError
+
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def quote_path(path: str) -> str:
+    """Encode what cannot appear in a URL path; keep ``/`` and existing ``%XX``."""
+    encoded = quote(path, safe=_PATH_SAFE)
+    # A '%' not followed by two hex digits is a literal percent sign.
+    out, i = [], 0
+    while i < len(encoded):
+        ch = encoded[i]
+        if ch == "%" and not _is_hex2(encoded[i + 1 : i + 3]):
+            out.append("%25")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _is_hex2(text: str) -> bool:
+    return len(text) == 2 and all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+@dataclass
+class Prepared:
+    """A request ready to send, with what the registry knows about it."""
+
+    spec: RequestSpec
+    entry: Any = None  # explorer.registry.Entry | None
+    params: dict[str, Any] = field(default_factory=dict)
+    #: methods the registry knows at this path (empty when the path is unknown)
+    allowed: frozenset[str] = frozenset()
+
+    @property
+    def max_upload(self) -> int | None:
+        return getattr(self.entry.route, "max_upload", None) if self.entry else None
+
+    @property
+    def destructive(self) -> bool:
+        """DELETE, or a POST to an action route (``.../:cid/kill``)."""
+        if self.spec.method == "DELETE":
+            return True
+        if self.spec.method == "POST" and self.entry is not None:
+            words = self.entry.command
+            return bool(words) and words[-1] not in ("create", "upload", "login", "post")
+        return False
+
+
+class Engine:
+    def __init__(
+        self,
+        client,
+        discovery=None,
+        *,
+        warn: Callable[[str], None] = lambda message: None,
+        recorder=None,
+    ) -> None:
+        self.client = client
+        self.discovery = discovery
+        self.warn = warn
+        self.recorder = recorder
+
+    @property
+    def registry(self):
+        return self.discovery.registry if self.discovery else None
+
+    # -- preparing -----------------------------------------------------------------------
+
+    def prepare_call(
+        self, method: str, path: str, items: Sequence[str] = (), *, command: str | None = None
+    ) -> Prepared:
+        method = method.upper()
+        if not method.isalpha():
+            raise UsageError(f"not an HTTP method: {method!r}")
+        raw_path, _, raw_query = path.partition("?")
+        if not raw_path.startswith("/"):
+            raw_path = "/" + raw_path
+        spec = RequestSpec(method, quote_path(raw_path), command=command)
+        if raw_query:
+            from explorer.items import quote_query
+
+            spec.query.extend(quote_query(c) for c in raw_query.split("&") if c)
+        self._apply_items(spec, items)
+        prepared = Prepared(spec)
+        self._resolve(prepared)
+        return prepared
+
+    def prepare_command(self, words: Sequence[str], *, command: str | None = None) -> Prepared:
+        registry = self.registry
+        if registry is None:
+            raise UsageError("no routes were discovered, so there are no generated commands")
+        try:
+            entry, rest = registry.lookup_command(list(words))
+        except UsageError:
+            change = self.discovery.refetch_once() if self.discovery else None
+            if not change:
+                raise
+            entry, rest = self.registry.lookup_command(list(words))
+        names = list(entry.pattern.param_names)
+        name = " ".join(entry.command)
+        if len(rest) < len(names):
+            usage = " ".join([name, *(n.upper() for n in names), "[ITEM...]"])
+            missing = ", ".join(n.upper() for n in names[len(rest) :])
+            raise UsageError(f"{name}: missing {missing} (usage: {usage})")
+        params = dict(zip(names, rest[: len(names)], strict=True))
+        path = entry.pattern.build(params)
+        spec = RequestSpec(entry.method, path, command=command, route=_route_text(entry))
+        self._apply_items(spec, rest[len(names) :])
+        return Prepared(spec, entry, params, frozenset({entry.method}))
+
+    def _apply_items(self, spec: RequestSpec, items: Sequence[str]) -> None:
+        if not items:
+            return
+        from explorer.items import apply_items, load_file_refs, parse_items
+
+        parsed = parse_items(list(items), method=spec.method)
+        load_file_refs(parsed)
+        apply_items(spec, parsed)
+
+    def _resolve(self, prepared: Prepared) -> None:
+        registry = self.registry
+        if registry is None:
+            return
+        spec = prepared.spec
+        resolution = registry.resolve(spec.method, spec.path)
+        unknown = resolution.entry is None and not resolution.allowed
+        if unknown and self.discovery and self.discovery.refetch_once():
+            resolution = self.registry.resolve(spec.method, spec.path)
+        prepared.allowed = resolution.allowed
+        if resolution.entry is not None:
+            prepared.entry = resolution.entry
+            prepared.params = dict(resolution.params)
+            spec.route = _route_text(resolution.entry)
+        elif resolution.allowed:
+            self.warn(
+                f"{spec.method} is not among the methods discovered for {spec.path} "
+                f"({', '.join(sorted(resolution.allowed))}); sending anyway"
+            )
+        else:
+            self.warn(f"no discovered route matches {spec.method} {spec.path}; sending anyway")
+
+    # -- sending -------------------------------------------------------------------------
+
+    def send(self, prepared: Prepared | RequestSpec, **kwargs) -> Response:
+        if isinstance(prepared, RequestSpec):
+            prepared = Prepared(prepared)
+        kwargs.setdefault("max_upload", prepared.max_upload)
+        response = self.client.send(prepared.spec, **kwargs)
+        if self.recorder is not None:
+            response = self.recorder.wrap(prepared.spec, response)
+        return response
+
+
+def _route_text(entry) -> str:
+    return f"{entry.method} {entry.route.path}"
