@@ -189,9 +189,7 @@ def _parse_profile(name: str, body: Any, where: str) -> Profile:
         if key not in PROFILE_KEYS:
             raise ConfigError(f"{where}: profiles.{name}: unknown key {key!r}")
         if key == "headers":
-            if not isinstance(value, dict) or not all(
-                isinstance(v, str) for v in value.values()
-            ):
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"{where}: profiles.{name}.headers must map names to strings")
         elif key == "timeout":
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:

@@ -177,12 +177,13 @@ class Client:
             raise ResponseError(f"too many redirects from {self.url_for(spec)}") from exc
         except requests.exceptions.SSLError as exc:
             raise TransportError(f"TLS error talking to {self.base_url}: {_reason(exc)}") from exc
-        except requests.Timeout as exc:
-            raise TransportError(
-                f"{self.base_url} did not answer within {limit:g} s (timed out)"
-            ) from exc
-        except requests.ConnectionError as exc:
-            raise TransportError(f"cannot reach {self.base_url}: {_reason(exc)}") from exc
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            reason = _reason(exc)
+            if isinstance(exc, requests.Timeout) or reason == "timed out":
+                raise TransportError(
+                    f"{self.base_url} did not answer within {limit:g} s (timed out)"
+                ) from exc
+            raise TransportError(f"cannot reach {self.base_url}: {reason}") from exc
         except requests.RequestException as exc:
             raise TransportError(f"request to {self.base_url} failed: {_reason(exc)}") from exc
         elapsed = time.perf_counter() - started
