@@ -102,12 +102,14 @@ def parse_items(args: Sequence[str], *, method: str) -> RequestItems:
     splits = [split_item(text) for text in args]
     items = RequestItems(multipart=any(s.item.kind is Kind.FILE for s in splits))
     query_method = method in QUERY_METHODS
+    value: Any
     for item, key_chars, value_columns in splits:
         kind = item.kind
         if kind is Kind.QUERY or (
             kind in (Kind.DATA, Kind.DATA_FILE) and query_method and not items.multipart
         ):
-            items.query.append(quote_query_key(item.key) + "=" + quote_query(item.value))
+            value = item.value if kind is not Kind.DATA_FILE else "@" + item.value
+            items.query.append(quote_query_key(item.key) + "=" + quote_query(value))
         elif kind is Kind.FILTER:
             items.query.append(quote_query(item.key) + item.sep + quote_query(item.value))
         elif kind is Kind.HEADER:
@@ -141,7 +143,7 @@ def parse_items(args: Sequence[str], *, method: str) -> RequestItems:
                     )
                 ref_kind = JSON_FILE if kind is Kind.JSON_FILE else TEXT_FILE
                 items.file_refs.append((item.key, item.value, ref_kind))
-                value: Any = _PENDING
+                value = _PENDING
             elif kind is Kind.JSON:
                 value = parse_json(item, item.value, value_columns)
             else:
