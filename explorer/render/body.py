@@ -1,0 +1,129 @@
+"""Turning a response body into text for a terminal.
+
+JSON is pretty-printed (indent 2) and highlighted with pygments, the lexer chosen
+from the MIME type; other text is highlighted when pygments knows its type and
+shown plain otherwise.  Nothing is highlighted past ``max_highlight_bytes``.
+Binary bodies are not shown at all: one line says how big they were.  pygments is
+imported here, lazily, only when something is highlighted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+BINARY_NOTE = "+-----------------------------------------+ binary data ({size} bytes) not shown"
+
+#: a pygments style whose mid-tone colours read on dark and light backgrounds
+STYLE_256 = "solarized-dark"
+
+_TEXT_TYPES = (
+    "application/javascript",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "application/yaml",
+    "application/x-yaml",
+    "application/graphql",
+    "application/x-ndjson",
+)
+_BINARY_PREFIXES = ("image/", "audio/", "video/", "font/")
+_BINARY_TYPES = (
+    "application/octet-stream",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "application/x-tar",
+    "application/x-7z-compressed",
+    "application/vnd.ms-excel",
+    "application/msword",
+)
+
+
+@dataclass
+class Body:
+    """What came back, read for a terminal: the bytes, or only the size when binary."""
+
+    content: bytes
+    size: int
+    binary: bool
+
+
+def is_textual(mime: str) -> bool:
+    return (
+        mime.startswith("text/") or mime in _TEXT_TYPES or mime.endswith(("+json", "+xml", "/json"))
+    )
+
+
+def is_binary_type(mime: str) -> bool:
+    return (
+        mime.startswith(_BINARY_PREFIXES)
+        or mime in _BINARY_TYPES
+        or (mime.startswith("application/vnd.") and not is_textual(mime))
+    )
+
+
+def read_body(chunks: Iterator[bytes], mime: str) -> Body:
+    """Read a body for display; once it is known to be binary, only count its bytes.
+
+    Binary: a non-text MIME type, or a NUL byte anywhere (HTTPie's rule).
+    """
+    binary = is_binary_type(mime) and not is_textual(mime)
+    buffer = bytearray()
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if binary:
+            continue
+        if b"\0" in chunk and not mime.endswith("json"):
+            binary = True
+            buffer.clear()
+            continue
+        buffer += chunk
+    return Body(bytes(buffer), size, binary)
+
+
+def looks_like_json(mime: str, content: bytes) -> bool:
+    """Untyped or plain-text bodies that start like JSON are tried as JSON."""
+    if mime not in ("", "text/plain", "text/javascript", "application/javascript"):
+        return False
+    head = content.lstrip()[:1]
+    return head in (b"{", b"[")
+
+
+def pretty_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def highlight(text: str, mime: str, *, color_256: bool) -> str:
+    """``text`` with ANSI colours for ``mime``; unchanged when no lexer fits."""
+    from pygments import highlight as _highlight
+    from pygments.util import ClassNotFound
+
+    if mime == "application/json" or mime.endswith(("+json", "/json")):
+        from pygments.lexers.data import JsonLexer
+
+        lexer = JsonLexer()
+    elif not mime or mime == "text/plain":
+        return text
+    else:
+        from pygments.lexers import get_lexer_for_mimetype
+
+        try:
+            lexer = get_lexer_for_mimetype(mime)
+        except ClassNotFound:
+            return text
+    if color_256:
+        from pygments.formatters.terminal256 import Terminal256Formatter
+
+        formatter = Terminal256Formatter(style=STYLE_256)
+    else:
+        from pygments.formatters.terminal import TerminalFormatter
+
+        formatter = TerminalFormatter()
+    out = _highlight(text, lexer, formatter)
+    # pygments adds a final newline; keep the text's own ending
+    if not text.endswith("\n") and out.endswith("\n"):
+        out = out[:-1]
+    return out

@@ -1,0 +1,95 @@
+"""The terminal facts the renderer needs, gathered in one injectable object.
+
+Nothing here probes the terminal at import time: :meth:`OutputEnv.from_system`
+reads ``isatty``, ``NO_COLOR``, ``TERM``, the terminal size and the pager settings
+when a front end asks for them, and tests build an ``OutputEnv`` over in-memory
+streams instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass
+from typing import IO, Any
+
+DEFAULT_PAGER = "less -FRX"
+
+
+@dataclass
+class OutputEnv:
+    """Where output goes and how it may look.
+
+    ``stdout`` is a text stream that can also take bytes: its ``buffer`` attribute
+    (as on ``sys.stdout``) is used to write bodies exactly as received.
+    """
+
+    stdout: IO[Any]
+    stderr: IO[str]
+    _: KW_ONLY
+    stdout_isatty: bool
+    color: bool
+    width: int = 80
+    height: int = 24
+    #: a shell command to page long terminal output through (``less -FRX``), or None
+    pager: str | None = None
+    #: bodies larger than this are shown without syntax highlighting
+    max_highlight_bytes: int = 1_000_000
+    #: 256-colour escapes (else the 16 basic colours)
+    color_256: bool = True
+
+    @classmethod
+    def from_system(
+        cls,
+        *,
+        no_pager: bool = False,
+        force_color: bool | None = None,
+        environ: Mapping[str, str] | None = None,
+        stdout: IO[Any] | None = None,
+        stderr: IO[str] | None = None,
+    ) -> OutputEnv:
+        """The real terminal: ``sys.stdout``/``sys.stderr`` and ``os.environ`` by default.
+
+        Colour is on for a terminal unless ``NO_COLOR`` is set to anything non-empty
+        or ``TERM`` is ``dumb``; ``force_color`` overrides both ways.  The pager is
+        ``EXPLORER_PAGER``, else ``PAGER``, else ``less -FRX`` when ``less`` exists;
+        an empty value, ``no_pager`` or a non-terminal stdout means no pager.
+        """
+        env = os.environ if environ is None else environ
+        out = sys.stdout if stdout is None else stdout
+        err = sys.stderr if stderr is None else stderr
+        isatty = _isatty(out)
+        term = env.get("TERM", "")
+        if force_color is not None:
+            color = force_color
+        else:
+            color = isatty and not env.get("NO_COLOR") and term != "dumb"
+        size = shutil.get_terminal_size((80, 24))
+        pager: str | None = None
+        if isatty and not no_pager:
+            if "EXPLORER_PAGER" in env:
+                pager = env["EXPLORER_PAGER"].strip() or None
+            elif "PAGER" in env:
+                pager = env["PAGER"].strip() or None
+            elif shutil.which("less"):
+                pager = DEFAULT_PAGER
+        color_256 = "256color" in term or env.get("COLORTERM", "") in ("truecolor", "24bit")
+        return cls(
+            out,
+            err,
+            stdout_isatty=isatty,
+            color=color,
+            width=max(size.columns, 20),
+            height=max(size.lines, 2),
+            pager=pager,
+            color_256=color_256,
+        )
+
+
+def _isatty(stream: IO[Any]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False

@@ -1,0 +1,85 @@
+"""Paging long terminal output through ``less`` (or whatever the user chose).
+
+The pager is a shell command (``less -FRX``, ``cat > FILE``) run with ``sh -c``,
+as git does; ``LESS=FRX`` is set when the user has no ``LESS`` of their own, so
+short output and colours pass straight through.  When the command cannot be
+started the text is written directly instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from typing import IO, Any
+
+from explorer.render.env import OutputEnv
+
+
+def needs_pager(text: str, env: OutputEnv) -> bool:
+    """Page only terminal output longer than the terminal, and only with a pager set."""
+    if not (env.pager and env.stdout_isatty):
+        return False
+    return text.count("\n") + (0 if text.endswith("\n") else 1) > env.height
+
+
+def emit(text: str, env: OutputEnv) -> None:
+    """Write terminal output to ``env.stdout``, through the pager when it is long."""
+    if needs_pager(text, env) and run_pager(text, env.pager or "", stdout=env.stdout):
+        return
+    write_text(env.stdout, text)
+
+
+def run_pager(text: str, command: str, *, stdout: IO[Any] | None = None) -> bool:
+    """Feed ``text`` to the shell ``command``; False when it could not be started."""
+    try:
+        program = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        return False
+    if shutil.which(program) is None:
+        return False
+    if stdout is not None:
+        stdout.flush()
+    environ = dict(os.environ)
+    environ.setdefault("LESS", "FRX")
+    environ.setdefault("LV", "-c")
+    try:
+        process = subprocess.Popen(
+            command, shell=True, stdin=subprocess.PIPE, stdout=_fileno(stdout), env=environ
+        )
+    except OSError:
+        return False
+    encoding = getattr(stdout, "encoding", None) or "utf-8"
+    try:
+        if process.stdin is not None:
+            process.stdin.write(text.encode(encoding, "replace"))
+            process.stdin.close()
+    except BrokenPipeError:
+        pass  # the user quit the pager before reading everything
+    while True:
+        try:
+            process.wait()
+            break
+        except KeyboardInterrupt:
+            continue  # Ctrl-C belongs to the pager
+    return True
+
+
+def write_text(stream: IO[Any], text: str) -> None:
+    """Write ``text``; characters the stream cannot encode are replaced, not fatal."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(text.encode(encoding, "replace").decode(encoding))
+    stream.flush()
+
+
+def _fileno(stream: IO[Any] | None) -> int | None:
+    if stream is None:
+        return None
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None

@@ -1,0 +1,246 @@
+"""Showing a response: the exact body when piped, a readable view on a terminal.
+
+Piped (stdout not a terminal): the body goes to stdout byte for byte, streamed in
+chunks and never decoded; nothing else is written there.  With ``verbose`` the
+request and response heads go to stderr.
+
+Terminal: a status line (``HTTP/1.1 200 OK  (12 ms)``), then the body: JSON
+pretty-printed and highlighted, an error object ``{"code", "message", "details"}``
+on a 4xx/5xx as one line (``404 Not Found: Instrument 'x' not found``) plus its
+details, a list as a table when the caller asks, binary bodies as a one-line note.
+``verbose`` adds the request (line, headers, body; secrets masked) before, and the
+response headers after, the status line.  Long output goes through the pager.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.render import body as _body
+from explorer.render.env import OutputEnv
+from explorer.render.pager import emit, write_text
+from explorer.render.redact import redact_body, redact_headers
+from explorer.render.status import BOLD, paint, reason_for, status_color, status_line
+from explorer.render.table import render_table, table_rows
+
+_NAME = "\x1b[36m"
+_DIM = "\x1b[2m"
+_ERROR_KEYS = frozenset({"code", "message", "details"})
+
+
+def render_response(
+    response: Response,
+    env: OutputEnv,
+    *,
+    verbose: bool = False,
+    spec: RequestSpec | None = None,
+    base_url: str | None = None,
+    table: bool | None = None,
+) -> None:
+    """Show ``response`` as ``env`` calls for (see the module docstring)."""
+    if not env.stdout_isatty:
+        if verbose:
+            head = []
+            if spec is not None:
+                head.append(request_head(spec, base_url, color=False))
+            head.append(response_head(response, color=False))
+            write_text(env.stderr, "\n".join(head) + "\n")
+        stream_body(response, env.stdout)
+        return
+    mime = response.content_type
+    body = _body.read_body(response.iter_bytes(), mime)
+    shown, is_error = _terminal_body(response, body, env, table=bool(table))
+    if shown and not shown.endswith("\n"):
+        shown += "\n"
+    if verbose:
+        parts = [response_head(response, color=env.color)]
+        if spec is not None:
+            parts.insert(0, request_head(spec, base_url, color=env.color))
+        if shown:
+            parts.append(shown)
+        text = "\n".join(parts)
+    elif is_error:
+        text = shown
+    else:
+        line = status_line(response.status, response.reason, response.elapsed, color=env.color)
+        text = line + "\n" + shown
+    emit(text, env)
+
+
+def render_error(message: str, env: OutputEnv, *, detail: str | None = None) -> None:
+    """``explorer: message`` on stderr, then ``detail`` (e.g. a caret) indented."""
+    lines = [f"explorer: {message}"]
+    if detail:
+        lines += ["  " + line for line in detail.splitlines()]
+    write_text(env.stderr, "\n".join(lines) + "\n")
+
+
+def stream_body(response: Response, stdout: IO[Any]) -> None:
+    """Copy the body to ``stdout`` unchanged, chunk by chunk (bounded memory)."""
+    sink = binary_stream(stdout)
+    try:
+        for chunk in response.iter_bytes():
+            if sink is not None:
+                sink.write(chunk)
+            else:
+                stdout.write(chunk.decode("utf-8", "surrogateescape"))
+        (sink or stdout).flush()
+    except BrokenPipeError:
+        response.close()  # the reader went away (``| head``): stop quietly
+
+
+def binary_stream(stream: IO[Any]) -> IO[bytes] | None:
+    """The byte stream under ``stream`` (its ``buffer``), flushed; None for text-only."""
+    if isinstance(stream, io.RawIOBase | io.BufferedIOBase):
+        return stream  # type: ignore[return-value]
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        return None
+    stream.flush()
+    return buffer
+
+
+# -- heads --------------------------------------------------------------------------------
+
+
+def request_head(spec: RequestSpec, base_url: str | None, *, color: bool) -> str:
+    """The request as sent: line, headers (masked), and the body, ending in a blank line."""
+    lines = [paint(f"{spec.method} {spec.target} HTTP/1.1", BOLD, color)]
+    headers: list[tuple[str, str | None]] = []
+    if base_url:
+        headers.append(("Host", urlsplit(base_url).netloc))
+    headers += list(spec.headers.items())
+    lines += _header_lines(redact_headers(headers), color)
+    lines.append("")
+    if spec.json is not NO_BODY:
+        lines.append(_body.pretty_json(redact_body(spec.json)))
+        lines.append("")
+    elif spec.form or spec.files:
+        for name, value in redact_body(dict(spec.form)).items():
+            lines.append(f"{name}={value}")
+        lines += [f"{f.field}@{f.path}" for f in spec.files]
+        lines.append("")
+    elif spec.data is not None:
+        lines.append(f"({len(spec.data)} bytes of raw data)")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def response_head(response: Response, *, color: bool) -> str:
+    """Status line and response headers (masked), ending in a blank line."""
+    lines = [status_line(response.status, response.reason, response.elapsed, color=color)]
+    lines += _header_lines(redact_headers(_header_pairs(response.headers)), color)
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _header_pairs(headers: Any) -> Iterable[tuple[str, str]]:
+    items = headers.items() if hasattr(headers, "items") else headers
+    return [(str(k), str(v)) for k, v in items]
+
+
+def _header_lines(pairs: list[tuple[str, str]], color: bool) -> list[str]:
+    return [f"{paint(name, _NAME, color)}: {value}" for name, value in pairs]
+
+
+# -- terminal bodies ------------------------------------------------------------------------
+
+
+def _terminal_body(
+    response: Response, body: _body.Body, env: OutputEnv, *, table: bool
+) -> tuple[str, bool]:
+    """The text to show for the body, and whether it is an error object line."""
+    if body.binary:
+        return _body.BINARY_NOTE.format(size=body.size), False
+    if not body.content:
+        return "", False
+    mime = response.content_type
+    text = body.content.decode(_charset(response), "replace")
+    declared_json = response.is_json
+    if declared_json or _body.looks_like_json(mime, body.content):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            if declared_json:
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                write_text(
+                    env.stderr,
+                    f"explorer: warning: the body is not valid JSON ({reason}); shown as text\n",
+                )
+            return text, False
+        return _json_view(response, data, text, body.size, env, table=table)
+    if env.color and body.size <= env.max_highlight_bytes:
+        return _body.highlight(text, mime, color_256=env.color_256), False
+    return text, False
+
+
+def _json_view(
+    response: Response, data: Any, raw: str, size: int, env: OutputEnv, *, table: bool
+) -> tuple[str, bool]:
+    line = error_line(response.status, response.reason, data)
+    if line is not None:
+        first, *rest = line.split("\n")
+        return "\n".join(
+            [paint(first, BOLD + status_color(response.status), env.color), *rest]
+        ), True
+    if table:
+        found = table_rows(data)
+        if found is not None:
+            rows, extra = found
+            return _table_view(rows, extra, env), False
+    try:
+        text = _body.pretty_json(data)
+    except RecursionError:
+        return raw, False
+    if env.color and size <= env.max_highlight_bytes:
+        text = _body.highlight(text, "application/json", color_256=env.color_256)
+    return text, False
+
+
+def _table_view(rows: list[dict[str, Any]], extra: dict[str, Any], env: OutputEnv) -> str:
+    count = f"{len(rows)} row" + ("" if len(rows) == 1 else "s")
+    footer = "; ".join(
+        [count] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in extra.items()]
+    )
+    if not rows:
+        return paint(footer, _DIM, env.color)
+    text = render_table(rows, width=env.width)
+    if env.color:
+        header, _, rest = text.partition("\n")
+        text = paint(header, BOLD, True) + "\n" + rest
+    return text + paint(footer, _DIM, env.color)
+
+
+def error_line(status: int, reason: str | None, data: Any) -> str | None:
+    """``404 Not Found: message`` (and an indented details line) for an error object."""
+    if status < 400 or not isinstance(data, dict) or not set(data) <= _ERROR_KEYS:
+        return None
+    message = data.get("message")
+    if not isinstance(message, str):
+        return None
+    line = f"{status} {reason_for(status, reason)}: {message}"
+    details = data.get("details")
+    if details not in (None, ""):
+        text = details if isinstance(details, str) else json.dumps(details, ensure_ascii=False)
+        line += "\n" + "\n".join("  " + part for part in text.splitlines())
+    return line
+
+
+def _charset(response: Response) -> str:
+    import codecs
+
+    for part in response.headers.get("Content-Type", "").split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            name = value.strip().strip('"')
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                return "utf-8"
+            return name
+    return "utf-8"
