@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.client.models import RequestSpec
+from explorer.client.models import NO_BODY, RequestSpec
 from explorer.errors import ItemError
 from explorer.items import apply_items, load_file_refs, parse_items
 
@@ -32,7 +32,7 @@ def test_text_file_becomes_a_form_field_with_uploads(tmp_path):
     items = parse_items(["file@x.bin", f"description=@{tmp_path / 'd.txt'}"], method="POST")
     load_file_refs(items)
     assert items.form == {"description": "hello"}
-    assert items.json is not None and not items.json
+    assert items.json is NO_BODY
 
 
 def test_missing_file_raises_with_a_caret_under_the_path(tmp_path):
