@@ -113,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (explorer ... | head): not an error of ours.
         try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
-        except OSError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # silence the flush at exit
+        except (OSError, ValueError):
             pass
         return 0
     except Exception as exc:  # the last line of defence: one line, never a traceback

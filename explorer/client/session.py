@@ -121,11 +121,14 @@ class Client:
         """The exact request :meth:`send` would put on the wire."""
         import requests
 
-        headers: dict[str, str] = {}
-        headers.update(self.headers)
-        if self.auth:
-            headers.update(self.auth.headers())
-        headers.update(spec.headers)
+        headers: dict[str, str | None] = {}
+        sources = [self.headers, self.auth.headers() if self.auth else {}, spec.headers]
+        for layer in sources:
+            for name, value in layer.items():
+                # Later layers win whatever the case they are typed in.
+                for existing in [k for k in headers if k.lower() == name.lower()]:
+                    del headers[existing]
+                headers[name] = value
         data = None
         if spec.files or spec.form:
             from explorer.client.multipart import MultipartBody
@@ -143,9 +146,9 @@ class Client:
             headers.setdefault("Content-Type", "application/json")
         elif spec.data is not None:
             data = spec.data
-        if "Accept" not in headers and "accept" not in {k.lower() for k in headers}:
+        if not any(k.lower() == "accept" for k in headers):
             headers["Accept"] = "application/json, */*;q=0.5"
-        headers = {k: v for k, v in headers.items() if v is not None}
+        # A None value (typed as `Name:`) removes the header, session defaults included.
         request = requests.Request(spec.method, self.base_url + "/", headers=headers, data=data)
         prepared = self.session.prepare_request(request)
         # Set the target ourselves: requests would re-quote characters like '>'.
