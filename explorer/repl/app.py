@@ -1,0 +1,364 @@
+"""The prompt loop: one ``PromptSession``, thin, pgcli-style.
+
+* Routes come from the discovery cache at once; a stale cache is revalidated in a
+  background thread, and when the routes change a new completer is built and swapped in
+  under a lock (``ThreadedCompleter(DynamicCompleter(lambda: current))``), then the
+  prompt is redrawn.
+* Ctrl-C at the prompt clears the line; Ctrl-C during a request cancels it (see
+  :meth:`explorer.repl.commands.Shell._send`); Ctrl-D exits with 0.  Any failure prints
+  one line and the loop goes on.
+* Enter runs the line when it is complete; an open quote or JSON body continues on the
+  next line (Alt-Enter always adds one); Ctrl-X Ctrl-E edits the line in ``$EDITOR``.
+* History in ``data_dir()/history`` (scrubbed of secrets), Ctrl-R search, suggestions
+  from history, a highlighted input line and a bottom toolbar with the server, profile,
+  discovery state and recording.
+
+Without a terminal on stdin (``explorer < script``), the lines are run one after the
+other with no prompt, and the exit status says whether all of them worked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+from explorer import config as cfg
+from explorer.errors import EXIT_OK, EXIT_OTHER, ExplorerError, ItemError, UsageError
+from explorer.repl.background import Prefetcher, start_thread
+from explorer.repl.commands import Exit, Shell
+from explorer.repl.index import CommandIndex
+from explorer.repl.learned import LearnedStore
+from explorer.repl.line import is_complete
+from explorer.repl.state import ShellState
+
+#: the learned store is written at most this often while the shell runs
+SAVE_EVERY = 2.0
+
+
+class ShellApp:
+    def __init__(self, context, *, interactive: bool | None = None) -> None:
+        self.context = context
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.state = ShellState()
+        self.learned = LearnedStore.for_server(cfg.cache_dir(), context.base_url)
+        self._lock = threading.Lock()
+        self._completer = None
+        self._refreshing = False
+        self._warning = ""
+        self._pending: list[str] = []
+        self._saved_at = time.monotonic()
+        self.session = None
+        # Warnings from background threads must not scribble over the prompt.
+        self._warn = context.warn
+        context.warn = self.warn
+        self.prefetcher = Prefetcher(
+            client_factory=self._background_client,
+            registry=lambda: self.context.discovery.registry,
+            learned=self.learned,
+            on_fetched=self._fetched,
+        )
+        self.shell = Shell(
+            context,
+            state=self.state,
+            learned=self.learned,
+            ask=self._ask,
+            history=self._history_lines,
+            on_routes_changed=self._swap_completer,
+        )
+
+    # -- messages ------------------------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._warn(message)
+            return
+        self.context.warnings.append(message)
+        self._warning = self.context.redact(message)
+        self._pending.append(self._warning)
+        self._invalidate()
+
+    def _flush_pending(self) -> None:
+        while self._pending:
+            print(f"explorer: warning: {self._pending.pop(0)}", file=sys.stderr, flush=True)
+
+    def _error(self, exc: BaseException) -> None:
+        redact = self.context.redact
+        if isinstance(exc, ExplorerError):
+            lines = [f"explorer: {redact(str(exc))}"]
+            if isinstance(exc, ItemError) and exc.text:
+                lines += ["  " + line for line in redact(exc.caret()).splitlines()]
+            if exc.hint:
+                lines.append(f"  {exc.hint}")
+        else:
+            lines = [f"explorer: internal error: {type(exc).__name__}: {redact(str(exc))[:300]}"]
+        print("\n".join(lines), file=sys.stderr, flush=True)
+
+    # -- routes and completion -----------------------------------------------------------
+
+    def _load_routes(self) -> None:
+        self.context.load_routes(required=False, revalidate=False)
+        if self.context.discovery.state == "stale":
+            self._refreshing = True
+            start_thread(self._revalidate, name="explorer-revalidate")
+
+    def _revalidate(self) -> None:
+        try:
+            change = self.context.discovery.revalidate()
+            if change:
+                self._swap_completer()
+                added, removed = len(change.added), len(change.removed)
+                self.warn(f"routes changed: {added} added, {removed} removed")
+        except Exception as exc:
+            self.warn(f"could not revalidate the routes: {exc}")
+        finally:
+            self._refreshing = False
+            self._invalidate()
+
+    def _swap_completer(self) -> None:
+        from explorer.repl.completer import ShellCompleter
+
+        registry = self.context.discovery.registry
+        completer = ShellCompleter(
+            registry=registry,
+            learned=self.learned,
+            state=self.state,
+            index=CommandIndex.from_registry(registry),
+            prefetch=self.prefetcher,
+        )
+        with self._lock:
+            self._completer = completer
+        self._invalidate()
+
+    def current_completer(self):
+        with self._lock:
+            return self._completer
+
+    def _background_client(self):
+        from explorer.client.session import Client
+
+        client = self.context.client
+        return Client(
+            client.base_url,
+            auth=client.auth,
+            headers=client.headers,
+            timeout=min(client.timeout, 5.0),
+            verify=client.verify,
+            retries=0,
+        )
+
+    def _fetched(self, collection: str) -> None:
+        self._save(force=True)
+        app = self.session.app if self.session is not None else None
+        if app is None or not app.is_running or app.loop is None:
+            return
+        try:
+            app.loop.call_soon_threadsafe(self._restart_completion)
+        except RuntimeError:
+            pass  # the prompt ended meanwhile
+
+    def _restart_completion(self) -> None:
+        buffer = self.session.app.current_buffer
+        if buffer.text and buffer.cursor_position == len(buffer.text):
+            buffer.start_completion(select_first=False)
+
+    def _invalidate(self) -> None:
+        if self.session is not None:
+            self.session.app.invalidate()
+
+    # -- the prompt ----------------------------------------------------------------------
+
+    def _message(self) -> str:
+        parts = urlsplit(self.context.base_url)
+        return f"{parts.netloc}{parts.path.rstrip('/')}{self.state.cwd}> "
+
+    def _toolbar(self):
+        discovery = self.context.discovery
+        registry = discovery.registry
+        state = "refreshing" if self._refreshing else discovery.state
+        routes = f"{len(registry.entries)} routes" if registry is not None else "no routes"
+        recorder = self.context.engine.recorder if "engine" in self.context.__dict__ else None
+        recording = f"recording {recorder.path}" if recorder is not None else "not recording"
+        parts = [
+            ("class:bottom-toolbar.key", " server "),
+            ("class:bottom-toolbar", urlsplit(self.context.base_url).netloc),
+            ("class:bottom-toolbar.key", "  profile "),
+            ("class:bottom-toolbar", self.context.profile.name),
+            ("class:bottom-toolbar.key", "  routes "),
+            ("class:bottom-toolbar", f"{state} ({routes})"),
+            ("class:bottom-toolbar.key", "  "),
+            ("class:bottom-toolbar", recording),
+        ]
+        if self._warning:
+            parts.append(("class:bottom-toolbar.warn", f"  ! {self._warning[:60]}"))
+        return parts
+
+    def _history_path(self) -> str:
+        path = cfg.data_dir() / "history"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        return str(path)
+
+    def _make_session(self):
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+        from prompt_toolkit.completion import DynamicCompleter, ThreadedCompleter
+        from prompt_toolkit.history import InMemoryHistory
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.lexers import PygmentsLexer
+        from prompt_toolkit.shortcuts import CompleteStyle
+        from prompt_toolkit.styles import Style
+
+        from explorer.repl.highlight import STYLE, ShellLexer
+        from explorer.repl.history import ScrubbedFileHistory
+
+        if self.context.config.settings.history:
+            try:
+                history = ScrubbedFileHistory(
+                    self._history_path(), secrets=lambda: self.context.secrets
+                )
+            except OSError as exc:
+                self._warn(f"history not saved: {exc.strerror}")
+                history = InMemoryHistory()
+        else:
+            history = InMemoryHistory()
+
+        bindings = KeyBindings()
+
+        @bindings.add("enter")
+        def _enter(event) -> None:
+            buffer = event.current_buffer
+            state = buffer.complete_state
+            if state is not None and state.current_completion is not None:
+                buffer.apply_completion(state.current_completion)
+                return
+            if is_complete(buffer.text):
+                buffer.validate_and_handle()
+            else:
+                buffer.insert_text("\n")
+
+        @bindings.add("escape", "enter")
+        def _newline(event) -> None:
+            event.current_buffer.insert_text("\n")
+
+        return PromptSession(
+            message=self._message,
+            history=history,
+            auto_suggest=AutoSuggestFromHistory(),
+            completer=ThreadedCompleter(DynamicCompleter(self.current_completer)),
+            complete_while_typing=True,
+            complete_style=CompleteStyle.COLUMN,
+            lexer=PygmentsLexer(ShellLexer),
+            style=Style.from_dict(STYLE),
+            bottom_toolbar=self._toolbar,
+            key_bindings=bindings,
+            multiline=True,
+            prompt_continuation=lambda width, line, wrap: "." * max(width - 1, 0) + " ",
+            enable_open_in_editor=True,
+            mouse_support=False,
+            reserve_space_for_menu=6,
+        )
+
+    def _ask(self, question: str) -> bool:
+        if not self.interactive:
+            print(f"{question}(not a terminal: no)", file=sys.stderr)
+            return False
+        from prompt_toolkit import prompt
+
+        try:
+            answer = prompt(question)
+        except (EOFError, KeyboardInterrupt):
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+    def _history_lines(self) -> list[str]:
+        if self.session is None:
+            return []
+        return list(self.session.history.get_strings())
+
+    def _save(self, *, force: bool = False) -> None:
+        if not force and time.monotonic() - self._saved_at < SAVE_EVERY:
+            return
+        self._saved_at = time.monotonic()
+        try:
+            self.learned.save()
+        except OSError as exc:
+            self.warn(f"cannot save what was learned: {exc.strerror}")
+
+    # -- running -------------------------------------------------------------------------
+
+    def run(self) -> int:
+        try:
+            self._load_routes()
+            self._swap_completer()
+            if self.interactive:
+                return self._loop()
+            return self._script(sys.stdin)
+        finally:
+            self.close()
+
+    def _loop(self) -> int:
+        self.session = self._make_session()
+        registry = self.context.discovery.registry
+        count = len(registry.entries) if registry is not None else 0
+        print(
+            f"explorer shell on {self.context.base_url}: {count} routes "
+            f"({self.context.discovery.state}). help lists the commands; Ctrl-D exits.",
+            flush=True,
+        )
+        while True:
+            self._flush_pending()
+            self._warning = ""
+            try:
+                text = self.session.prompt()
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                return EXIT_OK
+            if not text.strip():
+                continue
+            try:
+                self.shell.execute(text)
+            except Exit:
+                return EXIT_OK
+            except KeyboardInterrupt:
+                print("cancelled", file=sys.stderr, flush=True)
+            except Exception as exc:
+                self._error(exc)
+            self._save()
+
+    def _script(self, stream) -> int:
+        status = EXIT_OK
+        pending = ""
+        for raw in stream:
+            pending += raw
+            if not is_complete(pending.rstrip("\n")):
+                continue
+            text, pending = pending.strip(), ""
+            if not text or text.startswith("#"):
+                continue
+            try:
+                self.shell.execute(text)
+            except Exit:
+                return status
+            except Exception as exc:
+                self._error(exc)
+                status = EXIT_OTHER
+            self._flush_pending()
+            outcome = self.shell.outcome
+            if outcome.status is not None and outcome.status >= 400:
+                status = EXIT_OTHER
+        if pending.strip():
+            self._error(UsageError("the input ends inside a quote or JSON body"))
+            status = EXIT_OTHER
+        return status
+
+    def close(self) -> None:
+        self.prefetcher.close()
+        self.shell.close()
+        self._save(force=True)
+        self._flush_pending()
+        self.context.warn = self._warn

@@ -1,0 +1,563 @@
+"""The shell's commands: HTTP verbs, generated commands, and its own (``cd``, ``set``...).
+
+:meth:`Shell.execute` runs one line.  Requests go through ``context.engine`` (the one
+request path every front end shares), are shown by :func:`explorer.render.render_response`
+and teach the learned store; the parsed answer becomes ``{{last}}``.  No prompt_toolkit
+here: the prompt loop (:mod:`.app`) hands in how to ask a yes/no question and how to
+read the history, so tests drive this class directly.
+
+A line may end with a raw JSON body (see :mod:`.line`); ``{{name}}`` and
+``{{last.data.0.id}}`` are expanded in every word and in the body.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from explorer.errors import ItemError, UsageError
+from explorer.repl.learned import LearnedStore
+from explorer.repl.line import resolve_path as _resolve
+from explorer.repl.line import tokenize
+from explorer.repl.state import ShellState
+from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
+from explorer.variables import NAME, TEMPLATE, as_text, lookup
+
+#: answers up to this size are kept for ``{{last}}`` and learning; bigger ones stream past
+KEEP_LIMIT = 8 * 1024 * 1024
+_ITEM_CHARS = frozenset("=:@<>!;")
+
+
+class Exit(Exception):
+    """``exit`` / ``quit``: leave the shell."""
+
+
+@dataclass
+class Outcome:
+    """What the last request did (for tests and the toolbar)."""
+
+    status: int | None = None
+    cancelled: bool = False
+
+
+class Shell:
+    def __init__(
+        self,
+        context,
+        *,
+        state: ShellState | None = None,
+        learned: LearnedStore | None = None,
+        ask: Callable[[str], bool] | None = None,
+        history: Callable[[], Sequence[str]] | None = None,
+        on_routes_changed: Callable[[], None] | None = None,
+        out: IO[str] | None = None,
+        err: IO[str] | None = None,
+        env_factory: Callable[[], Any] | None = None,
+    ) -> None:
+        self.context = context
+        self.state = state or ShellState()
+        self.learned = learned or LearnedStore()
+        self.ask = ask or _ask_stdin
+        self.history = history or (lambda: [])
+        self.on_routes_changed = on_routes_changed or (lambda: None)
+        self._out = out
+        self._err = err
+        self.env_factory = env_factory or self._system_env
+        self.outcome = Outcome()
+        #: the recorder ``record start`` opened (the ``--record`` one stays the context's)
+        self.recording = None
+
+    @property
+    def out(self) -> IO[str]:
+        return self._out or sys.stdout
+
+    @property
+    def err(self) -> IO[str]:
+        return self._err or sys.stderr
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    # -- one line ----------------------------------------------------------------------
+
+    def execute(self, text: str) -> None:
+        """Run one line; raises :class:`Exit` for ``exit``, ExplorerError on failure."""
+        line = tokenize(text)
+        if line.open_quote or line.dangling_escape:
+            raise UsageError("unterminated quote or escape at the end of the line")
+        words = line.values
+        if not words:
+            return
+        name = words[0].lower()
+        if name in VERBS:
+            self.request(name.upper(), words[1:], line.body, typed=text.strip())
+        elif name in SHELL_COMMANDS:
+            if line.body is not None:
+                raise UsageError(f"{name} takes no JSON body")
+            getattr(self, f"cmd_{name}")(words[1:])
+        else:
+            self.generated(words, line.body, typed=text.strip())
+
+    # -- requests ----------------------------------------------------------------------
+
+    def request(self, method: str, args: list[str], body: str | None, *, typed: str) -> None:
+        if args and not _looks_like_item(args[0]):
+            path, items = self.state.expand(args[0]), args[1:]
+            path = _resolve(self.state.cwd, path)
+        else:
+            path, items = self.state.cwd, args
+        items = [self.state.expand(item) for item in items]
+        prepared = self.context.engine.prepare_call(method, path, items, command=typed)
+        self._send(prepared, body)
+
+    def generated(self, words: list[str], body: str | None, *, typed: str) -> None:
+        expanded = [self.state.expand(word) for word in words]
+        prepared = self.context.engine.prepare_command(expanded, command=typed)
+        self._send(prepared, body)
+
+    def _send(self, prepared, body: str | None) -> None:
+        spec = prepared.spec
+        if body is not None:
+            _merge_body(spec, self._body(body))
+        present = {name.lower() for name in spec.headers}
+        for name, value in self.state.headers.items():
+            if name.lower() not in present:
+                spec.headers[name] = value
+        settings = self.context.config.settings
+        if prepared.destructive and settings.confirm_destructive:
+            question = f"Really {spec.method} {spec.path}? [y/N] "
+            if not self.ask(question):
+                self.say("not sent")
+                return
+        self.outcome = Outcome()
+        response = None
+        try:
+            response = self.context.engine.send(prepared)
+            view, kept = _keep(response)
+            from explorer.render import render_response
+
+            render_response(
+                view,
+                self.env_factory(),
+                verbose=bool(getattr(self.context.options, "verbose", False)),
+                spec=spec,
+                base_url=self.context.base_url,
+                table=settings.table,
+            )
+        except KeyboardInterrupt:
+            # The connection may be half-read: drop it (and the pool) and start afresh.
+            if response is not None:
+                response.close()
+            self.context.client.close()
+            self.outcome = Outcome(cancelled=True)
+            print("\nrequest cancelled", file=self.err, flush=True)
+            return
+        finally:
+            if response is not None:
+                response.close()
+        self.outcome = Outcome(status=response.status)
+        self._remember(prepared, response, kept)
+
+    def _body(self, text: str) -> Any:
+        expanded = self.state.expand(text)
+        try:
+            return json.loads(expanded)
+        except json.JSONDecodeError as exc:
+            lines = expanded.splitlines() or [""]
+            row = lines[min(exc.lineno, len(lines)) - 1]
+            raise ItemError(
+                f"the JSON body is not valid JSON: {exc.msg} (line {exc.lineno})",
+                text=row,
+                position=min(exc.colno - 1, len(row)),
+            ) from exc
+
+    def _remember(self, prepared, response, kept: bytes | None) -> None:
+        data: Any = None
+        if kept is not None and kept and response.is_json:
+            try:
+                data = json.loads(kept)
+            except ValueError:
+                data = None
+        self.state.last = data
+        spec = prepared.spec
+        entry = prepared.entry
+        self.learned.learn_exchange(
+            method=spec.method,
+            path=spec.path,
+            route=entry.route.path if entry is not None else None,
+            query=spec.query,
+            request_body=spec.json,
+            status=response.status,
+            body=data,
+        )
+
+    # -- the shell's own commands ------------------------------------------------------
+
+    def cmd_exit(self, args: list[str]) -> None:
+        raise Exit()
+
+    cmd_quit = cmd_exit
+
+    def cmd_cd(self, args: list[str]) -> None:
+        if len(args) > 1:
+            raise UsageError("usage: cd [PATH]")
+        target = self.state.expand(args[0]) if args else "/"
+        path = _resolve(self.state.cwd, target).partition("?")[0]
+        if len(path) > 1:
+            path = path.rstrip("/")
+        registry = self.context.discovery.registry
+        if registry is not None and path != "/":
+            from explorer.engine import quote_path
+
+            if not registry.children(path + "/") and not registry.match(quote_path(path)):
+                raise UsageError(f"cd: no routes at or under {path} (try ls, or routes)")
+        self.state.cwd = path
+
+    def cmd_ls(self, args: list[str]) -> None:
+        registry = self._registry()
+        target = self.state.expand(args[0]) if args else self.state.cwd
+        path = _resolve(self.state.cwd, target).partition("?")[0]
+        directory = path if path.endswith("/") else path + "/"
+        children = registry.children(directory)
+        if not children:
+            self.say(f"nothing under {directory}")
+            return
+        rows = []
+        for child in children:
+            label = child.text + ("/" if child.has_children else "")
+            if child.kind != "literal":
+                known = len(self.learned.ids(directory.rstrip("/") or "/", limit=10_000))
+                label = f":{child.name}" + ("/" if child.has_children else "")
+                extra = f"{known} known ids" if known else ""
+            else:
+                extra = ""
+            methods = " ".join(sorted(child.methods))
+            rows.append((label, methods, ", ".join(child.commands) or extra))
+        width = max(len(r[0]) for r in rows) + 2
+        mwidth = max(len(r[1]) for r in rows) + 2
+        self._emit("\n".join(f"{a:<{width}}{b:<{mwidth}}{c}".rstrip() for a, b, c in rows))
+
+    def cmd_routes(self, args: list[str]) -> None:
+        registry = self._registry()
+        needle = " ".join(args).lower()
+        rows = []
+        for entry in registry.entries:
+            path = getattr(entry.pattern, "text", entry.route.path)
+            command = " ".join(entry.command)
+            if needle and needle not in f"{entry.method} {path} {command}".lower():
+                continue
+            rows.append((entry.method, path, command))
+        if not rows:
+            self.say(f"no route matches {needle!r}" if needle else "no routes")
+            return
+        width = max(len(r[1]) for r in rows) + 2
+        self._emit("\n".join(f"{m:<8}{p:<{width}}{c}".rstrip() for m, p, c in rows))
+
+    def cmd_help(self, args: list[str]) -> None:
+        if not args:
+            self._emit(self._general_help())
+            return
+        name = args[0].lower()
+        if name in SHELL_COMMANDS and len(args) == 1:
+            usage, text = SHELL_COMMANDS[name]
+            self.say(f"{usage}\n  {text}")
+            return
+        if name in VERBS and len(args) == 1:
+            self.say(f"{name} {VERBS[name]}\n{ITEMS_HELP}")
+            return
+        registry = self._registry()
+        if name.startswith("/"):
+            self._path_help(registry, _resolve(self.state.cwd, args[0]))
+            return
+        entry, _ = registry.lookup_command([a.lower() for a in args])
+        self._emit(command_help(entry))
+
+    def _path_help(self, registry, path: str) -> None:
+        from explorer.engine import quote_path
+
+        matches = registry.match(quote_path(path))
+        if not matches:
+            raise UsageError(f"no route matches {path}")
+        self._emit("\n\n".join(command_help(entry) for entry, _ in matches))
+
+    def _general_help(self) -> str:
+        registry = self.context.discovery.registry
+        lines = ["requests:"]
+        lines += [f"  {verb:<8} {text}" for verb, text in VERBS.items()]
+        lines += ["", "shell commands:"]
+        lines += [f"  {usage:<34} {text}" for usage, text in SHELL_COMMANDS.values()]
+        count = len(registry.entries) if registry is not None else 0
+        lines += [
+            "",
+            f"generated commands: {count} from the server's routes "
+            "(e.g. instruments list); `routes` lists them, `help COMMAND` shows one",
+            "",
+            ITEMS_HELP,
+            "",
+            "values from answers: {{last.id}}, {{last.data.0.id}}; set pid={{last.id}}, then "
+            "{{pid}}",
+            "keys: Tab completes, Ctrl-R searches history, Ctrl-X Ctrl-E opens $EDITOR, "
+            "Alt-Enter adds a line, Ctrl-C cancels, Ctrl-D exits",
+        ]
+        return "\n".join(lines)
+
+    def cmd_refresh(self, args: list[str]) -> None:
+        discovery = self.context.discovery
+        change = discovery.refresh()
+        self.on_routes_changed()
+        count = len(discovery.registry.entries) if discovery.registry is not None else 0
+        if change:
+            self.say("\n".join(change.lines()))
+            self.say(f"{len(change.added)} added, {len(change.removed)} removed; {count} routes")
+        else:
+            self.say(f"routes unchanged ({count} routes)")
+
+    def cmd_set(self, args: list[str]) -> None:
+        if not args:
+            self.cmd_vars([])
+            return
+        for arg in args:
+            name, eq, raw = arg.partition("=")
+            if not eq or not NAME.match(name):
+                raise UsageError(f"set: expected NAME=VALUE, not {arg!r}")
+            if name == "last":
+                raise UsageError("set: 'last' is the last answer; choose another name")
+            whole = TEMPLATE.fullmatch(raw)
+            value = lookup(self.state.scope(), whole.group(1)) if whole else self.state.expand(raw)
+            self.state.variables = {**self.state.variables, name: value}
+            self.say(f"{name} = {_short(value)}")
+
+    def cmd_unset(self, args: list[str]) -> None:
+        if not args:
+            raise UsageError("usage: unset NAME")
+        variables = dict(self.state.variables)
+        for name in args:
+            if variables.pop(name, None) is None:
+                raise UsageError(f"unset: no variable {name!r}")
+        self.state.variables = variables
+
+    def cmd_vars(self, args: list[str]) -> None:
+        lines = [f"{name} = {_short(value)}" for name, value in self.state.variables.items()]
+        if self.state.has_last:
+            lines.append(f"last = {_short(self.state.last)}")
+        self.say("\n".join(lines) if lines else "no variables (set NAME=VALUE)")
+
+    def cmd_headers(self, args: list[str]) -> None:
+        if not args:
+            self._show_headers()
+            return
+        from explorer.items import Kind, parse_item
+
+        headers = dict(self.state.headers)
+        for arg in args:
+            item = parse_item(self.state.expand(arg))
+            if item.kind not in (Kind.HEADER, Kind.EMPTY_HEADER):
+                raise UsageError(f"headers: expected Name:value, not {arg!r}")
+            for existing in [k for k in headers if k.lower() == item.key.lower()]:
+                del headers[existing]
+            if item.kind is Kind.EMPTY_HEADER or item.value:
+                headers[item.key] = item.value
+        self.state.headers = headers
+        self._show_headers()
+
+    def _show_headers(self) -> None:
+        from explorer.render import redact_headers
+
+        client = self.context.client
+        merged: dict[str, str] = dict(client.headers)
+        if client.auth is not None:
+            merged.update(client.auth.headers())
+        merged.update(self.state.headers)
+        if not merged:
+            self.say("no default headers (headers Name:value)")
+            return
+        self.say("\n".join(f"{k}: {v}" for k, v in redact_headers(merged)))
+
+    def cmd_history(self, args: list[str]) -> None:
+        try:
+            count = int(args[0]) if args else 20
+        except ValueError:
+            raise UsageError(f"history: not a number: {args[0]!r}")
+        lines = list(self.history())[-count:]
+        start = max(1, len(list(self.history())) - len(lines) + 1)
+        self.say("\n".join(f"{i:>4}  {line}" for i, line in enumerate(lines, start)))
+
+    def cmd_record(self, args: list[str]) -> None:
+        engine = self.context.engine
+        if not args:
+            current = getattr(engine.recorder, "path", None)
+            self.say(f"recording to {current}" if current else "not recording")
+            return
+        action = args[0].lower()
+        if action == "start":
+            if len(args) != 2:
+                raise UsageError("usage: record start NAME")
+            if engine.recorder is not None:
+                where = getattr(engine.recorder, "path", "a session")
+                raise UsageError(f"already recording to {where}; record stop first")
+            from explorer.sessions.recorder import Recorder
+
+            registry = self.context.discovery.registry
+            recorder = Recorder.open(
+                session_path(args[1]),
+                base_url=self.context.base_url,
+                secrets=self.context.secrets,
+                routes_fingerprint=registry.fingerprint if registry is not None else None,
+            )
+            engine.recorder = self.recording = recorder
+            self.say(f"recording to {recorder.path}")
+        elif action == "stop":
+            if engine.recorder is None:
+                raise UsageError("not recording")
+            recorder = engine.recorder
+            recorder.close()
+            engine.recorder = None
+            self.recording = None
+            self.say(f"recorded {recorder.path}")
+        else:
+            raise UsageError("usage: record start NAME | record stop")
+
+    def close(self) -> None:
+        if self.recording is not None:
+            self.recording.close()
+            if self.context.engine.recorder is self.recording:
+                self.context.engine.recorder = None
+            self.recording = None
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _registry(self):
+        registry = self.context.discovery.registry
+        if registry is None:
+            raise UsageError("no routes were discovered (try refresh)")
+        return registry
+
+    def _emit(self, text: str) -> None:
+        from explorer.render.pager import emit
+
+        emit(text + "\n", self.env_factory())
+
+    def _system_env(self):
+        import os
+
+        from explorer.render import OutputEnv
+
+        settings = self.context.config.settings
+        env = OutputEnv.from_system(
+            no_pager=bool(getattr(self.context.options, "no_pager", False)),
+            stdout=self._out,
+            stderr=self._err,
+        )
+        if env.pager and settings.pager and not (
+            os.environ.get("EXPLORER_PAGER") or os.environ.get("PAGER")
+        ):
+            env.pager = settings.pager
+        env.max_highlight_bytes = settings.highlight_limit
+        return env
+
+
+ITEMS_HELP = """request items (after the path):
+  name==value  query parameter       name=value  JSON string (query for GET/DELETE)
+  name:=json   raw JSON value        Header:value  request header
+  field@file   file upload           name>v name<v name>=v name<=v name!=v  filters
+  a trailing {...} or [...] is a raw JSON body (it may span lines)"""
+
+
+def command_help(entry) -> str:
+    """A generated command's usage, route, parameters, query parameters and body fields."""
+    name = " ".join(entry.command)
+    params = list(entry.pattern.param_names)
+    route = entry.route
+    usage = " ".join([name, *(p.upper() for p in params), "[ITEM...]"])
+    lines = [f"usage: {usage}", f"  {entry.method} {getattr(entry.pattern, 'text', route.path)}"]
+    if route.summary:
+        lines.append(f"  {route.summary}")
+    if params:
+        lines += ["path parameters:"] + [f"  {p.upper():<12} :{p}" for p in params]
+    if route.query_params:
+        lines += ["query parameters:", "  " + ", ".join(route.query_params)]
+    schema = route.body_schema if isinstance(route.body_schema, dict) else {}
+    props = schema.get("properties")
+    if isinstance(props, dict) and props:
+        required = set(schema.get("required") or ())
+        lines.append("body fields:")
+        for key, prop in props.items():
+            kind = prop.get("type", "") if isinstance(prop, dict) else ""
+            mark = " (required)" if key in required else ""
+            lines.append(f"  {key:<14} {kind}{mark}".rstrip())
+    return "\n".join(lines)
+
+
+def session_path(name: str) -> str:
+    """``record start NAME``: ``sessions/NAME.jsonl`` unless NAME is already a path."""
+    if "/" in name or name.endswith(".jsonl"):
+        return name
+    return f"sessions/{name}.jsonl"
+
+
+def _looks_like_item(text: str) -> bool:
+    return not text.startswith("/") and any(ch in _ITEM_CHARS for ch in text)
+
+
+def _merge_body(spec, body: Any) -> None:
+    from explorer.client.models import NO_BODY
+
+    if spec.files or spec.form:
+        raise UsageError("a JSON body cannot be combined with file uploads")
+    if spec.json is NO_BODY:
+        spec.json = body
+    elif isinstance(spec.json, dict) and isinstance(body, dict):
+        spec.json = {**body, **spec.json}
+    else:
+        raise UsageError("the JSON body and the field items cannot be merged (not both objects)")
+
+
+def _keep(response) -> tuple[Any, bytes | None]:
+    """The response to render, and its body when it is small enough to keep."""
+    from explorer.client.models import Response
+
+    chunks: list[bytes] = []
+    size = 0
+    stream = response.iter_bytes()
+    for chunk in stream:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > KEEP_LIMIT:
+            view = Response(
+                response.status,
+                response.reason,
+                response.headers,
+                response.url,
+                response.elapsed,
+                _stream=itertools.chain(chunks, stream),
+                _close=response.close,
+            )
+            return view, None
+    content = b"".join(chunks)
+    view = Response(
+        response.status,
+        response.reason,
+        response.headers,
+        response.url,
+        response.elapsed,
+        _content=content,
+    )
+    return view, content
+
+
+def _short(value: Any) -> str:
+    text = as_text(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _ask_stdin(question: str) -> bool:
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+

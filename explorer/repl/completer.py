@@ -1,0 +1,391 @@
+"""Which candidates: each suggestion kind of :mod:`.suggest` mapped to completions.
+
+Sources: the registry's trie (``registry.children(prefix)``, one level at a time, never
+a scan of every route), the generated-command index, the learned store (ids with names,
+field names, filter values, body fields), route schemas, the shell's variables and the
+last answer.  Every candidate carries ``display_meta`` (methods and command names for
+path segments, the name for an id, the type for a body field).
+
+Nothing here waits on the network: when ids of a list are unknown or old, the
+``prefetch`` callback is asked to fetch them in the background; the candidates show up
+on the next keystroke (or when the shell restarts completion after the fetch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
+from prompt_toolkit.document import Document
+
+from explorer.errors import ExplorerError
+from explorer.repl import suggest as s
+from explorer.repl.index import CommandIndex
+from explorer.repl.learned import LearnedStore
+from explorer.repl.state import ShellState
+from explorer.repl.vocabulary import (
+    BODY_METHODS,
+    COMMON_FIELDS,
+    COMMON_HEADERS,
+    MEDIA_TYPES,
+    QUERY_METHODS,
+    READ_PARAMS,
+    SHELL_COMMANDS,
+    VERBS,
+)
+from explorer.variables import paths as variable_paths
+
+#: ids offered at most, per list
+MAX_IDS_SHOWN = 200
+_SMALL_VALUES = {
+    "limit": ("10", "25", "50", "100"),
+    "skip": ("0", "10", "50", "100"),
+    "count": ("10", "50"),
+    "cursor": ("-1",),
+}
+_NOT_BODY = frozenset({"id", "createdAt", "createdBy", "updatedAt", "updatedBy", "acl"})
+
+
+class ShellCompleter(Completer):
+    """Completions for one registry; the shell swaps in a new one when routes change."""
+
+    def __init__(
+        self,
+        *,
+        registry,
+        learned: LearnedStore,
+        state: ShellState,
+        index: CommandIndex | None = None,
+        prefetch: Callable[[str], None] | None = None,
+    ) -> None:
+        self.registry = registry
+        self.learned = learned
+        self.state = state
+        self.index = index if index is not None else CommandIndex.from_registry(registry)
+        self.prefetch = prefetch
+        self._entries: dict[tuple[str, str], Any] = {}
+        self._handlers: dict[type, Callable[[Any], Iterable[Completion]]] = {
+            s.Keyword: self._keyword,
+            s.Command: self._command,
+            s.Path: self._path,
+            s.PathParamValue: self._param_value,
+            s.QueryKey: self._query_key,
+            s.QueryValue: self._query_value,
+            s.BodyField: self._body_field,
+            s.Header: self._header,
+            s.HeaderValue: self._header_value,
+            s.FilePath: self._file_path,
+            s.Variable: self._variable,
+            s.ShellCommandArg: self._shell_arg,
+        }
+
+    # -- prompt_toolkit's entry point --------------------------------------------------
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent):
+        text = document.text_before_cursor
+        state = s.SuggestState(cwd=self.state.cwd, commands=self.index)
+        seen: set[str] = set()
+        for suggestion in s.suggest(text, state=state):
+            partial = getattr(suggestion, "partial", "")
+            if not text.endswith(partial):
+                continue  # a quoted word: replacing it would be wrong
+            for completion in self._handlers[type(suggestion)](suggestion):
+                if completion.text in seen:
+                    continue
+                seen.add(completion.text)
+                yield completion
+
+    def candidates(self, text: str) -> list[Completion]:
+        """All completions at the end of ``text`` (for tests and ``complete`` scripting)."""
+        return list(self.get_completions(Document(text), CompleteEvent(completion_requested=True)))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _entry(self, method: str, path: str):
+        """The registry entry serving ``method path`` (variables expanded), or None."""
+        key = (method, path)
+        if key in self._entries:
+            return self._entries[key]
+        entry = None
+        if self.registry is not None:
+            try:
+                concrete = self.state.expand(path) if "{{" in path else path
+                from explorer.engine import quote_path
+
+                entry = self.registry.resolve(method, quote_path(concrete)).entry
+            except (ExplorerError, ValueError):
+                entry = None
+        if len(self._entries) > 512:
+            self._entries.clear()
+        self._entries[key] = entry
+        return entry
+
+    def _route(self, target: s.Target) -> str | None:
+        entry = self._entry(target.method, target.path)
+        return entry.route.path if entry is not None else None
+
+    def _read_route(self, target: s.Target) -> str | None:
+        """The GET route at the target's path (whose answers taught the field names)."""
+        entry = self._entry("GET", target.path)
+        return entry.route.path if entry is not None else None
+
+    def _fields(self, target: s.Target) -> list[str]:
+        """Field names of the objects at the target's path: learned, then schema."""
+        names: dict[str, None] = {}
+        read = self._read_route(target)
+        if read:
+            names.update(dict.fromkeys(self.learned.fields(read)))
+        entry = self._entry("GET", target.path)
+        schema = getattr(entry.route, "response_schema", None) if entry else None
+        names.update(dict.fromkeys(_schema_fields(schema)))
+        return list(names)
+
+    # -- one method per suggestion kind ------------------------------------------------
+
+    def _keyword(self, sug: s.Keyword) -> Iterator[Completion]:
+        want = sug.partial.lower()
+        start = -len(sug.partial)
+        for verb, text in VERBS.items():
+            if verb.startswith(want):
+                yield Completion(verb, start, display_meta=text)
+        for name, (_, text) in SHELL_COMMANDS.items():
+            if name.startswith(want):
+                yield Completion(name, start, display_meta=text)
+        for word, text in sorted(self.index.next_words(()).items()):
+            if word.startswith(want):
+                yield Completion(word, start, display_meta=text)
+
+    def _command(self, sug: s.Command) -> Iterator[Completion]:
+        want = sug.partial.lower()
+        for word, text in sorted(self.index.next_words(sug.words).items()):
+            if word.startswith(want):
+                yield Completion(word, -len(sug.partial), display_meta=text)
+
+    def _path(self, sug: s.Path) -> Iterator[Completion]:
+        if self.registry is None:
+            return
+        directory = sug.directory
+        if "{{" in directory:
+            try:
+                directory = self.state.expand(directory)
+            except ExplorerError:
+                return
+        try:
+            children = self.registry.children(directory)
+        except (ExplorerError, ValueError):
+            return
+        want = sug.partial.lower()
+        params = []
+        for child in children:
+            if child.kind != "literal":
+                params.append(child)
+                continue
+            if not child.text.lower().startswith(want):
+                continue
+            slash = "/" if child.has_children and not child.methods else ""
+            yield Completion(
+                child.text + slash,
+                -len(sug.partial),
+                display=child.text + ("/" if child.has_children else ""),
+                display_meta=_child_meta(child),
+            )
+        for child in params:
+            yield from self._ids(directory.rstrip("/") or "/", child.name or "", sug.partial)
+
+    def _param_value(self, sug: s.PathParamValue) -> Iterator[Completion]:
+        collection = sug.collection
+        if "{{" in collection:
+            try:
+                collection = self.state.expand(collection)
+            except ExplorerError:
+                return
+        yield from self._ids(collection, sug.param, sug.partial)
+
+    def _ids(self, collection: str, param: str, partial: str) -> Iterator[Completion]:
+        found = self.learned.ids(collection, partial, limit=MAX_IDS_SHOWN)
+        if self.prefetch is not None:
+            self.prefetch(collection)
+        for ident, name in found:
+            yield Completion(
+                ident, -len(partial), display_meta=name or f":{param}" if param else name
+            )
+
+    def _query_key(self, sug: s.QueryKey) -> Iterator[Completion]:
+        target = sug.target
+        method = target.method
+        sep = "=" if method in QUERY_METHODS else "=="
+        entry = self._entry(method, target.path)
+        declared = tuple(getattr(entry.route, "query_params", ()) or ()) if entry else ()
+        keys: dict[str, str] = {}
+        for name in declared:
+            keys[name] = "query parameter"
+        if method == "GET":
+            if not declared:
+                keys.update((k, v) for k, v in READ_PARAMS.items() if k not in keys)
+            for name in self._fields(target):
+                keys.setdefault(name, "filter")
+        want = sug.partial.lower()
+        for name, meta in keys.items():
+            if name.lower().startswith(want):
+                yield Completion(name + sep, -len(sug.partial), display=name, display_meta=meta)
+
+    def _query_value(self, sug: s.QueryValue) -> Iterator[Completion]:
+        key = sug.key
+        if key in ("sort", "fields"):
+            yield from self._field_list(sug)
+            return
+        if key in _SMALL_VALUES:
+            for value in _SMALL_VALUES[key]:
+                if value.startswith(sug.partial):
+                    yield Completion(value, -len(sug.partial))
+            return
+        route = self._read_route(sug.target) or self._route(sug.target)
+        if route is None:
+            return
+        want = sug.partial.lower()
+        for value in self.learned.values(route, key):
+            if value.lower().startswith(want):
+                yield Completion(value, -len(sug.partial), display_meta="seen before")
+
+    def _field_list(self, sug: s.QueryValue) -> Iterator[Completion]:
+        """``sort=name,-upd`` and ``fields=name,desc``: complete the last element."""
+        done, _, last = sug.partial.rpartition(",")
+        used = {part.lstrip("-+") for part in done.split(",") if part}
+        fields = self._fields(sug.target) or list(COMMON_FIELDS)
+        descending = sug.key == "sort" and last.startswith("-")
+        want = last.lstrip("-").lower()
+        for name in fields:
+            if name in used or not name.lower().startswith(want):
+                continue
+            if sug.key == "sort":
+                if not descending:
+                    yield Completion(name, -len(last), display_meta="ascending")
+                yield Completion("-" + name, -len(last), display_meta="descending")
+            else:
+                yield Completion(name, -len(last), display_meta="field")
+
+    def _body_field(self, sug: s.BodyField) -> Iterator[Completion]:
+        target = sug.target
+        if target.method not in BODY_METHODS:
+            return
+        entry = self._entry(target.method, target.path)
+        fields: dict[str, tuple[str, str]] = {}
+        schema = getattr(entry.route, "body_schema", None) if entry else None
+        if isinstance(schema, dict):
+            required = set(schema.get("required") or ())
+            for name, prop in (schema.get("properties") or {}).items():
+                kind = prop.get("type", "") if isinstance(prop, dict) else ""
+                sep = "=" if kind in ("string", "") else ":="
+                meta = f"{kind or 'any'}{', required' if name in required else ''}"
+                fields[name] = (sep, meta)
+        if entry is not None:
+            for name in self.learned.body_fields(f"{target.method} {entry.route.path}"):
+                fields.setdefault(name, ("=", "sent before"))
+        read = self._read_route(target)
+        if read:
+            for name in self.learned.fields(read):
+                if "." not in name and name not in _NOT_BODY:
+                    fields.setdefault(name, ("=", "field"))
+        want = sug.partial.lower()
+        for name, (sep, meta) in fields.items():
+            if name.lower().startswith(want):
+                yield Completion(name + sep, -len(sug.partial), display=name, display_meta=meta)
+
+    def _header(self, sug: s.Header) -> Iterator[Completion]:
+        if not sug.partial:
+            return  # headers only once a letter is typed: keys and fields come first
+        want = sug.partial.lower()
+        for name, meta in COMMON_HEADERS.items():
+            if name.lower().startswith(want):
+                yield Completion(name + ":", -len(sug.partial), display=name, display_meta=meta)
+
+    def _header_value(self, sug: s.HeaderValue) -> Iterator[Completion]:
+        if sug.name.lower() not in ("accept", "content-type"):
+            return
+        for value in MEDIA_TYPES:
+            if value.startswith(sug.partial):
+                yield Completion(value, -len(sug.partial))
+
+    def _file_path(self, sug: s.FilePath) -> Iterator[Completion]:
+        completer = PathCompleter(expanduser=True)
+        document = Document(sug.partial)
+        yield from completer.get_completions(document, CompleteEvent(completion_requested=True))
+
+    def _variable(self, sug: s.Variable) -> Iterator[Completion]:
+        scope = self.state.scope()
+        names: list[tuple[str, str]] = []
+        head = sug.partial.split(".", 1)[0]
+        if "." in sug.partial and head in scope:
+            names = [
+                (ref, _preview(_safe_lookup(scope, ref)))
+                for ref in variable_paths(scope[head], prefix=head)
+            ]
+        else:
+            names = [(name, _preview(value)) for name, value in scope.items()]
+        for ref, meta in names:
+            if ref.startswith(sug.partial):
+                yield Completion(ref + "}}", -len(sug.partial), display=ref, display_meta=meta)
+
+    def _shell_arg(self, sug: s.ShellCommandArg) -> Iterator[Completion]:
+        start = -len(sug.partial)
+        want = sug.partial.lower()
+        if sug.command == "help":
+            if not sug.args:
+                yield from self._keyword(s.Keyword(sug.partial))
+            else:
+                yield from self._command(s.Command(tuple(a.lower() for a in sug.args), sug.partial))
+        elif sug.command == "record" and not sug.args:
+            for word, meta in (("start", "record start NAME"), ("stop", "stop recording")):
+                if word.startswith(want):
+                    yield Completion(word, start, display_meta=meta)
+        elif sug.command in ("set", "unset") and not sug.args:
+            suffix = "=" if sug.command == "set" else ""
+            for name, value in self.state.variables.items():
+                if name.lower().startswith(want):
+                    yield Completion(name + suffix, start, display_meta=_preview(value))
+        elif sug.command == "headers":
+            yield from self._header(s.Header(sug.partial))
+
+
+def _child_meta(child) -> str:
+    methods = " ".join(sorted(child.methods))
+    commands = ", ".join(child.commands)
+    if methods and commands:
+        return f"{methods} · {commands}"
+    return methods or commands or "…"
+
+
+def _schema_fields(schema: Any) -> list[str]:
+    """Top-level property names of a response schema (the items' when it is a list)."""
+    if not isinstance(schema, dict):
+        return []
+    for key in ("data", "items"):
+        prop = (schema.get("properties") or {}).get(key)
+        if isinstance(prop, dict) and prop.get("type") == "array":
+            schema = prop.get("items") or {}
+            break
+    if schema.get("type") == "array":
+        schema = schema.get("items") or {}
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return list(props) if isinstance(props, dict) else []
+
+
+def _safe_lookup(scope: dict, ref: str) -> Any:
+    from explorer.variables import lookup
+
+    try:
+        return lookup(scope, ref)
+    except ExplorerError:
+        return None
+
+
+def _preview(value: Any) -> str:
+    from explorer.variables import as_text
+
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return f"[{len(value)} items]"
+    text = as_text(value)
+    return text if len(text) <= 40 else text[:39] + "…"

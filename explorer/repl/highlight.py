@@ -1,0 +1,73 @@
+"""Syntax highlighting of the input line: a small pygments lexer and the shell's style.
+
+``get /public/v1/instruments sort=-name {{pid}}``: the verb or command, the path,
+item names and separators, values, ``{{variables}}`` and a trailing JSON body each get
+their own token type.
+"""
+
+from __future__ import annotations
+
+from pygments.lexer import RegexLexer, bygroups, using
+from pygments.lexers.data import JsonLexer
+from pygments.token import (
+    Keyword,
+    Name,
+    Operator,
+    String,
+    Text,
+    Whitespace,
+)
+
+from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
+
+_VERBS = "|".join(VERBS)
+_SHELL = "|".join(SHELL_COMMANDS)
+_SEP = r"(:=@|=@|==|:=|>=|<=|!=|=|:|@|>|<)"
+
+
+class ShellLexer(RegexLexer):
+    name = "explorer shell"
+    aliases = ["explorer-shell"]
+
+    tokens = {
+        "root": [
+            (r"\s+", Whitespace),
+            (rf"(?i)({_VERBS})(?=\s|$)", Keyword, "args"),
+            (rf"({_SHELL})(?=\s|$)", Name.Builtin, "args"),
+            (r"[^\s]+", Name.Function, "args"),
+        ],
+        "args": [
+            (r"\s+", Whitespace),
+            (r"\{\{[^{}]*\}\}", Name.Variable),
+            (r"(?s)(\{(?!\{)|\[(?=\s*[\[{\"\]]))(.*)", bygroups(Operator, using(JsonLexer))),
+            (r"/[^\s{]*", Name.Tag),
+            (r"([^\s=:@<>!'\"{]+)" + _SEP, bygroups(Name.Attribute, Operator), "value"),
+            (r"'[^']*'?|\"(?:[^\"\\]|\\.)*\"?", String),
+            (r"[^\s{]+|\{", Text),
+        ],
+        "value": [
+            (r"\{\{[^{}]*\}\}", Name.Variable),
+            (r"'[^']*'?|\"(?:[^\"\\]|\\.)*\"?", String),
+            (r"[^\s{'\"]+|\{", String),
+            (r"(?=\s)|$", Text, "#pop"),
+        ],
+    }
+
+
+STYLE = {
+    "pygments.keyword": "bold #5f87ff",
+    "pygments.name.builtin": "bold #af87ff",
+    "pygments.name.function": "#00afaf",
+    "pygments.name.tag": "#00af5f",
+    "pygments.name.attribute": "#d7875f",
+    "pygments.name.variable": "bold #d75f87",
+    "pygments.operator": "#808080",
+    "pygments.string": "#afaf00",
+    "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
+    "bottom-toolbar.key": "bg:#303030 #808080",
+    "bottom-toolbar.warn": "bg:#303030 #ffaf00",
+    "completion-menu.completion": "bg:#303030 #d0d0d0",
+    "completion-menu.completion.current": "bg:#5f87ff #ffffff",
+    "completion-menu.meta.completion": "bg:#3a3a3a #a8a8a8",
+    "completion-menu.meta.completion.current": "bg:#5f87ff #ffffff",
+}

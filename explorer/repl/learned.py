@@ -1,0 +1,373 @@
+"""What responses taught the shell, kept per server so a new shell completes at once.
+
+Four kinds of knowledge, each bounded:
+
+* ids with their names per list path (``/public/v1/instruments`` -> ``{id: name}``),
+  from any list answer seen and from the completer's background prefetches; the most
+  recently seen are kept (:data:`MAX_IDS` per list, :data:`MAX_COLLECTIONS` lists);
+* field names per route pattern, as dotted paths into nested objects and arrays
+  (``actions.action``), from the objects a route answered with;
+* values seen per filter key and route (``family`` -> ``@LiquidHandler``), from the
+  queries the user typed first, then from short categorical values in answers;
+* body field names per method and route (``POST /public/v1/instruments``), from the
+  bodies the user sent.
+
+Stored as JSON in ``cache_dir()/learned/<server key>.json``, written atomically
+(:func:`explorer.fileio.atomic_write`) and only when something changed.  A file that
+cannot be read is ignored: this is a cache.  Thread-safe (background prefetches write
+while the completer reads).  No prompt_toolkit here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from explorer.fileio import atomic_write
+
+FORMAT = 1
+MAX_IDS = 20_000
+MAX_COLLECTIONS = 500
+MAX_FIELDS = 300
+MAX_ROUTES = 1_000
+MAX_VALUES = 30
+MAX_VALUE_LENGTH = 60
+#: how many objects of one answer are walked for field names and values
+SAMPLE = 50
+DEPTH = 4
+
+_LIST_KEYS = ("data", "items", "results")
+_NAME_KEYS = ("name", "title", "username", "label")
+# Values of these fields are unique per object: never worth offering as filter values.
+_UNIQUE = re.compile(r"(^id$|Id$|_id$|At$|_at$|^name$|^description$|^title$|^path$|^url$)")
+_RESERVED_QUERY = frozenset({"sort", "limit", "skip", "fields", "cursor", "count", "search"})
+
+
+def server_key(base_url: str) -> str:
+    """A readable, unique file name for a server: ``127.0.0.1_5123-1a2b3c4d``."""
+    parts = urlsplit(base_url)
+    readable = re.sub(r"[^A-Za-z0-9.-]+", "_", (parts.netloc + parts.path).strip("/"))[:60]
+    digest = hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:8]
+    return f"{readable or 'server'}-{digest}"
+
+
+def list_items(body: Any) -> list | None:
+    """The objects of a list answer (``{"data": [...]}``, ``{"items": [...]}``, ``[...]``)."""
+    if isinstance(body, list):
+        return body
+    if isinstance(body, Mapping):
+        for key in _LIST_KEYS:
+            value = body.get(key)
+            if isinstance(value, list):
+                return value
+    return None
+
+
+def field_paths(objects: Iterable[Any], *, depth: int = DEPTH) -> list[str]:
+    """Dotted field paths in ``objects``, arrays of objects walked through."""
+    seen: dict[str, None] = {}
+
+    def walk(value: Any, prefix: str, level: int) -> None:
+        if level >= depth:
+            return
+        if isinstance(value, list):
+            for element in value[:5]:
+                walk(element, prefix, level)
+            return
+        if not isinstance(value, Mapping):
+            return
+        for key, child in value.items():
+            if not isinstance(key, str) or not key or "." in key:
+                continue
+            path = f"{prefix}.{key}" if prefix else key
+            seen.setdefault(path, None)
+            walk(child, path, level + 1)
+
+    for obj in list(objects)[:SAMPLE]:
+        walk(obj, "", 0)
+    return list(seen)
+
+
+class _Ids:
+    """Ids of one list, with a sorted view for prefix search (rebuilt lazily)."""
+
+    __slots__ = ("names", "sorted", "touched")
+
+    def __init__(self, names: dict[str, str] | None = None, touched: float = 0.0) -> None:
+        self.names: dict[str, str] = names or {}
+        self.sorted: list[str] | None = None
+        self.touched = touched
+
+    def add(self, ident: str, name: str) -> bool:
+        if self.names.get(ident) == name:
+            return False
+        self.names.pop(ident, None)
+        self.names[ident] = name
+        while len(self.names) > MAX_IDS:
+            del self.names[next(iter(self.names))]
+        self.sorted = None
+        return True
+
+    def starting(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+        if self.sorted is None:
+            self.sorted = sorted(self.names)
+        keys = self.sorted
+        i = bisect.bisect_left(keys, prefix)
+        out = []
+        while i < len(keys) and len(out) < limit and keys[i].startswith(prefix):
+            out.append((keys[i], self.names.get(keys[i], "")))
+            i += 1
+        return out
+
+
+class LearnedStore:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._ids: dict[str, _Ids] = {}
+        self._fields: dict[str, dict[str, None]] = {}
+        self._values: dict[str, dict[str, dict[str, None]]] = {}
+        self._body: dict[str, dict[str, None]] = {}
+        self._fetched: dict[str, float] = {}
+        self.dirty = False
+
+    # -- persistence -------------------------------------------------------------------
+
+    @classmethod
+    def for_server(cls, cache_dir: Path, base_url: str) -> LearnedStore:
+        store = cls(cache_dir / "learned" / f"{server_key(base_url)}.json")
+        store.load()
+        return store
+
+    def load(self) -> None:
+        if self.path is None:
+            return
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return
+        with self._lock:
+            try:
+                self._load(data)
+            except (TypeError, ValueError, AttributeError):
+                self._reset()  # a damaged cache is an empty one
+
+    def _reset(self) -> None:
+        self._ids.clear()
+        self._fields.clear()
+        self._values.clear()
+        self._body.clear()
+
+    def _load(self, data: dict) -> None:
+        for collection, entry in data.get("ids", {}).items():
+            pairs = entry.get("ids", [])
+            names = {str(i): str(n) for i, n in pairs}
+            self._ids[collection] = _Ids(names, float(entry.get("touched", 0)))
+        self._fields = {k: dict.fromkeys(map(str, v)) for k, v in data.get("fields", {}).items()}
+        self._values = {
+            route: {key: dict.fromkeys(map(str, vals)) for key, vals in keys.items()}
+            for route, keys in data.get("values", {}).items()
+        }
+        self._body = {k: dict.fromkeys(map(str, v)) for k, v in data.get("body", {}).items()}
+
+    def save(self) -> bool:
+        """Write the store when it changed; False when there was nothing to write."""
+        if self.path is None or not self.dirty:
+            return False
+        with self._lock:
+            data = {
+                "format": FORMAT,
+                "ids": {
+                    c: {"touched": ids.touched, "ids": [[i, n] for i, n in ids.names.items()]}
+                    for c, ids in self._ids.items()
+                },
+                "fields": {k: list(v) for k, v in self._fields.items()},
+                "values": {
+                    r: {k: list(v) for k, v in keys.items()} for r, keys in self._values.items()
+                },
+                "body": {k: list(v) for k, v in self._body.items()},
+            }
+            self.dirty = False
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        atomic_write(self.path, payload)
+        return True
+
+    # -- learning ----------------------------------------------------------------------
+
+    def learn_exchange(
+        self,
+        *,
+        method: str,
+        path: str,
+        route: str | None,
+        query: Iterable[str] = (),
+        request_body: Any = None,
+        status: int,
+        body: Any,
+    ) -> None:
+        """Everything one request and its parsed JSON answer can teach."""
+        path = _clean(path)
+        method = method.upper()
+        if route and method in ("POST", "PUT", "PATCH") and isinstance(request_body, Mapping):
+            self.learn_body_fields(f"{method} {route}", request_body.keys())
+        if route:
+            self.learn_query(route, query)
+        if not 200 <= status < 300 or body is None:
+            return
+        items = list_items(body)
+        objects: list[Any]
+        if items is not None and method == "GET":
+            objects = [o for o in items[:SAMPLE] if isinstance(o, Mapping)]
+            self.learn_ids(path, objects)
+        elif isinstance(body, Mapping) and "id" in body:
+            objects = [body]
+            ident = str(body["id"])
+            parent, _, last = path.rpartition("/")
+            if unquote(last) == ident and parent:
+                self.learn_ids(parent, objects)
+            elif method == "POST":
+                self.learn_ids(path, objects)
+        else:
+            return
+        if route and method == "GET":
+            self.learn_fields(route, field_paths(objects))
+            self._learn_values_from(route, objects)
+
+    def learn_ids(self, collection: str, objects: Iterable[Any], *, fetched: bool = False) -> None:
+        collection = _clean(collection)
+        with self._lock:
+            ids = self._ids.get(collection)
+            if ids is None:
+                ids = self._ids[collection] = _Ids()
+                self._bound_collections()
+            changed = False
+            for obj in objects:
+                if not isinstance(obj, Mapping) or obj.get("id") in (None, ""):
+                    continue
+                ident = obj["id"]
+                if isinstance(ident, dict | list):
+                    continue
+                name = next((obj[k] for k in _NAME_KEYS if isinstance(obj.get(k), str)), "")
+                changed |= ids.add(str(ident), name)
+            ids.touched = time.time()
+            if fetched:
+                self._fetched[collection] = time.monotonic()
+            self.dirty |= changed
+
+    def _bound_collections(self) -> None:
+        if len(self._ids) <= MAX_COLLECTIONS:
+            return
+        oldest = sorted(self._ids, key=lambda c: self._ids[c].touched)
+        for collection in oldest[: len(self._ids) - MAX_COLLECTIONS]:
+            del self._ids[collection]
+
+    def learn_fields(self, route: str, paths: Iterable[str]) -> None:
+        with self._lock:
+            self.dirty |= _add(self._fields, route, paths, MAX_FIELDS)
+
+    def learn_body_fields(self, route_key: str, names: Iterable[str]) -> None:
+        with self._lock:
+            self.dirty |= _add(self._body, route_key, (str(n) for n in names), MAX_FIELDS)
+
+    def learn_query(self, route: str, components: Iterable[str]) -> None:
+        """Filter values the user typed (``family=@LiquidHandler``), most recent first."""
+        for component in components:
+            m = re.match(r"([^=<>!]+)(>=|<=|!=|=|>|<)(.*)\Z", unquote(component))
+            if m is None or not m.group(3) or m.group(1) in _RESERVED_QUERY:
+                continue
+            self.learn_value(route, m.group(1), m.group(3), first=True)
+
+    def learn_value(self, route: str, key: str, value: str, *, first: bool = False) -> None:
+        if len(value) > MAX_VALUE_LENGTH:
+            return
+        with self._lock:
+            keys = self._values.get(route)
+            if keys is None:
+                if len(self._values) >= MAX_ROUTES:
+                    return
+                keys = self._values[route] = {}
+            values = keys.setdefault(key, {})
+            if value in values and not first:
+                return
+            if first:
+                merged = {value: None}
+                merged.update((v, None) for v in values if v != value)
+                keys[key] = values = merged
+            else:
+                values[value] = None
+            while len(values) > MAX_VALUES:
+                del values[next(reversed(values))]
+            self.dirty = True
+
+    def _learn_values_from(self, route: str, objects: list[Any]) -> None:
+        for obj in objects[:SAMPLE]:
+            for key, value in obj.items():
+                if isinstance(value, str) and value and not _UNIQUE.search(key):
+                    self.learn_value(route, key, value)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def ids(self, collection: str, prefix: str = "", *, limit: int = 200) -> list[tuple[str, str]]:
+        """``(id, name)`` pairs of the list at ``collection`` whose id starts with ``prefix``;
+        when none does, those whose name contains it (case-insensitive)."""
+        with self._lock:
+            ids = self._ids.get(_clean(collection))
+            if ids is None:
+                return []
+            found = ids.starting(prefix, limit)
+            if found or not prefix or len(ids.names) > 5_000:
+                return found
+            needle = prefix.lower()
+            return [(i, n) for i, n in ids.names.items() if needle in n.lower()][:limit]
+
+    def knows(self, collection: str) -> bool:
+        with self._lock:
+            return _clean(collection) in self._ids
+
+    def fetched_ago(self, collection: str) -> float | None:
+        """Seconds since this process last prefetched ``collection`` (None: never)."""
+        with self._lock:
+            at = self._fetched.get(_clean(collection))
+        return None if at is None else time.monotonic() - at
+
+    def fields(self, route: str) -> list[str]:
+        with self._lock:
+            return list(self._fields.get(route, ()))
+
+    def values(self, route: str, key: str) -> list[str]:
+        with self._lock:
+            return list(self._values.get(route, {}).get(key, ()))
+
+    def body_fields(self, route_key: str) -> list[str]:
+        with self._lock:
+            return list(self._body.get(route_key, ()))
+
+
+def _add(table: dict[str, dict[str, None]], key: str, names: Iterable[str], cap: int) -> bool:
+    if key not in table and len(table) >= MAX_ROUTES:
+        return False
+    bucket = table.setdefault(key, {})
+    changed = False
+    for name in names:
+        if name not in bucket and len(bucket) < cap:
+            bucket[name] = None
+            changed = True
+    return changed
+
+
+def _clean(path: str) -> str:
+    path = path.partition("?")[0]
+    path = unquote(path)
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return path or "/"

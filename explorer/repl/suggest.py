@@ -1,0 +1,281 @@
+"""What kind of word is expected at the cursor (pgcli's ``suggest_type``, for REST).
+
+Pure: :func:`suggest` reads the text before the cursor and a :class:`SuggestState`
+(the current directory and the generated commands) and returns small frozen values
+saying what may come next.  It never touches the network, the learned store or the
+registry's trie; :mod:`.completer` turns each suggestion into candidates.
+
+    >>> suggest("get /public/v1/ins", state=SuggestState())
+    [Path(directory='/public/v1/', partial='ins', method='GET')]
+    >>> suggest("get /public/v1/instruments sort=-na", state=SuggestState())
+    [QueryValue(target=Target(method='GET', path='/public/v1/instruments'), key='sort', \
+partial='-na', operator='=')]
+
+Every suggestion's ``partial`` is the text the candidate replaces (the completer uses
+``-len(partial)`` as the start position).  Arbitrary text never raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from explorer.items.syntax import (
+    FILTER_SEPARATORS,
+    SEP_DATA,
+    SEP_DATA_FILE,
+    SEP_QUERY,
+    SEPARATORS,
+)
+from explorer.repl.index import CommandIndex
+from explorer.repl.line import resolve_path, tokenize
+from explorer.repl.vocabulary import BODY_METHODS, QUERY_METHODS, SHELL_COMMANDS, VERBS
+
+# -- the suggestion types ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """The request the line is building: a method and a concrete path."""
+
+    method: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """The first word: a verb, a shell command or the first word of a generated command."""
+
+    partial: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """The next word of a generated command (``instruments`` -> ``list``, ``commands``)."""
+
+    words: tuple[str, ...]
+    partial: str
+
+
+@dataclass(frozen=True)
+class Path:
+    """A path segment: what may follow ``directory`` (absolute, ends with ``/``)."""
+
+    directory: str
+    partial: str
+    method: str | None = None
+
+
+@dataclass(frozen=True)
+class PathParamValue:
+    """A value for path parameter ``param``: ids of the list at ``collection``."""
+
+    collection: str
+    param: str
+    partial: str
+
+
+@dataclass(frozen=True)
+class QueryKey:
+    target: Target
+    partial: str
+
+
+@dataclass(frozen=True)
+class QueryValue:
+    """The value of query parameter or filter ``key`` (``operator`` as typed)."""
+
+    target: Target
+    key: str
+    partial: str
+    operator: str = "="
+
+
+@dataclass(frozen=True)
+class BodyField:
+    target: Target
+    partial: str
+
+
+@dataclass(frozen=True)
+class Header:
+    partial: str
+
+
+@dataclass(frozen=True)
+class HeaderValue:
+    name: str
+    partial: str
+
+
+@dataclass(frozen=True)
+class FilePath:
+    partial: str
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A reference inside ``{{``: a variable name or ``last.data.0.id``."""
+
+    partial: str
+
+
+@dataclass(frozen=True)
+class ShellCommandArg:
+    """An argument of a shell command (``help``, ``record``, ``set``, ``unset``)."""
+
+    command: str
+    args: tuple[str, ...]
+    partial: str
+
+
+Suggestion = (
+    Keyword
+    | Command
+    | Path
+    | PathParamValue
+    | QueryKey
+    | QueryValue
+    | BodyField
+    | Header
+    | HeaderValue
+    | FilePath
+    | Variable
+    | ShellCommandArg
+)
+
+
+@dataclass(frozen=True)
+class SuggestState:
+    cwd: str = "/"
+    commands: CommandIndex | None = None
+
+
+# -- the logic ---------------------------------------------------------------------------
+
+_PATH_COMMANDS = frozenset({"cd", "ls"})
+_ITEM_CHARS = frozenset("=:@<>!;")
+
+
+def suggest(text: str, *, state: SuggestState) -> list[Suggestion]:
+    """What may be typed at the end of ``text`` (see the module docstring)."""
+    line = tokenize(text)
+    if line.body_start is not None:
+        return []  # inside a raw JSON body
+    words = list(line.words)
+    partial = "" if line.at_new_word else words.pop().value
+    variable = _open_variable(partial)
+    if variable is not None:
+        return [Variable(variable)]
+    if not words:
+        return [Keyword(partial)]
+    first = words[0].value
+    rest = [w.value for w in words[1:]]
+    lowered = first.lower()
+    if lowered in VERBS:
+        return _verb(lowered.upper(), rest, partial, state)
+    if lowered in _PATH_COMMANDS:
+        return [_path(partial, state.cwd, None)] if not rest else []
+    if lowered in SHELL_COMMANDS:
+        return [ShellCommandArg(lowered, tuple(rest), partial)]
+    return _generated([w.value for w in words], partial, state)
+
+
+def _open_variable(partial: str) -> str | None:
+    start = partial.rfind("{{")
+    if start < 0 or "}}" in partial[start:]:
+        return None
+    return partial[start + 2 :].lstrip()
+
+
+def _path(partial: str, cwd: str, method: str | None) -> Path:
+    head, slash, tail = partial.rpartition("/")
+    directory = (resolve_path(cwd, head + "/") if head else "/") if slash else cwd
+    if not directory.endswith("/"):
+        directory += "/"
+    return Path(directory, tail, method)
+
+
+def _looks_like_item(text: str) -> bool:
+    return not text.startswith("/") and any(ch in _ITEM_CHARS for ch in text)
+
+
+def _verb(method: str, args: list[str], partial: str, state: SuggestState) -> list[Suggestion]:
+    if not args:
+        pathlike = partial.startswith((".", "/")) or (
+            "/" in partial and not _looks_like_item(partial)
+        )
+        if pathlike or (state.cwd == "/" and not _looks_like_item(partial)):
+            return [_path(partial, state.cwd, method)]
+        if _looks_like_item(partial):
+            return _item(Target(method, state.cwd), partial)
+        # After ``cd``: a relative path (an id) or an item for the current path.
+        return [_path(partial, state.cwd, method), *_item(Target(method, state.cwd), partial)]
+    if _looks_like_item(args[0]):
+        path = state.cwd
+    else:
+        path = resolve_path(state.cwd, args[0]).partition("?")[0]
+    return _item(Target(method, path), partial)
+
+
+def _generated(words: list[str], partial: str, state: SuggestState) -> list[Suggestion]:
+    index = state.commands
+    if index is None:
+        return []
+    out: list[Suggestion] = []
+    lowered = [w.lower() for w in words]
+    if index.next_words(lowered):
+        out.append(Command(tuple(lowered), partial))
+    found = index.longest(lowered)
+    if found is None:
+        return out
+    shape, used = found
+    args = words[used:]
+    if len(args) < len(shape.params):
+        collection = shape.fill(args, upto=len(args))
+        if collection is not None:
+            out.append(PathParamValue(collection, shape.params[len(args)], partial))
+        return out
+    path = shape.fill(args[: len(shape.params)])
+    if path is not None:
+        out.extend(_item(Target(shape.method, path), partial))
+    return out
+
+
+def _item(target: Target, partial: str) -> list[Suggestion]:
+    found = _separator(partial)
+    if found is None:
+        out: list[Suggestion] = [QueryKey(target, partial)]
+        if target.method in BODY_METHODS:
+            out.append(BodyField(target, partial))
+        out.append(Header(partial))
+        return out
+    index, sep = found
+    key, value = partial[:index], partial[index + len(sep) :]
+    if sep == SEP_DATA_FILE and target.method in QUERY_METHODS:
+        return [QueryValue(target, key, "@" + value, SEP_DATA)]  # family=@LiquidHandler
+    if "@" in sep:
+        return [FilePath(value)]
+    if sep == SEP_QUERY or sep in FILTER_SEPARATORS:
+        return [QueryValue(target, key, value, sep)]
+    if sep == SEP_DATA and target.method in QUERY_METHODS:
+        return [QueryValue(target, key, value, sep)]
+    if sep == ":":
+        return [HeaderValue(key, value)]
+    return []
+
+
+def _separator(text: str) -> tuple[int, str] | None:
+    """The first separator in an item being typed (longest at its index), as items does."""
+    ordered = sorted(SEPARATORS, key=len, reverse=True)
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == "\\":
+            i += 2
+            continue
+        for sep in ordered:
+            if sep == ";":
+                continue
+            if text.startswith(sep, i):
+                return i, sep
+        i += 1
+    return None

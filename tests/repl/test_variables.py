@@ -1,0 +1,66 @@
+"""explorer.variables: {{name}} and {{last.data.0.id}} templating."""
+
+import pytest
+
+from explorer.errors import UsageError
+from explorer.variables import as_text, expand, lookup, paths, references
+
+SCOPE = {
+    "pid": "p-1",
+    "n": 3,
+    "last": {"id": "abc", "data": [{"id": "d0", "tags": ["x"]}, {"id": "d1"}], "ok": True},
+}
+
+
+def test_expand_replaces_names_and_dotted_paths():
+    assert expand("/x/{{pid}}/{{last.data.1.id}}", SCOPE) == "/x/p-1/d1"
+
+
+def test_spaces_inside_braces_are_allowed():
+    assert expand("{{ last.id }}", SCOPE) == "abc"
+
+
+def test_non_strings_are_inserted_as_compact_json():
+    assert expand("count:={{n}}", SCOPE) == "count:=3"
+    assert expand("{{last.data.0.tags}}", SCOPE) == '["x"]'
+    assert expand("{{last.ok}}", SCOPE) == "true"
+
+
+def test_negative_list_index_counts_from_the_end():
+    assert lookup(SCOPE, "last.data.-1.id") == "d1"
+
+
+def test_unknown_name_names_it_and_the_known_ones():
+    with pytest.raises(UsageError, match=r"unknown variable 'nope'.*known: last, n, pid"):
+        expand("{{nope}}", SCOPE)
+
+
+def test_a_path_that_leads_nowhere_says_where_it_stopped():
+    with pytest.raises(UsageError, match=r"last.data.0 has no 'missing'"):
+        expand("{{last.data.0.missing}}", SCOPE)
+    with pytest.raises(UsageError, match=r"last.data has no '7'"):
+        lookup(SCOPE, "last.data.7")
+
+
+def test_text_without_templates_and_unclosed_braces_are_left_alone():
+    assert expand("plain {{ not closed", SCOPE) == "plain {{ not closed"
+    assert expand('{"a": {"b": 1}}', SCOPE) == '{"a": {"b": 1}}'
+
+
+def test_references_and_as_text():
+    assert references("{{a}} and {{ b.c }}") == ["a", "b.c"]
+    assert as_text("s") == "s"
+    assert as_text(None) == "null"
+
+
+def test_paths_offers_dotted_references_with_first_list_elements():
+    found = list(paths(SCOPE["last"], prefix="last"))
+    assert "last.id" in found
+    assert "last.data.0.id" in found
+    assert "last.data.1.id" in found
+    assert "last.data.0.tags.0" in found
+
+
+def test_paths_is_bounded():
+    big = {f"k{i}": {"x": i} for i in range(1000)}
+    assert len(list(paths(big, prefix="v", limit=50))) == 50
