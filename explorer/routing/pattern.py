@@ -1,0 +1,479 @@
+"""RoutePattern: one Express route pattern, parsed once, matched and built many times.
+
+Which syntax a pattern uses is read from the pattern itself:
+
+* **express5** (path-to-regexp 8.x) if it has an unescaped ``{``, a ``*`` directly
+  followed by a name (``*path``, ``*"x"``), or a quoted name ``:"..."`` -- and no
+  unescaped ``(`` or ``?`` (8.x rejects both);
+* **express4** (path-to-regexp 0.1.x) otherwise, which covers every pattern made of
+  ``/literal``, ``/:name`` and ``/:name?`` (where both agree anyway) and the 0.1.x
+  extras (``:name(re)``, ``*``, ``.:format``, raw regex).
+
+``syntax=`` forces one.  ``strict`` only applies to express4, ``trailing`` only to
+express5.  Matching runs on the *encoded* path; params come back the way Express
+hands them to a handler: percent-decoded with strict ``decodeURIComponent`` rules
+(a malformed ``%`` raises :class:`~explorer.errors.DecodeError`, Express's 400), a
+missing optional param as ``None`` with its key present, unnamed 0.1.x captures as
+``"0"``, ``"1"``..., an 8.x ``*name`` as a list.
+
+    >>> p = RoutePattern.parse("/public/v1/instruments/:id?")
+    >>> p.match("/public/v1/instruments/a%2Fb?limit=5")
+    {'id': 'a/b'}
+    >>> p.build({"id": "a/b"})
+    '/public/v1/instruments/a%2Fb'
+    >>> p.expand()
+    ['/public/v1/instruments', '/public/v1/instruments/:id']
+
+Plain patterns (only ``/literal`` and ``/:name?`` segments) are cut into segments
+at parse time with one regex test; the matching regex is compiled on first use.
+Patterns with raw regex parts are compiled at once so that errors show at parse time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from explorer.errors import RouteError
+from explorer.routing import express4, express5
+from explorer.routing.codec import decode_component, encode_component
+from explorer.routing.segments import Complex, Literal, Param, Segment, Shape
+
+EXPRESS4 = "express4"
+EXPRESS5 = "express5"
+SYNTAXES = (EXPRESS4, EXPRESS5)
+
+ParamValue = str | Sequence[str] | None
+
+
+class RouteMatch(NamedTuple):
+    """A successful match: the matched text (a prefix when ``end=False``) and params."""
+
+    matched: str
+    params: dict[str, Any]
+
+
+def detect_syntax(text: str) -> str:
+    """``"express5"`` or ``"express4"`` by the rule in the module docstring."""
+    if express4.PLAIN.fullmatch(text):
+        return EXPRESS4
+    has5 = False
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "(?":
+            return EXPRESS4
+        if c == "{" or (i + 1 < n and (
+            (c == ":" and text[i + 1] == '"')
+            or (c == "*" and (text[i + 1] == '"' or express5._id_start(text[i + 1])))
+        )):
+            has5 = True
+        i += 1
+    return EXPRESS5 if has5 else EXPRESS4
+
+
+class RoutePattern:
+    """A parsed route pattern; build one with :meth:`parse`."""
+
+    __slots__ = (
+        "_expanded",
+        "_p4",
+        "_p5",
+        "_plain",
+        "_regex",
+        "decode",
+        "end",
+        "sensitive",
+        "strict",
+        "syntax",
+        "text",
+        "trailing",
+    )
+
+    text: str
+    syntax: str
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        *,
+        strict: bool = False,
+        end: bool = True,
+        sensitive: bool = False,
+        trailing: bool = True,
+        decode: bool = True,
+        syntax: str | None = None,
+    ) -> RoutePattern:
+        """Parse ``text``; a broken or unsupported pattern raises RouteError.
+
+        ``decode=False`` returns raw (still percent-encoded) param values, like the
+        bare path-to-regexp 0.1.x library; ``syntax`` forces ``"express4"`` or
+        ``"express5"`` instead of detecting it.
+        """
+        if not isinstance(text, str):
+            raise RouteError(f"a route pattern must be a string, not {type(text).__name__}")
+        self = cls.__new__(cls)
+        self.text = text
+        self.strict = strict
+        self.end = end
+        self.sensitive = sensitive
+        self.trailing = trailing
+        self.decode = decode
+        self._p4 = None
+        self._p5 = None
+        self._plain = None
+        self._regex = None
+        self._expanded = None
+        if syntax is None:
+            plain = express4.PLAIN.fullmatch(text) is not None
+            syntax = EXPRESS4 if plain else detect_syntax(text)
+        elif syntax not in SYNTAXES:
+            raise RouteError(f"unknown pattern syntax {syntax!r}", pattern=text)
+        else:
+            plain = syntax == EXPRESS4 and express4.PLAIN.fullmatch(text) is not None
+        self.syntax = syntax
+        if plain:
+            self._plain = _plain_segments(text, strict=strict)
+        elif syntax == EXPRESS4:
+            self._p4 = express4.parse(text)
+            if self._p4.raw_regex:
+                self._compile()
+        else:
+            self._p5 = express5.parse(text)
+        return self
+
+    # ------------------------------------------------------------------ identity
+
+    def _key(self) -> tuple:
+        return (self.text, self.syntax, self.strict, self.end, self.sensitive, self.trailing,
+                self.decode)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RoutePattern):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"RoutePattern({self.text!r}, syntax={self.syntax!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+    # ------------------------------------------------------------------ structure
+
+    @property
+    def _parsed4(self) -> express4.Parsed:
+        if self._p4 is None:
+            self._p4 = express4.parse(self.text)
+        return self._p4
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        """Every param key in order (0.1.x numeric keys included)."""
+        if self._plain is not None:
+            return tuple(dict.fromkeys(s.name for s in self._plain if type(s) is Param))
+        if self._p5 is not None:
+            return express5.all_names(self._p5.tokens)
+        return self._parsed4.names
+
+    @property
+    def optional_params(self) -> tuple[str, ...]:
+        """Params that may be absent from a match (their value is then ``None``)."""
+        if self._plain is not None:
+            required = {s.name for s in self._plain if type(s) is Param and not s.optional}
+            return tuple(
+                n for n in self.param_names
+                if n not in required
+            )
+        if self._p5 is not None:
+            everywhere = set(self.param_names)
+            for seq, _count in self._p5.sequences:
+                everywhere &= {t.name for t in seq if isinstance(t, express5.Var)}
+            return tuple(n for n in self.param_names if n not in everywhere)
+        required = {k.name for k in self._parsed4.keys if not k.optional}
+        return tuple(n for n in self.param_names if n not in required)
+
+    @property
+    def required_params(self) -> tuple[str, ...]:
+        """Params every match has (and :meth:`build` needs)."""
+        optional = set(self.optional_params)
+        return tuple(n for n in self.param_names if n not in optional)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The pattern cut at ``/`` (after the leading one); optional params flagged.
+
+        A pattern that does not start with ``/`` is a single :class:`Complex`.
+        """
+        if self._plain is not None:
+            return self._plain
+        if self._p5 is not None:
+            segments = express5.cut_top(self._p5.tokens)
+            if segments is None:
+                return (Complex(self.text, self.param_names),)
+            return segments
+        return express4.cut(self._parsed4.tokens, text=self.text, strict=self.strict)
+
+    @property
+    def shapes(self) -> list[Shape]:
+        """One tuple of segments per concrete shape (see :meth:`expand`); no optionals."""
+        return [shape for _text, shape in self._expansions()]
+
+    def expand(self) -> list[str]:
+        """The concrete shapes as pattern strings, without their optional parts.
+
+        ``/x/:id?`` gives ``["/x", "/x/:id"]``; shapes a pattern cannot actually
+        produce (``/:a?/:b?`` never fills ``b`` alone) are left out; fewest optional
+        parts first.
+        """
+        return [text for text, _shape in self._expansions()]
+
+    @property
+    def is_plain(self) -> bool:
+        """True if every shape consists of Literal and Param segments only."""
+        return all(type(s) is not Complex for shape in self.shapes for s in shape)
+
+    def _expansions(self) -> list[tuple[str, Shape]]:
+        if self._expanded is not None:
+            return self._expanded
+        candidates: list[tuple[int, str, Shape]] = []
+        if self._plain is not None:
+            candidates = _plain_expansions(self.text, self._plain)
+        elif self._p5 is not None:
+            for seq, count in self._p5.sequences:
+                candidates.append((count, express5.stringify(seq), express5.cut_flat(seq)))
+        else:
+            for tokens, count in express4.expansions(self._parsed4):
+                text = "".join(t.src for t in tokens)
+                candidates.append((count, text, express4.cut(tokens, text=self.text,
+                                                             strict=self.strict)))
+        seen: set[tuple] = set()
+        kept: list[tuple[int, str, Shape]] = []
+        for count, text, shape in candidates:
+            key = structure_key(shape)
+            if key not in seen:
+                seen.add(key)
+                kept.append((count, text or "/", shape))
+        kept.sort(key=lambda item: item[0])
+        self._expanded = [(text, shape) for _count, text, shape in kept]
+        return self._expanded
+
+    # ------------------------------------------------------------------ matching
+
+    def _compile(self) -> re.Pattern[str]:
+        if self._regex is None:
+            if self._p5 is not None:
+                self._regex = express5.compile_regex(
+                    self._p5, end=self.end, trailing=self.trailing, sensitive=self.sensitive
+                )
+            else:
+                self._regex = express4.compile_regex(
+                    self._parsed4, strict=self.strict, end=self.end, sensitive=self.sensitive
+                )
+        return self._regex
+
+    def match(self, path: str) -> dict[str, Any] | None:
+        """Params for a request path (its ``?query``/``#fragment`` ignored), or None."""
+        cut = _QUERY.search(path)
+        if cut is not None:
+            path = path[: cut.start()]
+        result = self.exec(path)
+        return None if result is None else result.params
+
+    def exec(self, path: str) -> RouteMatch | None:
+        """Match ``path`` exactly as given (nothing stripped): matched text and params."""
+        if self.syntax == EXPRESS4 and self.decode:
+            # Express's Layer fast paths
+            if self.text == "*":
+                return RouteMatch(path, {"0": decode_component(path)})
+            if self.text == "/" and not self.end:
+                return RouteMatch("", {})
+        m = self._compile().match(path)
+        if m is None:
+            return None
+        if self._p5 is not None:
+            return RouteMatch(m.group(0), self._params5(m, self._p5))
+        return RouteMatch(m.group(0), self._params4(m))
+
+    def _params4(self, m: re.Match[str]) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        keys = self._parsed4.keys
+        for i, value in enumerate(m.groups()):
+            name = keys[i].name
+            if value and self.decode:
+                value = decode_component(value)
+            if value is not None or name not in params:
+                params[name] = value
+        return params
+
+    def _params5(self, m: re.Match[str], parsed: express5.Parsed) -> dict[str, Any]:
+        params: dict[str, Any] = dict.fromkeys(self.param_names)
+        keys = parsed.keys
+        for i, value in enumerate(m.groups()):
+            if value is None:
+                continue
+            key = keys[i]
+            if not self.decode:
+                params[key.name] = value
+            elif key.wildcard:
+                params[key.name] = [decode_component(p) for p in value.split("/")]
+            else:
+                params[key.name] = decode_component(value)
+        return params
+
+    # ------------------------------------------------------------------ building
+
+    def build(self, params: Mapping[str, ParamValue] | None = None) -> str:
+        """Fill ``params`` into the pattern, percent-encoding each value.
+
+        Missing required params, unknown names, empty values and values that would
+        match back differently raise RouteError; ``match(build(p)) == p`` holds for
+        whatever this returns.
+        """
+        values = {k: v for k, v in (params or {}).items() if v is not None}
+        names = set(self.param_names)
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise RouteError(
+                "unknown parameter " + ", ".join(repr(u) for u in unknown), pattern=self.text
+            )
+        path = self._build(values, encode_component)
+        if self._plain is not None and len(self.optional_params) <= 1:
+            return path
+        if not self.decode or self._fits(path, values):
+            return path
+        path = self._build(values, _encode_all)
+        if self._fits(path, values):
+            return path
+        raise RouteError(
+            "these parameter values would not match back as given", pattern=self.text
+        )
+
+    def _build(self, values: dict[str, Any], encode) -> str:
+        for name, value in values.items():
+            if not isinstance(value, str) and not (
+                self.syntax == EXPRESS5 and isinstance(value, Sequence)
+            ):
+                raise RouteError(f"parameter {name!r} must be a string", pattern=self.text)
+        if self._plain is not None:
+            path = _build_plain(self.text, values, encode)
+        elif self._p5 is not None:
+            path = express5.build(self._p5, values, encode=encode)
+        else:
+            path = express4.build(
+                self._parsed4, values, encode=encode, encode_rest=lambda v: _encode_rest(v, encode)
+            )
+        return path or ("/" if self.text.startswith("/") else path)
+
+    def _fits(self, path: str, values: dict[str, Any]) -> bool:
+        got = self.exec(path)
+        if got is None:
+            return False
+        for name in self.param_names:
+            want = values.get(name)
+            have = got.params.get(name)
+            if want is None:
+                if have is not None and not name.isdigit():
+                    return False
+                continue
+            if isinstance(want, str) and isinstance(have, list):
+                want = want.split("/")
+            elif not isinstance(want, str):
+                want = list(want)
+            if have != want:
+                return False
+        return True
+
+
+_QUERY = re.compile(r"[?#]")
+
+
+def structure_key(shape: Shape) -> tuple:
+    """What two shapes must share to match the same paths (param names aside)."""
+    return tuple(
+        ("L", s.text.lower()) if type(s) is Literal else ("P",) if type(s) is Param
+        else ("C", s.text)
+        for s in shape
+    )
+
+
+def _plain_segments(text: str, *, strict: bool) -> tuple[Segment, ...]:
+    pieces = text.split("/")[1:]
+    segments: list[Segment] = [
+        Param(p[1:-1], True) if p.endswith("?") else Param(p[1:])
+        if p.startswith(":") else Literal(p)
+        for p in pieces
+    ]
+    if segments and not strict and segments[-1] == Literal(""):
+        segments.pop()
+    return tuple(segments)
+
+
+def _plain_expansions(text: str, segments: tuple[Segment, ...]) -> list[tuple[int, str, Shape]]:
+    """Include-first choices of the optional params of a plain pattern."""
+    pieces = text.split("/")[1:]
+    tail = len(pieces) > len(segments)  # a dropped trailing "/" (non-strict)
+    results: list[tuple[int, list[str], list[Segment]]] = [(0, [], [])]
+    for piece, segment in zip(pieces, segments, strict=False):
+        if type(segment) is Param and segment.optional:
+            required = Param(segment.name)
+            results = [
+                choice
+                for n, t, s in results
+                for choice in ((n + 1, [*t, piece[:-1]], [*s, required]), (n, t, s))
+            ]
+            if len(results) > 256:
+                raise RouteError("too many path combinations", pattern=text)
+        else:
+            for _n, t, s in results:
+                t.append(piece)
+                s.append(segment)
+    suffix = "/" if tail else ""
+    return [(n, ("/" + "/".join(t) + suffix) if t else suffix, tuple(s)) for n, t, s in results]
+
+
+def _build_plain(text: str, values: dict[str, Any], encode) -> str:
+    out = []
+    for piece in text.split("/")[1:]:
+        if not piece.startswith(":"):
+            out.append("/" + piece)
+            continue
+        optional = piece.endswith("?")
+        name = piece[1:-1] if optional else piece[1:]
+        value = values.get(name)
+        if value is None:
+            if optional:
+                continue
+            raise RouteError(f"missing required parameter {name!r}", pattern=text)
+        if value == "":
+            raise RouteError(f"parameter {name!r} must not be empty", pattern=text)
+        out.append("/" + encode(value))
+    return "".join(out)
+
+
+def _encode_all(value: str) -> str:
+    """Percent-encode everything but ASCII letters and digits (for ambiguous patterns)."""
+    out = []
+    for c in value:
+        if c.isascii() and c.isalnum():
+            out.append(c)
+            continue
+        try:
+            out.append("".join(f"%{b:02X}" for b in c.encode("utf-8")))
+        except UnicodeEncodeError:
+            raise RouteError(f"parameter value {value!r} cannot be encoded as UTF-8") from None
+    return "".join(out)
+
+
+def _encode_rest(value: str, encode) -> str:
+    """A ``*`` capture: each ``/``-separated piece encoded, the slashes kept."""
+    return "/".join(encode(piece) for piece in value.split("/"))

@@ -1,0 +1,66 @@
+"""The parts of a route pattern between two ``/``, as the registry's trie sees them.
+
+A pattern is cut at ``/`` into segments.  Each is one of:
+
+* :class:`Literal` -- fixed text (already unescaped: ``\\(x\\)`` is ``(x)``);
+* :class:`Param` -- the whole segment is a plain ``:name`` (or ``:name?`` /
+  ``{/:name}``, then ``optional``) with the default capture (one or more
+  characters, no ``/``);
+* :class:`Complex` -- anything else: several params in one segment, a custom regex,
+  a wildcard, raw regex text.  The registry cannot match these segment by segment
+  and asks :meth:`RoutePattern.match` instead.
+
+    /public/v1/instruments/:id?  ->  (Literal('public'), Literal('v1'),
+                                      Literal('instruments'), Param('id', optional=True))
+
+A *shape* is one expansion of the optional parts (see ``RoutePattern.shapes``); its
+params are never optional.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A segment of fixed text, matched case-insensitively by default."""
+
+    text: str
+
+    @property
+    def source(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A segment that is exactly one parameter with the default capture."""
+
+    name: str
+    optional: bool = False
+
+    @property
+    def source(self) -> str:
+        return f":{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Complex:
+    """Any other segment; ``text`` is its pattern source, ``names`` its param keys."""
+
+    text: str
+    names: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return self.text
+
+
+Segment = Literal | Param | Complex
+Shape = tuple[Segment, ...]
+
+
+def is_plain(shape: Shape) -> bool:
+    """True if every segment of ``shape`` is a Literal or a Param."""
+    return all(type(segment) is not Complex for segment in shape)
