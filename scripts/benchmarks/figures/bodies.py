@@ -1,0 +1,124 @@
+"""Big bodies: a 5 MB JSON list on a terminal, and 200 MB piped to a file.
+
+* Terminal: ``explorer call GET /items`` in a 24x80 pty against the fixture server's
+  5 MB JSON list (colour and the default pager on, as a user has them); the time from
+  the fork until a screenful of lines has arrived.  Budget: first screen <= 150 ms.
+* Pipe: ``explorer call GET /_sandbox/bytes?size=200000000 > FILE`` against the
+  sandbox; floor: a ``python -c`` script streaming the same body to the same kind of
+  file with requests.  Wall time and each process's own peak RSS.  Budgets: <= 1.2x
+  the time, peak memory <= 80 MB.
+"""
+
+from __future__ import annotations
+
+import os
+
+from benchmarks.figures import Settings
+from benchmarks.measure import ChildFailed, interleave, median, run_child
+from benchmarks.report import Row
+from benchmarks.terminal import Terminal
+from benchmarks.workspace import Workspace
+
+TERMINAL = "terminal"
+PIPE = "pipe"
+LIST_BYTES = 5_000_000
+PIPE_BYTES = 200_000_000
+ROWS, COLS = 24, 80
+FIRST_SCREEN = 0.150
+TIME_BUDGET = 1.2
+MEMORY_BUDGET = 80_000_000
+REQUESTS_STREAM = """\
+import sys
+import requests
+with requests.get(sys.argv[1], headers={"Authorization": "Bearer " + sys.argv[2]},
+                  stream=True) as r:
+    out = sys.stdout.buffer
+    for chunk in r.iter_content(65536):
+        out.write(chunk)
+"""
+
+
+def _first_screen(ws: Workspace, url: str) -> float:
+    argv = ws.explorer_argv(url, "call", "GET", f"/items?size={LIST_BYTES}")
+    terminal = Terminal(argv, env=ws.env, rows=ROWS, cols=COLS, cwd=str(ws.dir))
+    try:
+        return terminal.wait_for_lines(ROWS - 2, timeout=120)
+    finally:
+        terminal.finish(b"q\x03", timeout=5)
+
+
+def run_terminal(ws: Workspace, settings: Settings) -> list[Row]:
+    url = ws.big_url
+    ws.cache_routes(url)
+    times = interleave({"explorer": lambda: _first_screen(ws, url)}, reps=settings.reps(7, 2))
+    first = median(times["explorer"])
+    return [
+        Row(
+            TERMINAL,
+            "5 MB JSON list on a terminal: first screen",
+            first,
+            budget=f"<= {FIRST_SCREEN * 1000:.0f} ms",
+            ok=first <= FIRST_SCREEN,
+            note="from the fork, colour and pager on",
+            details={"samples": times},
+        )
+    ]
+
+
+def run_pipe(ws: Workspace, settings: Settings) -> list[Row]:
+    sandbox = ws.sandbox
+    url, token = sandbox.url, sandbox.token
+    ws.cache_routes(url, token=token)
+    size = PIPE_BYTES
+    path = f"/_sandbox/bytes?size={size}"
+    target = ws.dir / "body.out"
+    rss: dict[str, list[int]] = {"explorer": [], "requests": []}
+
+    def once(name: str, argv: list[str]) -> float:
+        with open(target, "wb") as out:
+            result = run_child(argv, env=ws.env, stdout=out, timeout=300)
+        written = os.path.getsize(target)
+        os.unlink(target)
+        if written != size:
+            raise ChildFailed(f"{name} wrote {written} bytes, not {size}")
+        rss[name].append(result.max_rss)
+        return result.wall
+
+    explorer = ws.explorer_argv(url, "call", "GET", path, token=token)
+    floor = [ws.python, "-c", REQUESTS_STREAM, url + path, token]
+    times = interleave(
+        {
+            "explorer": lambda: once("explorer", explorer),
+            "requests": lambda: once("requests", floor),
+        },
+        reps=settings.reps(5, 1),
+        warmup=1,
+    )
+    ours, base = median(times["explorer"]), median(times["requests"])
+    peak, base_peak = max(rss["explorer"]), max(rss["requests"])
+    return [
+        Row(
+            PIPE,
+            "200 MB piped to a file: time",
+            ours,
+            floor=base,
+            floor_label="requests streaming",
+            ratio=ours / base,
+            budget=f"<= {TIME_BUDGET:g}x",
+            ok=ours / base <= TIME_BUDGET,
+            details={"samples": times},
+        ),
+        Row(
+            PIPE,
+            "200 MB piped to a file: peak memory",
+            peak,
+            unit="B",
+            floor=base_peak,
+            floor_label="requests streaming",
+            ratio=peak / base_peak,
+            budget="<= 80 MB",
+            ok=peak <= MEMORY_BUDGET,
+            note="largest ru_maxrss over the repetitions",
+            details={"samples": rss},
+        ),
+    ]
