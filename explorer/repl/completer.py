@@ -152,15 +152,13 @@ class ShellCompleter(Completer):
         for name, (_, text) in SHELL_COMMANDS.items():
             if name.startswith(want):
                 yield Completion(name, start, display_meta=text)
-        for word, text in sorted(self.index.next_words(()).items()):
-            if word.startswith(want):
-                yield Completion(word, start, display_meta=text)
+        for word, text in self.index.next_words((), want).items():
+            yield Completion(word, start, display_meta=text)
 
     def _command(self, sug: s.Command) -> Iterator[Completion]:
         want = sug.partial.lower()
-        for word, text in sorted(self.index.next_words(sug.words).items()):
-            if word.startswith(want):
-                yield Completion(word, -len(sug.partial), display_meta=text)
+        for word, text in self.index.next_words(sug.words, want).items():
+            yield Completion(word, -len(sug.partial), display_meta=text)
 
     def _path(self, sug: s.Path) -> Iterator[Completion]:
         if self.registry is None:

@@ -1,17 +1,21 @@
-"""The generated commands, indexed by their words, for the suggester and the completer.
+"""The generated commands, by their words, for the suggester and the completer.
 
-Built once per registry (when the shell starts and whenever discovery swaps in new
-routes), never per keystroke.  Each command knows its method, its path pattern and the
-path parameters it takes positionally, so ``instruments commands kill ID CID`` can be
-turned into the concrete path ``/public/v1/instruments/ID/commands/CID/kill`` while it is
-being typed.
+A lazy view over the registry: the words of every command name come from
+``registry.command_names()`` (plain strings, no route pattern is parsed), and a command's
+shape (method, pattern, positional parameters) is looked up only when a line names it,
+then remembered.  So building an index costs nothing at start-up, even with 10,000
+routes.  A shape lets ``instruments commands kill ID CID`` become the concrete path
+``/public/v1/instruments/ID/commands/CID/kill`` while it is being typed.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from explorer.errors import ExplorerError
 
 _PARAM = re.compile(r":([A-Za-z_$][\w$]*)\??\Z")
 _GROUP = re.compile(r"\{/:([A-Za-z_$][\w$]*)\}")
@@ -58,51 +62,100 @@ class CommandShape:
         return "/" + "/".join(out)
 
 
-@dataclass
+def shape_of(entry) -> CommandShape:
+    pattern = entry.pattern
+    return CommandShape(
+        tuple(entry.command),
+        entry.method,
+        getattr(pattern, "text", entry.route.path),
+        tuple(pattern.param_names),
+        entry.route.summary or "",
+    )
+
+
 class CommandIndex:
-    commands: dict[tuple[str, ...], CommandShape] = field(default_factory=dict)
-    #: words typed so far -> {next word: description}
-    following: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict)
+    """Command names by words; shapes on demand (see the module docstring)."""
+
+    def __init__(self, registry=None, shapes: Iterable[CommandShape] = ()) -> None:
+        self._registry = registry
+        self._shapes: dict[tuple[str, ...], CommandShape | None] = {s.words: s for s in shapes}
+        self._names: frozenset[tuple[str, ...]] | None = None
+        self._following: dict[tuple[str, ...], list[str]] | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_registry(cls, registry) -> CommandIndex:
-        if registry is None:
-            return cls()
-        return cls.from_shapes(
-            CommandShape(
-                tuple(entry.command),
-                entry.method,
-                getattr(entry.pattern, "text", entry.route.path),
-                tuple(entry.pattern.param_names),
-                entry.route.summary or "",
-            )
-            for entry in registry.entries
-            if entry.command
-        )
+        return cls(registry)
 
     @classmethod
     def from_shapes(cls, shapes: Iterable[CommandShape]) -> CommandIndex:
-        index = cls()
-        for shape in shapes:
-            words = shape.words
-            if words in index.commands:
+        return cls(None, shapes)
+
+    # -- names -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        with self._lock:
+            if self._names is not None:
+                return
+            if self._registry is not None:
+                names = {tuple(name.split()) for name in self._registry.command_names()}
+            else:
+                names = set(self._shapes)
+            following: dict[tuple[str, ...], dict[str, None]] = {}
+            for words in sorted(names):
+                for i in range(len(words)):
+                    following.setdefault(words[:i], {})[words[i]] = None
+            self._following = {k: list(v) for k, v in following.items()}
+            self._names = frozenset(names)
+
+    @property
+    def names(self) -> frozenset[tuple[str, ...]]:
+        if self._names is None:
+            self._build()
+        return self._names or frozenset()
+
+    def has_following(self, words: Sequence[str]) -> bool:
+        if self._following is None:
+            self._build()
+        return tuple(words) in (self._following or {})
+
+    def next_words(self, words: Sequence[str], prefix: str = "") -> dict[str, str]:
+        """The words that may follow ``words`` (starting with ``prefix``), in order,
+        each with a description (the route of a complete command)."""
+        if self._following is None:
+            self._build()
+        out: dict[str, str] = {}
+        for word in (self._following or {}).get(tuple(words), ()):
+            if not word.startswith(prefix):
                 continue
-            index.commands[words] = shape
-            for i in range(len(words)):
-                nexts = index.following.setdefault(words[:i], {})
-                if i == len(words) - 1:
-                    nexts[words[i]] = f"{shape.method} {shape.path}"
-                else:
-                    nexts.setdefault(words[i], "command group")
-        return index
+            full = (*words, word)
+            shape = self.shape(full) if full in self.names else None
+            out[word] = f"{shape.method} {shape.path}" if shape else "command group"
+        return out
+
+    # -- shapes ------------------------------------------------------------------------
+
+    def shape(self, words: tuple[str, ...]) -> CommandShape | None:
+        if words in self._shapes:
+            return self._shapes[words]
+        shape = None
+        if self._registry is not None and words in self.names:
+            try:
+                entry, rest = self._registry.lookup_command(list(words))
+                if not rest:
+                    shape = shape_of(entry)
+            except (ExplorerError, ValueError):
+                shape = None
+        self._shapes[words] = shape
+        return shape
 
     def longest(self, words: Sequence[str]) -> tuple[CommandShape, int] | None:
         """The longest command that ``words`` starts with, and how many words it uses."""
+        names = self.names
         for k in range(len(words), 0, -1):
-            shape = self.commands.get(tuple(words[:k]))
-            if shape is not None:
-                return shape, k
+            key = tuple(words[:k])
+            if key in names or key in self._shapes:
+                shape = self.shape(key)
+                if shape is not None:
+                    return shape, k
         return None
-
-    def next_words(self, words: Sequence[str]) -> dict[str, str]:
-        return self.following.get(tuple(words), {})

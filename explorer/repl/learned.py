@@ -4,7 +4,8 @@ Four kinds of knowledge, each bounded:
 
 * ids with their names per list path (``/public/v1/instruments`` -> ``{id: name}``),
   from any list answer seen and from the completer's background prefetches; the most
-  recently seen are kept (:data:`MAX_IDS` per list, :data:`MAX_COLLECTIONS` lists);
+  recently seen are kept (:data:`MAX_IDS` per list, :data:`MAX_TOTAL_IDS` in all,
+  :data:`MAX_COLLECTIONS` lists);
 * field names per route pattern, as dotted paths into nested objects and arrays
   (``actions.action``), from the objects a route answered with;
 * values seen per filter key and route (``family`` -> ``@LiquidHandler``), from the
@@ -34,7 +35,8 @@ from urllib.parse import unquote, urlsplit
 from explorer.fileio import atomic_write
 
 FORMAT = 1
-MAX_IDS = 20_000
+MAX_IDS = 50_000
+MAX_TOTAL_IDS = 250_000
 MAX_COLLECTIONS = 500
 MAX_FIELDS = 300
 MAX_ROUTES = 1_000
@@ -138,29 +140,36 @@ class LearnedStore:
         self._body: dict[str, dict[str, None]] = {}
         self._fetched: dict[str, float] = {}
         self.dirty = False
+        #: the file is read on first use, so opening a store costs nothing at start-up
+        self._loaded = path is None
 
     # -- persistence -------------------------------------------------------------------
 
     @classmethod
     def for_server(cls, cache_dir: Path, base_url: str) -> LearnedStore:
-        store = cls(cache_dir / "learned" / f"{server_key(base_url)}.json")
-        store.load()
-        return store
+        """The store of ``base_url``; its file is read on first use."""
+        return cls(cache_dir / "learned" / f"{server_key(base_url)}.json")
 
     def load(self) -> None:
-        if self.path is None:
-            return
-        try:
-            data = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return
+        """Read the file now (what is already learned in memory wins)."""
         with self._lock:
+            self._loaded = True
+            if self.path is None:
+                return
+            try:
+                data = json.loads(self.path.read_bytes())
+            except (OSError, ValueError):
+                return
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                return
             try:
                 self._load(data)
             except (TypeError, ValueError, AttributeError):
                 self._reset()  # a damaged cache is an empty one
+
+    def _ensure(self) -> None:
+        if not self._loaded:
+            self.load()
 
     def _reset(self) -> None:
         self._ids.clear()
@@ -169,22 +178,27 @@ class LearnedStore:
         self._body.clear()
 
     def _load(self, data: dict) -> None:
+        loaded: dict[str, _Ids] = {}
         for collection, entry in data.get("ids", {}).items():
-            pairs = entry.get("ids", [])
-            names = {str(i): str(n) for i, n in pairs}
-            self._ids[collection] = _Ids(names, float(entry.get("touched", 0)))
-        self._fields = {k: dict.fromkeys(map(str, v)) for k, v in data.get("fields", {}).items()}
-        self._values = {
-            route: {key: dict.fromkeys(map(str, vals)) for key, vals in keys.items()}
-            for route, keys in data.get("values", {}).items()
-        }
-        self._body = {k: dict.fromkeys(map(str, v)) for k, v in data.get("body", {}).items()}
+            if collection not in self._ids:
+                names = {str(i): str(n) for i, n in entry.get("ids", [])}
+                loaded[collection] = _Ids(names, float(entry.get("touched", 0)))
+        loaded.update(self._ids)  # what this process learned is the most recent
+        self._ids = loaded
+        for table, key in ((self._fields, "fields"), (self._body, "body")):
+            for route, names in data.get(key, {}).items():
+                table.setdefault(route, dict.fromkeys(map(str, names)))
+        for route, keys in data.get("values", {}).items():
+            mine = self._values.setdefault(route, {})
+            for key, values in keys.items():
+                mine.setdefault(key, dict.fromkeys(map(str, values)))
 
     def save(self) -> bool:
         """Write the store when it changed; False when there was nothing to write."""
         if self.path is None or not self.dirty:
             return False
         with self._lock:
+            self._ensure()
             data = {
                 "format": FORMAT,
                 "ids": {
@@ -246,10 +260,10 @@ class LearnedStore:
     def learn_ids(self, collection: str, objects: Iterable[Any], *, fetched: bool = False) -> None:
         collection = _clean(collection)
         with self._lock:
-            ids = self._ids.get(collection)
-            if ids is None:
-                ids = self._ids[collection] = _Ids()
-                self._bound_collections()
+            self._ensure()
+            # Lists are kept least recently used first: this one moves to the end.
+            ids = self._ids.pop(collection, None) or _Ids()
+            self._ids[collection] = ids
             changed = False
             for obj in objects:
                 if not isinstance(obj, Mapping) or obj.get("id") in (None, ""):
@@ -260,23 +274,29 @@ class LearnedStore:
                 name = next((obj[k] for k in _NAME_KEYS if isinstance(obj.get(k), str)), "")
                 changed |= ids.add(str(ident), name)
             ids.touched = time.time()
+            self._bound(collection)
             if fetched:
                 self._fetched[collection] = time.monotonic()
             self.dirty |= changed
 
-    def _bound_collections(self) -> None:
-        if len(self._ids) <= MAX_COLLECTIONS:
-            return
-        oldest = sorted(self._ids, key=lambda c: self._ids[c].touched)
-        for collection in oldest[: len(self._ids) - MAX_COLLECTIONS]:
-            del self._ids[collection]
+    def _bound(self, keep: str) -> None:
+        """Forget the least recently used lists beyond the limits (never ``keep``)."""
+        total = sum(len(ids.names) for ids in self._ids.values())
+        for collection in list(self._ids):
+            if len(self._ids) <= MAX_COLLECTIONS and total <= MAX_TOTAL_IDS:
+                return
+            if collection != keep:
+                total -= len(self._ids.pop(collection).names)
+                self.dirty = True
 
     def learn_fields(self, route: str, paths: Iterable[str]) -> None:
         with self._lock:
+            self._ensure()
             self.dirty |= _add(self._fields, route, paths, MAX_FIELDS)
 
     def learn_body_fields(self, route_key: str, names: Iterable[str]) -> None:
         with self._lock:
+            self._ensure()
             self.dirty |= _add(self._body, route_key, (str(n) for n in names), MAX_FIELDS)
 
     def learn_query(self, route: str, components: Iterable[str]) -> None:
@@ -291,6 +311,7 @@ class LearnedStore:
         if len(value) > MAX_VALUE_LENGTH:
             return
         with self._lock:
+            self._ensure()
             keys = self._values.get(route)
             if keys is None:
                 if len(self._values) >= MAX_ROUTES:
@@ -321,6 +342,7 @@ class LearnedStore:
         """``(id, name)`` pairs of the list at ``collection`` whose id starts with ``prefix``;
         when none does, those whose name contains it (case-insensitive)."""
         with self._lock:
+            self._ensure()
             ids = self._ids.get(_clean(collection))
             if ids is None:
                 return []
@@ -332,24 +354,29 @@ class LearnedStore:
 
     def knows(self, collection: str) -> bool:
         with self._lock:
+            self._ensure()
             return _clean(collection) in self._ids
 
     def fetched_ago(self, collection: str) -> float | None:
         """Seconds since this process last prefetched ``collection`` (None: never)."""
         with self._lock:
+            self._ensure()
             at = self._fetched.get(_clean(collection))
         return None if at is None else time.monotonic() - at
 
     def fields(self, route: str) -> list[str]:
         with self._lock:
+            self._ensure()
             return list(self._fields.get(route, ()))
 
     def values(self, route: str, key: str) -> list[str]:
         with self._lock:
+            self._ensure()
             return list(self._values.get(route, {}).get(key, ()))
 
     def body_fields(self, route_key: str) -> list[str]:
         with self._lock:
+            self._ensure()
             return list(self._body.get(route_key, ()))
 
 

@@ -223,7 +223,7 @@ def _generated(words: list[str], partial: str, state: SuggestState) -> list[Sugg
         return []
     out: list[Suggestion] = []
     lowered = [w.lower() for w in words]
-    if index.next_words(lowered):
+    if index.has_following(lowered):
         out.append(Command(tuple(lowered), partial))
     found = index.longest(lowered)
     if found is None:

@@ -1,0 +1,259 @@
+"""explorer.repl.commands: the shell's lines against a real sandbox server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from explorer.errors import ExplorerError, ItemError, TransportError, UsageError
+from explorer.repl.commands import Exit, session_path
+
+INSTRUMENTS = "/public/v1/instruments"
+
+
+def first_instrument(console):
+    console.run(f"get {INSTRUMENTS} limit==1 sort=name")
+    return console.shell.state.last["data"][0]
+
+
+def test_a_request_and_its_output(console):
+    text = console.run(f"get {INSTRUMENTS} limit==2 sort=-name fields=name")
+    assert "200 OK" in text
+    data = console.shell.state.last["data"]
+    assert len(data) == 2
+    assert data[0]["name"] in text and data[1]["name"] in text
+    assert console.shell.outcome.status == 200
+
+
+def test_answers_teach_the_learned_store(console):
+    instrument = first_instrument(console)
+    learned = console.shell.learned
+    assert (instrument["id"], instrument["name"]) in learned.ids(INSTRUMENTS)
+    assert "actions.action" in learned.fields(f"{INSTRUMENTS}/:id?")
+
+
+def test_cd_then_relative_paths_and_ls(console):
+    instrument = first_instrument(console)
+    console.run("cd /public/v1")
+    assert console.shell.state.cwd == "/public/v1"
+    assert "instruments/" in console.run("ls")
+    console.run("cd instruments")
+    console.run(f"get {instrument['id']}")
+    assert console.shell.state.last["id"] == instrument["id"]
+    console.run("get limit=1")  # an item only: the current directory is the path
+    assert len(console.shell.state.last["data"]) == 1
+    console.run("cd ..")
+    assert console.shell.state.cwd == "/public/v1"
+    console.run("cd")
+    assert console.shell.state.cwd == "/"
+    with pytest.raises(UsageError, match="no routes at or under /nowhere"):
+        console.run("cd /nowhere")
+
+
+def test_a_variable_carried_into_the_next_request(console):
+    instrument = first_instrument(console)
+    console.run("set iid={{last.data.0.id}}")
+    assert console.shell.state.variables["iid"] == instrument["id"]
+    console.run(INSTRUMENTS.join(["get ", "/{{iid}}"]))
+    assert console.shell.state.last["name"] == instrument["name"]
+    assert "iid = " + instrument["id"] in console.run("vars")
+
+
+def test_labstep_protocol_then_experiment_with_protocol_id(console):
+    console.run('post /api/generic/protocol name="PCR protocol"')
+    protocol = console.shell.state.last
+    console.run("set pid={{last.id}}")
+    assert console.shell.state.variables["pid"] == protocol["id"]  # kept as a number
+    console.run("post /api/generic/experiment name=Run protocol_id:={{pid}}")
+    assert console.shell.state.last["protocol_id"] == protocol["id"]
+
+
+def test_a_multi_line_json_body_merges_with_items(console):
+    console.run(f'post {INSTRUMENTS} description=merged {{\n  "name": "HPLC {{{{x}}}}"\n}}'
+                .replace("{{{{x}}}}", "2"))
+    created = console.shell.state.last
+    assert console.shell.outcome.status == 201
+    assert created["name"] == "HPLC 2" and created["description"] == "merged"
+
+
+def test_a_bad_json_body_points_at_the_error(console):
+    with pytest.raises(ItemError) as info:
+        console.run(f'post {INSTRUMENTS} {{"name": "x",, "b": 1}}')
+    assert "not valid JSON" in str(info.value)
+    assert info.value.caret().splitlines()[1].index("^") == 12
+
+
+def test_destructive_calls_ask_first(console):
+    instrument = first_instrument(console)
+    path = f"{INSTRUMENTS}/{instrument['id']}"
+    console.answers = [False]
+    assert "not sent" in console.run(f"delete {path}")
+    assert console.questions == [f"Really DELETE {path}? [y/N] "]
+    console.run(f"get {path}")
+    assert console.shell.outcome.status == 200
+    console.answers = [True]
+    console.run(f"delete {path}")
+    assert console.shell.outcome.status == 204
+    console.run(f"get {path}")
+    assert console.shell.outcome.status == 404
+
+
+def test_confirmation_can_be_switched_off(server, home):
+    from tests.repl.conftest import Console, make_context
+
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text("[settings]\nconfirm_destructive = false\n")
+    context = make_context(server.url, "--token", server.token)
+    try:
+        console = Console(context)
+        console.run(f"delete {INSTRUMENTS}/does-not-matter")
+        assert console.questions == []
+        assert console.shell.outcome.status == 204
+    finally:
+        context.close()
+
+
+def test_generated_commands_with_variables(console):
+    instrument = first_instrument(console)
+    console.run("set iid={{last.data.0.id}}")
+    console.run("instruments get {{iid}}")
+    assert console.shell.state.last["id"] == instrument["id"]
+    console.run("instruments list limit=3")
+    assert len(console.shell.state.last["data"]) == 3
+
+
+def test_unknown_commands_and_variables_are_clear_errors(console):
+    with pytest.raises(UsageError, match="instrument"):
+        console.run("instrument lst")
+    with pytest.raises(UsageError, match="unknown variable 'nope'"):
+        console.run("get /public/v1/instruments/{{nope}}")
+    with pytest.raises(UsageError, match="unterminated quote"):
+        console.run('get /x name="a')
+    with pytest.raises(UsageError, match="expected NAME=VALUE"):
+        console.run("set 9x=1")
+
+
+def test_error_answers_become_last_and_say_why(console):
+    text = console.run(f"get {INSTRUMENTS}/nope")
+    assert "404" in text and "not found" in text
+    assert console.shell.state.last["code"] == 404
+
+
+def test_default_headers_shown_redacted(console):
+    text = console.run("headers X-Trace:abc")
+    assert "X-Trace: abc" in text
+    assert "Authorization: Bearer ***" in text
+    assert console.context.options.token not in text
+    console.run("headers X-Trace:")
+    assert "X-Trace" not in console.shell.state.headers
+
+
+def test_default_headers_are_sent(console):
+    console.run("headers Accept:text/plain")
+    sent = []
+    engine = console.context.engine
+    original = engine.send
+
+    def spy(prepared, **kw):
+        sent.append(dict(prepared.spec.headers))
+        return original(prepared, **kw)
+
+    engine.send = spy
+    console.run(f"get {INSTRUMENTS} limit==1")
+    console.run(f"get {INSTRUMENTS} limit==1 Accept:application/json")
+    assert sent[0]["Accept"] == "text/plain"
+    assert sent[1]["Accept"] == "application/json"  # the item wins
+
+
+def test_routes_and_help(console):
+    text = console.run("routes kill")
+    assert "POST" in text and "/public/v1/instruments/:id/commands/:cid/kill" in text
+    assert "instruments commands kill" in text
+    assert "GET" not in text.split("\n")[0].split()[:1] or "kill" in text
+    help_text = console.run("help instruments commands kill")
+    assert "usage: instruments commands kill ID CID [ITEM...]" in help_text
+    assert "POST /public/v1/instruments/:id/commands/:cid/kill" in help_text
+    assert "refresh" in console.run("help")
+    assert "cd [PATH]" in console.run("help cd")
+    assert "GET" in console.run(f"help {INSTRUMENTS}")
+
+
+def test_refresh_shows_an_endpoint_switched_on(console, server):
+    swapped = []
+    console.shell.on_routes_changed = lambda: swapped.append(True)
+    server.enable_family("labware")
+    text = console.run("refresh")
+    assert "+ GET /public/v1/labware/:id?" in text
+    assert swapped == [True]
+    console.run("get /public/v1/labware limit==1")
+    assert console.shell.outcome.status == 200
+    assert "routes unchanged" in console.run("refresh")
+
+
+def test_record_start_and_stop(console, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "recording to sessions/tour.jsonl" in console.run("record start tour")
+    with pytest.raises(UsageError, match="already recording"):
+        console.run("record start other")
+    console.run(f"get {INSTRUMENTS} limit==1")
+    console.run("record stop")
+    lines = (tmp_path / "sessions" / "tour.jsonl").read_text().splitlines()
+    assert len(lines) >= 2
+    assert console.context.options.token not in "\n".join(lines)
+    assert console.context.engine.recorder is None
+    assert session_path("a/b.jsonl") == "a/b.jsonl"
+
+
+def test_history_lists_what_the_provider_gives(server, home):
+    from tests.repl.conftest import Console, make_context
+
+    context = make_context(server.url, "--token", server.token)
+    try:
+        console = Console(context, history=lambda: ["get /a", "get /b", "ls"])
+        assert console.run("history 2") == "   2  get /b\n   3  ls\n"
+    finally:
+        context.close()
+
+
+def test_exit(console):
+    with pytest.raises(Exit):
+        console.run("exit")
+    with pytest.raises(Exit):
+        console.run("quit")
+
+
+def test_a_server_going_away_is_an_error_not_a_crash(console, server):
+    first_instrument(console)
+    server.stop()
+    with pytest.raises(TransportError):
+        console.run(f"get {INSTRUMENTS}")
+    assert isinstance(TransportError("x"), ExplorerError)
+
+
+def test_a_malformed_json_answer_is_shown_not_fatal(console, monkeypatch):
+    from explorer.client.models import Response
+
+    def broken(prepared, **kw):
+        return Response(200, "OK", {"Content-Type": "application/json"}, "u", 0.01,
+                        _content=b'{"data": [')
+
+    monkeypatch.setattr(console.context.engine, "send", broken)
+    console.run(f"get {INSTRUMENTS}")
+    assert console.shell.state.last is None
+    assert console.shell.outcome.status == 200
+
+
+def test_body_on_a_shell_command_is_refused(console):
+    with pytest.raises(UsageError, match="takes no JSON body"):
+        console.run('set {"a": 1}')
+
+
+def test_variables_keep_json_types(console):
+    console.run('post /api/generic/protocol name=P')
+    console.run("set whole={{last}} n={{last.id}} text=id-{{last.id}}")
+    variables = console.shell.state.variables
+    assert isinstance(variables["whole"], dict)
+    assert isinstance(variables["n"], int)
+    assert variables["text"] == f"id-{variables['n']}"
+    json.dumps(variables)

@@ -1,0 +1,238 @@
+"""explorer.repl.completer: a document in, candidates out, for every kind of word."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.repl.completer import ShellCompleter
+from explorer.repl.state import ShellState
+
+INSTRUMENTS = "/public/v1/instruments"
+ROUTE = "/public/v1/instruments/:id?"
+
+
+@pytest.fixture
+def state():
+    return ShellState()
+
+
+@pytest.fixture
+def asked():
+    return []
+
+
+@pytest.fixture
+def completer(registry, learned, state, asked):
+    return ShellCompleter(registry=registry, learned=learned, state=state, prefetch=asked.append)
+
+
+def texts(completer, line):
+    return [c.text for c in completer.candidates(line)]
+
+
+def metas(completer, line):
+    return {c.text: c.display_meta_text for c in completer.candidates(line)}
+
+
+def teach(learned):
+    learned.learn_exchange(
+        method="GET",
+        path=INSTRUMENTS,
+        route=ROUTE,
+        query=["family=@LiquidHandler"],
+        status=200,
+        body={
+            "data": [
+                {
+                    "id": "64b000000000000000000001",
+                    "name": "Hamilton STAR",
+                    "family": "LiquidHandler",
+                    "actions": [{"action": "prime"}],
+                },
+                {"id": "64b000000000000000000002", "name": "Tecan Spark", "family": "PlateReader"},
+            ]
+        },
+    )
+
+
+def test_first_word_verbs_shell_commands_and_generated_commands(completer):
+    found = metas(completer, "")
+    assert {"get", "post", "delete", "cd", "ls", "help", "refresh", "instruments", "protocol"} <= (
+        set(found)
+    )
+    assert found["get"].startswith("GET")
+    assert found["refresh"] == "fetch the routes again and show what changed"
+    assert found["instruments"] == "command group"
+    assert texts(completer, "re") == ["refresh", "record"]
+    assert texts(completer, "GE") == ["get"]
+
+
+def test_generated_command_words_with_their_routes(completer):
+    found = metas(completer, "instruments ")
+    assert {"list", "get", "create", "commands"} <= set(found)
+    assert found["list"].startswith("GET /public/v1/instruments")
+    assert texts(completer, "instruments commands k") == ["kill"]
+    assert metas(completer, "protocol c")["create"] == "POST /api/generic/protocol"
+
+
+def test_paths_segment_by_segment_with_methods_and_commands(completer):
+    assert texts(completer, "get /") == ["public/", "api/"] or set(
+        texts(completer, "get /")
+    ) == {"public/", "api/"}
+    assert texts(completer, "get /pub") == ["public/"]
+    assert texts(completer, "get /public/") == ["v1/"]
+    found = metas(completer, "get /public/v1/")
+    assert "instruments" in found
+    assert "GET" in found["instruments"] and "POST" in found["instruments"]
+    assert "instruments list" in found["instruments"]
+    kids = metas(completer, "get /public/v1/instruments/abc/")
+    assert set(kids) == {"commands", "actions"}
+    assert texts(completer, "get /public/v1/instruments/abc/com") == ["commands"]
+
+
+def test_relative_paths_after_cd(completer, state):
+    state.cwd = "/public/v1"
+    assert texts(completer, "get ins") == ["instruments"]
+    assert texts(completer, "ls ../v1/in") == ["instruments"]
+
+
+def test_ids_with_names_from_the_learned_store(completer, learned, asked):
+    teach(learned)
+    found = metas(completer, f"get {INSTRUMENTS}/")
+    assert found == {
+        "64b000000000000000000001": "Hamilton STAR",
+        "64b000000000000000000002": "Tecan Spark",
+    }
+    assert asked == [INSTRUMENTS]  # a background refresh of the list was asked for
+    assert texts(completer, f"delete {INSTRUMENTS}/64b000000000000000000002") == [
+        "64b000000000000000000002"
+    ]
+    # Typing part of a name finds the id too.
+    assert texts(completer, f"get {INSTRUMENTS}/tecan") == ["64b000000000000000000002"]
+
+
+def test_unknown_ids_ask_for_a_prefetch_and_offer_nothing_yet(completer, asked):
+    assert texts(completer, f"get {INSTRUMENTS}/abc/commands/") == []
+    assert asked == [f"{INSTRUMENTS}/abc/commands"]
+
+
+def test_generated_command_parameters_offer_ids(completer, learned):
+    teach(learned)
+    assert texts(completer, "instruments get 64b") == [
+        "64b000000000000000000001",
+        "64b000000000000000000002",
+    ]
+    learned.learn_ids(f"{INSTRUMENTS}/i1/commands", [{"id": "c9", "name": "prime"}])
+    assert metas(completer, "instruments commands kill i1 ") == {"c9": "prime"}
+
+
+def test_query_keys_read_parameters_and_learned_filters(completer, learned):
+    teach(learned)
+    found = metas(completer, f"get {INSTRUMENTS} ")
+    assert {"sort=", "limit=", "skip=", "fields=", "family=", "actions.action="} <= set(found)
+    assert found["family="] == "filter"
+    assert texts(completer, f"get {INSTRUMENTS} so") == ["sort="]
+    # Not GET: a query parameter needs '=='.
+    assert "name==" not in texts(completer, f"post {INSTRUMENTS} ")
+
+
+def test_declared_query_parameters_replace_the_labos_ones(completer):
+    found = texts(completer, "get /api/generic/protocol ")
+    assert found[:3] == ["search=", "cursor=", "count="]
+    assert "sort=" not in found
+    assert texts(completer, "get /api/generic/protocol cursor=") == ["-1"]
+
+
+def test_sort_offers_ascending_and_descending_and_continues_lists(completer, learned):
+    teach(learned)
+    found = texts(completer, f"get {INSTRUMENTS} sort=")
+    assert "name" in found and "-name" in found
+    assert texts(completer, f"get {INSTRUMENTS} sort=-na") == ["-name"]
+    after = texts(completer, f"get {INSTRUMENTS} sort=name,")
+    assert "name" not in after and "-name" not in after and "family" in after
+    assert texts(completer, "instruments list sort=fam") == ["family", "-family"]
+
+
+def test_sort_before_anything_was_learned_uses_the_common_attributes(completer):
+    assert {"name", "-updatedAt"} <= set(texts(completer, f"get {INSTRUMENTS} sort="))
+
+
+def test_fields_continue_a_comma_list(completer, learned):
+    teach(learned)
+    assert texts(completer, f"get {INSTRUMENTS} fields=name,fa") == ["family"]
+    completion = completer.candidates(f"get {INSTRUMENTS} fields=name,fa")[0]
+    assert completion.start_position == -2
+    assert "actions.action" in texts(completer, f"get {INSTRUMENTS} fields=id,")
+
+
+def test_filter_values_seen_before(completer, learned):
+    teach(learned)
+    found = metas(completer, f"get {INSTRUMENTS} family=")
+    assert next(iter(found)) == "@LiquidHandler"
+    assert found["@LiquidHandler"] == "seen before"
+    assert "PlateReader" in found
+    assert texts(completer, f"get {INSTRUMENTS} family=@") == ["@LiquidHandler"]
+    assert texts(completer, f"get {INSTRUMENTS} family!=Pla") == ["PlateReader"]
+
+
+def test_body_fields_from_the_schema(completer):
+    found = metas(completer, "post /api/generic/protocol ")
+    assert found["name="] == "string, required"
+    assert found["is_template:="] == "boolean"
+    assert texts(completer, "protocol create is") == ["is_template:="]
+
+
+def test_body_fields_from_earlier_bodies_and_answers(completer, learned):
+    teach(learned)
+    learned.learn_body_fields("POST /public/v1/instruments", ["serial"])
+    found = metas(completer, f"post {INSTRUMENTS} ")
+    assert found["serial="] == "sent before"
+    assert found["family="] == "field"
+    assert "id=" not in found
+    assert texts(completer, f"patch {INSTRUMENTS}/x fam") == ["family="]
+
+
+def test_header_names_and_values(completer):
+    assert texts(completer, f"get {INSTRUMENTS} Acc") == ["Accept:"]
+    assert "application/json" in texts(completer, f"get {INSTRUMENTS} Accept:")
+    assert texts(completer, "headers X-Re") == ["X-Request-Id:"]
+
+
+def test_file_paths_after_at(completer, tmp_path):
+    (tmp_path / "data.csv").write_text("a,b\n")
+    (tmp_path / "notes.txt").write_text("x")
+    assert texts(completer, f"post /api/generic/file/upload file@{tmp_path}/da") == ["ta.csv"]
+    assert set(texts(completer, f"post /x file@{tmp_path}/")) >= {"data.csv", "notes.txt"}
+
+
+def test_variables_inside_braces(completer, state):
+    state.variables = {"pid": "p-1", "pname": "Protocol"}
+    state.last = {"id": "abc", "data": [{"id": "d0"}]}
+    assert texts(completer, "get /x/{{p") == ["pid}}", "pname}}"]
+    assert metas(completer, "get /x/{{pi") == {"pid}}": "p-1"}
+    assert texts(completer, "get /x/{{la") == ["last}}"]
+    found = texts(completer, "get /x/{{last.")
+    assert "last.id}}" in found and "last.data.0.id}}" in found
+
+
+def test_shell_command_arguments(completer, state):
+    assert texts(completer, "help ref") == ["refresh"]
+    assert texts(completer, "help instruments commands ") == ["list", "get", "create", "kill"] or (
+        "kill" in texts(completer, "help instruments commands ")
+    )
+    assert texts(completer, "record s") == ["start", "stop"]
+    state.variables = {"pid": "1"}
+    assert texts(completer, "set p") == ["pid="]
+    assert texts(completer, "unset ") == ["pid"]
+
+
+def test_variables_in_the_path_resolve_the_route(completer, state, learned):
+    teach(learned)
+    state.variables = {"iid": "abc"}
+    assert set(texts(completer, "get /public/v1/instruments/{{iid}}/")) == {"commands", "actions"}
+
+
+def test_no_registry_still_completes_the_shell(learned, state):
+    bare = ShellCompleter(registry=None, learned=learned, state=state)
+    assert "get" in [c.text for c in bare.candidates("")]
+    assert bare.candidates("get /pub") == []

@@ -1,0 +1,180 @@
+"""explorer.repl.learned: what answers teach, persisted per server."""
+
+import json
+import threading
+
+from explorer.repl import learned as learned_mod
+from explorer.repl.learned import LearnedStore, field_paths, list_items, server_key
+
+ROUTE = "/public/v1/instruments/:id?"
+INSTRUMENTS = {
+    "data": [
+        {
+            "id": "a1",
+            "name": "HPLC 1",
+            "family": "LiquidHandler",
+            "updatedAt": "2023-05-01T00:00:00.000Z",
+            "actions": [{"id": "x", "action": "prime", "params": {"volume": 1}}],
+        },
+        {"id": "b2", "name": "Reader", "family": "PlateReader", "tags": ["t"]},
+    ]
+}
+
+
+def store(tmp_path):
+    return LearnedStore(tmp_path / "learned" / "srv.json")
+
+
+def test_list_items_shapes():
+    assert list_items({"data": [1]}) == [1]
+    assert list_items({"items": [2], "next_cursor": "-1"}) == [2]
+    assert list_items([3]) == [3]
+    assert list_items({"id": "x"}) is None
+
+
+def test_field_paths_walk_nested_objects_and_arrays():
+    found = field_paths(INSTRUMENTS["data"])
+    assert {"id", "name", "family", "actions", "actions.action", "actions.params.volume"} <= set(
+        found
+    )
+    assert "tags" in found
+
+
+def test_a_list_answer_teaches_ids_fields_and_values(tmp_path):
+    s = store(tmp_path)
+    s.learn_exchange(
+        method="GET",
+        path="/public/v1/instruments",
+        route=ROUTE,
+        query=["sort=-name", "family=@LiquidHandler"],
+        status=200,
+        body=INSTRUMENTS,
+    )
+    assert s.ids("/public/v1/instruments") == [("a1", "HPLC 1"), ("b2", "Reader")]
+    assert "actions.action" in s.fields(ROUTE)
+    # Typed filter values come first; categorical answer values follow; unique ones never.
+    assert s.values(ROUTE, "family")[0] == "@LiquidHandler"
+    assert "PlateReader" in s.values(ROUTE, "family")
+    assert s.values(ROUTE, "name") == []
+    assert s.values(ROUTE, "updatedAt") == []
+    assert s.values(ROUTE, "sort") == []
+
+
+def test_one_object_teaches_its_collection(tmp_path):
+    s = store(tmp_path)
+    s.learn_exchange(
+        method="GET", path="/public/v1/instruments/zz9", route=ROUTE, status=200,
+        body={"id": "zz9", "name": "Centrifuge"},
+    )
+    assert s.ids("/public/v1/instruments") == [("zz9", "Centrifuge")]
+    s.learn_exchange(
+        method="POST", path="/api/generic/protocol", route="/api/generic/protocol",
+        request_body={"name": "P", "description": "d"}, status=200, body={"id": 7, "name": "P"},
+    )
+    assert s.ids("/api/generic/protocol") == [("7", "P")]
+    assert s.body_fields("POST /api/generic/protocol") == ["name", "description"]
+
+
+def test_error_answers_teach_nothing(tmp_path):
+    s = store(tmp_path)
+    s.learn_exchange(
+        method="GET", path="/public/v1/instruments/nope", route=ROUTE, status=404,
+        body={"code": 404, "message": "Instrument 'nope' not found"},
+    )
+    assert not s.knows("/public/v1/instruments")
+    assert s.fields(ROUTE) == []
+
+
+def test_ids_by_prefix_then_by_name(tmp_path):
+    s = store(tmp_path)
+    s.learn_ids("/x", [{"id": f"id{i:03}", "name": f"Thing {i}"} for i in range(300)])
+    assert [i for i, _ in s.ids("/x", "id01")] == [f"id{i:03}" for i in range(10, 20)]
+    assert s.ids("/x", "thing 299") == [("id299", "Thing 299")]
+    assert len(s.ids("/x", "", limit=200)) == 200
+
+
+def test_persisted_and_read_back(tmp_path):
+    s = store(tmp_path)
+    s.learn_exchange(
+        method="GET", path="/public/v1/instruments", route=ROUTE, query=["family=@X"],
+        status=200, body=INSTRUMENTS,
+    )
+    s.learn_body_fields("POST " + ROUTE, ["name"])
+    assert s.save()
+    assert not s.save()  # nothing new: no write
+    again = LearnedStore(s.path)
+    again.load()
+    assert again.ids("/public/v1/instruments") == s.ids("/public/v1/instruments")
+    assert again.fields(ROUTE) == s.fields(ROUTE)
+    assert again.values(ROUTE, "family") == s.values(ROUTE, "family")
+    assert again.body_fields("POST " + ROUTE) == ["name"]
+
+
+def test_for_server_uses_a_file_per_server(tmp_path):
+    a = LearnedStore.for_server(tmp_path, "http://127.0.0.1:5000")
+    b = LearnedStore.for_server(tmp_path, "http://127.0.0.1:5001")
+    assert a.path != b.path
+    assert a.path.parent == tmp_path / "learned"
+    assert server_key("http://127.0.0.1:5000/") == server_key("http://127.0.0.1:5000")
+    assert server_key("http://127.0.0.1:5000").startswith("127.0.0.1_5000-")
+
+
+def test_a_damaged_file_is_an_empty_store(tmp_path):
+    path = tmp_path / "bad.json"
+    for content in (b"{not json", b"[]", json.dumps({"format": 1, "ids": {"/x": 3}}).encode()):
+        path.write_bytes(content)
+        s = LearnedStore(path)
+        s.load()
+        assert s.ids("/x") == []
+
+
+def test_sizes_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(learned_mod, "MAX_IDS", 100)
+    monkeypatch.setattr(learned_mod, "MAX_COLLECTIONS", 3)
+    monkeypatch.setattr(learned_mod, "MAX_TOTAL_IDS", 150)
+    monkeypatch.setattr(learned_mod, "MAX_VALUES", 5)
+    s = store(tmp_path)
+    s.learn_ids("/x", [{"id": str(i)} for i in range(250)])
+    assert len(s.ids("/x", limit=1000)) == 100
+    assert s.ids("/x", "249") == [("249", "")]  # the most recent are kept
+    assert s.ids("/x", "0") == []
+    for i in range(5):
+        s.learn_ids(f"/c{i}", [{"id": "a"}])
+    assert sum(s.knows(c) for c in ["/x", "/c0", "/c1", "/c2", "/c3", "/c4"]) == 3
+    s.learn_ids("/c4", [{"id": str(i)} for i in range(100)])
+    s.learn_ids("/c3", [{"id": str(i)} for i in range(60)])
+    assert not s.knows("/c4")  # over the total: the least recently touched list goes
+    assert s.knows("/c3")
+    for i in range(20):
+        s.learn_query(ROUTE, [f"family=v{i}"])
+    assert s.values(ROUTE, "family") == ["v19", "v18", "v17", "v16", "v15"]
+    s.learn_value(ROUTE, "family", "x" * 500)
+    assert "x" * 500 not in s.values(ROUTE, "family")
+
+
+def test_concurrent_learning_and_reading(tmp_path):
+    s = store(tmp_path)
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(200):
+                s.learn_ids("/x", [{"id": f"{n}-{i}", "name": "n"}])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def reader():
+        try:
+            for _ in range(200):
+                s.ids("/x", "1")
+        except Exception as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    threads += [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert errors == []
+    assert len(s.ids("/x", limit=10_000)) == 600
