@@ -244,6 +244,9 @@ class Handler(BaseHTTPRequestHandler):
         return request, body
 
     def _write(self, reply: Reply, *, head: bool) -> None:
+        if getattr(self, "request_version", "") in ("", "HTTP/0.9"):
+            self.request_version = "HTTP/1.0"  # answer with a status line and headers
+            self.close_connection = True
         payload, length = reply.payload()
         headers = dict(reply.headers)
         if payload is not None and "Content-Type" not in headers:
