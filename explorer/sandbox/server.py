@@ -146,6 +146,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        try:  # headers and body are separate writes: do not let Nagle hold the second
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         self._continue_pending = False
         self.server.track(self.connection, True)
 
