@@ -1,0 +1,186 @@
+"""Id capture: what a fresh server calls the objects a session created, and where to use it.
+
+When a replayed ``POST`` answers ``{"id": "b7"}`` where the recording said ``{"id": "a1"}``,
+every later use of ``a1`` must become ``b7``: in path parameters, in query values
+(``experiment_id=a1``), in JSON and multipart bodies (``"protocol_id": "a1"``).
+
+* :meth:`IdMap.learn` walks a recorded body and the actual one side by side and maps each
+  recorded id to the actual one: values under id-like keys (``id``, ``*_id``, ``*Id``,
+  ``*_ids`` lists), and the keys of objects keyed by id (Labstep's upload answer
+  ``{"<file id>": {...}}``).  A mapping is never overwritten, and lists of different
+  lengths are not paired (a list that grew says nothing about which item is which).
+  A recorded placeholder (``"api_key": "{{api_key}}"``) captures the actual value as a
+  variable.
+* :meth:`IdMap.path`, :meth:`IdMap.query`, :meth:`IdMap.json`, :meth:`IdMap.fields`
+  substitute.  Numbers are only substituted where the key says id, or at a path
+  parameter, so ``count: 3`` never changes because some object had id 3.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote, unquote
+
+from explorer.sessions.redact import PLACEHOLDER
+
+_ID_KEYS = frozenset({"id", "_id", "uuid", "guid", "cid", "aid"})
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}")
+_QUERY = re.compile(r"(?P<key>[^=<>!]*?)(?P<op>>=|<=|!=|==|=|>|<)(?P<value>.*)", re.S)
+
+
+def is_id_key(key: Any) -> bool:
+    if not isinstance(key, str) or not key:
+        return False
+    if key.lower() in _ID_KEYS:
+        return True
+    return key.endswith(("_id", "Id", "ID", "_uuid", "Uuid"))
+
+
+def is_id_list_key(key: Any) -> bool:
+    return isinstance(key, str) and key.endswith(("_ids", "Ids", "IDs"))
+
+
+def looks_like_id(text: Any) -> bool:
+    """An object key that is an id: digits, a UUID, or a short token with digits."""
+    if not isinstance(text, str) or not text:
+        return False
+    if text.isdigit() or _UUID.fullmatch(text):
+        return True
+    return bool(re.fullmatch(r"[A-Za-z]*[-_]?[0-9a-fA-F]{6,}", text))
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+class IdMap:
+    """Recorded id (as text) -> the actual value, plus variables captured on the way."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, Any] = {}
+        self.captured: dict[str, str] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def __contains__(self, value: Any) -> bool:
+        return _scalar(value) and str(value) in self.ids
+
+    # -- learning ----------------------------------------------------------------------
+
+    def learn(self, recorded: Any, actual: Any) -> None:
+        self._walk(recorded, actual, None, False)
+
+    def _map(self, recorded: Any, actual: Any) -> None:
+        if not _scalar(recorded) or not _scalar(actual):
+            return
+        if isinstance(recorded, str) and PLACEHOLDER.fullmatch(recorded):
+            return
+        key = str(recorded)
+        if key not in self.ids and str(actual) != key:
+            self.ids[key] = actual
+
+    def _walk(self, rec: Any, act: Any, key: Any, in_id_list: bool) -> None:
+        if isinstance(rec, dict) and isinstance(act, dict):
+            missing = [k for k in rec if k not in act]
+            for k, value in rec.items():
+                if k in act:
+                    self._walk(value, act[k], k, False)
+            if missing:
+                extra = [k for k in act if k not in rec]
+                if all(map(looks_like_id, missing)) and all(map(looks_like_id, extra)):
+                    for rk, ak in zip(missing, extra, strict=False):
+                        self._map(rk, ak)
+                        self._walk(rec[rk], act[ak], None, False)
+            return
+        if isinstance(rec, list) and isinstance(act, list):
+            if len(rec) == len(act):
+                ids = in_id_list or is_id_list_key(key)
+                for r, a in zip(rec, act, strict=True):
+                    self._walk(r, a, key, ids)
+            return
+        if isinstance(rec, str) and isinstance(act, str):
+            match = PLACEHOLDER.fullmatch(rec)
+            if match:
+                self.captured.setdefault(match[1], act)
+                return
+        if in_id_list or is_id_key(key):
+            self._map(rec, act)
+
+    # -- substituting ------------------------------------------------------------------
+
+    def value(self, recorded: Any, *, id_context: bool) -> Any:
+        """The actual value for ``recorded`` (unchanged when it is not a mapped id)."""
+        if not self.ids or not _scalar(recorded):
+            return recorded
+        actual = self.ids.get(str(recorded), _NONE)
+        if actual is _NONE:
+            return recorded
+        if not id_context and (isinstance(recorded, int) or str(recorded).isdigit()):
+            return recorded  # a bare number far from any id key: leave it
+        if isinstance(recorded, str):
+            return str(actual)
+        if isinstance(recorded, int) and isinstance(actual, str) and actual.isdigit():
+            return int(actual)
+        return actual
+
+    def path(self, path: str, route_path: str | None = None) -> str:
+        if not self.ids:
+            return path
+        segments = path.split("/")
+        params = _param_positions(route_path, len(segments))
+        for i, segment in enumerate(segments):
+            if not segment or (params is not None and i not in params):
+                continue
+            decoded = unquote(segment)
+            if decoded in self.ids:
+                segments[i] = quote(str(self.ids[decoded]), safe="")
+        return "/".join(segments)
+
+    def query(self, components: list[str]) -> list[str]:
+        if not self.ids:
+            return components
+        out = []
+        for component in components:
+            match = _QUERY.fullmatch(component)
+            if match:
+                key, value = unquote(match["key"]), unquote(match["value"])
+                if value in self.ids:
+                    new = self.value(value, id_context=is_id_key(key) or is_id_list_key(key))
+                    if new != value:
+                        component = match["key"] + match["op"] + quote(str(new), safe="")
+            out.append(component)
+        return out
+
+    def json(self, value: Any, key: Any = None, in_id_list: bool = False) -> Any:
+        if not self.ids:
+            return value
+        if isinstance(value, dict):
+            return {k: self.json(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            ids = in_id_list or is_id_list_key(key)
+            return [self.json(v, key, ids) for v in value]
+        return self.value(value, id_context=in_id_list or is_id_key(key))
+
+    def fields(self, fields: dict[str, str]) -> dict[str, str]:
+        if not self.ids:
+            return fields
+        return {k: str(self.value(v, id_context=is_id_key(k))) for k, v in fields.items()}
+
+
+_NONE = object()
+
+
+def _param_positions(route_path: str | None, count: int) -> set[int] | None:
+    """Indices of the path segments that are parameters in ``route_path`` (None: unknown)."""
+    if not route_path:
+        return None
+    parts = route_path.split("/")
+    positions = set()
+    for i, part in enumerate(parts):
+        if part.startswith(":") or part.startswith("*") or "{" in part:
+            positions.add(i)
+    if any(p.startswith("*") for p in parts):
+        positions.update(range(len(parts), count))
+    return positions

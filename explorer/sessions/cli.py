@@ -1,0 +1,284 @@
+"""``explorer replay|export|import``: the command-line front end of recorded sessions.
+
+    replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] [--dry-run] [--only-safe]
+                [--volatile JSONPATH]... [--serve [--host H] [--port N]]
+    export FILE --to curl|python|hurl|har|locust [-o OUT]
+    import FILE.har -o sessions/NAME.jsonl [--host HOST]
+
+Global options (``--url``, ``--token``, ``--api-key``…) come before the command and
+reach here in the context: replay sends through ``context.engine``, so auth, timeouts
+and ``--record`` apply as for any other request.  Exit codes: 0 when every check
+passed, 1 when one failed, 3 when the server could not be reached, 2 for usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from explorer.errors import EXIT_OK, EXIT_OTHER, EXIT_UNREACHABLE, UsageError
+
+USAGES = {
+    "replay": "explorer [GLOBAL] replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] "
+    "[--dry-run] [--only-safe] [--volatile JSONPATH]... [--serve [--port N]]",
+    "export": "explorer export FILE --to curl|python|hurl|har|locust [-o OUT]",
+    "import": "explorer [--url URL] import FILE.har -o sessions/NAME.jsonl [--host HOST]",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        raise UsageError(f"{self.prog}: {message} (usage: {USAGES[self.prog.split()[-1]]})")
+
+
+def _parser(command: str) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"explorer {command}", allow_abbrev=False, add_help=True)
+    add = parser.add_argument
+    add("file", metavar="FILE")
+    if command == "replay":
+        add("--var", action="append", default=[], metavar="NAME=VALUE",
+            help="a value for {{NAME}} in the session")
+        add("--report-json", metavar="OUT", help="write a JSON report")
+        add("--junit", metavar="OUT", help="write a JUnit XML report")
+        add("--dry-run", action="store_true", help="print what would be sent; send nothing")
+        add("--only-safe", action="store_true", help="send only GET and HEAD requests")
+        add("--volatile", action="append", default=[], metavar="JSONPATH",
+            help="a JSON path whose values may differ ($.data[*].updatedBy, or a field name)")
+        add("--serve", action="store_true", help="serve the recorded answers offline")
+        add("--host", default="127.0.0.1", help="with --serve: the address to listen on")
+        add("--port", type=int, default=0, help="with --serve: the port (0: a free one)")
+    elif command == "export":
+        from explorer.sessions.export import FORMATS
+
+        add("--to", required=True, choices=FORMATS, help="the format")
+        add("-o", "--output", metavar="OUT", help="write here instead of standard output")
+    else:
+        add("-o", "--output", metavar="OUT", required=True, help="the session file to write")
+        add("--host", help="keep the requests to this host (default: the API host)")
+    return parser
+
+
+def main(context, command: str, args: list[str]) -> int:
+    parser = _parser(command)
+    try:
+        options = parser.parse_args(args)
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if command == "replay":
+        return replay(context, options)
+    if command == "export":
+        return export(context, options)
+    return import_(context, options)
+
+
+# -- replay --------------------------------------------------------------------------------
+
+
+def _variables(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--var {pair!r}: expected NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def _session(context, path: str):
+    from explorer.sessions.format import read_session
+
+    session = read_session(path)
+    for warning in session.warnings:
+        context.warn(warning)
+    return session
+
+
+def _configured_url(context) -> str | None:
+    try:
+        return context.base_url
+    except UsageError:
+        return None
+
+
+def _profile_lookup(context):
+    def lookup(name: str) -> str | None:
+        auth = context.auth
+        if name == "token" and auth is not None and auth.kind == "bearer":
+            return auth.secret
+        if name == "api_key" and auth is not None and auth.kind == "apikey":
+            return auth.secret
+        if name == "secret" and auth is not None:
+            return auth.secret
+        if name == "password":
+            return os.environ.get("EXPLORER_PASSWORD")
+        if name == "username":
+            return getattr(context.profile, "username", None)
+        return None
+
+    return lookup
+
+
+def replay(context, options) -> int:
+    from explorer.sessions.checks import Checker
+    from explorer.sessions.replay import Replayer
+
+    if options.serve:
+        return serve(context, options)
+    session = _session(context, options.file)
+    variables = _variables(options.var)
+    checker = Checker(volatile=options.volatile)
+    if options.dry_run:
+        base_url = _configured_url(context) or session.base_url or "{{base_url}}"
+        replayer = Replayer(session, send=_no_send, base_url=base_url, variables=variables,
+                            checker=checker, only_safe=options.only_safe)
+        return _dry_run(replayer, base_url)
+    base_url = context.base_url
+    auth = context.auth
+    stderr = context.stderr
+    progress = _progress_bar(stderr) if _isatty(stderr) and len(session) >= 20 else None
+    replayer = Replayer(
+        session,
+        send=context.engine.send,
+        base_url=base_url,
+        variables=variables,
+        profile=_profile_lookup(context),
+        auth_configured=auth is not None,
+        checker=checker,
+        only_safe=options.only_safe,
+        secrets=context.secrets,
+        progress=progress,
+    )
+    report = replayer.run()
+    from explorer.sessions.report import json_report, junit_report, summary_table, write_private
+
+    def clean(text: str) -> str:
+        return context.redact(replayer.redactor.text(text))
+
+    width = _terminal_width(100) if _isatty(sys.stdout) else 100
+    print(clean(summary_table(report, width=width)), flush=True)
+    if options.report_json:
+        write_private(options.report_json, clean(json_report(report)))
+    if options.junit:
+        write_private(options.junit, clean(junit_report(report)))
+    if report.passed:
+        return EXIT_OK
+    if report.count("passed") == 0 and any(
+        f.kind == "error" and ("reach" in f.actual or "timed out" in f.actual)
+        for r in report.results
+        for f in r.failures
+    ):
+        return EXIT_UNREACHABLE
+    return EXIT_OTHER
+
+
+def _no_send(spec) -> Any:
+    raise UsageError("--dry-run sends nothing")
+
+
+def _dry_run(replayer, base_url: str) -> int:
+    import json
+
+    from explorer.client.models import NO_BODY
+    from explorer.sessions.replay import SAFE_METHODS
+
+    for exchange in replayer.session.exchanges:
+        if replayer.only_safe and exchange.method not in SAFE_METHODS:
+            print(f"{exchange.step:>4}  (skipped: {exchange.method} with --only-safe)")
+            continue
+        spec = replayer.preview(exchange)
+        print(f"{exchange.step:>4}  {spec.method} {base_url}{spec.target}")
+        for name, value in spec.headers.items():
+            print(f"      {name}: {value}")
+        if spec.json is not NO_BODY:
+            print("      " + json.dumps(spec.json, ensure_ascii=False))
+        if spec.form or spec.files:
+            fields = " ".join(f"{k}={v}" for k, v in spec.form.items())
+            files = " ".join(f"{f.field}@{f.path}" for f in spec.files)
+            print(f"      multipart: {fields} {files}".rstrip())
+        if spec.data is not None:
+            print(f"      ({len(spec.data)} bytes)")
+    return EXIT_OK
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _terminal_width(default: int) -> int:
+    import shutil
+
+    return shutil.get_terminal_size((default, 24)).columns
+
+
+def _progress_bar(stream):
+    state = {"shown": -1}
+
+    def update(done: int, total: int) -> None:
+        filled = done * 30 // total
+        if filled == state["shown"] and done != total:
+            return
+        state["shown"] = filled
+        bar = "#" * filled + "." * (30 - filled)
+        end = "\r\033[K" if done == total else ""
+        stream.write(f"\rreplay [{bar}] {done}/{total}{end}")
+        stream.flush()
+
+    return update
+
+
+def serve(context, options) -> int:
+    from explorer.sessions.serve import SessionServer
+
+    if not 0 <= options.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {options.port}")
+    session = _session(context, options.file)
+    try:
+        server = SessionServer(session, host=options.host, port=options.port).start()
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {options.host}:{options.port}: {exc.strerror}")
+    print(f"serving {session.path.name} ({len(session)} exchanges) at {server.url}", flush=True)
+    print("explore it with: explorer --url " + server.url, file=sys.stderr, flush=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return EXIT_OK
+
+
+# -- export and import -------------------------------------------------------------------
+
+
+def export(context, options) -> int:
+    from explorer.sessions.export import export as render
+    from explorer.sessions.report import write_private
+
+    session = _session(context, options.file)
+    text = render(session, options.to)
+    if options.output:
+        write_private(options.output, text)
+        print(f"exported {len(session)} requests to {options.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def import_(context, options) -> int:
+    from urllib.parse import urlsplit
+
+    from explorer.sessions.har_import import import_har
+
+    host = options.host
+    if not host:
+        url = _configured_url(context)
+        host = urlsplit(url).netloc if url else None
+    imported, total, host = import_har(options.file, options.output, host=host)
+    print(f"imported {imported} of {total} requests (host {host}) into {options.output}")
+    return EXIT_OK

@@ -1,0 +1,331 @@
+"""The session file format: JSON Lines, one header line, then one line per exchange.
+
+Designed after what hurl, VCR.py, Postman/newman and HAR 1.2 do well: plain text that
+diffs in git (hurl, VCR cassettes), request and response kept side by side with the
+timing (HAR entries), the base URL and the secrets as variables filled in at run time
+(Postman environments, hurl ``{{variables}}``), and filtered secrets replaced before
+anything reaches the disk (VCR's ``filter_headers``).  Unlike a HAR or a cassette, a
+line is appended and flushed per exchange, so a crash loses at most the exchange in
+flight, and a torn last line is skipped (with a warning) when the file is read.
+
+Every line is one compact JSON object; keys always come in the order shown here.
+
+Header (line 1)::
+
+    {"session":"explorer","format":1,"explorer":"0.1.0","created":"2024-05-01T09:00:00Z",
+     "vars":{"base_url":"http://127.0.0.1:8080"},"routes":"sha256:…","auth":"bearer"}
+
+* ``format``: this file's version (an integer); readers refuse a newer one.
+* ``vars.base_url``: the server it was recorded against.  URLs in exchanges are
+  written as ``{{base_url}}/path`` so replay can point them anywhere.
+* ``routes``: the fingerprint of the discovered routes (None when unknown).
+* ``auth``: ``"bearer"``, ``"apikey"`` or None: which credential the session used.
+
+Exchange (every further line)::
+
+    {"step":3,"time":"2024-05-01T09:00:02.120Z","command":"instruments create name=X",
+     "route":"POST /public/v1/instruments",
+     "request":{"method":"POST","url":"{{base_url}}/public/v1/instruments","path":
+                "/public/v1/instruments","query":[],"headers":{},"body":{"json":{"name":"X"}}},
+     "response":{"status":201,"reason":"Created","headers":{"Content-Type":"application/json"},
+                 "body":{"json":{"id":"…"}},"duration_ms":4.2}}
+
+* ``command``: the command line as typed (None for requests made by a program);
+  ``route``: the route pattern that served it, ``METHOD /path/:param?`` (or None).
+* ``path`` is wire-encoded; ``query`` holds the wire-ready components
+  (``sort=name``, ``updatedAt>2023-05-01``) in order.
+* ``duration_ms``: from sending the request to the response headers.
+
+A body is None (no body) or an object with exactly one of these keys:
+
+* ``{"json": VALUE}``: a JSON body (request or response), kept as a value.
+* ``{"text": "…"}``: a small text body that is not JSON.
+* ``{"file": "NAME.jsonl.d/0003-response.bin", "size": N, "type": "…"}``: a body over
+  :data:`INLINE_LIMIT` or binary, stored in a file beside the session (path relative to
+  the session's directory).  ``"truncated": true`` marks a body the reader stopped early.
+* ``{"multipart": {"fields": {"experiment_id": "12"}, "files": [{"field": "file",
+  "filename": "data.csv", "type": "text/csv", "size": 42, "file": "NAME.jsonl.d/…"}]}}``:
+  an upload; each file is copied beside the session when it is recorded.
+
+Secrets never reach the file (see :mod:`explorer.sessions.redact`): they appear as
+placeholders ``{{token}}``, ``{{api_key}}``, ``{{password}}``, ``{{cookie}}`` or
+``{{secret}}``, which replay fills back in from the current profile and ``--var``.
+Files are created 0600, their directory 0700.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from explorer.errors import SessionError
+
+FORMAT_VERSION = 1
+MAGIC = "explorer"
+#: bodies larger than this go to a file beside the session
+INLINE_LIMIT = 256 * 1024
+BASE_URL_VAR = "{{base_url}}"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+_MISSING = object()
+
+
+def files_dir(session_path: str | Path) -> Path:
+    """Where the bodies of ``session_path`` that do not fit in a line are kept."""
+    path = Path(session_path)
+    return path.with_name(path.name + ".d")
+
+
+def dumps_line(obj: dict[str, Any]) -> bytes:
+    """One compact line, keys in insertion order, UTF-8, ending in a newline."""
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def make_header(
+    *,
+    base_url: str,
+    routes_fingerprint: str | None,
+    auth: str | None,
+    created: str,
+    version: str,
+) -> dict[str, Any]:
+    return {
+        "session": MAGIC,
+        "format": FORMAT_VERSION,
+        "explorer": version,
+        "created": created,
+        "vars": {"base_url": base_url},
+        "routes": routes_fingerprint,
+        "auth": auth,
+    }
+
+
+class Exchange:
+    """One recorded exchange (a parsed line), with readable accessors."""
+
+    __slots__ = ("line", "raw")
+
+    def __init__(self, raw: dict[str, Any], *, line: int = 0) -> None:
+        self.raw = raw
+        self.line = line
+
+    @property
+    def step(self) -> int:
+        return int(self.raw.get("step") or 0)
+
+    @property
+    def command(self) -> str | None:
+        return self.raw.get("command")
+
+    @property
+    def route(self) -> str | None:
+        return self.raw.get("route")
+
+    @property
+    def request(self) -> dict[str, Any]:
+        return self.raw["request"]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return self.raw["response"]
+
+    @property
+    def method(self) -> str:
+        return self.request["method"]
+
+    @property
+    def path(self) -> str:
+        return self.request["path"]
+
+    @property
+    def query(self) -> list[str]:
+        return list(self.request.get("query") or [])
+
+    @property
+    def target(self) -> str:
+        query = self.query
+        return self.path + ("?" + "&".join(query) if query else "")
+
+    @property
+    def status(self) -> int:
+        return int(self.response["status"])
+
+    @property
+    def duration_ms(self) -> float:
+        return float(self.response.get("duration_ms") or 0.0)
+
+    @property
+    def response_json(self) -> Any:
+        """The recorded JSON response body, or :data:`MISSING` when it was not JSON."""
+        body = self.response.get("body")
+        if isinstance(body, dict) and "json" in body:
+            return body["json"]
+        return _MISSING
+
+    @property
+    def route_path(self) -> str | None:
+        """The path part of :attr:`route` (``/x/:id?``), or None."""
+        route = self.route
+        if not route:
+            return None
+        _, _, path = route.partition(" ")
+        return path or None
+
+    def label(self) -> str:
+        return f"{self.method} {self.target}"
+
+
+MISSING = _MISSING
+
+
+@dataclass
+class Session:
+    path: Path
+    header: dict[str, Any]
+    exchanges: list[Exchange]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str | None:
+        return (self.header.get("vars") or {}).get("base_url")
+
+    @property
+    def auth(self) -> str | None:
+        return self.header.get("auth")
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    def __iter__(self) -> Iterator[Exchange]:
+        return iter(self.exchanges)
+
+    def __len__(self) -> int:
+        return len(self.exchanges)
+
+
+def check_header(obj: Any, where: str) -> dict[str, Any]:
+    if not isinstance(obj, dict) or obj.get("session") != MAGIC:
+        raise SessionError(f"{where}: not an explorer session (no header line)")
+    version = obj.get("format")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SessionError(f"{where}: the header has no format version")
+    if version > FORMAT_VERSION:
+        raise SessionError(
+            f"{where}: written in session format {version}; this explorer reads "
+            f"format {FORMAT_VERSION} (upgrade explorer)"
+        )
+    if version < 1:
+        raise SessionError(f"{where}: unknown session format {version}")
+    return obj
+
+
+def _check_exchange(obj: Any, where: str) -> Exchange:
+    if not isinstance(obj, dict):
+        raise SessionError(f"{where}: an exchange must be a JSON object")
+    request, response = obj.get("request"), obj.get("response")
+    if not isinstance(request, dict) or not isinstance(response, dict):
+        raise SessionError(f"{where}: an exchange needs a request and a response")
+    method, path = request.get("method"), request.get("path")
+    if not isinstance(method, str) or not method or not isinstance(path, str):
+        raise SessionError(f"{where}: the request needs a method and a path")
+    status = response.get("status")
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        raise SessionError(f"{where}: the response needs a status between 100 and 599")
+    query = request.get("query", [])
+    if not isinstance(query, list) or not all(isinstance(q, str) for q in query):
+        raise SessionError(f"{where}: query must be a list of strings")
+    return Exchange(obj)
+
+
+def read_session(path: str | Path) -> Session:
+    """Read and check a session file.
+
+    A last line without its newline that does not parse is the exchange a crash cut
+    off: it is skipped with a warning.  Any other bad line is a :class:`SessionError`
+    naming the file and the line.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SessionError(f"{path}: no such session file") from None
+    except IsADirectoryError:
+        raise SessionError(f"{path}: is a directory, not a session file") from None
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot read: {exc.strerror}") from exc
+    return parse_session(data, path=path)
+
+
+def parse_session(data: bytes, *, path: Path) -> Session:
+    lines = data.split(b"\n")
+    torn = lines.pop() if lines else b""  # after the last newline: empty, or a torn line
+    warnings: list[str] = []
+    parsed: list[tuple[int, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        parsed.append((number, _loads(line, f"{path}:{number}")))
+    if torn.strip():
+        number = len(lines) + 1
+        try:
+            parsed.append((number, json.loads(torn)))
+        except ValueError:
+            warnings.append(
+                f"{path}:{number}: skipped a truncated last line (an exchange cut off)"
+            )
+    if not parsed:
+        raise SessionError(f"{path}: empty session file")
+    number, first = parsed[0]
+    header = check_header(first, f"{path}:{number}")
+    exchanges = []
+    for number, obj in parsed[1:]:
+        exchange = _check_exchange(obj, f"{path}:{number}")
+        exchange.line = number
+        exchanges.append(exchange)
+    return Session(path, header, exchanges, warnings)
+
+
+def _loads(line: bytes, where: str) -> Any:
+    try:
+        return json.loads(line)
+    except UnicodeDecodeError:
+        raise SessionError(f"{where}: not UTF-8 text") from None
+    except ValueError as exc:
+        raise SessionError(f"{where}: not valid JSON ({exc.args[0].split(':')[0]})") from None
+
+
+# -- bodies ------------------------------------------------------------------------------
+
+
+def body_bytes(body: Any, base_dir: Path) -> bytes | None:
+    """The bytes of a recorded (non-multipart) body; None for no body."""
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        raise SessionError(f"a body must be an object, not {type(body).__name__}")
+    if "json" in body:
+        return json.dumps(body["json"], ensure_ascii=False).encode()
+    if "text" in body:
+        return str(body["text"]).encode()
+    if "file" in body:
+        return body_path(body, base_dir).read_bytes()
+    raise SessionError(f"unknown body kind: {', '.join(body) or 'empty'}")
+
+
+def body_path(body: dict[str, Any], base_dir: Path) -> Path:
+    """The file beside the session that holds ``body``; it must stay inside ``base_dir``."""
+    name = body.get("file")
+    if not isinstance(name, str) or not name:
+        raise SessionError("a file body needs a file name")
+    path = (base_dir / name).resolve()
+    root = base_dir.resolve()
+    if root not in path.parents:
+        raise SessionError(f"body file {name!r} is outside the session's directory")
+    if not path.is_file():
+        raise SessionError(f"body file {name!r} is missing")
+    return path

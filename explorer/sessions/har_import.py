@@ -1,0 +1,263 @@
+"""``explorer import FILE.har -o sessions/NAME.jsonl``: a browser's network-tab export as a session.
+
+Labstep's documentation suggests learning its API from the browser's network tab; a HAR
+saved there holds every request of the page (scripts, fonts, analytics) with cookies and
+keys.  The import keeps only the calls to the API host (``--host``, else the configured
+server's, else the host that answered most JSON), drops what the browser adds on its own
+(``sec-*``, ``user-agent``, ``accept-encoding``, HTTP/2 pseudo-headers…), and redacts
+secrets exactly as the recorder does (:mod:`explorer.sessions.redact`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from explorer import __version__
+from explorer.errors import SessionError
+from explorer.sessions.format import (
+    DIR_MODE,
+    FILE_MODE,
+    INLINE_LIMIT,
+    dumps_line,
+    files_dir,
+    make_header,
+)
+from explorer.sessions.recorder import utc_now
+from explorer.sessions.redact import Redactor
+
+_BROWSER_HEADERS = frozenset(
+    {
+        "user-agent", "accept-encoding", "accept-language", "connection", "host", "origin",
+        "referer", "content-length", "cache-control", "pragma", "dnt", "priority", "te",
+        "upgrade-insecure-requests", "if-none-match", "if-modified-since",
+    }
+)
+
+
+def _keep_header(name: str) -> bool:
+    low = name.lower()
+    return not (low.startswith((":", "sec-")) or low in _BROWSER_HEADERS)
+
+
+def load_har(path: str | Path) -> list[dict[str, Any]]:
+    path = Path(path)
+    try:
+        document = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise SessionError(f"{path}: no such HAR file") from None
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot read: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise SessionError(f"{path}: not a HAR file (not JSON: {exc})") from None
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        raise SessionError(f"{path}: not a HAR file (no log.entries)")
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("request"), dict)]
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def api_host(entries: list[dict[str, Any]]) -> str | None:
+    """The host that answered most JSON (the API, not the page's assets)."""
+    counts: Counter = Counter()
+    for entry in entries:
+        mime = str(((entry.get("response") or {}).get("content") or {}).get("mimeType") or "")
+        if "json" in mime.lower():
+            counts[_host(entry["request"].get("url", ""))] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _matches(url: str, host: str) -> bool:
+    parts = urlsplit(url)
+    wanted = host.lower()
+    if "://" in wanted:
+        wanted = urlsplit(wanted).netloc.lower()
+    return parts.netloc.lower() == wanted or (parts.hostname or "") == wanted
+
+
+def import_har(
+    source: str | Path, target: str | Path, *, host: str | None = None
+) -> tuple[int, int, str]:
+    """Write the session; returns (imported, total entries, host)."""
+    entries = load_har(source)
+    host = host or api_host(entries)
+    if not host:
+        raise SessionError(f"{source}: no JSON API calls found (give --host HOST)")
+    kept = [e for e in entries if _matches(str(e["request"].get("url", "")), host)]
+    if not kept:
+        raise SessionError(f"{source}: no requests to {host}")
+    target = Path(target)
+    first = urlsplit(str(kept[0]["request"]["url"]))
+    base_url = f"{first.scheme}://{first.netloc}"
+    redactor = Redactor()
+    writer = _Writer(target)
+    exchanges = [writer.exchange(i, entry, redactor) for i, entry in enumerate(kept, start=1)]
+    lines = [
+        dumps_line(
+            make_header(
+                base_url=base_url,
+                routes_fingerprint=None,
+                auth=_auth_kind(kept),
+                created=utc_now(),
+                version=__version__,
+            )
+        )
+    ]
+    for exchange in exchanges:
+        line = dumps_line(exchange)
+        if any(s.encode() in line for s in redactor.known if len(s) >= 4):
+            line = dumps_line(redactor.json(exchange))
+        lines.append(line)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with open(fd, "wb") as f:
+            f.writelines(lines)
+        os.chmod(target, FILE_MODE)
+    except OSError as exc:
+        raise SessionError(f"cannot write {target}: {exc.strerror}") from exc
+    return len(kept), len(entries), host
+
+
+def _auth_kind(entries: list[dict[str, Any]]) -> str | None:
+    for entry in entries:
+        for header in entry["request"].get("headers") or []:
+            name = str(header.get("name", "")).lower()
+            if name == "authorization":
+                return "bearer"
+            if name in ("apikey", "x-api-key"):
+                return "apikey"
+    return None
+
+
+class _Writer:
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def _file(self, step: int, label: str, data: bytes, redactor: Redactor) -> str:
+        directory = files_dir(self.target)
+        directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        name = f"{step:04d}-{label}"
+        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with open(fd, "wb") as f:
+            f.write(redactor.data(data))
+        return f"{directory.name}/{name}"
+
+    def _body(self, step: int, label: str, data: bytes, mime: str, r: Redactor) -> Any:
+        if not data:
+            return None
+        if len(data) <= INLINE_LIMIT and b"\x00" not in data:
+            try:
+                text = data.decode()
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                if "json" in mime.lower():
+                    try:
+                        return {"json": r.json(json.loads(text))}
+                    except ValueError:
+                        pass
+                return {"text": r.text(text)}
+        name = self._file(step, label, data, r)
+        return {"file": name, "size": len(data), "type": mime or "application/octet-stream"}
+
+    def exchange(self, step: int, entry: dict[str, Any], r: Redactor) -> dict[str, Any]:
+        request = entry["request"]
+        response = entry.get("response") or {}
+        url = urlsplit(str(request.get("url", "")))
+        path = url.path or "/"
+        query = r.query([c for c in url.query.split("&") if c]) if url.query else []
+        headers = {
+            str(h.get("name")): str(h.get("value", ""))
+            for h in request.get("headers") or []
+            if isinstance(h, dict) and _keep_header(str(h.get("name", "")))
+        }
+        body = self._request_body(step, request, r)
+        if body is not None and "multipart" in body:
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        content = response.get("content") or {}
+        data = _content_bytes(content)
+        mime = str(content.get("mimeType") or "")
+        target = path + ("?" + "&".join(query) if query else "")
+        return {
+            "step": step,
+            "time": entry.get("startedDateTime") or utc_now(),
+            "command": None,
+            "route": None,
+            "request": {
+                "method": str(request.get("method", "GET")).upper(),
+                "url": "{{base_url}}" + r.text(target),
+                "path": r.text(path),
+                "query": query,
+                "headers": r.headers(headers),
+                "body": body,
+            },
+            "response": {
+                "status": int(response.get("status") or 0) or 200,
+                "reason": str(response.get("statusText") or ""),
+                "headers": r.headers(
+                    {
+                        str(h.get("name")): str(h.get("value", ""))
+                        for h in response.get("headers") or []
+                        if isinstance(h, dict) and not str(h.get("name", "")).startswith(":")
+                    }
+                ),
+                "body": self._body(step, "response", data, mime, r),
+                "duration_ms": round(float(entry.get("time") or 0.0), 1),
+            },
+        }
+
+    def _request_body(self, step: int, request: dict[str, Any], r: Redactor) -> Any:
+        post = request.get("postData")
+        if not isinstance(post, dict):
+            return None
+        mime = str(post.get("mimeType") or "")
+        params = post.get("params")
+        if mime.lower().startswith("multipart/") and isinstance(params, list):
+            fields, files = {}, []
+            for param in params:
+                name = str(param.get("name", ""))
+                if param.get("fileName"):
+                    data = str(param.get("value") or "").encode()
+                    folder = files_dir(self.target) / f"{step:04d}-upload-{name}"
+                    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+                    filename = Path(str(param["fileName"])).name or "upload"
+                    fd = os.open(folder / filename, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                                 FILE_MODE)
+                    with open(fd, "wb") as f:
+                        f.write(r.data(data))
+                    files.append({
+                        "field": name, "filename": filename,
+                        "type": param.get("contentType") or "application/octet-stream",
+                        "size": len(data),
+                        "file": f"{files_dir(self.target).name}/{folder.name}/{filename}",
+                    })
+                else:
+                    fields[name] = str(param.get("value", ""))
+            fields = {k: r.text(str(v)) for k, v in r.json(fields).items()}
+            return {"multipart": {"fields": fields, "files": files}}
+        text = post.get("text")
+        if not isinstance(text, str) or not text:
+            return None
+        return self._body(step, "request", text.encode(), mime, r)
+
+
+def _content_bytes(content: dict[str, Any]) -> bytes:
+    text = content.get("text")
+    if not isinstance(text, str):
+        return b""
+    if content.get("encoding") == "base64":
+        try:
+            return base64.b64decode(text)
+        except ValueError:
+            return b""
+    return text.encode()

@@ -1,0 +1,401 @@
+"""The recorder: every exchange the engine sends, appended to a session file as it completes.
+
+``Recorder.open(path, base_url=, secrets=, routes_fingerprint=)`` creates the file (0600)
+with its header line, or appends to an existing session.  ``recorder.wrap(spec,
+response)`` returns a response whose body, however the front end reads it
+(``.content`` or ``.iter_bytes()``), is teed to the recorder; the exchange's line is
+written, in one ``write`` and flushed, when the body has been read to the end or the
+response is closed.  Bodies over :data:`~explorer.sessions.format.INLINE_LIMIT`, and
+binary ones, are streamed to a file beside the session, so a 200 MB answer piped to a
+file never sits in memory here.  Secrets are replaced on the way
+(:mod:`explorer.sessions.redact`).
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import re
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.errors import SessionError
+from explorer.sessions.format import (
+    BASE_URL_VAR,
+    DIR_MODE,
+    FILE_MODE,
+    INLINE_LIMIT,
+    dumps_line,
+    files_dir,
+    make_header,
+    parse_session,
+)
+from explorer.sessions.redact import Redactor, placeholder
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _safe_name(text: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "body"
+    return name[:80]
+
+
+def _json_type(content_type: str) -> bool:
+    ctype = content_type.split(";")[0].strip().lower()
+    return ctype == "application/json" or ctype.endswith("+json")
+
+
+_EXTENSIONS = {"application/json": ".json", "text/plain": ".txt", "text/html": ".html"}
+
+
+class Recorder:
+    """Appends exchanges to one session file; safe to share between threads."""
+
+    def __init__(
+        self,
+        path: Path,
+        fd: int,
+        *,
+        redactor: Redactor,
+        next_step: int,
+        auth_kind: str | None,
+    ) -> None:
+        self.path = path
+        self._fd: int | None = fd
+        self.redactor = redactor
+        self.auth_kind = auth_kind
+        self._step = next_step - 1
+        self._lock = threading.Lock()
+        self._pending: set[_Pending] = set()
+        self.exchanges = 0
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike,
+        *,
+        base_url: str,
+        secrets: list[str],
+        routes_fingerprint: str | None,
+        auth: Any = None,
+    ) -> Recorder:
+        """Create ``path`` (or append to the session already there).
+
+        ``auth`` (optional) is the client's :class:`~explorer.client.auth.Auth`; with it
+        the session notes which credential it used, and its header is recorded as a
+        placeholder.
+        """
+        path = Path(path)
+        kind = getattr(auth, "kind", None)
+        names = {}
+        if auth is not None and getattr(auth, "secret", None):
+            names[auth.secret] = "api_key" if kind == "apikey" else "token"
+        redactor = Redactor(secrets, names=names)
+        if auth is not None and getattr(auth, "secret", None):
+            redactor.learn(auth.secret, names[auth.secret])
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            next_step = _prepare_existing(path)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, FILE_MODE)
+        except OSError as exc:
+            raise SessionError(f"cannot record to {path}: {exc.strerror}") from exc
+        try:
+            os.fchmod(fd, FILE_MODE)
+        except OSError:
+            pass
+        recorder = cls(path, fd, redactor=redactor, next_step=next_step, auth_kind=kind)
+        if next_step == 1 and os.fstat(fd).st_size == 0:
+            from explorer import __version__
+
+            header = make_header(
+                base_url=redactor.text(base_url.rstrip("/")),
+                routes_fingerprint=routes_fingerprint,
+                auth=kind,
+                created=utc_now(),
+                version=__version__,
+            )
+            recorder._write(dumps_line(header))
+        return recorder
+
+    # -- recording ---------------------------------------------------------------------
+
+    def wrap(self, spec: RequestSpec, response: Response) -> Response:
+        """A response that tees its body here; the exchange is written when it is read."""
+        with self._lock:
+            if self._fd is None:
+                raise SessionError(f"the recording to {self.path} was stopped")
+            self._step += 1
+            step = self._step
+        pending = _Pending(self, step, spec, response)
+        if response._content is not None or response._stream is None:
+            pending.feed(response.content)
+            pending.finish(complete=True)
+            return response
+        with self._lock:
+            self._pending.add(pending)
+        stream, close = response._stream, response._close
+
+        def tee():
+            try:
+                for chunk in stream:
+                    pending.feed(chunk)
+                    yield chunk
+            except BaseException:
+                pending.finish(complete=False)
+                raise
+            pending.finish(complete=True)
+
+        def close_both() -> None:
+            try:
+                if close is not None:
+                    close()
+            finally:
+                pending.finish(complete=False)
+
+        return replace(response, _stream=tee(), _close=close_both)
+
+    def close(self) -> None:
+        """Write what is pending (marked truncated) and close the file."""
+        with self._lock:
+            pending = list(self._pending)
+        for item in pending:
+            item.finish(complete=False)
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    @property
+    def closed(self) -> bool:
+        return self._fd is None
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _write(self, data: bytes) -> None:
+        with self._lock:
+            if self._fd is None:
+                return
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+
+    def _done(self, pending: _Pending, line: bytes) -> None:
+        self._write(line)
+        with self._lock:
+            self._pending.discard(pending)
+            self.exchanges += 1
+
+    def body_file(self, step: int, label: str, suffix: str) -> tuple[Path, str]:
+        """A new file beside the session: its path, and its name relative to the session."""
+        directory = files_dir(self.path)
+        directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        name = f"{step:04d}-{_safe_name(label)}{suffix}"
+        return directory / name, f"{directory.name}/{name}"
+
+    def request_part(self, spec: RequestSpec, step: int) -> dict[str, Any]:
+        r = self.redactor
+        body: Any = None
+        if spec.json is not NO_BODY:
+            body = {"json": r.json(spec.json)}
+        if spec.form or spec.files:
+            files = []
+            for item in spec.files:
+                files.append(self._copy_upload(item, step))
+            fields = {k: r.text(str(v)) for k, v in r.json(dict(spec.form)).items()}
+            body = {"multipart": {"fields": fields, "files": files}}
+        elif spec.data is not None:
+            body = self._small_or_file(bytes(spec.data), step, "request", "")
+        headers = dict(spec.headers)
+        if self.auth_kind == "bearer" and not _has(headers, "authorization"):
+            headers["Authorization"] = "Bearer " + placeholder("token")
+        elif self.auth_kind == "apikey" and not _has(headers, "apikey"):
+            headers["apikey"] = placeholder("api_key")
+        query = r.query(spec.query)
+        path = r.text(spec.path)
+        target = path + ("?" + "&".join(query) if query else "")
+        return {
+            "method": spec.method,
+            "url": BASE_URL_VAR + target,
+            "path": path,
+            "query": query,
+            "headers": r.headers(headers),
+            "body": body,
+        }
+
+    def _copy_upload(self, item, step: int) -> dict[str, Any]:
+        source = Path(item.path).expanduser()
+        mime = item.mime or mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        # A directory per upload keeps the file's own name, which replay sends again.
+        folder, folder_name = self.body_file(step, f"upload-{item.field}", "")
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        filename = _safe_name(source.name)
+        target, name = folder / filename, f"{folder_name}/{filename}"
+        size = 0
+        try:
+            with open(source, "rb") as src, open(
+                os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "wb"
+            ) as dst:
+                redact = self.redactor.stream()
+                while chunk := src.read(65536):
+                    size += len(chunk)
+                    dst.write(redact.feed(chunk))
+                dst.write(redact.finish())
+        except OSError as exc:
+            raise SessionError(f"cannot copy the upload {source} beside the session: {exc}")
+        return {"field": item.field, "filename": source.name, "type": mime, "size": size,
+                "file": name}
+
+    def _small_or_file(self, data: bytes, step: int, label: str, ctype: str) -> dict | None:
+        if not data:
+            return None
+        if len(data) <= INLINE_LIMIT and b"\x00" not in data:
+            try:
+                text = data.decode()
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                if _json_type(ctype):
+                    try:
+                        return {"json": self.redactor.json(json.loads(text))}
+                    except ValueError:
+                        pass
+                return {"text": self.redactor.text(text)}
+        suffix = _EXTENSIONS.get(ctype.split(";")[0].strip().lower(), ".bin")
+        target, name = self.body_file(step, label, suffix)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with open(fd, "wb") as f:
+            f.write(self.redactor.data(data))
+        return {"file": name, "size": len(data), "type": ctype or "application/octet-stream"}
+
+
+def _has(headers: dict[str, str], name: str) -> bool:
+    return any(k.lower() == name for k in headers)
+
+
+class _Pending:
+    """One exchange whose response body is still streaming."""
+
+    def __init__(self, recorder: Recorder, step: int, spec: RequestSpec, response: Response):
+        self.recorder = recorder
+        self.step = step
+        self.time = utc_now()
+        self.started = time.perf_counter()
+        self.command = spec.command
+        self.route = spec.route
+        self.request = recorder.request_part(spec, step)
+        self.status = response.status
+        self.reason = response.reason
+        self.headers = dict(response.headers.items())
+        self.elapsed = response.elapsed
+        self.content_type = response.headers.get("Content-Type", "") or ""
+        self.buffer = bytearray()
+        self.size = 0
+        self.file = None
+        self.file_name: str | None = None
+        self.redact = None
+        self.done = False
+        self._lock = threading.Lock()
+
+    def feed(self, chunk: bytes) -> None:
+        if self.done or not chunk:
+            return
+        self.size += len(chunk)
+        if self.file is not None:
+            self.file.write(self.redact.feed(chunk))
+            return
+        self.buffer += chunk
+        if len(self.buffer) > INLINE_LIMIT:
+            self._spill()
+
+    def _spill(self) -> None:
+        suffix = _EXTENSIONS.get(self.content_type.split(";")[0].strip().lower(), ".bin")
+        target, self.file_name = self.recorder.body_file(self.step, "response", suffix)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        self.file = open(fd, "wb")  # noqa: SIM115 - closed in finish()
+        self.redact = self.recorder.redactor.stream()
+        self.file.write(self.redact.feed(bytes(self.buffer)))
+        self.buffer = bytearray()
+
+    def finish(self, *, complete: bool) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.done = True
+        try:
+            line = self._line(complete)
+        except OSError as exc:
+            self.recorder._done(self, b"")
+            raise SessionError(
+                f"cannot write the session {self.recorder.path}: {exc.strerror or exc}"
+            ) from exc
+        self.recorder._done(self, line)
+
+    def _line(self, complete: bool) -> bytes:
+        r = self.recorder.redactor
+        if self.file is not None:
+            self.file.write(self.redact.finish())
+            self.file.close()
+            body: Any = {
+                "file": self.file_name,
+                "size": self.size,
+                "type": self.content_type or "application/octet-stream",
+            }
+        else:
+            body = self.recorder._small_or_file(
+                bytes(self.buffer), self.step, "response", self.content_type
+            )
+        if not complete and body is not None:
+            body["truncated"] = True
+        response = {
+            "status": self.status,
+            "reason": self.reason,
+            "headers": r.headers(self.headers),
+            "body": body,
+            "duration_ms": round(self.elapsed * 1000, 1),
+        }
+        exchange = {
+            "step": self.step,
+            "time": self.time,
+            "command": r.command(self.command),
+            "route": self.route,
+            "request": self.request,
+            "response": response,
+        }
+        line = dumps_line(exchange)
+        if any(secret.encode() in line for secret in r.known if len(secret) >= 4):
+            # A secret learned late (in the response) also appeared earlier in the line.
+            line = dumps_line(r.json(exchange))
+        return line
+
+
+def _prepare_existing(path: Path) -> int:
+    """The next step number for ``path``; an existing torn last line is cut off."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 1
+    if not data.strip():
+        return 1
+    session = parse_session(data, path=path)
+    if not data.endswith(b"\n"):
+        cut = data.rfind(b"\n") + 1
+        if session.warnings:  # the torn line did not parse: drop it
+            with open(path, "r+b") as f:
+                f.truncate(cut)
+        else:
+            with open(path, "ab") as f:
+                f.write(b"\n")
+    steps = [e.step for e in session.exchanges]
+    return (max(steps) if steps else 0) + 1
+

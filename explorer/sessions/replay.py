@@ -1,0 +1,337 @@
+"""Replay: send a session's requests again, in order, and check every answer.
+
+Each recorded request is rebuilt, then changed in three ways before it is sent:
+
+1. ids the server gave this run replace the recorded ones (:class:`IdMap`);
+2. ``{{name}}`` placeholders are filled: ``--var`` values first, then values captured
+   during this run (``api_key`` from a login answer), then the current profile
+   (``token``/``api_key``/``secret`` from the configured credential, ``password`` from
+   ``EXPLORER_PASSWORD``).  A recorded auth header whose secret is unknown is dropped
+   (the client's own auth applies); any other unknown placeholder fails its step;
+3. with no credential configured, a key or token captured during the run is sent as
+   the ``apikey`` or ``Authorization: Bearer`` header from then on.
+
+Sending goes through one function (the engine's), so auth, raw query targets, timeouts
+and recording are shared with every other front end; nothing is parsed again per step.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
+from explorer.errors import ExplorerError, TransportError
+from explorer.sessions.capture import IdMap
+from explorer.sessions.checks import Checker, Failure
+from explorer.sessions.format import MISSING, Exchange, Session, body_bytes, body_path
+from explorer.sessions.redact import PLACEHOLDER, SECRET_NAMES, Redactor
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: consecutive unreachable steps after which the rest are skipped
+MAX_UNREACHABLE = 3
+_AUTH_HEADERS = frozenset({"authorization", "apikey", "x-api-key"})
+
+
+class MissingValue(ExplorerError):
+    """A placeholder no variable, capture or profile can fill."""
+
+    def __init__(self, name: str) -> None:
+        hint = (
+            "give --var password=VALUE or set EXPLORER_PASSWORD"
+            if name == "password"
+            else f"give --var {name}=VALUE"
+        )
+        super().__init__(f"needs a value for {{{{{name}}}}} ({hint})")
+        self.name = name
+
+
+@dataclass
+class StepResult:
+    step: int
+    method: str
+    target: str
+    command: str | None
+    expected_status: int
+    actual_status: int | None = None
+    result: str = "passed"  # passed | failed | skipped | error
+    duration_ms: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.target}"
+
+    def messages(self) -> list[str]:
+        return [f"step {self.step} ({self.label}): {f.describe()}" for f in self.failures]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "method": self.method,
+            "target": self.target,
+            "command": self.command,
+            "result": self.result,
+            "status": {"expected": self.expected_status, "actual": self.actual_status},
+            "duration_ms": round(self.duration_ms, 1),
+            "failures": [f.as_dict() for f in self.failures],
+        }
+
+
+@dataclass
+class ReplayReport:
+    session: str
+    base_url: str
+    results: list[StepResult]
+    duration_s: float = 0.0
+
+    def count(self, result: str) -> int:
+        return sum(1 for r in self.results if r.result == result)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.result in ("passed", "skipped") for r in self.results) and not any(
+            r.result == "skipped" and r.failures for r in self.results
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "session": self.session,
+            "base_url": self.base_url,
+            "passed": self.passed,
+            "summary": {
+                "steps": len(self.results),
+                "passed": self.count("passed"),
+                "failed": self.count("failed"),
+                "errors": self.count("error"),
+                "skipped": self.count("skipped"),
+                "duration_s": round(self.duration_s, 3),
+            },
+            "steps": [r.as_dict() for r in self.results],
+        }
+
+
+class Replayer:
+    """Replays one session through ``send``; see the module docstring."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        send: Callable[[RequestSpec], Response],
+        base_url: str,
+        variables: dict[str, str] | None = None,
+        profile: Callable[[str], str | None] = lambda name: None,
+        auth_configured: bool = False,
+        checker: Checker | None = None,
+        only_safe: bool = False,
+        secrets: list[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.send = send
+        self.base_url = base_url.rstrip("/")
+        self.variables = dict(variables or {})
+        self.profile = profile
+        self.auth_configured = auth_configured
+        self.checker = checker or Checker()
+        self.only_safe = only_safe
+        self.progress = progress
+        self.ids = IdMap()
+        self.redactor = Redactor(secrets or [])
+        for name, value in self.variables.items():
+            if name in SECRET_NAMES:
+                self.redactor.learn(value, name)
+
+    # -- values ------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> str:
+        if name == "base_url":
+            return self.variables.get("base_url", self.base_url)
+        if name in self.variables:
+            return self.variables[name]
+        if name in self.ids.captured:
+            return self.ids.captured[name]
+        value = self.profile(name)
+        if value:
+            return value
+        raise MissingValue(name)
+
+    def fill(self, text: str) -> str:
+        if "{{" not in text:
+            return text
+        return PLACEHOLDER.sub(lambda m: self.lookup(m[1]), text)
+
+    def fill_json(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.fill(value) if "{{" in value else value
+        if isinstance(value, dict):
+            return {k: self.fill_json(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill_json(v) for v in value]
+        return value
+
+    # -- building requests -------------------------------------------------------------
+
+    def build(self, exchange: Exchange) -> RequestSpec:
+        """The request to send for ``exchange`` now (ids mapped, placeholders filled)."""
+        request = exchange.request
+        ids = self.ids
+        path = ids.path(request["path"], exchange.route_path)
+        if "{{" in path:
+            path = PLACEHOLDER.sub(lambda m: quote(self.lookup(m[1]), safe=""), path)
+        query = [self._fill_query(c) for c in ids.query(list(request.get("query") or []))]
+        headers = {}
+        for name, value in (request.get("headers") or {}).items():
+            try:
+                headers[name] = self.fill(str(value))
+            except MissingValue:
+                if name.lower() not in _AUTH_HEADERS:
+                    raise
+        if not self.auth_configured and not any(k.lower() in _AUTH_HEADERS for k in headers):
+            if self.ids.captured.get("api_key"):
+                headers["apikey"] = self.ids.captured["api_key"]
+            elif self.ids.captured.get("token"):
+                headers["Authorization"] = "Bearer " + self.ids.captured["token"]
+        spec = RequestSpec(
+            exchange.method,
+            path,
+            query=query,
+            headers=headers,
+            route=exchange.route,
+            command=exchange.command,
+        )
+        body = request.get("body")
+        if body is None:
+            return spec
+        if "json" in body:
+            spec.json = self.fill_json(ids.json(body["json"]))
+        elif "multipart" in body:
+            multipart = body["multipart"]
+            fields = ids.fields(dict(multipart.get("fields") or {}))
+            spec.form = {k: self.fill(str(v)) for k, v in fields.items()}
+            spec.files = [
+                FileField(f["field"], str(body_path(f, self.session.directory)), f.get("type"))
+                for f in multipart.get("files") or []
+            ]
+            spec.headers = {k: v for k, v in spec.headers.items() if k.lower() != "content-type"}
+        elif "text" in body:
+            spec.data = self.fill(str(body["text"])).encode()
+        else:
+            spec.data = body_bytes(body, self.session.directory)
+        return spec
+
+    def _fill_query(self, component: str) -> str:
+        if "{{" not in component:
+            return component
+        return PLACEHOLDER.sub(lambda m: quote(self.lookup(m[1]), safe=""), component)
+
+    def preview(self, exchange: Exchange) -> RequestSpec:
+        """What :meth:`build` gives without sending anything and without filling secrets."""
+        saved = self.profile
+        self.profile = lambda name: None if name in SECRET_NAMES else saved(name)
+        try:
+            request = exchange.request
+            variables = {k: v for k, v in self.variables.items() if k not in SECRET_NAMES}
+            keep = self.variables
+            self.variables = variables
+            try:
+                return self.build(exchange)
+            except MissingValue:
+                return RequestSpec(
+                    exchange.method,
+                    request["path"],
+                    query=list(request.get("query") or []),
+                    headers=dict(request.get("headers") or {}),
+                    json=(request.get("body") or {}).get("json", NO_BODY),
+                )
+            finally:
+                self.variables = keep
+        finally:
+            self.profile = saved
+
+    # -- running -----------------------------------------------------------------------
+
+    def run(self) -> ReplayReport:
+        started = time.perf_counter()
+        results: list[StepResult] = []
+        total = len(self.session.exchanges)
+        unreachable = 0
+        for index, exchange in enumerate(self.session.exchanges, start=1):
+            result = StepResult(
+                exchange.step or index,
+                exchange.method,
+                exchange.target,
+                exchange.command,
+                exchange.status,
+            )
+            results.append(result)
+            if unreachable >= MAX_UNREACHABLE:
+                result.result = "skipped"
+                result.failures.append(
+                    Failure("", "", "not sent: the server stopped answering", "error")
+                )
+                continue
+            if self.only_safe and exchange.method not in SAFE_METHODS:
+                result.result = "skipped"
+            else:
+                unreachable = self._step(exchange, result, unreachable)
+            if self.progress is not None:
+                self.progress(index, total)
+        return ReplayReport(
+            str(self.session.path), self.base_url, results, time.perf_counter() - started
+        )
+
+    def _step(self, exchange: Exchange, result: StepResult, unreachable: int) -> int:
+        began = time.perf_counter()
+        try:
+            spec = self.build(exchange)
+            result.target = spec.target
+            response = self.send(spec)
+            body = response.content
+        except TransportError as exc:
+            self._error(result, str(exc), began)
+            return unreachable + 1
+        except ExplorerError as exc:
+            self._error(result, str(exc), began)
+            return 0
+        result.duration_ms = (time.perf_counter() - began) * 1000
+        result.actual_status = response.status
+        parsed: Any = MISSING
+        if body and (response.is_json or body[:1] in (b"{", b"[")):
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                parsed = MISSING
+        failures = self.checker.check(
+            exchange,
+            status=response.status,
+            content_type=response.content_type,
+            body=body,
+            ids=self.ids,
+            parsed=parsed,
+        )
+        recorded = exchange.response_json
+        if response.status == exchange.status and recorded is not MISSING and parsed is not MISSING:
+            self.ids.learn(recorded, parsed)
+            for name, value in self.ids.captured.items():
+                if name in SECRET_NAMES:
+                    self.redactor.learn(value, name)
+        if failures:
+            result.result = "failed"
+            result.failures = [self._redacted(f) for f in failures]
+        return 0
+
+    def _error(self, result: StepResult, message: str, began: float) -> None:
+        result.duration_ms = (time.perf_counter() - began) * 1000
+        result.result = "error"
+        result.failures.append(Failure("", "", self.redactor.text(message), "error"))
+
+    def _redacted(self, failure: Failure) -> Failure:
+        r = self.redactor
+        return Failure(r.text(failure.path), r.text(failure.expected), r.text(failure.actual),
+                       failure.kind)

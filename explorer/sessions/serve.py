@@ -1,0 +1,232 @@
+"""``replay FILE --serve``: a recorded session answering as a server, with no server at all.
+
+A request is answered with a recorded response chosen like this (VCR.py's playback,
+with Express routes):
+
+1. the same method, path and query (query components compared as a multiset);
+2. else the same method and query on a path the recorded route pattern matches
+   (``/public/v1/instruments/:id?`` answers for any id);
+3. else the same method and path, whatever the query.
+
+When several recorded exchanges fit, they are served in recorded order, and the last
+one again once all were served (a list read before and after a create gives both
+answers in turn).  ``/discover``, if it was recorded, is served like any exchange, so
+the shell can explore the recorded API.  Anything else gets ``404`` with an error
+object naming the closest recorded request.  Authentication is not checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from explorer.sessions.format import Exchange, Session, body_bytes, body_path
+
+_SKIP_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "connection", "keep-alive", "date", "server",
+     "content-encoding", "set-cookie"}
+)
+
+
+def _query_key(components: list[str]) -> tuple:
+    return tuple(sorted(Counter(unquote(c) for c in components if c).items()))
+
+
+class Playback:
+    """Chooses the recorded answer for a request (thread-safe)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.exchanges = list(session.exchanges)
+        self._exact: dict[tuple, list[int]] = {}
+        self._by_path: dict[tuple, list[int]] = {}
+        self._routes: list[tuple[str, Any, tuple, int]] = []
+        patterns: dict[str, Any] = {}
+        for index, exchange in enumerate(self.exchanges):
+            method, path = exchange.method, unquote(exchange.path)
+            query = _query_key(exchange.query)
+            self._exact.setdefault((method, path, query), []).append(index)
+            self._by_path.setdefault((method, path), []).append(index)
+            route_path = exchange.route_path
+            if route_path:
+                if route_path not in patterns:
+                    patterns[route_path] = _compile(route_path)
+                if patterns[route_path] is not None:
+                    self._routes.append((method, patterns[route_path], query, index))
+        self._served: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def choose(self, method: str, target: str) -> Exchange | None:
+        path, _, raw_query = target.partition("?")
+        path = unquote(path)
+        query = _query_key(raw_query.split("&") if raw_query else [])
+        candidates = self._exact.get((method, path, query))
+        if not candidates:
+            candidates = [
+                index
+                for m, pattern, q, index in self._routes
+                if m == method and q == query and pattern.match(path) is not None
+            ]
+        if not candidates:
+            candidates = self._by_path.get((method, path), [])
+        if not candidates:
+            return None
+        key = tuple(candidates)
+        with self._lock:
+            turn = self._served[key]
+            self._served[key] += 1
+        return self.exchanges[candidates[min(turn, len(candidates) - 1)]]
+
+    def closest(self, method: str, target: str) -> str | None:
+        labels = [e.label() for e in self.exchanges]
+        if not labels:
+            return None
+        wanted = f"{method} {target}"
+        found = difflib.get_close_matches(wanted, labels, n=1, cutoff=0.0)
+        same_method = [label for label in labels if label.startswith(method + " ")]
+        if same_method:
+            found = difflib.get_close_matches(wanted, same_method, n=1, cutoff=0.0) or found
+        return found[0] if found else None
+
+
+def _compile(route_path: str):
+    from explorer.errors import RouteError
+    from explorer.routing import RoutePattern
+
+    try:
+        return RoutePattern.parse(route_path)
+    except RouteError:
+        return None
+
+
+def response_bytes(exchange: Exchange, directory: Path) -> tuple[bytes | Path | None, str]:
+    """The recorded body (bytes, or the file that holds it) and its content type."""
+    body = exchange.response.get("body")
+    headers = exchange.response.get("headers") or {}
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if body is None:
+        return None, ctype
+    if "file" in body:
+        return body_path(body, directory), ctype or body.get("type", "")
+    if "json" in body:
+        return json.dumps(body["json"], ensure_ascii=False).encode(), ctype or "application/json"
+    return body_bytes(body, directory), ctype or "text/plain; charset=utf-8"
+
+
+class SessionServer:
+    """Serves a session on ``host:port`` (port 0: a free one) from a daemon thread."""
+
+    def __init__(self, session: Session, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.session = session
+        self.playback = Playback(session)
+        self.host = host
+        self.port = port
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> SessionServer:
+        playback, directory = self.playback, self.session.directory
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "explorer-replay"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                method = self.command.upper()
+                exchange = playback.choose(method, self.path)
+                if exchange is None:
+                    closest = playback.closest(method, self.path)
+                    error = {
+                        "code": 404,
+                        "message": f"no recorded exchange matches {method} {self.path}",
+                        "details": f"closest recorded request: {closest}"
+                        if closest
+                        else "the session has no exchanges",
+                    }
+                    self._send(404, "Not Found", {}, json.dumps(error).encode(),
+                               "application/json")
+                    return
+                response = exchange.response
+                body, ctype = response_bytes(exchange, directory)
+                headers = {
+                    k: v
+                    for k, v in (response.get("headers") or {}).items()
+                    if k.lower() not in _SKIP_HEADERS and k.lower() != "content-type"
+                }
+                self._send(exchange.status, response.get("reason") or "", headers, body, ctype)
+
+            def _send(self, status, reason, headers, body, ctype) -> None:
+                self.send_response(status, reason or None)
+                for name, value in headers.items():
+                    self.send_header(name, str(value))
+                if ctype:
+                    self.send_header("Content-Type", ctype)
+                if isinstance(body, Path):
+                    size = body.stat().st_size
+                    self.send_header("Content-Length", str(size))
+                    self.end_headers()
+                    if method_has_body(self.command, status):
+                        with open(body, "rb") as f:
+                            while chunk := f.read(65536):
+                                self.wfile.write(chunk)
+                    return
+                data = body or b""
+                if status in (204, 304) or status < 200:
+                    data = b""
+                else:
+                    self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if data and method_has_body(self.command, status):
+                    self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _answer
+
+        self._httpd = ThreadingHTTPServer((self.host, self.port), Handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Block until interrupted (Ctrl-C)."""
+        if self._thread is not None:
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+
+    def __enter__(self) -> SessionServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def method_has_body(method: str, status: int) -> bool:
+    return method.upper() != "HEAD" and status not in (204, 304)
