@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import signal
 import socket
+import socketserver
 import sys
 import tempfile
 import threading
@@ -290,6 +292,12 @@ class _Server(ThreadingHTTPServer):
         self._lock = threading.Lock()
         super().__init__(address, Handler)
 
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind asks DNS for the host's full name, which can stall
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
     def track(self, connection: socket.socket, alive: bool) -> None:
         with self._lock:
             if alive:
@@ -516,4 +524,17 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
+        _stop_ignoring_interrupts(server)
+
+
+def _stop_ignoring_interrupts(server: SandboxServer) -> None:
+    """Stop ``server``; a second Ctrl-C (or a signal sent to the whole process group)
+    must not cut the shutdown short."""
+    if threading.current_thread() is not threading.main_thread():
         server.stop()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server.stop()
+    finally:
+        signal.signal(signal.SIGINT, previous)
