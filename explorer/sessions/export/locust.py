@@ -4,6 +4,10 @@
     EXPLORER_TOKEN=... locust -f session_locust.py --host http://127.0.0.1:8080
     locust -f session_locust.py --master            # distributed: one master,
     locust -f session_locust.py --worker --master-host HOST   # and many workers
+
+Locust sends through requests and urllib3, which percent-encode ``<``, ``>``, ``|``…
+in a target; a filter like ``updatedAt>X`` then reaches the server as ``%3E``.  Such
+steps carry a NOTE comment (the curl and python exports send them as written).
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ def render(session: Session, *, files_root: Path) -> str:
     for step in steps:
         lines, kwargs = request_lines(step, names, files_root, client="locust")
         lines = [line.replace("auth_headers()", "self.auth_headers()") for line in lines]
+        if step.raw_target:
+            lines.insert(0, "# NOTE: requests percent-encodes '<' and '>' in this target")
         route = step.exchange.route or f"{step.method} {step.exchange.path}"
         out += [
             "",

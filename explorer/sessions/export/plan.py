@@ -26,6 +26,7 @@ from explorer.sessions.capture import (
 from explorer.sessions.format import MISSING, Exchange, Session
 from explorer.sessions.redact import PLACEHOLDER
 
+_REENCODED = frozenset('<>"{}|\\^` ')
 _AUTH_HEADERS = frozenset({"authorization", "apikey", "x-api-key", "content-length", "host"})
 
 
@@ -68,6 +69,12 @@ class Step:
     @property
     def target(self) -> str:
         return self.path + ("?" + "&".join(self.query) if self.query else "")
+
+    @property
+    def raw_target(self) -> bool:
+        """Whether requests would re-encode the target (``updatedAt>X`` must stay as is)."""
+        literal = PLACEHOLDER.sub("", self.target)
+        return any(ch in _REENCODED for ch in literal)
 
     @property
     def title(self) -> str:

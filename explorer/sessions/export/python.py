@@ -179,12 +179,45 @@ def render(session: Session, *, files_root: Path) -> str:
         "    return parsed",
         "",
     ]
+    if any(step.raw_target for step in steps):
+        out += [
+            "",
+            "def send(method, url, headers=None, json=None, data=None):",
+            "    # requests and urllib3 would re-encode a filter like updatedAt>X, which the",
+            "    # server must see as written: send such a request with http.client.",
+            "    import http.client",
+            "    import types",
+            "    from urllib.parse import urlsplit",
+            "",
+            "    parts = urlsplit(url)",
+            "    connection_class = http.client.HTTPSConnection if parts.scheme == 'https' \\",
+            "        else http.client.HTTPConnection",
+            "    connection = connection_class(parts.netloc, timeout=30)",
+            "    headers = dict(headers or {})",
+            "    if json is not None:",
+            "        data = globals()['json'].dumps(json).encode()",
+            "        headers['Content-Type'] = 'application/json'",
+            "    target = url.split(parts.netloc, 1)[1] or '/'",
+            "    connection.request(method, target, body=data, headers=headers)",
+            "    answer = connection.getresponse()",
+            "    content = answer.read()",
+            "    connection.close()",
+            "    return types.SimpleNamespace(",
+            "        status_code=answer.status, reason=answer.reason, url=url, content=content,",
+            "        text=content.decode('utf-8', 'replace'),",
+            "        request=types.SimpleNamespace(method=method),",
+            "    )",
+            "",
+        ]
     for step in steps:
         out.append("")
         out.append(f"# Step {step.number}: {step.title}")
         lines, kwargs = request_lines(step, names, files_root, client="requests")
         out += lines
-        out.append(f"r = {_call(step.method)}(url, {', '.join(kwargs)})")
+        if step.raw_target:
+            out.append(f"r = send({step.method!r}, url, {', '.join(kwargs)})")
+        else:
+            out.append(f"r = {_call(step.method)}(url, {', '.join(kwargs)})")
         out.append(f"parsed = check(r, {step.status})")
         for capture in step.captures:
             target = names.expr(capture.name)

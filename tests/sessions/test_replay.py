@@ -1,0 +1,154 @@
+"""Replay of recorded flows against fresh and deliberately changed sandboxes."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+from explorer.client import api_key, bearer
+from explorer.sessions.format import read_session
+
+
+def _messages(report) -> list[str]:
+    return [m for r in report.results for m in r.messages()]
+
+
+def test_labos_tour_replays_on_a_fresh_sandbox(labos_session, fresh, replay_on):
+    report = replay_on(labos_session, fresh, auth=bearer(fresh.token))
+    assert report.passed, _messages(report)
+    assert [r.result for r in report.results] == ["passed"] * 7
+
+
+def test_created_ids_are_captured_and_used_later(labos_session, fresh, replay_on):
+    session = read_session(labos_session)
+    recorded_cid = session.exchanges[4].response_json["id"]
+    # Make the fresh server hand out different ids than the recording has.
+    headers = {"Authorization": f"Bearer {fresh.token}"}
+    iid = session.exchanges[3].response_json["id"]
+    for _ in range(2):
+        requests.post(f"{fresh.url}/public/v1/instruments/{iid}/commands",
+                      json={"action": "prime"}, headers=headers, timeout=5)
+    report = replay_on(labos_session, fresh, auth=bearer(fresh.token))
+    assert report.passed, _messages(report)
+    kill = report.results[5]
+    assert "/kill" in kill.target and recorded_cid not in kill.target
+
+
+def test_a_changed_value_fails_the_right_step_with_path_expected_actual(labos_session, fresh, replay_on):
+    session = read_session(labos_session)
+    first = session.exchanges[1].response_json["data"][0]
+    requests.patch(
+        f"{fresh.url}/public/v1/instruments/{first['id']}",
+        json={"name": "Renamed by a test"},
+        headers={"Authorization": f"Bearer {fresh.token}"},
+        timeout=5,
+    ).raise_for_status()
+    report = replay_on(labos_session, fresh, auth=bearer(fresh.token))
+    assert not report.passed
+    failed = [r for r in report.results if r.result == "failed"]
+    assert failed[0].step == 2
+    message = failed[0].messages()[0]
+    assert message.startswith("step 2 (GET /public/v1/instruments?sort=name&limit=3&fields=")
+    assert "$.data[" in message and f'expected "{first["name"]}"' in message
+
+
+def test_a_missing_field_and_a_changed_status_are_reported(labos_session, fresh, tmp_path, replay_on):
+    session = read_session(labos_session)
+    lines = labos_session.read_text().splitlines()
+    # Pretend the recording saw a field the server does not send, and a 201 for a GET.
+    step4 = json.loads(lines[4])
+    step4["response"]["body"]["json"]["calibration"] = {"due": "soon"}
+    step7 = json.loads(lines[7])
+    step7["response"]["status"] = 201
+    lines[4], lines[7] = json.dumps(step4), json.dumps(step7)
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("\n".join(lines) + "\n")
+    report = replay_on(changed, fresh, auth=bearer(fresh.token))
+    by_step = {r.step: r for r in report.results}
+    assert by_step[4].result == "failed"
+    assert "$.calibration: expected a field, got nothing (missing)" in by_step[4].messages()[0]
+    assert by_step[7].failures[0].kind == "status"
+    assert "status: expected 201, got 200" in by_step[7].messages()[0]
+    assert session.exchanges[0].status == 200
+
+
+def test_a_changed_type_fails_the_shape_check(labos_session, fresh, tmp_path, replay_on):
+    lines = labos_session.read_text().splitlines()
+    step4 = json.loads(lines[4])
+    step4["response"]["body"]["json"]["name"] = 12
+    lines[4] = json.dumps(step4)
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("\n".join(lines) + "\n")
+    report = replay_on(changed, fresh, auth=bearer(fresh.token))
+    message = report.results[3].messages()[0]
+    assert "$.name: expected type number, got string" in message
+
+
+def test_volatile_paths_are_not_compared(labos_session, fresh, replay_on):
+    session = read_session(labos_session)
+    first = session.exchanges[1].response_json["data"][0]
+    requests.patch(
+        f"{fresh.url}/public/v1/instruments/{first['id']}",
+        json={"name": "Renamed"},
+        headers={"Authorization": f"Bearer {fresh.token}"},
+        timeout=5,
+    ).raise_for_status()
+    report = replay_on(labos_session, fresh, auth=bearer(fresh.token), volatile=["$.data[*].name",
+                                                                             "name"])
+    assert report.passed, _messages(report)
+
+
+def test_labstep_flow_replays_with_login_capture(labstep_session, fresh, replay_on):
+    # Shift the fresh server's ids, so the experiment must use the new protocol's id.
+    key = requests.post(f"{fresh.url}/public-api/user/login",
+                        json={"username": fresh.username, "password": fresh.password},
+                        timeout=5).json()["api_key"]
+    requests.post(f"{fresh.url}/api/generic/protocol", json={"name": "other"},
+                  headers={"apikey": key}, timeout=5).raise_for_status()
+    report = replay_on(labstep_session, fresh, variables={"password": fresh.password})
+    assert report.passed, _messages(report)
+    experiments = requests.get(f"{fresh.url}/api/generic/experiment", params={"count": 50},
+                               headers={"apikey": key}, timeout=5).json()["items"]
+    protocols = requests.get(f"{fresh.url}/api/generic/protocol", params={"count": 50},
+                             headers={"apikey": key}, timeout=5).json()["items"]
+    replayed = next(p for p in protocols if p["name"] == "Programmatic Protocol")
+    assert any(e.get("protocol_id") == replayed["id"] for e in experiments)
+
+
+def test_labstep_flow_without_the_password_names_what_is_missing(labstep_session, fresh, replay_on):
+    report = replay_on(labstep_session, fresh)
+    assert report.results[0].result == "error"
+    assert "needs a value for {{password}}" in report.results[0].messages()[0]
+    assert "EXPLORER_PASSWORD" in report.results[0].messages()[0]
+
+
+def test_labstep_flow_with_the_key_from_the_profile(labstep_session, fresh, replay_on):
+    report = replay_on(labstep_session, fresh, auth=api_key(fresh.api_key),
+                    variables={"password": fresh.password})
+    assert report.passed, _messages(report)
+
+
+def test_only_safe_skips_writes(labos_session, fresh, replay_on):
+    report = replay_on(labos_session, fresh, auth=bearer(fresh.token), only_safe=True)
+    methods = {r.method: set() for r in report.results}
+    for r in report.results:
+        methods[r.method].add(r.result)
+    assert methods["POST"] == {"skipped"}
+    assert report.results[0].result == "passed"
+
+
+def test_an_unreachable_server_stops_after_a_few_steps(labos_session, replay_on):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    class Nowhere:
+        url = f"http://127.0.0.1:{port}"
+
+    report = replay_on(labos_session, Nowhere(), auth=bearer("x" * 20))
+    assert [r.result for r in report.results[:3]] == ["error"] * 3
+    assert all(r.result == "skipped" for r in report.results[3:])
+    assert not report.passed
