@@ -394,9 +394,11 @@ class SandboxServer:
         self._store, self._httpd = store, httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
             name=f"sandbox:{self.port}",
-        )  # fmt: skip
+        )
         self._thread.start()
         return self
 

@@ -79,8 +79,10 @@ def test_db_keeps_data_and_reset_reseeds(tmp_path):
     with SandboxServer(db=db).start() as again:
         assert count(again) == 53  # seeded once, the new one kept
         assert again.api_key == key  # a saved key keeps working
-        assert requests.get(f"{again.url}{INSTRUMENTS}/{created.json()['id']}",
-                            headers=bearer(again)).json()["name"] == "kept"  # fmt: skip
+        kept = requests.get(
+            f"{again.url}{INSTRUMENTS}/{created.json()['id']}", headers=bearer(again)
+        )
+        assert kept.json()["name"] == "kept"
         file_id = next(iter(upload.json()))
         assert requests.get(f"{again.url}/api/generic/file/{file_id}", headers={"apikey": key}).ok
     with SandboxServer(db=db, reset=True).start() as fresh:

@@ -49,10 +49,8 @@ def client(server, number: int, shared: str, results: dict, errors: list) -> Non
             commands.append(command.json()["id"])
             call("POST", f"{INSTRUMENTS}/{shared}/commands/{command.json()['id']}/kill", 200)
             call("GET", "/discover", 200)
-            protocol = call(
-                "POST", "/api/generic/protocol", 200, json={"name": name},
-                headers={"apikey": server.api_key},
-            )  # fmt: skip
+            key = {"apikey": server.api_key}
+            protocol = call("POST", "/api/generic/protocol", 200, json={"name": name}, headers=key)
             protocols.append(protocol.json()["id"])
             if round_ % 5 == 4:
                 victim = rng.choice(sorted(set(mine) - deleted))
@@ -72,8 +70,8 @@ def test_concurrent_mixed_load(sandbox):
     headers = {"Authorization": f"Bearer {sandbox.token}"}
     shared = requests.get(sandbox.url + INSTRUMENTS + "?limit=1", headers=headers).json()
     shared_id = shared["data"][0]["id"]
-    before = len(requests.get(sandbox.url + f"{INSTRUMENTS}/{shared_id}/commands",
-                              headers=headers).json()["data"])  # fmt: skip
+    commands_url = f"{sandbox.url}{INSTRUMENTS}/{shared_id}/commands"
+    before = len(requests.get(commands_url, headers=headers).json()["data"])
     results: dict = {}
     errors: list = []
     threads = [
@@ -104,8 +102,7 @@ def test_concurrent_mixed_load(sandbox):
                 assert by_id[doc_id]["name"] == name
     assert len(everything) == expected_total
 
-    commands = requests.get(sandbox.url + f"{INSTRUMENTS}/{shared_id}/commands",
-                            headers=headers).json()["data"]  # fmt: skip
+    commands = requests.get(commands_url, headers=headers).json()["data"]
     created = [c for r in results.values() for c in r[2]]
     assert len(commands) == before + len(created) == before + CLIENTS * ROUNDS
     status = {c["id"]: c["status"] for c in commands}
