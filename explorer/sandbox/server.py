@@ -332,7 +332,16 @@ class _Server(ThreadingHTTPServer):
 
 
 class SandboxServer:
-    """The reference server of the LabOS and Labstep APIs (see the package docstring)."""
+    """The reference server of the LabOS and Labstep APIs.
+
+    ``port=0`` picks a free port (read :attr:`url` after :meth:`start`).  ``token``: the
+    LabOS Bearer token (random when None).  ``db``: a sqlite file that keeps data across
+    restarts (seeded only when empty; ``reset=True`` wipes and reseeds it); None keeps
+    everything in memory.  ``storage_dir``: where uploads go (default: ``<db>.files``
+    beside the db, else a temporary directory removed on :meth:`stop`).  ``username``
+    and ``password`` (random when None) log in to the Labstep API, whose key is
+    :attr:`api_key` (kept in the db).  ``log``: a stream for one line per request.
+    """
 
     def __init__(
         self,
@@ -350,7 +359,7 @@ class SandboxServer:
         self.host = host
         self.port = port
         self.token = token or secrets.token_urlsafe(24)
-        self.db = Path(db) if db is not None else None
+        self.db = Path(db) if db is not None and str(db) != ":memory:" else None
         self.reset = reset
         self.username = username
         self.password = password or secrets.token_urlsafe(12)
