@@ -1,0 +1,179 @@
+"""Every export format, tested by running it (python, curl) or by its structure (HAR 1.2
+against a schema written from the spec; hurl and locust, which are not installed here)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from explorer.sessions.export import export
+from explorer.sessions.format import read_session
+
+HAR_SCHEMA = json.loads((Path(__file__).parent / "data" / "har-1.2.schema.json").read_text())
+
+
+def _write(tmp_path: Path, session: Path, fmt: str, suffix: str) -> Path:
+    out = tmp_path / f"export-{fmt}{suffix}"
+    out.write_text(export(read_session(session), fmt))
+    return out
+
+
+def _env(server, **extra) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLORER_")}
+    env.update({"EXPLORER_URL": server.url, "NO_PROXY": "*"}, **extra)
+    return env
+
+
+def test_python_export_replays_labstep_flow_on_a_fresh_sandbox(labstep_session, fresh, tmp_path):
+    script = _write(tmp_path, labstep_session, "python", ".py")
+    text = script.read_text()
+    assert "r = requests.post(url, json=data, headers=headers)" in text
+    assert "API_KEY = parsed['api_key']" in text
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+        env=_env(fresh, EXPLORER_PASSWORD=fresh.password),
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"name": "Programmatic Protocol"' in result.stdout
+    assert "plate-readings.csv" in result.stdout
+
+
+def test_python_export_replays_labos_tour_with_raw_filters(labos_session, fresh, tmp_path):
+    script = _write(tmp_path, labos_session, "python", ".py")
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+        env=_env(fresh, EXPLORER_TOKEN=fresh.token),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "updatedAt>2020-01-01: 200" not in result.stdout  # printed as method url status
+    assert re.search(r"updatedAt>2020-01-01 200 OK", result.stdout)
+    assert '"status": "killed"' in result.stdout
+
+
+def test_python_export_stops_when_the_status_differs(labos_session, fresh, tmp_path):
+    script = _write(tmp_path, labos_session, "python", ".py")
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+        env=_env(fresh, EXPLORER_TOKEN="not-the-token"),
+    )
+    assert result.returncode == 1
+    assert "expected 200, got 403" in result.stderr
+
+
+def test_curl_export_runs_through_bash(labos_session, labstep_session, fresh, tmp_path):
+    for session, extra in (
+        (labos_session, {"EXPLORER_TOKEN": fresh.token}),
+        (labstep_session, {"EXPLORER_PASSWORD": fresh.password}),
+    ):
+        script = _write(tmp_path, session, "curl", ".sh")
+        lines = [line for line in script.read_text().splitlines() if "curl " in line]
+        assert len(lines) == len(read_session(session))
+        result = subprocess.run(["bash", str(script)], capture_output=True, text=True,
+                                timeout=60, env=_env(fresh, **extra))
+        assert result.returncode == 0, result.stderr
+    assert '"status":"killed"' in subprocess.run(
+        ["bash", str(_write(tmp_path, labos_session, "curl", ".sh"))], capture_output=True,
+        text=True, timeout=60, env=_env(fresh, EXPLORER_TOKEN=fresh.token),
+    ).stdout
+
+
+def test_curl_export_stops_where_the_server_disagrees(labos_session, fresh, tmp_path):
+    script = _write(tmp_path, labos_session, "curl", ".sh")
+    result = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=60,
+                            env=_env(fresh, EXPLORER_TOKEN="wrong"))
+    assert result.returncode != 0
+    assert "403" in result.stderr
+
+
+def test_har_export_is_valid_har_1_2(labos_session, labstep_session, tmp_path):
+    for session in (labos_session, labstep_session):
+        har = json.loads(export(read_session(session), "har"))
+        errors = list(Draft202012Validator(HAR_SCHEMA).iter_errors(har))
+        assert not errors, [e.message for e in errors[:5]]
+        recorded = read_session(session)
+        assert len(har["log"]["entries"]) == len(recorded)
+        first = har["log"]["entries"][0]
+        assert first["request"]["url"].startswith(recorded.base_url)
+    upload = har["log"]["entries"][3]["request"]["postData"]
+    assert upload["mimeType"] == "multipart/form-data"
+    assert {p["name"] for p in upload["params"]} == {"file", "experiment_id"}
+
+
+def test_har_schema_rejects_what_is_not_har():
+    validator = Draft202012Validator(HAR_SCHEMA)
+    assert list(validator.iter_errors({"log": {"version": "1.2", "entries": []}}))
+    broken = {"log": {"version": "1.2", "creator": {"name": "x", "version": "1"},
+                      "entries": [{"startedDateTime": "yesterday"}]}}
+    assert list(validator.iter_errors(broken))
+
+
+def _hurl_entries(text: str) -> list[dict]:
+    entries, current = [], None
+    for line in text.splitlines():
+        match = re.match(r"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+)$", line)
+        if match:
+            current = {"method": match[1], "url": match[2], "lines": []}
+            entries.append(current)
+        elif current is not None:
+            current["lines"].append(line)
+    return entries
+
+
+def test_hurl_export_has_an_entry_per_step_with_status_and_captures(labstep_session, tmp_path):
+    session = read_session(labstep_session)
+    text = export(session, "hurl")
+    entries = _hurl_entries(text)
+    assert len(entries) == len(session)
+    defined = {"base_url", "token", "api_key", "password"}
+    for entry, exchange in zip(entries, session.exchanges, strict=True):
+        assert entry["url"].startswith("{{base_url}}/")
+        assert f"HTTP {exchange.status}" in entry["lines"]
+        body = "\n".join(entry["lines"])
+        for used in re.findall(r"\{\{(\w+)\}\}", entry["url"] + body):
+            assert used in defined, f"{used} is used before it is captured"
+        for name in re.findall(r"^(\w+): jsonpath \"\$[^\"]*\"$", body, re.M):
+            defined.add(name)
+    assert "protocol_id: jsonpath \"$.id\"" in text
+    assert '"protocol_id":{{protocol_id}}' in text
+    assert "[MultipartFormData]" in text and "experiment_id: {{experiment_id}}" in text
+
+
+def test_locust_export_compiles_and_has_a_task_per_step(labos_session):
+    session = read_session(labos_session)
+    text = export(session, "locust")
+    tree = ast.parse(text)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    assert {"SessionSteps", "SessionUser"} <= set(classes)
+    tasks = [
+        f.name for f in classes["SessionSteps"].body
+        if isinstance(f, ast.FunctionDef)
+        and any(getattr(d, "id", None) == "task" for d in f.decorator_list)
+    ]
+    assert tasks == [f"step_{e.step}" for e in session.exchanges]
+    compile(text, "locustfile.py", "exec")
+    assert "self.v['command_id'] = parsed['id']" in text
+    assert "{self.v['command_id']}" in text
+
+
+@pytest.mark.parametrize("fmt", ["curl", "python", "hurl", "har", "locust"])
+def test_exports_through_the_cli_write_private_files(fmt, labos_session, run, tmp_path):
+    out = tmp_path / f"out-{fmt}"
+    result = run("export", str(labos_session), "--to", fmt, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert out.read_text() == export(read_session(labos_session), fmt)
+
+
+def test_export_rejects_an_unknown_format(labos_session, run):
+    result = run("export", str(labos_session), "--to", "postman")
+    assert result.returncode == 2
+    assert "invalid choice: 'postman'" in result.stderr

@@ -1,0 +1,165 @@
+"""The recorder: line per exchange, flushed when the body is read, spill to files, 0600."""
+
+from __future__ import annotations
+
+import json
+import os
+import tracemalloc
+
+from explorer.client import Client, RequestSpec, bearer
+from explorer.sessions.format import INLINE_LIMIT, files_dir, read_session
+from explorer.sessions.recorder import Recorder
+
+
+def _open(path, server, client):
+    return Recorder.open(path, base_url=server.url, secrets=client.secrets,
+                         routes_fingerprint="sha256:abc", auth=client.auth)
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_header_then_one_line_per_exchange_in_stable_key_order(sandbox_session, tmp_path):
+    client = Client(sandbox_session.url, auth=bearer(sandbox_session.token))
+    path = tmp_path / "s.jsonl"
+    recorder = _open(path, sandbox_session, client)
+    spec = RequestSpec("GET", "/public/v1/instruments", query=["limit=2", "sort=name"],
+                       command="instruments list limit==2 sort==name",
+                       route="GET /public/v1/instruments/:id?")
+    response = recorder.wrap(spec, client.send(spec))
+    assert len(path.read_text().splitlines()) == 1  # nothing until the body is read
+    body = response.content
+    header, exchange = _lines(path)
+    assert list(header) == ["session", "format", "explorer", "created", "vars", "routes", "auth"]
+    assert header["vars"] == {"base_url": sandbox_session.url} and header["auth"] == "bearer"
+    assert header["routes"] == "sha256:abc"
+    assert list(exchange) == ["step", "time", "command", "route", "request", "response"]
+    assert list(exchange["request"]) == ["method", "url", "path", "query", "headers", "body"]
+    assert list(exchange["response"]) == ["status", "reason", "headers", "body", "duration_ms"]
+    assert exchange["request"]["url"] == "{{base_url}}/public/v1/instruments?limit=2&sort=name"
+    assert exchange["request"]["query"] == ["limit=2", "sort=name"]
+    assert exchange["route"] == "GET /public/v1/instruments/:id?"
+    assert exchange["response"]["body"]["json"] == json.loads(body)
+    recorder.close()
+    client.close()
+
+
+def test_iter_bytes_is_teed_and_close_writes_a_truncated_body(sandbox_session, tmp_path):
+    client = Client(sandbox_session.url, auth=bearer(sandbox_session.token))
+    path = tmp_path / "s.jsonl"
+    recorder = _open(path, sandbox_session, client)
+    spec = RequestSpec("GET", "/public/v1/instruments", query=["limit=5"])
+    streamed = b"".join(recorder.wrap(spec, client.send(spec)).iter_bytes(chunk_size=16))
+    assert _lines(path)[1]["response"]["body"]["json"] == json.loads(streamed)
+    spec = RequestSpec("GET", "/_sandbox/bytes", query=["size=300000"])
+    response = recorder.wrap(spec, client.send(spec))
+    next(response.iter_bytes())
+    response.close()
+    last = _lines(path)[2]
+    assert last["step"] == 2
+    assert last["response"]["body"]["truncated"] is True
+    recorder.close()
+    client.close()
+
+
+def test_a_large_body_streams_to_a_file_beside_the_session(sandbox_session, tmp_path):
+    client = Client(sandbox_session.url, auth=bearer(sandbox_session.token))
+    path = tmp_path / "big.jsonl"
+    recorder = _open(path, sandbox_session, client)
+    size = 20 * 1024 * 1024
+    spec = RequestSpec("GET", "/_sandbox/bytes", query=[f"size={size}"])
+    tracemalloc.start()
+    total = 0
+    for chunk in recorder.wrap(spec, client.send(spec)).iter_bytes():
+        total += len(chunk)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert total == size
+    assert peak < 4 * 1024 * 1024, f"the recorder held {peak} bytes"
+    body = _lines(path)[1]["response"]["body"]
+    assert body["size"] == size and body["file"].startswith("big.jsonl.d/")
+    stored = tmp_path / body["file"]
+    assert stored.stat().st_size == size
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert files_dir(path).stat().st_mode & 0o777 == 0o700
+    assert len(path.read_bytes()) < INLINE_LIMIT
+    recorder.close()
+    client.close()
+
+
+def test_session_files_are_private_and_appended_to(sandbox_session, tmp_path):
+    client = Client(sandbox_session.url, auth=bearer(sandbox_session.token))
+    path = tmp_path / "sessions" / "s.jsonl"
+    for _ in range(2):
+        recorder = _open(path, sandbox_session, client)
+        spec = RequestSpec("GET", "/public/v1/families")
+        recorder.wrap(spec, client.send(spec)).content
+        recorder.close()
+    assert path.stat().st_mode & 0o777 == 0o600
+    session = read_session(path)
+    assert [e.step for e in session.exchanges] == [1, 2]
+    client.close()
+
+
+def test_a_torn_last_line_is_cut_before_appending(sandbox_session, tmp_path):
+    client = Client(sandbox_session.url, auth=bearer(sandbox_session.token))
+    path = tmp_path / "s.jsonl"
+    recorder = _open(path, sandbox_session, client)
+    spec = RequestSpec("GET", "/public/v1/families")
+    recorder.wrap(spec, client.send(spec)).content
+    recorder.close()
+    with open(path, "ab") as f:
+        f.write(b'{"step":2,"time":"2024-01-0')  # a crash in the middle of a write
+    assert read_session(path).warnings
+    recorder = _open(path, sandbox_session, client)
+    recorder.wrap(spec, client.send(spec)).content
+    recorder.close()
+    session = read_session(path)
+    assert not session.warnings
+    assert [e.step for e in session.exchanges] == [1, 2]
+    client.close()
+
+
+def test_each_line_is_on_disk_before_the_recorder_closes(sandbox_session, tmp_path):
+    client = Client(sandbox_session.url, auth=bearer(sandbox_session.token))
+    path = tmp_path / "s.jsonl"
+    recorder = _open(path, sandbox_session, client)
+    spec = RequestSpec("GET", "/public/v1/families")
+    for expected in (2, 3):
+        recorder.wrap(spec, client.send(spec)).content
+        with open(path, "rb") as other_reader:
+            assert other_reader.read().count(b"\n") == expected
+    os.kill(os.getpid(), 0)  # the process is alive: nothing was closed
+    recorder.close()
+    client.close()
+
+
+def test_an_upload_is_copied_beside_the_session(sandbox, tmp_path, upload_file):
+    import requests
+
+    key = requests.post(f"{sandbox.url}/public-api/user/login",
+                        json={"username": sandbox.username, "password": sandbox.password},
+                        timeout=5).json()["api_key"]
+    from explorer.client import FileField, api_key
+
+    client = Client(sandbox.url, auth=api_key(key))
+    path = tmp_path / "up.jsonl"
+    recorder = _open(path, sandbox, client)
+    experiment = requests.post(f"{sandbox.url}/api/generic/experiment", json={"name": "e"},
+                               headers={"apikey": key}, timeout=5).json()
+    spec = RequestSpec("POST", "/api/generic/file/upload",
+                       form={"experiment_id": str(experiment["id"])},
+                       files=[FileField("file", str(upload_file))])
+    recorder.wrap(spec, client.send(spec)).content
+    recorder.close()
+    upload = _lines(path)[1]["request"]["body"]["multipart"]
+    assert upload["fields"] == {"experiment_id": str(experiment["id"])}
+    (item,) = upload["files"]
+    assert item["filename"] == "plate-readings.csv" and item["type"] == "text/csv"
+    copy = tmp_path / item["file"]
+    assert copy.read_bytes() == upload_file.read_bytes()
+    assert copy.name == "plate-readings.csv"
+    upload_file.write_text("changed later")
+    assert copy.read_text().startswith("well,od600")
+    client.close()
