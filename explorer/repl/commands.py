@@ -246,8 +246,8 @@ class Shell:
         needle = " ".join(args).lower()
         rows = []
         for entry in registry.entries:
-            path = getattr(entry.pattern, "text", entry.route.path)
-            command = " ".join(entry.command)
+            path = entry.route.path
+            command = entry.name
             if needle and needle not in f"{entry.method} {path} {command}".lower():
                 continue
             rows.append((entry.method, path, command))
@@ -469,11 +469,9 @@ ITEMS_HELP = """request items (after the path):
 
 def command_help(entry) -> str:
     """A generated command's usage, route, parameters, query parameters and body fields."""
-    name = " ".join(entry.command)
-    params = list(entry.pattern.param_names)
+    params = list(entry.params)
     route = entry.route
-    usage = " ".join([name, *(p.upper() for p in params), "[ITEM...]"])
-    lines = [f"usage: {usage}", f"  {entry.method} {getattr(entry.pattern, 'text', route.path)}"]
+    lines = [f"usage: {entry.usage} [ITEM...]", f"  {entry.method} {route.path}"]
     if route.summary:
         lines.append(f"  {route.summary}")
     if params:

@@ -38,6 +38,8 @@ from explorer.variables import paths as variable_paths
 
 #: ids offered at most, per list
 MAX_IDS_SHOWN = 200
+#: path segments offered at most (typing narrows a directory of thousands)
+MAX_SEGMENTS_SHOWN = 1000
 _SMALL_VALUES = {
     "limit": ("10", "25", "50", "100"),
     "skip": ("0", "10", "50", "100"),
@@ -175,12 +177,14 @@ class ShellCompleter(Completer):
             return
         want = sug.partial.lower()
         params = []
+        shown = 0
         for child in children:
             if child.kind != "literal":
                 params.append(child)
                 continue
-            if not child.text.lower().startswith(want):
+            if shown >= MAX_SEGMENTS_SHOWN or not child.text.lower().startswith(want):
                 continue
+            shown += 1
             slash = "/" if child.has_children and not child.methods else ""
             yield Completion(
                 child.text + slash,

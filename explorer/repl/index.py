@@ -63,12 +63,12 @@ class CommandShape:
 
 
 def shape_of(entry) -> CommandShape:
-    pattern = entry.pattern
+    """A registry entry's shape; its pattern text is used as written (nothing parsed)."""
     return CommandShape(
         tuple(entry.command),
         entry.method,
-        getattr(pattern, "text", entry.route.path),
-        tuple(pattern.param_names),
+        entry.route.path,
+        tuple(entry.params),
         entry.route.summary or "",
     )
 

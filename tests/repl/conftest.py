@@ -1,5 +1,6 @@
-"""Fixtures of the shell's tests: a registry of the seed routes, a learned store, a
-sandbox server and a context wired to it (EXPLORER_HOME in a tmp dir)."""
+"""Fixtures of the shell's tests: a registry of the seed routes, a learned store, and a
+shell over a context wired to the sandbox (``sandbox`` from tests/conftest.py), with
+EXPLORER_HOME in a tmp dir."""
 
 from __future__ import annotations
 
@@ -29,17 +30,11 @@ def seed_routes():
     from explorer.registry import Route
 
     routes = [Route(method, path) for method, path in LABOS]
+    # A route with declared query parameters (cursor paging, as Labstep's) and one with
+    # a body schema, as a routes file or an OpenAPI document gives them.
     routes += [
-        Route(
-            "GET",
-            "/api/generic/protocol",
-            command="protocol list",
-            query_params=("search", "cursor", "count"),
-        ),
-        Route("GET", "/api/generic/protocol/:id", command="protocol get"),
-        Route(
-            "POST", "/api/generic/protocol", command="protocol create", body_schema=PROTOCOL_BODY
-        ),
+        Route("GET", "/public/v1/protocols/:id?", query_params=("search", "cursor", "count")),
+        Route("POST", "/public/v1/protocols", body_schema=PROTOCOL_BODY),
     ]
     return routes
 
@@ -66,14 +61,6 @@ def learned(tmp_path):
     from explorer.repl.learned import LearnedStore
 
     return LearnedStore(tmp_path / "learned.json")
-
-
-@pytest.fixture
-def server():
-    from explorer.sandbox import SandboxServer
-
-    with SandboxServer().start() as srv:
-        yield srv
 
 
 class Console:
@@ -117,10 +104,23 @@ def make_context(url: str, *extra: str):
 
 
 @pytest.fixture
-def console(server, home):
-    context = make_context(server.url, "--token", server.token)
-    context.load_routes()
+def make_console(sandbox, home):
+    """``make_console(**shell_options)``: a new shell (and context) on the sandbox."""
+    contexts = []
+
+    def make(**kwargs) -> Console:
+        context = make_context(sandbox.url, "--token", sandbox.token)
+        contexts.append(context)
+        context.load_routes()
+        return Console(context, **kwargs)
+
     try:
-        yield Console(context)
+        yield make
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def console(make_console):
+    return make_console()

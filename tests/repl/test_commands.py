@@ -99,19 +99,13 @@ def test_destructive_calls_ask_first(console):
     assert console.shell.outcome.status == 404
 
 
-def test_confirmation_can_be_switched_off(server, home):
-    from tests.repl.conftest import Console, make_context
-
+def test_confirmation_can_be_switched_off(make_console, home):
     (home / "config").mkdir(parents=True)
     (home / "config" / "config.toml").write_text("[settings]\nconfirm_destructive = false\n")
-    context = make_context(server.url, "--token", server.token)
-    try:
-        console = Console(context)
-        console.run(f"delete {INSTRUMENTS}/does-not-matter")
-        assert console.questions == []
-        assert console.shell.outcome.status == 204
-    finally:
-        context.close()
+    console = make_console()
+    console.run(f"delete {INSTRUMENTS}/does-not-matter")
+    assert console.questions == []
+    assert console.shell.outcome.status == 204
 
 
 def test_generated_commands_with_variables(console):
@@ -179,10 +173,10 @@ def test_routes_and_help(console):
     assert "GET" in console.run(f"help {INSTRUMENTS}")
 
 
-def test_refresh_shows_an_endpoint_switched_on(console, server):
+def test_refresh_shows_an_endpoint_switched_on(console, sandbox):
     swapped = []
     console.shell.on_routes_changed = lambda: swapped.append(True)
-    server.enable_family("labware")
+    sandbox.enable_family("labware")
     text = console.run("refresh")
     assert "+ GET /public/v1/labware/:id?" in text
     assert swapped == [True]
@@ -205,15 +199,9 @@ def test_record_start_and_stop(console, tmp_path, monkeypatch):
     assert session_path("a/b.jsonl") == "a/b.jsonl"
 
 
-def test_history_lists_what_the_provider_gives(server, home):
-    from tests.repl.conftest import Console, make_context
-
-    context = make_context(server.url, "--token", server.token)
-    try:
-        console = Console(context, history=lambda: ["get /a", "get /b", "ls"])
-        assert console.run("history 2") == "   2  get /b\n   3  ls\n"
-    finally:
-        context.close()
+def test_history_lists_what_the_provider_gives(make_console):
+    console = make_console(history=lambda: ["get /a", "get /b", "ls"])
+    assert console.run("history 2") == "   2  get /b\n   3  ls\n"
 
 
 def test_exit(console):
@@ -223,9 +211,9 @@ def test_exit(console):
         console.run("quit")
 
 
-def test_a_server_going_away_is_an_error_not_a_crash(console, server):
+def test_a_server_going_away_is_an_error_not_a_crash(console, sandbox):
     first_instrument(console)
-    server.stop()
+    sandbox.stop()
     with pytest.raises(TransportError):
         console.run(f"get {INSTRUMENTS}")
     assert isinstance(TransportError("x"), ExplorerError)

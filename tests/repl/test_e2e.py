@@ -1,0 +1,239 @@
+"""The real shell in a pseudo-terminal (pexpect) against the sandbox.
+
+Each test spawns ``.venv/bin/explorer --url URL --token T --no-pager`` with
+EXPLORER_HOME in a tmp dir, a fixed 40x120 window, TERM=xterm and no cursor-position
+requests, and waits for what it expects with pexpect timeouts (no sleeps).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pexpect
+import pytest
+import requests
+
+EXPLORER = Path(sys.executable).with_name("explorer")
+INSTRUMENTS = "/public/v1/instruments"
+TIMEOUT = 15
+
+
+class Shell:
+    def __init__(self, sandbox, home: Path, cwd: Path, *extra: str) -> None:
+        env = dict(os.environ)
+        env.update(
+            EXPLORER_HOME=str(home),
+            TERM="xterm",
+            PROMPT_TOOLKIT_NO_CPR="1",
+            NO_COLOR="1",
+            EDITOR="true",
+            PYTHONUNBUFFERED="1",
+        )
+        for name in ("EXPLORER_URL", "EXPLORER_TOKEN", "EXPLORER_PROFILE", "PAGER"):
+            env.pop(name, None)
+        args = ["--url", sandbox.url, "--token", sandbox.token, "--no-pager", *extra]
+        self.prompt = f"{urlsplit(sandbox.url).netloc}/> "
+        self.child = pexpect.spawn(
+            str(EXPLORER),
+            args,
+            env=env,
+            cwd=str(cwd),
+            dimensions=(40, 120),
+            encoding="utf-8",
+            codec_errors="replace",
+            timeout=TIMEOUT,
+        )
+
+    def expect(self, pattern, timeout: float = TIMEOUT):
+        self.child.expect(pattern, timeout=timeout)
+        return self.child.match
+
+    def expect_exact(self, text: str, timeout: float = TIMEOUT) -> None:
+        self.child.expect_exact(text, timeout=timeout)
+
+    def wait_prompt(self, prompt: str | None = None) -> None:
+        self.expect_exact(prompt or self.prompt)
+
+    def send(self, text: str) -> None:
+        self.child.send(text)
+
+    def line(self, text: str) -> None:
+        self.child.send(text + "\r")
+
+    def close(self) -> int | None:
+        if self.child.isalive():
+            self.child.sendcontrol("d")
+            try:
+                self.child.expect(pexpect.EOF, timeout=5)
+            except pexpect.TIMEOUT:
+                self.child.terminate(force=True)
+        self.child.close()
+        return self.child.exitstatus
+
+
+@pytest.fixture
+def shell(sandbox, tmp_path):
+    shells: list[Shell] = []
+
+    def start(*extra: str) -> Shell:
+        s = Shell(sandbox, tmp_path / "home", tmp_path, *extra)
+        shells.append(s)
+        s.expect_exact("explorer shell on")
+        s.wait_prompt()
+        return s
+
+    try:
+        yield start
+    finally:
+        for s in shells:
+            s.close()
+
+
+def instruments(sandbox, **query) -> list[dict]:
+    answer = requests.get(
+        sandbox.url + INSTRUMENTS,
+        params=query,
+        headers={"Authorization": f"Bearer {sandbox.token}"},
+        timeout=5,
+    )
+    answer.raise_for_status()
+    return answer.json()["data"]
+
+
+def test_tab_completes_a_path_then_the_request_runs(shell, sandbox):
+    s = shell()
+    s.send("get /public/v1/ins")
+    s.expect_exact("instruments list")  # the menu, with the command name as meta
+    s.send("\t")
+    s.line(" limit==1")
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+
+
+def test_tab_completes_an_id_with_its_name(shell, sandbox):
+    listed = instruments(sandbox)
+    ids = [item["id"] for item in listed]
+    # An instrument whose first 4 characters no other id shares: one candidate.
+    chosen = next(i for i in listed if sum(x.startswith(i["id"][:4]) for x in ids) == 1)
+    s = shell()
+    s.line(f"get {INSTRUMENTS} fields=name")  # any list answer teaches ids and names
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+    s.send(f"get {INSTRUMENTS}/{chosen['id'][:4]}")
+    s.expect_exact(chosen["name"])  # the id is offered with its name
+    s.send("\t")
+    s.line(" ")
+    s.expect_exact("200 OK")
+    s.expect_exact(f'"id": "{chosen["id"]}"')
+    s.wait_prompt()
+
+
+def test_tab_completes_a_query_parameter(shell, sandbox):
+    expected = instruments(sandbox, sort="-name", limit=1)[0]["name"]
+    s = shell()
+    s.send(f"get {INSTRUMENTS} so")
+    s.expect_exact("sort by fields")
+    s.send("\t")
+    s.line("-name limit==1")
+    s.expect_exact("200 OK")
+    s.expect_exact(expected[:20])
+    s.wait_prompt()
+
+
+def test_a_variable_carried_from_one_answer_into_the_next_request(shell):
+    s = shell()
+    s.line('post /api/generic/protocol name="PCR protocol"')
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+    s.line("set pid={{last.id}}")
+    pid = s.expect(r"pid = (\d+)").group(1)
+    s.wait_prompt()
+    s.line("post /api/generic/experiment name=Run protocol_id:={{pid}}")
+    s.expect_exact("200 OK")
+    s.expect_exact(f'"protocol_id": {pid}')
+    s.wait_prompt()
+
+
+def test_a_multi_line_json_body(shell):
+    s = shell()
+    s.send(f"post {INSTRUMENTS} {{\r")
+    s.send('"name": "Typed over two lines"\r')
+    s.send("}\r")
+    s.expect_exact("201 Created")
+    s.expect_exact('"name": "Typed over two lines"')
+    s.wait_prompt()
+
+
+def test_an_endpoint_switched_on_becomes_completable_after_refresh(shell, sandbox):
+    s = shell()
+    sandbox.enable_family("labware")
+    s.line("refresh")
+    s.expect_exact("+ GET /public/v1/labware/:id?")
+    s.wait_prompt()
+    s.send("get /public/v1/lab")
+    s.expect_exact("labware list")
+    s.send("\t")
+    s.line(" limit==1")
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+
+
+def test_ctrl_c_cancels_a_slow_request_and_the_shell_goes_on(shell):
+    s = shell()
+    s.line("get /_sandbox/slow seconds==30")
+    s.expect_exact("sending anyway")  # the warning comes just before the request goes out
+    s.child.sendintr()
+    s.expect_exact("request cancelled", timeout=5)
+    s.wait_prompt()
+    s.line(f"get {INSTRUMENTS} limit==1")
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+
+
+def test_ctrl_c_at_the_prompt_clears_the_line(shell):
+    s = shell()
+    s.send("get /nowhere/at/all")
+    s.child.sendintr()
+    s.wait_prompt()
+    s.line(f"get {INSTRUMENTS} limit==1")
+    s.expect_exact("200 OK")
+
+
+def test_failures_print_one_line_and_the_shell_goes_on(shell):
+    s = shell()
+    s.line("instrument lst")
+    s.expect_exact("explorer: unknown command")
+    s.wait_prompt()
+    s.line("get /public/v1/instruments/{{nope}}")
+    s.expect_exact("unknown variable 'nope'")
+    s.wait_prompt()
+    s.line(f"get {INSTRUMENTS} limit==1")
+    s.expect_exact("200 OK")
+
+
+def test_ctrl_d_exits_with_0(shell):
+    s = shell()
+    s.child.sendcontrol("d")
+    s.child.expect(pexpect.EOF, timeout=5)
+    s.child.close()
+    assert s.child.exitstatus == 0
+
+
+def test_history_persists_across_runs_without_the_token(shell, sandbox, tmp_path):
+    s = shell()
+    s.line(f'get {INSTRUMENTS} limit==1 "Authorization:Bearer {sandbox.token}"')
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+    assert s.close() == 0
+    history = (tmp_path / "home" / "data" / "history").read_text()
+    assert f"get {INSTRUMENTS} limit==1" in history
+    assert sandbox.token not in history
+    again = shell()
+    again.send("\x12")  # Ctrl-R: search the history
+    again.send("limit==1")
+    again.expect_exact("Authorization:Bearer ***")
+    again.child.sendintr()
+    again.wait_prompt()
