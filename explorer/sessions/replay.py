@@ -7,7 +7,8 @@ Each recorded request is rebuilt, then changed in three ways before it is sent:
    during this run (``api_key`` from a login answer), then the current profile
    (``token``/``api_key``/``secret`` from the configured credential, ``password`` from
    ``EXPLORER_PASSWORD``).  A recorded auth header whose secret is unknown is dropped
-   (the client's own auth applies); any other unknown placeholder fails its step;
+   (the client's own auth applies), and so is a cookie; any other unknown placeholder
+   fails its step;
 3. with no credential configured, a key or token captured during the run is sent as
    the ``apikey`` or ``Authorization: Bearer`` header from then on.
 
@@ -189,8 +190,10 @@ class Replayer:
         for name, value in (request.get("headers") or {}).items():
             try:
                 headers[name] = self.fill(str(value))
-            except MissingValue:
-                if name.lower() not in _AUTH_HEADERS:
+            except MissingValue as missing:
+                # A credential header nobody can fill is left out: the client's own
+                # auth (or none) applies, and the status check says what happened.
+                if name.lower() not in _AUTH_HEADERS and missing.name not in SECRET_NAMES:
                     raise
         if not self.auth_configured and not any(k.lower() in _AUTH_HEADERS for k in headers):
             if self.ids.captured.get("api_key"):

@@ -94,7 +94,7 @@ def test_session_files_are_private_and_appended_to(sandbox_session, tmp_path):
     for _ in range(2):
         recorder = _open(path, sandbox_session, client)
         spec = RequestSpec("GET", "/public/v1/families")
-        recorder.wrap(spec, client.send(spec)).content
+        _ = recorder.wrap(spec, client.send(spec)).content
         recorder.close()
     assert path.stat().st_mode & 0o777 == 0o600
     session = read_session(path)
@@ -107,13 +107,13 @@ def test_a_torn_last_line_is_cut_before_appending(sandbox_session, tmp_path):
     path = tmp_path / "s.jsonl"
     recorder = _open(path, sandbox_session, client)
     spec = RequestSpec("GET", "/public/v1/families")
-    recorder.wrap(spec, client.send(spec)).content
+    _ = recorder.wrap(spec, client.send(spec)).content
     recorder.close()
     with open(path, "ab") as f:
         f.write(b'{"step":2,"time":"2024-01-0')  # a crash in the middle of a write
     assert read_session(path).warnings
     recorder = _open(path, sandbox_session, client)
-    recorder.wrap(spec, client.send(spec)).content
+    _ = recorder.wrap(spec, client.send(spec)).content
     recorder.close()
     session = read_session(path)
     assert not session.warnings
@@ -127,7 +127,7 @@ def test_each_line_is_on_disk_before_the_recorder_closes(sandbox_session, tmp_pa
     recorder = _open(path, sandbox_session, client)
     spec = RequestSpec("GET", "/public/v1/families")
     for expected in (2, 3):
-        recorder.wrap(spec, client.send(spec)).content
+        _ = recorder.wrap(spec, client.send(spec)).content
         with open(path, "rb") as other_reader:
             assert other_reader.read().count(b"\n") == expected
     os.kill(os.getpid(), 0)  # the process is alive: nothing was closed
@@ -151,7 +151,7 @@ def test_an_upload_is_copied_beside_the_session(sandbox, tmp_path, upload_file):
     spec = RequestSpec("POST", "/api/generic/file/upload",
                        form={"experiment_id": str(experiment["id"])},
                        files=[FileField("file", str(upload_file))])
-    recorder.wrap(spec, client.send(spec)).content
+    _ = recorder.wrap(spec, client.send(spec)).content
     recorder.close()
     upload = _lines(path)[1]["request"]["body"]["multipart"]
     assert upload["fields"] == {"experiment_id": str(experiment["id"])}

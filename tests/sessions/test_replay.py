@@ -35,7 +35,9 @@ def test_created_ids_are_captured_and_used_later(labos_session, fresh, replay_on
     assert "/kill" in kill.target and recorded_cid not in kill.target
 
 
-def test_a_changed_value_fails_the_right_step_with_path_expected_actual(labos_session, fresh, replay_on):
+def test_a_changed_value_fails_the_right_step_with_path_expected_actual(
+    labos_session, fresh, replay_on
+):
     session = read_session(labos_session)
     first = session.exchanges[1].response_json["data"][0]
     requests.patch(
@@ -53,7 +55,9 @@ def test_a_changed_value_fails_the_right_step_with_path_expected_actual(labos_se
     assert "$.data[" in message and f'expected "{first["name"]}"' in message
 
 
-def test_a_missing_field_and_a_changed_status_are_reported(labos_session, fresh, tmp_path, replay_on):
+def test_a_missing_field_and_a_changed_status_are_reported(
+    labos_session, fresh, tmp_path, replay_on
+):
     session = read_session(labos_session)
     lines = labos_session.read_text().splitlines()
     # Pretend the recording saw a field the server does not send, and a 201 for a GET.

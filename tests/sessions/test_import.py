@@ -1,0 +1,67 @@
+"""``import FILE.har``: only the API host's calls, secrets redacted, and it replays."""
+
+from __future__ import annotations
+
+import json
+
+from explorer.client import bearer
+from explorer.sessions.export import export
+from explorer.sessions.format import read_session
+
+
+def _browser_har(session_path, server, tmp_path):
+    """What a browser's network tab would save: real secrets, assets, another host."""
+    text = export(read_session(session_path), "har").replace("{{token}}", server.token)
+    har = json.loads(text)
+    entries = har["log"]["entries"]
+    for entry in entries:
+        entry["request"]["headers"] += [
+            {"name": "Cookie", "value": f"session={server.token}"},
+            {"name": "User-Agent", "value": "Mozilla/5.0"},
+            {"name": "sec-ch-ua", "value": '"Chromium"'},
+            {"name": ":authority", "value": "127.0.0.1"},
+        ]
+    asset = json.loads(json.dumps(entries[0]))
+    asset["request"]["url"] = "https://cdn.example.com/app.js"
+    asset["response"]["content"] = {"size": 5, "mimeType": "text/javascript", "text": "x=1;"}
+    analytics = json.loads(json.dumps(entries[0]))
+    analytics["request"]["url"] = "https://stats.example.com/collect?api_key=" + server.token
+    entries[1:1] = [asset, analytics]
+    path = tmp_path / "browser.har"
+    path.write_text(json.dumps(har))
+    return path
+
+
+def test_import_keeps_the_api_host_redacts_and_replays(labos_session, sandbox, fresh, tmp_path,
+                                                       run, replay_on):
+    har = _browser_har(labos_session, sandbox, tmp_path)
+    out = tmp_path / "sessions" / "imported.jsonl"
+    result = run("import", str(har), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "imported 7 of 9 requests" in result.stdout
+    text = out.read_text()
+    assert sandbox.token not in text
+    assert out.stat().st_mode & 0o777 == 0o600
+    session = read_session(out)
+    assert session.auth == "bearer"
+    first = session.exchanges[0].request["headers"]
+    assert first["Authorization"] == "Bearer {{token}}" and first["Cookie"] == "{{cookie}}"
+    assert "User-Agent" not in first and "sec-ch-ua" not in first and ":authority" not in first
+    report = replay_on(out, fresh, auth=bearer(fresh.token))
+    assert report.passed, [m for r in report.results for m in r.messages()]
+
+
+def test_import_with_an_explicit_host(labos_session, sandbox, tmp_path, run):
+    har = _browser_har(labos_session, sandbox, tmp_path)
+    out = tmp_path / "cdn.jsonl"
+    result = run("import", str(har), "-o", str(out), "--host", "cdn.example.com")
+    assert result.returncode == 0, result.stderr
+    assert len(read_session(out)) == 1
+
+
+def test_import_of_something_that_is_not_a_har(tmp_path, run):
+    bad = tmp_path / "bad.har"
+    bad.write_text('{"hello": 1}')
+    result = run("import", str(bad), "-o", str(tmp_path / "x.jsonl"))
+    assert result.returncode == 1
+    assert "not a HAR file (no log.entries)" in result.stderr

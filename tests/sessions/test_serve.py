@@ -1,0 +1,105 @@
+"""``replay --serve``: recorded answers served offline, matched by method, route and query."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import requests
+
+from explorer.sessions.format import read_session
+from explorer.sessions.serve import SessionServer
+
+
+def test_recorded_answers_by_exact_request_and_by_route(labos_session):
+    session = read_session(labos_session)
+    with SessionServer(session).start() as server:
+        listing = requests.get(f"{server.url}/public/v1/instruments?sort=name&limit=3"
+                               "&fields=name,family", timeout=5)
+        assert listing.status_code == 200
+        assert listing.json() == session.exchanges[1].response_json
+        discover = requests.get(f"{server.url}/discover", timeout=5)
+        assert discover.json() == session.exchanges[0].response_json
+        # same query, another order: still the recorded answer
+        again = requests.get(f"{server.url}/public/v1/instruments?limit=3&fields=name,family"
+                             "&sort=name", timeout=5)
+        assert again.json() == listing.json()
+        created = requests.post(server.url + session.exchanges[4].path, json={}, timeout=5)
+        assert created.status_code == 201
+        assert created.json()["status"] == session.exchanges[4].response_json["status"]
+
+
+def test_a_route_pattern_answers_for_another_id(tmp_path):
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": None}
+    one = {"step": 1, "route": "GET /public/v1/instruments/:id?",
+           "request": {"method": "GET", "path": "/public/v1/instruments/abc", "query": []},
+           "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                        "body": {"json": {"id": "abc"}}}}
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps(header) + "\n" + json.dumps(one) + "\n")
+    with SessionServer(read_session(path)).start() as server:
+        answer = requests.get(f"{server.url}/public/v1/instruments/zzz", timeout=5)
+        assert answer.status_code == 200 and answer.json() == {"id": "abc"}
+        assert requests.get(f"{server.url}/public/v1/instruments/zzz?x=1",
+                            timeout=5).status_code == 404
+
+
+def test_unmatched_requests_get_a_404_naming_the_closest(labos_session):
+    session = read_session(labos_session)
+    with SessionServer(session).start() as server:
+        answer = requests.get(f"{server.url}/public/v1/instrumentz?sort=name", timeout=5)
+        assert answer.status_code == 404
+        error = answer.json()
+        assert error["code"] == 404
+        wanted = "no recorded exchange matches GET /public/v1/instrumentz?sort=name"
+        assert error["message"] == wanted
+        assert error["details"].startswith("closest recorded request: GET /public/v1/instruments")
+        assert requests.delete(f"{server.url}/discover", timeout=5).status_code == 404
+
+
+def test_repeated_requests_are_served_in_recorded_order(tmp_path):
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": None}
+
+    def exchange(step, names):
+        return {"step": step, "request": {"method": "GET", "path": "/things", "query": []},
+                "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                             "body": {"json": {"names": names}}}}
+
+    path = tmp_path / "s.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in
+                              (header, exchange(1, ["a"]), exchange(2, ["a", "b"]))) + "\n")
+    with SessionServer(read_session(path)).start() as server:
+        seen = [requests.get(f"{server.url}/things", timeout=5).json()["names"] for _ in range(3)]
+    assert seen == [["a"], ["a", "b"], ["a", "b"]]
+
+
+def test_the_cli_serves_until_interrupted(labos_session, tmp_path):
+    import os
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLORER_")}
+    env.update(EXPLORER_HOME=str(tmp_path / "home"), NO_PROXY="*")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "replay", str(labos_session), "--serve"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        line = process.stdout.readline()
+        assert "serving labos-tour.jsonl (7 exchanges) at http://127.0.0.1:" in line
+        url = line.rsplit(" ", 1)[1].strip()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                answer = requests.get(f"{url}/discover", timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        assert answer.status_code == 200 and "data" in answer.json()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
