@@ -183,6 +183,7 @@ def task_completion(urls: dict[str, str], ids: int, reps: int) -> dict[str, Any]
             "keystrokes": len(latencies),
             "candidates": candidates,
             "completer_build": build,
+            "entries": len(registry.entries),
             "p99_by_kind": {k: percentile(v, 99) for k, v in by_kind.items()},
         }
         del completer, registry

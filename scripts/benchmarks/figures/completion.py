@@ -28,6 +28,13 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
     for url in urls.values():
         ws.cache_routes(url)
     result = ws.worker("completion", urls=urls, ids=IDS, reps=settings.reps(5, 2))
+    for n in SIZES:
+        got = result[str(n)]
+        if got["entries"] < n or not got["candidates"]:
+            raise ValueError(
+                f"{n:,} routes: the completer saw {got['entries']:,} entries and offered "
+                f"{got['candidates']:,} candidates: it is not measuring what it should"
+            )
     rows = []
     main = result["10000"]
     rows.append(

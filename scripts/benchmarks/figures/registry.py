@@ -25,6 +25,13 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
     for url in urls.values():
         ws.cache_routes(url)
     result = ws.worker("registry", urls=urls, reps=settings.reps(7, 3))
+    for n in SIZES:
+        got = result[str(n)]
+        if got["entries"] < n or got["parsed_entries"] < n:
+            raise ValueError(
+                f"the registry of {n:,} routes has {got['entries']:,} entries from the cache "
+                f"and {got['parsed_entries']:,} when parsed: it is not measuring what it should"
+            )
     rows = []
     for what, budget in (("load", LOAD_BUDGET), ("parse", PARSE_BUDGET)):
         label = "load cached registry" if what == "load" else "parse + index /discover"

@@ -22,6 +22,8 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
     ws.cache_routes(url)
     paths = settings.reps(20_000, 5_000)
     r = ws.worker("resolve", url=url, routes=ROUTES, paths=paths, reps=settings.reps(7, 3))
+    if r["hits"] < r["paths"]:
+        raise ValueError(f"only {r['hits']} of {r['paths']} paths resolved to a route")
     return [
         Row(
             NAME,
