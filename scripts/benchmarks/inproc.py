@@ -1,9 +1,11 @@
-"""Measurements inside one interpreter, run as ``python -m benchmarks.inproc TASK ARGS OUT``.
+"""Measurements inside one interpreter: ``python -m benchmarks.inproc TASK ARGS OUT``.
+
+``ARGS`` is a JSON file of the task's keyword arguments; the answer, a JSON object,
+is written to ``OUT``.
 
 Each task runs in a fresh child process (``EXPLORER_HOME`` set by the workspace), so
 one figure's imports, caches and garbage never colour another's, and a part of
-explorer that is missing or broken fails that figure alone.  The answer is a JSON
-object written to ``OUT``.
+explorer that is missing or broken fails that figure alone.
 
 Tasks:
 
@@ -226,8 +228,10 @@ def task_record(url: str, token: str, path: str, exchanges: int) -> dict[str, An
         ("/public/v1/instruments", []),
         ("/public/v1/instruments", ["sort=name", "limit=5"]),
         ("/public/v1/instruments", ["fields=name,description"]),
-        ("/public/v1/instrument-families", []),
+        ("/public/v1/instruments", ["status=idle"]),
+        ("/public/v1/families", []),
     ] + [(f"/public/v1/instruments/{i}", []) for i in ids]
+    targets.append((f"/public/v1/instruments/{ids[0]}/actions", []))
     recorder = Recorder.open(path, base_url=url, secrets=[token], routes_fingerprint=None)
     plain = []
     try:
@@ -256,8 +260,9 @@ TASKS = {
 
 
 def main(argv: list[str]) -> int:
-    task, args, out = argv
-    result = TASKS[task](**json.loads(args))
+    task, given, out = argv
+    with open(given) as handle:
+        result = TASKS[task](**json.load(handle))
     with open(out, "w") as handle:
         json.dump(result, handle)
     return 0

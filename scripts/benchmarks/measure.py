@@ -94,8 +94,19 @@ def run_child(
         text = err.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
     if check and code != 0:
-        raise ChildFailed(f"{' '.join(argv[:6])} exited {code}: {text.strip()[-400:]}")
+        raise ChildFailed(f"{shown(argv)} exited {code}: {text.strip()[-400:]}")
     return ChildRun(wall, rusage.ru_maxrss * 1024, code, text)
+
+
+def shown(argv: Sequence[str], words: int = 8) -> str:
+    """``argv`` for a message: the value after ``--token`` masked, long ones cut."""
+    out = []
+    for n, arg in enumerate(argv[:words]):
+        arg = str(arg)
+        if n and str(argv[n - 1]) == "--token":
+            arg = "***"
+        out.append(arg if len(arg) <= 60 else arg[:57] + "...")
+    return " ".join(out)
 
 
 def _wait(process: subprocess.Popen, timeout: float):
@@ -114,7 +125,7 @@ def _wait(process: subprocess.Popen, timeout: float):
         timer.cancel()
     process.returncode = os.waitstatus_to_exitcode(status)
     if fired.is_set():
-        raise ChildFailed(f"{' '.join(map(str, process.args[:4]))} overran {timeout:g} s")
+        raise ChildFailed(f"{shown(process.args)} overran {timeout:g} s")
     return status, rusage
 
 

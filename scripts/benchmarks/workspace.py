@@ -160,11 +160,12 @@ class Workspace:
 
     def worker(self, task: str, **args) -> dict:
         """Run ``benchmarks.inproc`` ``task`` in a fresh interpreter; its JSON answer."""
-        with tempfile.NamedTemporaryFile("w+", suffix=".json", dir=self.dir) as out:
-            argv = [self.python, "-m", "benchmarks.inproc", task, json.dumps(args), out.name]
+        with tempfile.TemporaryDirectory(dir=self.dir) as tmp:
+            given, answer = Path(tmp) / "args.json", Path(tmp) / "answer.json"
+            given.write_text(json.dumps(args))
+            argv = [self.python, "-m", "benchmarks.inproc", task, str(given), str(answer)]
             run_child(argv, env=self.worker_env, timeout=600)
-            out.seek(0)
-            return json.load(out)
+            return json.loads(answer.read_text())
 
     def close(self) -> None:
         for server in (self._sandbox, self._fixture):
