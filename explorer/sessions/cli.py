@@ -126,9 +126,9 @@ def replay(context, options) -> int:
 
     if options.serve:
         return serve(context, options)
-    session = _session(context, options.file)
     variables = _variables(options.var)
     checker = Checker(volatile=options.volatile)
+    session = _session(context, options.file)
     if options.dry_run:
         base_url = _configured_url(context) or session.base_url or "{{base_url}}"
         replayer = Replayer(session, send=_no_send, base_url=base_url, variables=variables,

@@ -190,6 +190,10 @@ class Redactor:
         self._learn_json(value)
         return self._redact_json(value)
 
+    def learn_fields(self, value: Any) -> None:
+        """Learn the values of secret fields in ``value`` without changing it."""
+        self._learn_json(value)
+
     def _learn_json(self, value: Any) -> None:
         stack = [value]
         while stack:

@@ -325,6 +325,8 @@ class Replayer:
                 if name in SECRET_NAMES:
                     self.redactor.learn(value, name)
         if failures:
+            if parsed is not MISSING:
+                self.redactor.learn_fields(parsed)  # a failure may quote a secret field
             result.result = "failed"
             result.failures = [self._redacted(f) for f in failures]
         return 0
