@@ -1,0 +1,102 @@
+"""explorer.repl.background: id prefetching off the prompt's thread, against the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.client.auth import bearer
+from explorer.client.session import Client
+from explorer.registry import Registry, Route
+from explorer.repl.background import Prefetcher
+
+INSTRUMENTS = "/public/v1/instruments"
+
+
+class CountingClient(Client):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent = []
+
+    def send(self, spec, **kwargs):
+        self.sent.append(spec.target)
+        return super().send(spec, **kwargs)
+
+
+@pytest.fixture
+def make(sandbox, learned):
+    made = []
+
+    def build(routes, **kwargs):
+        client = CountingClient(sandbox.url, auth=bearer(sandbox.token), timeout=5.0)
+        registry = Registry(routes)
+        fetched = []
+        prefetcher = Prefetcher(
+            client_factory=lambda: client,
+            registry=lambda: registry,
+            learned=learned,
+            on_fetched=fetched.append,
+            **kwargs,
+        )
+        made.append(prefetcher)
+        return prefetcher, client, fetched
+
+    try:
+        yield build
+    finally:
+        for prefetcher in made:
+            prefetcher.close()
+
+
+def test_a_small_page_of_ids_with_names_is_learned(make, learned):
+    prefetcher, client, fetched = make([Route("GET", INSTRUMENTS + "/:id?")])
+    prefetcher(INSTRUMENTS)
+    assert prefetcher.wait(10)
+    assert fetched == [INSTRUMENTS]
+    assert client.sent == [f"{INSTRUMENTS}?fields=name&limit=50"]
+    ids = learned.ids(INSTRUMENTS)
+    assert len(ids) == 50
+    assert all(name for _, name in ids)
+
+
+def test_a_list_is_not_fetched_again_soon(make):
+    prefetcher, client, _ = make([Route("GET", INSTRUMENTS + "/:id?")])
+    prefetcher(INSTRUMENTS)
+    assert prefetcher.wait(10)
+    prefetcher(INSTRUMENTS)
+    prefetcher(INSTRUMENTS)
+    assert prefetcher.wait(10)
+    assert len(client.sent) == 1
+
+
+def test_cursor_paged_routes_get_a_count(make, learned):
+    route = Route("GET", "/api/generic/protocol/:id?", query_params=("search", "cursor", "count"))
+    prefetcher, client, _ = make([route])
+    prefetcher("/api/generic/protocol")
+    assert prefetcher.wait(10)
+    assert client.sent == ["/api/generic/protocol?count=50&cursor=-1"]
+    assert learned.ids("/api/generic/protocol")
+
+
+def test_paths_without_a_list_route_are_not_fetched(make, learned):
+    prefetcher, client, fetched = make([Route("POST", "/public/v1/things")])
+    prefetcher("/public/v1/things")
+    assert prefetcher.wait(10)
+    assert client.sent == []
+    assert fetched == []
+
+
+def test_a_server_that_went_away_is_quiet(make, sandbox, learned):
+    prefetcher, client, fetched = make([Route("GET", INSTRUMENTS + "/:id?")])
+    sandbox.stop()
+    prefetcher(INSTRUMENTS)
+    assert prefetcher.wait(10)
+    assert fetched == []
+    assert not learned.knows(INSTRUMENTS)
+
+
+def test_after_close_nothing_is_fetched(make):
+    prefetcher, client, _ = make([Route("GET", INSTRUMENTS + "/:id?")])
+    prefetcher.close()
+    prefetcher(INSTRUMENTS)
+    assert prefetcher.wait(2)
+    assert client.sent == []
