@@ -319,7 +319,12 @@ class Replayer:
             parsed=parsed,
         )
         recorded = exchange.response_json
-        if response.status == exchange.status and recorded is not MISSING and parsed is not MISSING:
+        if (
+            response.status == exchange.status
+            and recorded is not MISSING
+            and parsed is not MISSING
+            and parsed != recorded  # an unchanged answer teaches nothing new
+        ):
             self.ids.learn(recorded, parsed)
             for name, value in self.ids.captured.items():
                 if name in SECRET_NAMES:

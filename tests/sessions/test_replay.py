@@ -156,3 +156,39 @@ def test_an_unreachable_server_stops_after_a_few_steps(labos_session, replay_on)
     assert [r.result for r in report.results[:3]] == ["error"] * 3
     assert all(r.result == "skipped" for r in report.results[3:])
     assert not report.passed
+
+
+def test_a_thousand_gets_replay_without_per_step_parsing(sandbox_session, tmp_path,
+                                                          monkeypatch, replay_on):
+    """Unchanged answers take the fast path: no schema, no route parsing, one client."""
+    from explorer.client import Client
+    from explorer.routing import RoutePattern
+    from explorer.sessions import checks
+    from explorer.sessions.recorder import Recorder
+
+    client = Client(sandbox_session.url, auth=bearer(sandbox_session.token))
+    path = tmp_path / "gets.jsonl"
+    recorder = Recorder.open(path, base_url=sandbox_session.url, secrets=client.secrets,
+                             routes_fingerprint=None, auth=client.auth)
+    from explorer.client import RequestSpec
+
+    spec = RequestSpec("GET", "/public/v1/instruments", query=["limit=5", "sort=name"],
+                       route="GET /public/v1/instruments/:id?")
+    _ = recorder.wrap(spec, client.send(spec)).content
+    recorder.close()
+    client.close()
+    header, line = path.read_text().splitlines()
+    lines = [header]
+    for step in range(1, 1001):
+        exchange = json.loads(line)
+        exchange["step"] = step
+        lines.append(json.dumps(exchange))
+    path.write_text("\n".join(lines) + "\n")
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("per-step work that an unchanged answer does not need")
+
+    monkeypatch.setattr(checks, "infer_schema", forbidden)
+    monkeypatch.setattr(RoutePattern, "parse", forbidden)
+    report = replay_on(path, sandbox_session, auth=bearer(sandbox_session.token))
+    assert report.passed and len(report.results) == 1000
