@@ -12,6 +12,7 @@
    ``--volatile JSONPATH`` names (``$.data[*].name``, ``$..updatedBy``, or a bare field
    name, which matches at any depth).
 
+A text body must be equal; a body kept in a file beside the session is not compared.
 A body equal to the recorded one passes at once: replaying 1,000 unchanged answers
 costs one comparison each, not a schema validation.
 """
