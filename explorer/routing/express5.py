@@ -23,6 +23,7 @@ from explorer.routing.segments import Complex, Literal, Param, Segment
 
 _RESERVED = "}()[]+?!"
 _MAX_COMBINATIONS = 256
+_MAX_NESTING = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,10 @@ def parse(text: str) -> Parsed:
     index = 0
     n = len(text)
 
-    def consume_until(end: str) -> tuple[Token, ...]:
+    def consume_until(end: str, depth: int = 0) -> tuple[Token, ...]:
         nonlocal index
+        if depth > _MAX_NESTING:
+            raise RouteError("groups nested too deeply", pattern=text, position=index - 1)
         output: list[Token] = []
         path = ""
         while index < n:
@@ -101,7 +104,7 @@ def parse(text: str) -> Parsed:
                 if path:
                     output.append(Text(path))
                     path = ""
-                output.append(Group(consume_until("}")))
+                output.append(Group(consume_until("}", depth + 1)))
                 continue
             if value in _RESERVED:
                 raise RouteError(f"unexpected {value!r}", pattern=text, position=index - 1)

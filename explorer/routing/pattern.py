@@ -82,6 +82,7 @@ class RoutePattern:
 
     __slots__ = (
         "_expanded",
+        "_names",
         "_p4",
         "_p5",
         "_plain",
@@ -130,6 +131,7 @@ class RoutePattern:
         self._plain = None
         self._regex = None
         self._expanded = None
+        self._names = None
         if syntax is None:
             plain = express4.PLAIN.fullmatch(text) is not None
             syntax = EXPRESS4 if plain else detect_syntax(text)
@@ -179,11 +181,16 @@ class RoutePattern:
     @property
     def param_names(self) -> tuple[str, ...]:
         """Every param key in order (0.1.x numeric keys included)."""
-        if self._plain is not None:
-            return tuple(dict.fromkeys(s.name for s in self._plain if type(s) is Param))
-        if self._p5 is not None:
-            return express5.all_names(self._p5.tokens)
-        return self._parsed4.names
+        names = self._names
+        if names is None:
+            if self._plain is not None:
+                names = tuple(dict.fromkeys(s.name for s in self._plain if type(s) is Param))
+            elif self._p5 is not None:
+                names = express5.all_names(self._p5.tokens)
+            else:
+                names = self._parsed4.names
+            self._names = names
+        return names
 
     @property
     def optional_params(self) -> tuple[str, ...]:
@@ -240,6 +247,8 @@ class RoutePattern:
     @property
     def is_plain(self) -> bool:
         """True if every shape consists of Literal and Param segments only."""
+        if self._plain is not None:
+            return True
         return all(type(s) is not Complex for shape in self.shapes for s in shape)
 
     def _expansions(self) -> list[tuple[str, Shape]]:
@@ -256,13 +265,16 @@ class RoutePattern:
                 text = "".join(t.src for t in tokens)
                 candidates.append((count, text, express4.cut(tokens, text=self.text,
                                                              strict=self.strict)))
-        seen: set[tuple] = set()
-        kept: list[tuple[int, str, Shape]] = []
-        for count, text, shape in candidates:
-            key = structure_key(shape)
-            if key not in seen:
-                seen.add(key)
-                kept.append((count, text or "/", shape))
+        if len(candidates) <= 2:  # one optional part at most: no two shapes alike
+            kept = [(count, text or "/", shape) for count, text, shape in candidates]
+        else:
+            seen: set[tuple] = set()
+            kept = []
+            for count, text, shape in candidates:
+                key = structure_key(shape)
+                if key not in seen:
+                    seen.add(key)
+                    kept.append((count, text or "/", shape))
         kept.sort(key=lambda item: item[0])
         self._expanded = [(text, shape) for _count, text, shape in kept]
         return self._expanded
@@ -406,26 +418,51 @@ def structure_key(shape: Shape) -> tuple:
     )
 
 
+_INTERNED: dict[tuple[str, bool], Segment] = {}
+
+
+def _segment(piece: str) -> Segment:
+    """The (shared, immutable) segment for one piece of a plain pattern."""
+    optional = piece[-1:] == "?"
+    key = (piece, optional)
+    segment = _INTERNED.get(key)
+    if segment is None:
+        if len(_INTERNED) > 50_000:
+            _INTERNED.clear()
+        if piece[:1] == ":":
+            segment = Param(piece[1:-1] if optional else piece[1:], optional)
+        else:
+            segment = Literal(piece)
+        _INTERNED[key] = segment
+    return segment
+
+
 def _plain_segments(text: str, *, strict: bool) -> tuple[Segment, ...]:
-    pieces = text.split("/")[1:]
-    segments: list[Segment] = [
-        Param(p[1:-1], True) if p.endswith("?") else Param(p[1:])
-        if p.startswith(":") else Literal(p)
-        for p in pieces
-    ]
+    segments = [_segment(piece) for piece in text.split("/")[1:]]
     if segments and not strict and segments[-1] == Literal(""):
         segments.pop()
     return tuple(segments)
 
 
 def _plain_expansions(text: str, segments: tuple[Segment, ...]) -> list[tuple[int, str, Shape]]:
-    """Include-first choices of the optional params of a plain pattern."""
+    """Depth-first choices of the optional params of a plain pattern (included first)."""
+    optional = [i for i, s in enumerate(segments) if type(s) is Param and s.optional]
+    if not optional:
+        return [(0, text, segments)]
     pieces = text.split("/")[1:]
     tail = len(pieces) > len(segments)  # a dropped trailing "/" (non-strict)
+    if len(optional) == 1 and optional[0] == len(segments) - 1 and not tail:
+        # the common case: one trailing optional param
+        last = segments[-1]
+        cut = text.rfind("/")
+        return [
+            (1, text[:-1], (*segments[:-1], _segment(":" + last.name))),  # type: ignore[union-attr]
+            (0, text[:cut], segments[:-1]),
+        ]
     results: list[tuple[int, list[str], list[Segment]]] = [(0, [], [])]
     for piece, segment in zip(pieces, segments, strict=False):
         if type(segment) is Param and segment.optional:
-            required = Param(segment.name)
+            required = _segment(piece[:-1])
             results = [
                 choice
                 for n, t, s in results

@@ -1,0 +1,141 @@
+"""The values the registry hands out: Route, Entry, Resolution, Child.
+
+``Route`` is what a discovery source found (a method and a pattern, plus what else
+the source knew).  An ``Entry`` is one command made from a route: most routes give
+one, a ``GET`` with a trailing optional id gives two (``list`` and ``get``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import KW_ONLY, dataclass
+from typing import Any
+
+from explorer.errors import RouteError, UsageError
+from explorer.routing import RoutePattern
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route as discovered: ``Route("GET", "/public/v1/instruments/:id?")``.
+
+    ``command`` is an explicit command name (``"instruments list"``) a routes file
+    may give; it wins over the derived one.
+    """
+
+    method: str
+    path: str
+    _: KW_ONLY
+    command: str | None = None
+    summary: str | None = None
+    query_params: tuple[str, ...] = ()
+    body_schema: dict | None = None
+    response_schema: dict | None = None
+
+    def __hash__(self) -> int:  # the schemas are dicts; equal routes still hash equal
+        return hash((self.method, self.path, self.command, self.summary, self.query_params))
+
+
+class Entry:
+    """One command of the registry.
+
+    ``command`` is its name as words; ``params`` the path params it takes
+    positionally, in order (``required`` of them must be given); ``pattern`` the
+    parsed route pattern (parsed on first use).
+    """
+
+    __slots__ = ("_pattern", "command", "explicit", "method", "params", "required", "route",
+                 "shapes")
+
+    def __init__(
+        self,
+        route: Route,
+        *,
+        method: str,
+        command: tuple[str, ...],
+        params: tuple[str, ...],
+        required: tuple[str, ...],
+        shapes: tuple[int, ...],
+        explicit: bool = False,
+        pattern: RoutePattern | None = None,
+    ) -> None:
+        self.route = route
+        self.method = method
+        self.command = command
+        self.params = params
+        self.required = required
+        self.shapes = shapes
+        self.explicit = explicit
+        self._pattern = pattern
+
+    @property
+    def pattern(self) -> RoutePattern:
+        if self._pattern is None:
+            self._pattern = RoutePattern.parse(self.route.path)
+        return self._pattern
+
+    @property
+    def name(self) -> str:
+        """The command name as typed: ``"instruments commands kill"``."""
+        return " ".join(self.command)
+
+    @property
+    def usage(self) -> str:
+        """``instruments commands kill ID CID`` (optional params in brackets)."""
+        args = [p.upper() if p in self.required else f"[{p.upper()}]" for p in self.params]
+        return " ".join([*self.command, *args])
+
+    def path_for(self, args: Sequence[str]) -> str:
+        """The concrete, percent-encoded path for positional ``args``."""
+        if len(args) < len(self.required) or len(args) > len(self.params):
+            raise UsageError(f"usage: {self.usage}")
+        try:
+            return self.pattern.build(dict(zip(self.params, args, strict=False)))
+        except RouteError as exc:
+            raise UsageError(f"{self.name}: {exc}") from None
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.route, self.method, self.command, self.params, self.required, self.shapes,
+                self.explicit)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Entry):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Entry({self.method} {self.route.path!r} -> {self.usage!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a concrete path resolves to.
+
+    ``entry`` is None when nothing serves that method there; ``allowed`` lists the
+    methods that do exist at the path (empty: 404; non-empty without entry: 405).
+    """
+
+    entry: Entry | None
+    params: dict
+    allowed: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """What may follow a prefix as the next segment (for completion).
+
+    ``kind`` is ``"literal"`` (``text`` is the literal) or ``"param"`` (``text`` is
+    ``":id"``, or the pattern text of a complex segment such as ``":from..:to"``;
+    ``name`` is the first param name in it, None if it has none).  ``methods`` and
+    ``commands`` belong to the routes that end exactly there.
+    """
+
+    text: str
+    kind: str
+    name: str | None
+    methods: frozenset[str]
+    commands: tuple[str, ...]
+    has_children: bool

@@ -1,0 +1,157 @@
+"""Command names for the registry's entries.
+
+A name is the literal segments after the registry's common prefix, plus a verb:
+
+* ``GET`` ending in a literal -> ``list``; ending in a param -> ``get``.  A ``GET``
+  whose shapes end both ways (``/instruments/:id?``) gives two entries,
+  ``instruments list`` and ``instruments get``.
+* ``POST`` ending in a literal that has a param child somewhere in the registry (a
+  collection: ``/instruments`` beside ``/instruments/:id``) -> ``create``; ending in
+  any other literal -> no verb, that literal is the action (``.../:cid/kill`` ->
+  ``instruments commands kill``); ending in a param -> ``post``.
+* ``PUT`` -> ``replace``, ``PATCH`` -> ``update``, ``DELETE`` -> ``delete``, any
+  other method -> the method in lower case.
+
+Params and complex segments add no words; they are the command's positional
+arguments.  An explicit ``Route.command`` is used as given.
+
+The common prefix is the longest run of leading literal segments shared by every
+route, stopping before a segment that is itself a resource (a route ends there, or a
+param follows it): ``/public/v1`` for the LabOS routes, ``""`` when the routes share
+nothing.
+
+Collisions (names compared case-insensitively) are resolved in the open, never by
+input order: every entry of a clashing group gets one more word -- ``by-<params>``
+from its positional params joined with ``-`` (``by-id-cid``), or its method in lower
+case when it has none.  If a name still clashes, the clashing entries get ``2``,
+``3``, ... in order of (path, method).  When exactly one of the clashing entries has
+an explicit name, it keeps it and only the others change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from explorer.registry import trie
+from explorer.routing import Literal, Shape
+
+VERBS = {"PUT": "replace", "PATCH": "update", "DELETE": "delete"}
+_EMPTY = Literal("")
+
+
+def fold(text: str) -> str:
+    """Case-folding used for literal segments and command words."""
+    return text.lower()
+
+
+def fold_words(words: Sequence[str]) -> str:
+    """The lookup key of a command name: its words, folded, joined by a space."""
+    return " ".join(words).lower()
+
+
+def _trim(shape: Shape) -> Shape:
+    while shape and shape[-1] == _EMPTY:
+        shape = shape[:-1]
+    return shape
+
+
+def common_prefix(root: trie.Node) -> tuple[str, ...]:
+    """The literal texts of the common prefix (see the module docstring)."""
+    prefix: list[str] = []
+    node = root
+    while True:
+        if trie.PARAM in node or trie.TAILS in node or trie.ENDS in node:
+            return tuple(prefix)
+        keys = trie.literal_keys(node)
+        if len(keys) != 1 or keys[0] == "/":
+            return tuple(prefix)
+        child = node[keys[0]]
+        if trie.PARAM in child or trie.TAILS in child or trie.ENDS in child or "/" in child:
+            return tuple(prefix)  # a resource: a route ends there or a param follows
+        if not trie.literal_keys(child):
+            return tuple(prefix)
+        prefix.append(trie.text_of(node, keys[0]))
+        node = child
+
+
+def ends_in_literal(shape: Shape) -> bool:
+    shape = _trim(shape)
+    return not shape or type(shape[-1]) is Literal
+
+
+def derive(
+    method: str, shape: Shape, *, prefix_len: int, is_collection: Callable[[Shape], bool]
+) -> tuple[str, ...]:
+    """The command words for ``method`` on ``shape`` (its longest shape)."""
+    body = _trim(shape)
+    words = [s.text for s in body[prefix_len:] if type(s) is Literal and s.text]
+    literal_end = not body or type(body[-1]) is Literal
+    if method == "GET":
+        verb: str | None = "list" if literal_end else "get"
+    elif method == "POST":
+        if not literal_end:
+            verb = "post"
+        elif not body or is_collection(body):
+            verb = "create"
+        else:
+            verb = None  # an action: the last literal is the verb
+    else:
+        verb = VERBS.get(method, method.lower())
+    if verb is not None:
+        words.append(verb)
+    return tuple(words)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """What collision handling needs to know about one entry."""
+
+    words: tuple[str, ...]
+    params: tuple[str, ...]
+    method: str
+    explicit: bool
+    order: tuple  # (path, method, shapes): the deterministic tie-break
+
+
+def unique_names(candidates: Sequence[Candidate]) -> list[tuple[str, ...]]:
+    """Resolve clashes by the rule in the module docstring."""
+    names = [c.words for c in candidates]
+    for round_ in range(16):
+        clashes = _clashes(names)
+        if not clashes:
+            return names
+        for group in clashes:
+            explicit = [i for i in group if candidates[i].explicit]
+            targets = group
+            if len(explicit) == 1:
+                targets = [i for i in group if not candidates[i].explicit]
+            if round_ == 0:
+                for i in targets:
+                    c = candidates[i]
+                    extra = "by-" + "-".join(c.params) if c.params else c.method.lower()
+                    names[i] = (*names[i], extra)
+            else:
+                ranked = sorted(targets, key=lambda i: candidates[i].order)
+                for rank, i in enumerate(ranked, start=1):
+                    names[i] = (*names[i], str(rank))
+    # unreachable in practice (each round lengthens every clashing name); make sure
+    seen: set[str] = set()
+    for i in sorted(range(len(names)), key=lambda i: candidates[i].order):
+        base, number = names[i], 2
+        while fold_words(names[i]) in seen:
+            names[i] = (*base, str(number))
+            number += 1
+        seen.add(fold_words(names[i]))
+    return names
+
+
+def _clashes(names: Sequence[tuple[str, ...]]) -> list[list[int]]:
+    first: dict[str, int] = {}
+    clashes: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        key = fold_words(name)
+        j = first.setdefault(key, i)
+        if j != i:
+            clashes.setdefault(key, [j]).append(i)
+    return list(clashes.values())

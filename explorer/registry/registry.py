@@ -1,0 +1,584 @@
+"""Registry: every discovered route, as a trie for matching and as commands.
+
+Built once per route listing::
+
+    reg = Registry(routes, on_warning=print)   # bad routes: one warning line each
+    reg.resolve("GET", "/public/v1/instruments/abc")   # Resolution(entry, params, allowed)
+    reg.children("/public/v1/instruments/abc/")        # completion of the next segment
+    reg.lookup_command(["instruments", "get", "abc"])  # (entry, ["abc"])
+
+Matching follows Express 4 defaults: literals compare case-insensitively, one
+optional trailing ``/``, a param needs a non-empty segment (``//`` never matches
+one), nothing is decoded before matching (``%2F`` stays inside its segment) and
+param values come back decoded; a malformed ``%`` raises DecodeError (Express: 400).
+Among matches a literal edge beats a param edge, a param edge beats a complex
+segment, and among equals the route registered first wins.  ``HEAD`` falls back to
+``GET`` (and is allowed wherever ``GET`` is).  A path that does not start with
+``/`` is read as if it did; its ``?query`` and ``#fragment`` are ignored.
+
+Patterns made only of literal and plain param segments, whose shapes differ in
+length, are matched by the trie alone; any other pattern is confirmed (and its
+params taken) through :meth:`RoutePattern.match`.  Command names: see
+:mod:`explorer.registry.naming`.
+
+:meth:`dump` gives a JSON-serialisable index for the discovery cache; its rows and
+its trie are JSON text, decoded on first use, so :meth:`Registry.load` costs next
+to nothing and parses no pattern.  Treat what ``dump`` returns as read-only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from explorer.errors import DiscoveryError, RouteError, UsageError
+from explorer.registry import naming, trie
+from explorer.registry.model import Child, Entry, Resolution, Route
+from explorer.routing import Literal, Param, RoutePattern, Shape, decode_component
+
+#: every method Node's HTTP parser knows (``http.METHODS``)
+METHODS = frozenset((
+    "ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK",
+    "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS",
+    "PATCH", "POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT",
+    "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
+))
+FORMAT = "explorer-registry"
+VERSION = 2
+MAX_SEGMENTS = 200
+_CHILDREN_CACHE = 256
+
+# entry row fields (a row is a list, so that it is its own JSON form)
+(_ROUTE, _METHOD, _WORDS, _PARAMS, _REQUIRED, _NAMES, _EXACT, _SHAPES, _EXPLICIT, _SPLIT,
+ _SPLIT_NAMES, _SHAPE_NAMES) = range(12)
+_WHOLE, _LIST_HALF, _GET_HALF = 0, 1, 2
+
+
+class RouteIndexError(DiscoveryError, ValueError):
+    """A dumped route index that :meth:`Registry.load` cannot use (stale or damaged)."""
+
+
+class Registry:
+    """The routes of one server: a trie of path segments plus command names."""
+
+    def __init__(
+        self,
+        routes: Iterable[Route] = (),
+        *,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        self._warn = on_warning or _ignore
+        self._patterns: dict[int, RoutePattern] = {}
+        self._route_rows: list[Any] = []
+        self._entry_rows: list[Any] = []
+        self._prefix: list[str] = []
+        self._trie: trie.Node | str = {}
+        self._fingerprint: str | None = None
+        with _gc_paused():
+            self._build(routes)
+        self._reset_caches()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self, routes: Iterable[Route]) -> None:
+        parsed: list[tuple[Route, str, RoutePattern, list[Shape]]] = []
+        seen: set[tuple[str, str]] = set()
+        root: trie.Node = {}
+        for route in routes:
+            item = self._check(route, seen)
+            if item is not None:
+                index = len(parsed)
+                parsed.append(item)
+                for shape_index, shape in enumerate(item[3]):
+                    trie.insert(root, shape, index, shape_index)
+        prefix = naming.common_prefix(root)
+
+        def is_collection(shape: Shape) -> bool:
+            node = trie.find(root, shape)
+            return node is not None and (trie.PARAM in node or trie.TAILS in node)
+
+        rows: list[list] = []
+        candidates: list[naming.Candidate] = []
+        owner: dict[tuple[int, int], int] = {}
+        for index, (route, method, pattern, shapes) in enumerate(parsed):
+            self._route_rows.append(_route_row(route))
+            self._patterns[index] = pattern
+            for row, candidate in _entries_for(index, route, method, pattern, shapes,
+                                               len(prefix), is_collection):
+                for shape_index in row[_SHAPES]:
+                    owner[(index, shape_index)] = len(rows)
+                rows.append(row)
+                candidates.append(candidate)
+        for row, words in zip(rows, naming.unique_names(candidates), strict=True):
+            row[_WORDS] = words
+        trie.renumber(root, owner)
+        self._entry_rows = rows
+        self._prefix = list(prefix)
+        self._trie = root
+
+    def _check(self, route: Any, seen: set[tuple[str, str]]):
+        if not isinstance(route, Route):
+            self._warn(f"skipping {route!r}: not a route")
+            return None
+        label = f"{route.method} {route.path!r}"
+        if not isinstance(route.path, str) or not isinstance(route.method, str):
+            self._warn(f"skipping route {label}: method and path must be strings")
+            return None
+        method = route.method.upper()
+        if method not in METHODS:
+            self._warn(f"skipping route {label}: unknown method {route.method!r}")
+            return None
+        if (method, route.path) in seen:
+            self._warn(f"skipping route {label}: duplicate of an earlier route")
+            return None
+        try:
+            pattern = RoutePattern.parse(route.path)
+            shapes = pattern.shapes
+        except RouteError as exc:
+            self._warn(f"skipping route {label}: {exc}")
+            return None
+        if any(len(shape) > MAX_SEGMENTS for shape in shapes):
+            self._warn(f"skipping route {label}: more than {MAX_SEGMENTS} segments")
+            return None
+        seen.add((method, route.path))
+        return route, method, pattern, shapes
+
+    def _reset_caches(self) -> None:
+        self._routes: list[Route | None] = [None] * len(self._route_rows)
+        self._entries: list[Entry | None] = [None] * len(self._entry_rows)
+        self._commands: dict[str, int] | None = None
+        self._longest = 0
+        self._words: dict | None = None
+        self._children: dict[tuple[int, ...], list[Child]] = {}
+
+    # ------------------------------------------------------------------ lazy rows
+
+    def _row(self, index: int) -> list:
+        row = self._entry_rows[index]
+        if type(row) is str:
+            row = self._entry_rows[index] = json.loads(row)
+        return row
+
+    def _route_row(self, index: int) -> list:
+        row = self._route_rows[index]
+        if type(row) is str:
+            row = self._route_rows[index] = json.loads(row)
+        return row
+
+    def _root(self) -> trie.Node:
+        root = self._trie
+        if type(root) is str:
+            root = self._trie = json.loads(root)
+        return root  # type: ignore[return-value]
+
+    def _pattern(self, route_index: int) -> RoutePattern:
+        pattern = self._patterns.get(route_index)
+        if pattern is None:
+            pattern = self._patterns[route_index] = RoutePattern.parse(
+                self._route_row(route_index)[1]
+            )
+        return pattern
+
+    def _route(self, index: int) -> Route:
+        route = self._routes[index]
+        if route is None:
+            route = self._routes[index] = _route_from_row(self._route_row(index))
+        return route
+
+    def _entry(self, index: int) -> Entry:
+        entry = self._entries[index]
+        if entry is None:
+            row = self._row(index)
+            entry = self._entries[index] = Entry(
+                self._route(row[_ROUTE]),
+                method=row[_METHOD],
+                command=tuple(row[_WORDS]),
+                params=tuple(row[_PARAMS]),
+                required=tuple(row[_REQUIRED]),
+                shapes=tuple(row[_SHAPES]),
+                explicit=row[_EXPLICIT],
+                pattern=self._patterns.get(row[_ROUTE]),
+            )
+        return entry
+
+    # ------------------------------------------------------------------ the index
+
+    @property
+    def prefix(self) -> str:
+        """The common literal prefix, e.g. ``"/public/v1"`` (``""`` when none)."""
+        return "".join("/" + text for text in self._prefix)
+
+    @property
+    def routes(self) -> list[Route]:
+        """The routes kept (valid, not duplicates), in registration order."""
+        return [self._route(i) for i in range(len(self._route_rows))]
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry (command), in registration order."""
+        return [self._entry(i) for i in range(len(self._entry_rows))]
+
+    def __len__(self) -> int:
+        """The number of entries (commands)."""
+        return len(self._entry_rows)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    # ------------------------------------------------------------------ matching
+
+    def match(self, path: str) -> list[tuple[Entry, dict]]:
+        """Every entry whose pattern matches ``path``, best first, with its params."""
+        return [
+            (self._entry(entry), params if params is not None else self._params(entry, shape, raw))
+            for entry, shape, raw, params in self._found(path)
+        ]
+
+    def resolve(self, method: str, path: str) -> Resolution:
+        """The entry serving ``method`` at the concrete ``path``, and who else is there."""
+        method = method.upper()
+        allowed = set()
+        chosen = None
+        fallback = None
+        rows = self._entry_rows
+        for found in self._found(path):
+            row = rows[found[0]]
+            here = row[_METHOD]
+            allowed.add(here)
+            if here == method:
+                if chosen is None:
+                    chosen = found
+            elif here == "GET" and fallback is None:
+                fallback = found
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        if chosen is None and method == "HEAD":
+            chosen = fallback
+        if chosen is None:
+            return Resolution(None, {}, frozenset(allowed))
+        entry, shape, raw, params = chosen
+        if params is None:
+            params = self._params(entry, shape, raw)
+        return Resolution(self._entry(entry), params, frozenset(allowed))
+
+    def _found(self, path: str) -> list[tuple[int, int, tuple[str, ...] | None, dict | None]]:
+        """Confirmed matches, best first: (entry, shape, raw values, params).
+
+        ``params`` is None for trie-exact entries (see :meth:`_params`); their rows
+        are decoded by now.  A DecodeError from a confirming pattern propagates.
+        """
+        path = _request_path(path)
+        found: list[tuple[int, int, tuple[str, ...] | None, dict | None]] = []
+        done: set[int] = set()
+        rows = self._entry_rows
+        for entry, shape, raw in trie.candidates(self._root(), path[1:].split("/")):
+            if entry in done:
+                continue
+            row = rows[entry]
+            if type(row) is str:
+                row = self._row(entry)
+            if raw is not None and row[_EXACT]:
+                found.append((entry, shape, raw, None))
+            else:
+                params = self._pattern(row[_ROUTE]).match(path)
+                if params is None or not _fits_half(row, params):
+                    continue
+                found.append((entry, shape, raw, params))
+            done.add(entry)
+        return found
+
+    def _params(self, entry: int, shape: int, raw: tuple[str, ...] | None) -> dict:
+        """Params of a trie-exact match: the raw segments, decoded, by name."""
+        row = self._entry_rows[entry]
+        params = dict.fromkeys(row[_NAMES])
+        names = row[_SHAPE_NAMES][row[_SHAPES].index(shape)]
+        for name, value in zip(names, raw or (), strict=True):
+            params[name] = decode_component(value)
+        return params
+
+    # ------------------------------------------------------------------ completion
+
+    def children(self, prefix: str) -> list[Child]:
+        """What may follow ``prefix`` (whole segments ending in ``/``) as the next segment.
+
+        Text after the last ``/`` is ignored; ``""`` and ``"/"`` mean the root.
+        """
+        segments = _request_path(prefix)[1:].split("/")[:-1]
+        nodes = trie.nodes_at(self._root(), segments)
+        key = tuple(id(node) for node in nodes)  # the trie never changes once built
+        found = self._children.get(key)
+        if found is None:
+            if len(self._children) >= _CHILDREN_CACHE:
+                self._children.clear()
+            found = self._children[key] = trie.children(nodes, self._describe)
+        return list(found)
+
+    def _describe(self, entry: int) -> tuple[str, str]:
+        row = self._row(entry)
+        return row[_METHOD], " ".join(row[_WORDS])
+
+    # ------------------------------------------------------------------ commands
+
+    def _command_table(self) -> dict[str, int]:
+        if self._commands is None:
+            table = {}
+            longest = 0
+            for i in range(len(self._entry_rows)):
+                words = self._row(i)[_WORDS]
+                table[naming.fold_words(words)] = i
+                longest = max(longest, len(words))
+            self._commands = table
+            self._longest = longest
+        return self._commands
+
+    def command_names(self) -> list[str]:
+        """Every command name, sorted: ``["instruments commands kill", ...]``."""
+        return sorted(" ".join(self._row(i)[_WORDS]) for i in range(len(self._entry_rows)))
+
+    def lookup_command(self, words: Sequence[str]) -> tuple[Entry, list[str]]:
+        """The longest command name that starts ``words``, and the words after it.
+
+        An unknown name raises UsageError naming the closest commands.
+        """
+        table = self._command_table()
+        for n in range(min(len(words), self._longest), 0, -1):
+            index = table.get(naming.fold_words(words[:n]))
+            if index is not None:
+                return self._entry(index), list(words[n:])
+        raise UsageError(self._unknown(words))
+
+    def _unknown(self, words: Sequence[str]) -> str:
+        if not words:
+            return "no command given"
+        names = self.command_names()
+        best: tuple[float, str, list[str]] = (-1.0, words[0], [])
+        for n in range(1, min(len(words), self._longest + 1) + 1):
+            typed = " ".join(words[:n])
+            close = difflib.get_close_matches(typed, names, n=3, cutoff=0.5)
+            score = difflib.SequenceMatcher(None, typed, close[0]).ratio() if close else 0.0
+            if score > best[0]:
+                best = (score, typed, close)
+        _score, typed, close = best
+        message = f"unknown command {typed!r}"
+        if close:
+            message += "; did you mean: " + ", ".join(close)
+        return message
+
+    def commands_starting(self, words: Sequence[str]) -> list[str]:
+        """The words that may come next after ``words`` in some command name."""
+        if self._words is None:
+            tree: dict = {}
+            for i in range(len(self._entry_rows)):
+                node = tree
+                for word in self._row(i)[_WORDS]:
+                    node = node.setdefault(word.lower(), [word, {}])[1]
+            self._words = tree
+        node = self._words
+        for word in words:
+            edge = node.get(word.lower())
+            if edge is None:
+                return []
+            node = edge[1]
+        return sorted(text for text, _rest in node.values())
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 (hex) of the sorted ``METHOD path`` lines of the routes."""
+        if self._fingerprint is None:
+            lines = sorted(
+                f"{row[0].upper()} {row[1]}"
+                for row in (self._route_row(i) for i in range(len(self._route_rows)))
+            )
+            self._fingerprint = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+        return self._fingerprint
+
+    def diff(self, other: Registry) -> tuple[list[Route], list[Route]]:
+        """``(added, removed)`` going from this registry to ``other``, by (method, path)."""
+        mine = {(r.method.upper(), r.path) for r in self.routes}
+        theirs = {(r.method.upper(), r.path) for r in other.routes}
+        added = [r for r in other.routes if (r.method.upper(), r.path) not in mine]
+        removed = [r for r in self.routes if (r.method.upper(), r.path) not in theirs]
+        return added, removed
+
+    def dump(self) -> dict:
+        """A JSON-serialisable index for the discovery cache (see :meth:`load`)."""
+        root = self._trie
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "fingerprint": self.fingerprint,
+            "prefix": self._prefix,
+            "routes": [_text(row) for row in self._route_rows],
+            "entries": [_text(row) for row in self._entry_rows],
+            "trie": root if type(root) is str else _text(root),
+        }
+
+    @classmethod
+    def load(cls, data: dict) -> Registry:
+        """A registry from :meth:`dump` output; nothing is parsed until it is used.
+
+        Raises RouteIndexError (a DiscoveryError and a ValueError) for anything that
+        is not a current index.
+        """
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise RouteIndexError("not a route index written by explorer")
+        if data.get("version") != VERSION:
+            raise RouteIndexError(f"route index version {data.get('version')!r} is not {VERSION}")
+        routes, entries = data.get("routes"), data.get("entries")
+        root, prefix, fingerprint = data.get("trie"), data.get("prefix"), data.get("fingerprint")
+        if not (
+            isinstance(routes, list) and isinstance(entries, list) and isinstance(root, str)
+            and isinstance(prefix, list) and isinstance(fingerprint, str)
+        ):
+            raise RouteIndexError("route index is damaged")
+        self = cls.__new__(cls)
+        self._warn = _ignore
+        self._patterns = {}
+        self._route_rows = list(routes)
+        self._entry_rows = list(entries)
+        self._trie = root
+        self._prefix = list(prefix)
+        self._fingerprint = fingerprint
+        self._reset_caches()
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Registry):
+            return NotImplemented
+        return self.dump() == other.dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Registry {len(self._route_rows)} routes, {len(self)} commands>"
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building.
+
+    A build allocates a few hundred thousand small containers and no cycles; left
+    on, the collector rescans them all again and again (a third of the build time
+    at 10,000 routes).  Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _text(value: Any) -> str:
+    return value if type(value) is str else json.dumps(value, separators=(",", ":"))
+
+
+def _request_path(path: str) -> str:
+    for mark in "?#":
+        cut = path.find(mark)
+        if cut >= 0:
+            path = path[:cut]
+    return path if path[:1] == "/" else "/" + path
+
+
+def _route_row(route: Route) -> list:
+    return [route.method, route.path, route.command, route.summary, list(route.query_params),
+            route.body_schema, route.response_schema]
+
+
+def _route_from_row(row: list) -> Route:
+    return Route(row[0], row[1], command=row[2], summary=row[3], query_params=tuple(row[4]),
+                 body_schema=row[5], response_schema=row[6])
+
+
+def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
+                 shapes: list[Shape], prefix_len: int, is_collection: Callable[[Shape], bool]):
+    """The entry rows of one route (two for a GET that is both a list and a get)."""
+    plain = pattern.is_plain
+    exact = plain and len({len(s) for s in shapes}) == len(shapes)
+    explicit = tuple(route.command.split()) if isinstance(route.command, str) else ()
+    everything = tuple(range(len(shapes)))
+    if explicit or method != "GET" or len(shapes) == 1:
+        halves = [(_WHOLE, everything)]
+    else:
+        lists = tuple(i for i in everything if naming.ends_in_literal(shapes[i]))
+        gets = tuple(i for i in everything if i not in lists)
+        halves = [(_LIST_HALF, lists), (_GET_HALF, gets)] if lists and gets \
+            else [(_WHOLE, everything)]
+    names = pattern.param_names
+    # the plain params of each shape in order (for the trie), and every name it binds
+    shape_params = [_shared(tuple(s.name for s in shape if type(s) is Param)) for shape in shapes]
+    bound = shape_params if plain else [_bound(shape) for shape in shapes]
+    rows = []
+    for kind, members in halves:
+        if len(members) == 1:
+            params = required = bound[members[0]]
+        else:
+            anywhere = set(bound[members[0]])
+            everywhere = set(anywhere)
+            for i in members[1:]:
+                anywhere.update(bound[i])
+                everywhere.intersection_update(bound[i])
+            params = _shared(tuple(n for n in names if n in anywhere))
+            required = _shared(tuple(n for n in names if n in everywhere))
+        representative = max((shapes[i] for i in members), key=len)
+        words = explicit or naming.derive(method, representative, prefix_len=prefix_len,
+                                          is_collection=is_collection)
+        rows.append([index, method, words, params, required, names, exact, _shared(members),
+                     bool(explicit), kind, (), _shared(tuple(shape_params[i] for i in members))])
+    if len(rows) == 2:  # the params only the "get" half has tell the halves apart
+        split_names = _shared(tuple(p for p in rows[1][_PARAMS] if p not in rows[0][_PARAMS]))
+        rows[0][_SPLIT_NAMES] = rows[1][_SPLIT_NAMES] = split_names
+    return [
+        (row, naming.Candidate(row[_WORDS], row[_PARAMS], method, bool(explicit),
+                               (route.path, method, row[_SHAPES])))
+        for row in rows
+    ]
+
+
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _shared(value: tuple) -> tuple:
+    """One shared instance of small tuples that recur in every row (``("id",)``)."""
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) > 10_000:
+            _SHARED.clear()
+        found = _SHARED[value] = value
+    return found
+
+
+def _bound(shape: Shape) -> tuple[str, ...]:
+    out: list[str] = []
+    for segment in shape:
+        kind = type(segment)
+        if kind is Param:
+            out.append(segment.name)
+        elif kind is not Literal:
+            out.extend(segment.names)
+    return tuple(out)
+
+
+def _fits_half(row: list, params: dict) -> bool:
+    """For a list/get pair: does this match belong to this half?"""
+    kind = row[_SPLIT]
+    if kind == _WHOLE:
+        return True
+    present = any(params.get(name) is not None for name in row[_SPLIT_NAMES])
+    return not present if kind == _LIST_HALF else present
