@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from prompt_toolkit.history import FileHistory
 
 MASK = "***"
-_VALUE = r"(\"[^\"]*\"|'[^']*'|(?:Bearer|Basic|Token)\s+\S+|\S+)"
+_VALUE = r"(\"[^\"]*\"|'[^']*'|(?:Bearer|Basic|Token)\s+[^\s'\"]+|[^\s'\"]+)"
 _RULES = (
     # --token T, --api-key=K, --password P
     re.compile(r"(?i)(--(?:token|api-key|apikey|password))(\s+|=)" + _VALUE),

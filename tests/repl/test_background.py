@@ -86,7 +86,7 @@ def test_paths_without_a_list_route_are_not_fetched(make, learned):
 
 
 def test_a_server_that_went_away_is_quiet(make, sandbox, learned):
-    prefetcher, client, fetched = make([Route("GET", INSTRUMENTS + "/:id?")])
+    prefetcher, _, fetched = make([Route("GET", INSTRUMENTS + "/:id?")])
     sandbox.stop()
     prefetcher(INSTRUMENTS)
     assert prefetcher.wait(10)

@@ -70,18 +70,20 @@ def test_labstep_protocol_then_experiment_with_protocol_id(console):
 
 
 def test_a_multi_line_json_body_merges_with_items(console):
-    console.run(f'post {INSTRUMENTS} description=merged {{\n  "name": "HPLC {{{{x}}}}"\n}}'
-                .replace("{{{{x}}}}", "2"))
+    console.run("set n=2")
+    console.run('post /public/v1/instruments description=merged {\n  "name": "HPLC {{n}}"\n}')
     created = console.shell.state.last
     assert console.shell.outcome.status == 201
     assert created["name"] == "HPLC 2" and created["description"] == "merged"
 
 
 def test_a_bad_json_body_points_at_the_error(console):
+    body = '{"name": "x",, "b": 1}'
     with pytest.raises(ItemError) as info:
-        console.run(f'post {INSTRUMENTS} {{"name": "x",, "b": 1}}')
+        console.run(f"post {INSTRUMENTS} {body}")
     assert "not valid JSON" in str(info.value)
-    assert info.value.caret().splitlines()[1].index("^") == 12
+    assert info.value.text == body
+    assert info.value.caret().splitlines()[1].index("^") == body.index(",,") + 1
 
 
 def test_destructive_calls_ask_first(console):

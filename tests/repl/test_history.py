@@ -10,6 +10,9 @@ def test_known_secret_values_are_masked_anywhere():
 def test_credential_headers_and_options():
     assert scrub("get /x Authorization:'Bearer abc'") == "get /x Authorization:'***'"
     assert scrub("get /x Authorization:Bearer abc def") == "get /x Authorization:*** def"
+    # Inside a quoted word the closing quote stays.
+    assert scrub('get /x "Authorization:Bearer abc" y') == 'get /x "Authorization:***" y'
+    assert scrub("get /x 'apikey:k1'") == "get /x 'apikey:***'"
     assert scrub("get /x apikey:k1 X-Api-Key:k2") == "get /x apikey:*** X-Api-Key:***"
     assert scrub("headers Cookie:sid=1") == "headers Cookie:***"
     assert scrub("explorer --token abc --api-key=k") == "explorer --token *** --api-key=***"
