@@ -39,7 +39,7 @@ def call(context, args: list[str]) -> int:
         raise UsageError(f"call needs a METHOD and a PATH ({CALL_USAGE})")
     method, path, items = rest[0], rest[1], rest[2:]
     context.load_routes(required=False)
-    prepared = context.engine.prepare_call(method, path, items, command=_typed("call", args))
+    prepared = context.engine.prepare_call(method, path, items, command=_typed("call", *args))
     return send_and_render(context, prepared, follow="--all" in flags)
 
 
