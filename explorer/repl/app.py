@@ -178,7 +178,7 @@ class ShellApp:
         discovery = self.context.discovery
         registry = discovery.registry
         state = "refreshing" if self._refreshing else discovery.state
-        routes = f"{len(registry.entries)} routes" if registry is not None else "no routes"
+        routes = f"{len(registry)} commands" if registry is not None else "no routes"
         recorder = self.context.engine.recorder if "engine" in self.context.__dict__ else None
         recording = f"recording {recorder.path}" if recorder is not None else "not recording"
         parts = [
@@ -303,7 +303,7 @@ class ShellApp:
     def _loop(self) -> int:
         self.session = self._make_session()
         registry = self.context.discovery.registry
-        count = len(registry.entries) if registry is not None else 0
+        count = len(registry) if registry is not None else 0
         print(
             f"explorer shell on {self.context.base_url}: {count} routes "
             f"({self.context.discovery.state}). help lists the commands; Ctrl-D exits.",

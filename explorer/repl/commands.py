@@ -290,7 +290,7 @@ class Shell:
         lines += [f"  {verb:<8} {text}" for verb, text in VERBS.items()]
         lines += ["", "shell commands:"]
         lines += [f"  {usage:<34} {text}" for usage, text in SHELL_COMMANDS.values()]
-        count = len(registry.entries) if registry is not None else 0
+        count = len(registry) if registry is not None else 0
         lines += [
             "",
             f"generated commands: {count} from the server's routes "
@@ -309,7 +309,7 @@ class Shell:
         discovery = self.context.discovery
         change = discovery.refresh()
         self.on_routes_changed()
-        count = len(discovery.registry.entries) if discovery.registry is not None else 0
+        count = len(discovery.registry) if discovery.registry is not None else 0
         if change:
             self.say("\n".join(change.lines()))
             self.say(f"{len(change.added)} added, {len(change.removed)} removed; {count} routes")

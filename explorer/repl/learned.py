@@ -13,8 +13,9 @@ Four kinds of knowledge, each bounded:
 * body field names per method and route (``POST /public/v1/instruments``), from the
   bodies the user sent.
 
-Stored as JSON in ``cache_dir()/learned/<server key>.json``, written atomically
-(:func:`explorer.fileio.atomic_write`) and only when something changed.  A file that
+Stored in ``cache_dir()/learned/<server key>.json`` (JSON lines, see
+:meth:`LearnedStore.save`), written atomically (:func:`explorer.fileio.atomic_write`)
+and only when something changed; each list is decoded only when first used.  A file that
 cannot be read is ignored: this is a cache.  Thread-safe (background prefetches write
 while the completer reads).  No prompt_toolkit here.
 """
@@ -34,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 
 from explorer.fileio import atomic_write
 
-FORMAT = 1
+FORMAT = 2
 MAX_IDS = 50_000
 MAX_TOTAL_IDS = 250_000
 MAX_COLLECTIONS = 500
@@ -99,33 +100,69 @@ def field_paths(objects: Iterable[Any], *, depth: int = DEPTH) -> list[str]:
 
 
 class _Ids:
-    """Ids of one list, with a sorted view for prefix search (rebuilt lazily)."""
+    """Ids of one list, with a sorted view for prefix search (rebuilt lazily).
 
-    __slots__ = ("names", "sorted", "touched")
+    A list read from the file stays as its encoded bytes until something asks for it,
+    so a store of 100,000 ids costs little memory when only one list is used.
+    """
 
-    def __init__(self, names: dict[str, str] | None = None, touched: float = 0.0) -> None:
-        self.names: dict[str, str] = names or {}
+    __slots__ = ("_names", "_raw", "count", "sorted", "touched")
+
+    def __init__(
+        self,
+        names: dict[str, str] | None = None,
+        touched: float = 0.0,
+        *,
+        raw: bytes | None = None,
+        count: int = 0,
+    ) -> None:
+        self._names = None if raw is not None else (names or {})
+        self._raw = raw
+        self.count = count if raw is not None else len(self._names or {})
         self.sorted: list[str] | None = None
         self.touched = touched
 
+    @property
+    def names(self) -> dict[str, str]:
+        if self._names is None:
+            try:
+                ids, names = json.loads(self._raw or b"[[],[]]")
+                self._names = {str(i): str(n) for i, n in zip(ids, names, strict=True)}
+            except (ValueError, TypeError):
+                self._names = {}  # a damaged line is an empty list
+            self._raw = None
+            self.count = len(self._names)
+        return self._names
+
+    def encode(self) -> bytes:
+        if self._raw is not None:
+            return self._raw
+        names = self.names
+        return json.dumps(
+            [list(names), list(names.values())], ensure_ascii=False, separators=(",", ":")
+        ).encode()
+
     def add(self, ident: str, name: str) -> bool:
-        if self.names.get(ident) == name:
+        names = self.names
+        if names.get(ident) == name:
             return False
-        self.names.pop(ident, None)
-        self.names[ident] = name
-        while len(self.names) > MAX_IDS:
-            del self.names[next(iter(self.names))]
+        names.pop(ident, None)
+        names[ident] = name
+        while len(names) > MAX_IDS:
+            del names[next(iter(names))]
+        self.count = len(names)
         self.sorted = None
         return True
 
     def starting(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+        names = self.names
         if self.sorted is None:
-            self.sorted = sorted(self.names)
+            self.sorted = sorted(names)
         keys = self.sorted
         i = bisect.bisect_left(keys, prefix)
         out = []
         while i < len(keys) and len(out) < limit and keys[i].startswith(prefix):
-            out.append((keys[i], self.names.get(keys[i], "")))
+            out.append((keys[i], names.get(keys[i], "")))
             i += 1
         return out
 
@@ -144,6 +181,11 @@ class LearnedStore:
         self._loaded = path is None
 
     # -- persistence -------------------------------------------------------------------
+    #
+    # The file is lines: first a JSON object {"format", "fields", "values", "body"},
+    # then one line per list, least recently used first:
+    #     <collection as a JSON string> TAB <touched> TAB <count> TAB [[ids...],[names...]]
+    # so a list is decoded only when it is used, and written back as it was read.
 
     @classmethod
     def for_server(cls, cache_dir: Path, base_url: str) -> LearnedStore:
@@ -157,13 +199,14 @@ class LearnedStore:
             if self.path is None:
                 return
             try:
-                data = json.loads(self.path.read_bytes())
+                lines = self.path.read_bytes().split(b"\n")
+                meta = json.loads(lines[0])
             except (OSError, ValueError):
                 return
-            if not isinstance(data, dict) or data.get("format") != FORMAT:
+            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
                 return
             try:
-                self._load(data)
+                self._load(meta, lines[1:])
             except (TypeError, ValueError, AttributeError):
                 self._reset()  # a damaged cache is an empty one
 
@@ -177,18 +220,25 @@ class LearnedStore:
         self._values.clear()
         self._body.clear()
 
-    def _load(self, data: dict) -> None:
+    def _load(self, meta: dict, lines: list[bytes]) -> None:
         loaded: dict[str, _Ids] = {}
-        for collection, entry in data.get("ids", {}).items():
-            if collection not in self._ids:
-                names = {str(i): str(n) for i, n in entry.get("ids", [])}
-                loaded[collection] = _Ids(names, float(entry.get("touched", 0)))
+        for line in lines:
+            parts = line.split(b"\t", 3)
+            if len(parts) != 4:
+                continue
+            try:
+                collection = json.loads(parts[0])
+                touched, count = float(parts[1]), int(parts[2])
+            except ValueError:
+                continue
+            if isinstance(collection, str) and collection not in self._ids:
+                loaded[collection] = _Ids(touched=touched, raw=parts[3], count=count)
         loaded.update(self._ids)  # what this process learned is the most recent
         self._ids = loaded
         for table, key in ((self._fields, "fields"), (self._body, "body")):
-            for route, names in data.get(key, {}).items():
+            for route, names in meta.get(key, {}).items():
                 table.setdefault(route, dict.fromkeys(map(str, names)))
-        for route, keys in data.get("values", {}).items():
+        for route, keys in meta.get("values", {}).items():
             mine = self._values.setdefault(route, {})
             for key, values in keys.items():
                 mine.setdefault(key, dict.fromkeys(map(str, values)))
@@ -199,21 +249,21 @@ class LearnedStore:
             return False
         with self._lock:
             self._ensure()
-            data = {
+            meta = {
                 "format": FORMAT,
-                "ids": {
-                    c: {"touched": ids.touched, "ids": [[i, n] for i, n in ids.names.items()]}
-                    for c, ids in self._ids.items()
-                },
                 "fields": {k: list(v) for k, v in self._fields.items()},
                 "values": {
                     r: {k: list(v) for k, v in keys.items()} for r, keys in self._values.items()
                 },
                 "body": {k: list(v) for k, v in self._body.items()},
             }
+            chunks = [json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()]
+            for collection, ids in self._ids.items():
+                key = json.dumps(collection, ensure_ascii=True).encode()
+                head = b"\t".join([key, repr(ids.touched).encode(), str(ids.count).encode(), b""])
+                chunks.append(head + ids.encode())
             self.dirty = False
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        atomic_write(self.path, payload)
+        atomic_write(self.path, b"\n".join(chunks) + b"\n")
         return True
 
     # -- learning ----------------------------------------------------------------------
@@ -281,12 +331,12 @@ class LearnedStore:
 
     def _bound(self, keep: str) -> None:
         """Forget the least recently used lists beyond the limits (never ``keep``)."""
-        total = sum(len(ids.names) for ids in self._ids.values())
+        total = sum(ids.count for ids in self._ids.values())
         for collection in list(self._ids):
             if len(self._ids) <= MAX_COLLECTIONS and total <= MAX_TOTAL_IDS:
                 return
             if collection != keep:
-                total -= len(self._ids.pop(collection).names)
+                total -= self._ids.pop(collection).count
                 self.dirty = True
 
     def learn_fields(self, route: str, paths: Iterable[str]) -> None:

@@ -1,6 +1,5 @@
 """explorer.repl.learned: what answers teach, persisted per server."""
 
-import json
 import threading
 
 from explorer.repl import learned as learned_mod
@@ -121,11 +120,37 @@ def test_for_server_uses_a_file_per_server(tmp_path):
 
 def test_a_damaged_file_is_an_empty_store(tmp_path):
     path = tmp_path / "bad.json"
-    for content in (b"{not json", b"[]", json.dumps({"format": 1, "ids": {"/x": 3}}).encode()):
+    for content in (b"{not json", b"[]", b'{"format": 1, "ids": {"/x": 3}}'):
         path.write_bytes(content)
         s = LearnedStore(path)
         s.load()
         assert s.ids("/x") == []
+
+
+def test_a_damaged_list_line_costs_only_that_list(tmp_path):
+    s = store(tmp_path)
+    s.learn_ids("/a", [{"id": "1", "name": "one"}])
+    s.learn_ids("/b", [{"id": "2", "name": "two"}])
+    s.save()
+    text = s.path.read_bytes().replace(b'[["1"],["one"]]', b'[["1"],["one"')
+    s.path.write_bytes(text + b"garbage line\n")
+    again = LearnedStore(s.path)
+    assert again.ids("/a") == []
+    assert again.ids("/b") == [("2", "two")]
+
+
+def test_lists_are_decoded_only_when_used_and_written_back_as_read(tmp_path):
+    s = store(tmp_path)
+    s.learn_ids("/a", [{"id": str(i), "name": f"n{i}"} for i in range(10)])
+    s.learn_ids("/b", [{"id": "x", "name": "y"}])
+    s.save()
+    again = LearnedStore(s.path)
+    again.learn_ids("/b", [{"id": "z", "name": "w"}])
+    assert again._ids["/a"]._names is None  # still the bytes read from the file
+    assert again.save()
+    third = LearnedStore(s.path)
+    assert len(third.ids("/a")) == 10
+    assert third.ids("/b") == [("x", "y"), ("z", "w")]
 
 
 def test_sizes_are_bounded(tmp_path, monkeypatch):
