@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ET
 
 import requests
@@ -87,3 +88,23 @@ def test_replay_of_an_unreachable_server_exits_3(labos_session, run):
                  str(labos_session))
     assert result.returncode == 3, result.stdout + result.stderr
     assert "cannot reach" in result.stdout
+
+
+def test_a_long_replay_shows_a_progress_bar_on_a_terminal(labos_session, fresh, run, tmp_path):
+    import pexpect
+
+    header, *exchanges = labos_session.read_text().splitlines()
+    line = json.loads(exchanges[1])
+    long = tmp_path / "long.jsonl"
+    steps = [json.dumps(dict(line, step=i)) for i in range(1, 26)]
+    long.write_text("\n".join([header, *steps]) + "\n")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "explorer", "--url", fresh.url, "--token", fresh.token, "replay", str(long)],
+        env=run.env(), encoding="utf-8", timeout=30, dimensions=(24, 120),
+    )
+    child.expect(r"replay \[#+\.*\] \d+/25")
+    child.expect("25 steps: 25 passed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
