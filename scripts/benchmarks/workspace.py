@@ -31,7 +31,18 @@ SCRIPTS = Path(__file__).resolve().parent.parent
 ROOT = SCRIPTS.parent
 _URL = re.compile(r"https?://[^\s'\"]+")
 _TOKEN = re.compile(r"token\W{0,3}\s*([A-Za-z0-9._~+/=-]{6,})", re.IGNORECASE)
-_DROPPED = ("PYTHONPATH", "PAGER", "LESS", "NO_COLOR", "PYTHONSTARTUP", "PYTHONPROFILEIMPORTTIME")
+#: settings of the calling environment that would make the measured runs unlike a user's:
+#: no bytecode cache (every import compiled from source), unbuffered output, pagers
+_DROPPED = (
+    "PYTHONPATH",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONUNBUFFERED",
+    "PYTHONSTARTUP",
+    "PYTHONPROFILEIMPORTTIME",
+    "PAGER",
+    "LESS",
+    "NO_COLOR",
+)
 
 
 @dataclass
@@ -69,10 +80,20 @@ class Workspace:
         env.setdefault("LANG", "C.UTF-8")
         self.env = env
         self.worker_env = {**env, "PYTHONPATH": str(SCRIPTS)}
+        self._compile()
         self._sandbox: Server | None = None
         self._fixture: Server | None = None
         self._cached: set[str] = set()
         self._done: dict[str, object] = {}
+
+    def _compile(self) -> None:
+        """Byte-compile explorer, as an installed package is: an editable install is not,
+        and a caller's ``PYTHONDONTWRITEBYTECODE`` would leave every import compiling
+        its source on every run (the floors' libraries were compiled by pip)."""
+        import explorer
+
+        package = str(Path(explorer.__file__).parent)
+        run_child([self.python, "-m", "compileall", "-q", package], env=self.env, timeout=300)
 
     # -- servers ------------------------------------------------------------------------
 
