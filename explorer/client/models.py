@@ -102,6 +102,8 @@ class Response:
     url: str
     #: seconds from sending the request to receiving the headers
     elapsed: float
+    #: the headers of the request as it finally went out (after auth, defaults, redirects)
+    request_headers: Mapping[str, str] | None = None
     _content: bytes | None = None
     _stream: Iterator[bytes] | None = None
     _close: Any = None

@@ -196,6 +196,7 @@ class Client:
             headers=r.headers,
             url=r.url,
             elapsed=elapsed,
+            request_headers=r.request.headers if r.request is not None else None,
             _stream=_guarded(r, self.base_url),
             _close=r.close,
         )

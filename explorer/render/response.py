@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -47,7 +47,9 @@ def render_response(
         if verbose:
             head = []
             if spec is not None:
-                head.append(request_head(spec, base_url, color=False))
+                head.append(
+                    request_head(spec, base_url, color=False, sent=response.request_headers)
+                )
             head.append(response_head(response, color=False))
             write_text(env.stderr, "\n".join(head) + "\n")
         stream_body(response, env.stdout)
@@ -60,7 +62,9 @@ def render_response(
     if verbose:
         parts = [response_head(response, color=env.color)]
         if spec is not None:
-            parts.insert(0, request_head(spec, base_url, color=env.color))
+            parts.insert(
+                0, request_head(spec, base_url, color=env.color, sent=response.request_headers)
+            )
         if shown:
             parts.append(shown)
         text = "\n".join(parts)
@@ -108,13 +112,23 @@ def binary_stream(stream: IO[Any]) -> IO[bytes] | None:
 # -- heads --------------------------------------------------------------------------------
 
 
-def request_head(spec: RequestSpec, base_url: str | None, *, color: bool) -> str:
-    """The request as sent: line, headers (masked), and the body, ending in a blank line."""
+def request_head(
+    spec: RequestSpec,
+    base_url: str | None,
+    *,
+    color: bool,
+    sent: Mapping[str, str] | None = None,
+) -> str:
+    """The request as sent: line, headers (masked), and the body, ending in a blank line.
+
+    ``sent`` are the headers that actually went out (auth and defaults included);
+    without them, the ones the user gave.
+    """
     lines = [paint(f"{spec.method} {spec.target} HTTP/1.1", BOLD, color)]
     headers: list[tuple[str, str | None]] = []
     if base_url:
         headers.append(("Host", urlsplit(base_url).netloc))
-    headers += list(spec.headers.items())
+    headers += list((sent if sent is not None else spec.headers).items())
     lines += _header_lines(redact_headers(headers), color)
     lines.append("")
     if spec.json is not NO_BODY:

@@ -1,0 +1,55 @@
+"""Run the real console script in a subprocess, with its own EXPLORER_HOME."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXPLORER = [sys.executable, "-m", "explorer"]
+
+
+class Runner:
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("EXPLORER_") and k not in ("NO_COLOR", "PAGER")
+        }
+        env.update({"EXPLORER_HOME": str(self.home), "NO_PROXY": "*", "TERM": "dumb"})
+        env.update(extra or {})
+        return env
+
+    def __call__(self, *args: str, input: str | None = None, env=None, timeout: float = 60):
+        return subprocess.run(
+            [*EXPLORER, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=self.env(env),
+            timeout=timeout,
+        )
+
+    def raw(self, *args: str, env=None, timeout: float = 60):
+        return subprocess.run(
+            [*EXPLORER, *args], capture_output=True, env=self.env(env), timeout=timeout
+        )
+
+
+@pytest.fixture
+def run(tmp_path) -> Runner:
+    home = tmp_path / "home"
+    home.mkdir()
+    return Runner(home)
+
+
+@pytest.fixture
+def labos(sandbox):
+    """Global options for the sandbox's LabOS API."""
+    return ["--url", sandbox.url, "--token", sandbox.token]

@@ -1,0 +1,74 @@
+"""The Labstep flow through the built-in routes file: login, protocol, experiment with
+protocol_id, file upload, and the 25 MB limit checked before anything is sent."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+
+def test_labstep_flow(run, sandbox, tmp_path):
+    base = ["--url", sandbox.url, "--routes", "labstep"]
+    login = run(
+        *base,
+        "login",
+        "--username",
+        sandbox.username,
+        "--password-stdin",
+        input=sandbox.password + "\n",
+    )
+    assert login.returncode == 0, login.stderr
+    assert sandbox.password not in login.stdout + login.stderr
+    credentials = run.home / "config" / "credentials.json"
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+    saved = credentials.read_text()
+    assert sandbox.password not in saved
+    assert sandbox.api_key in saved
+
+    protocol = run(*base, "protocol", "create", "name=PCR")
+    assert protocol.returncode == 0, protocol.stderr
+    pid = json.loads(protocol.stdout)["id"]
+
+    experiment = run(*base, "experiment", "create", "name=Run 1", f"protocol_id:={pid}")
+    assert experiment.returncode == 0, experiment.stderr
+    eid = json.loads(experiment.stdout)["id"]
+    assert json.loads(experiment.stdout)["protocol_id"] == pid
+
+    data = tmp_path / "plate.csv"
+    data.write_text("well,od\nA1,0.5\n")
+    upload = run(*base, "file", "upload", f"file@{data}", f"experiment_id={eid}")
+    assert upload.returncode == 0, upload.stderr
+    (info,) = json.loads(upload.stdout).values()
+    assert info["name"] == "plate.csv"
+    assert info["size"] == data.stat().st_size
+
+    listed = run(*base, "protocol", "list", "count==50", "--all")
+    assert listed.returncode == 0, listed.stderr
+    assert pid in [p["id"] for p in json.loads(listed.stdout)]
+
+
+def test_upload_over_the_limit_is_refused_before_sending(run, sandbox, tmp_path):
+    base = ["--url", sandbox.url, "--routes", "labstep", "--api-key", sandbox.api_key]
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as f:
+        f.truncate(25 * 1024 * 1024 + 1)
+    result = run(*base, "file", "upload", f"file@{big}", "experiment_id=1")
+    assert result.returncode == 2
+    assert "over the server's limit" in result.stderr
+
+
+def test_wrong_password(run, sandbox):
+    result = run(
+        "--url",
+        sandbox.url,
+        "--routes",
+        "labstep",
+        "login",
+        "--username",
+        sandbox.username,
+        "--password-stdin",
+        input="wrong\n",
+    )
+    assert result.returncode == 4
+    assert result.stderr.startswith("explorer: login failed: 40")
+    assert not (run.home / "config" / "credentials.json").exists()
