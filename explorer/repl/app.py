@@ -1,9 +1,11 @@
 """The prompt loop: one ``PromptSession``, thin, pgcli-style.
 
-* Routes come from the discovery cache at once; a stale cache is revalidated in a
-  background thread, and when the routes change a new completer is built and swapped in
-  under a lock (``ThreadedCompleter(DynamicCompleter(lambda: current))``), then the
-  prompt is redrawn.
+* The prompt comes first.  Right after it is drawn, a warm-up thread loads the routes
+  (from the discovery cache, or fetched when there is none), builds the completer,
+  the commands and the highlighter; a line entered before that finishes just waits for
+  it.  A stale cache is then revalidated in the background, and when the routes change
+  a new completer is built and swapped in under a lock (``ThreadedCompleter(
+  DynamicCompleter(lambda: current))``), then the prompt is redrawn.
 * Ctrl-C at the prompt clears the line; Ctrl-C during a request cancels it (see
   :meth:`explorer.repl.commands.Shell._send`); Ctrl-D exits with 0.  Any failure prints
   one line and the loop goes on.
@@ -11,7 +13,8 @@
   next line (Alt-Enter always adds one); Ctrl-X Ctrl-E edits the line in ``$EDITOR``.
 * History in ``data_dir()/history`` (scrubbed of secrets), Ctrl-R search, suggestions
   from history, a highlighted input line and a bottom toolbar with the server, profile,
-  discovery state and recording.
+  discovery state and recording.  Warnings from background work are printed above the
+  prompt.
 
 Without a terminal on stdin (``explorer < script``), the lines are run one after the
 other with no prompt, and the exit status says whether all of them worked.
@@ -27,10 +30,6 @@ from urllib.parse import urlsplit
 
 from explorer import config as cfg
 from explorer.errors import EXIT_OK, EXIT_OTHER, ExplorerError, ItemError, UsageError
-from explorer.repl.background import Prefetcher, start_thread
-from explorer.repl.commands import Exit, Shell
-from explorer.repl.index import CommandIndex
-from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_complete
 from explorer.repl.state import ShellState
 
@@ -43,31 +42,143 @@ class ShellApp:
         self.context = context
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self.state = ShellState()
-        self.learned = LearnedStore.for_server(cfg.cache_dir(), context.base_url)
-        self._lock = threading.Lock()
+        self.session = None
+        self.learned = None
+        self.prefetcher = None
+        self._shell = None
+        self._lexer = None
         self._completer = None
+        self._lock = threading.Lock()
+        self._setup_lock = threading.Lock()
+        self._ready = threading.Event()
+        self._waiting = None
+        self._warming = False
         self._refreshing = False
         self._warning = ""
         self._pending: list[str] = []
         self._saved_at = time.monotonic()
-        self.session = None
         # Warnings from background threads must not scribble over the prompt.
         self._warn = context.warn
         context.warn = self.warn
-        self.prefetcher = Prefetcher(
-            client_factory=self._background_client,
-            registry=lambda: self.context.discovery.registry,
+
+    # -- setting up (after the first prompt is drawn) -----------------------------------
+
+    @property
+    def shell(self):
+        self.setup()
+        return self._shell
+
+    def setup(self) -> None:
+        """Load the routes and build everything the prompt does not need to appear."""
+        with self._setup_lock:
+            if self._shell is not None:
+                return
+            from explorer.repl.background import Prefetcher
+            from explorer.repl.commands import Shell
+            from explorer.repl.learned import LearnedStore
+
+            self.learned = LearnedStore.for_server(cfg.cache_dir(), self.context.base_url)
+            self.prefetcher = Prefetcher(
+                client_factory=self._background_client,
+                registry=lambda: self.context.discovery.registry,
+                learned=self.learned,
+                on_fetched=self._fetched,
+            )
+            self._load_routes()
+            self._swap_completer()
+            if self.interactive:
+                from prompt_toolkit.lexers import PygmentsLexer
+
+                from explorer.repl.highlight import ShellLexer
+
+                self._lexer = PygmentsLexer(ShellLexer)
+            self._shell = Shell(
+                self.context,
+                state=self.state,
+                learned=self.learned,
+                ask=self._ask,
+                history=self._history_lines,
+                on_routes_changed=self._swap_completer,
+            )
+            self._ready.set()
+        self._invalidate()
+
+    def _warm_up(self, _app=None) -> None:
+        if self._warming:
+            return
+        self._warming = True
+
+        def run() -> None:
+            try:
+                self.setup()
+            except Exception as exc:  # a line entered later sets up again and says why
+                self.warn(f"could not load the routes: {exc}")
+
+        threading.Thread(target=run, name="explorer-warm-up", daemon=True).start()
+
+    def _load_routes(self) -> None:
+        self.context.load_routes(required=False, revalidate=False)
+        if self.context.discovery.state == "stale":
+            self._refreshing = True
+            thread = threading.Thread(target=self._revalidate, name="explorer-revalidate")
+            thread.daemon = True
+            thread.start()
+
+    def _revalidate(self) -> None:
+        try:
+            change = self.context.discovery.revalidate()
+            if change:
+                self._swap_completer()
+                added, removed = len(change.added), len(change.removed)
+                self.warn(f"routes changed: {added} added, {removed} removed")
+        except Exception as exc:  # a background failure is a warning
+            self.warn(f"could not revalidate the routes: {exc}")
+        finally:
+            self._refreshing = False
+            self._invalidate()
+
+    def _swap_completer(self) -> None:
+        from explorer.repl.completer import ShellCompleter
+        from explorer.repl.index import CommandIndex
+
+        registry = self.context.discovery.registry
+        completer = ShellCompleter(
+            registry=registry,
             learned=self.learned,
-            on_fetched=self._fetched,
-        )
-        self.shell = Shell(
-            context,
             state=self.state,
-            learned=self.learned,
-            ask=self._ask,
-            history=self._history_lines,
-            on_routes_changed=self._swap_completer,
+            index=CommandIndex.from_registry(registry),
+            prefetch=self.prefetcher,
         )
+        with self._lock:
+            self._completer = completer
+        self._invalidate()
+
+    def current_completer(self):
+        """The completer; until set-up is done, one that waits for it (in its thread)."""
+        with self._lock:
+            return self._completer or self._waiting
+
+    def _background_client(self):
+        from explorer.client.session import Client
+
+        client = self.context.client
+        return Client(
+            client.base_url,
+            auth=client.auth,
+            headers=client.headers,
+            timeout=min(client.timeout, 5.0),
+            verify=client.verify,
+            retries=0,
+        )
+
+    def _fetched(self, collection: str) -> None:
+        self._save(force=True)
+        self._in_loop(self._restart_completion)
+
+    def _restart_completion(self) -> None:
+        buffer = self.session.app.current_buffer
+        if buffer.text and buffer.cursor_position == len(buffer.text):
+            buffer.start_completion(select_first=False)
 
     # -- messages ------------------------------------------------------------------------
 
@@ -76,9 +187,27 @@ class ShellApp:
             self._warn(message)
             return
         self.context.warnings.append(message)
-        self._warning = self.context.redact(message)
-        self._pending.append(self._warning)
+        text = self.context.redact(message)
+        self._warning = text
+        if not self._in_loop(lambda: self._print_above(f"explorer: warning: {text}")):
+            self._pending.append(text)
         self._invalidate()
+
+    def _print_above(self, text: str) -> None:
+        from prompt_toolkit.application import run_in_terminal
+
+        run_in_terminal(lambda: print(text, file=sys.stderr, flush=True))
+
+    def _in_loop(self, callback) -> bool:
+        """Run ``callback`` in the prompt's event loop; False when no prompt is up."""
+        app = self.session.app if self.session is not None else None
+        if app is None or not app.is_running or app.loop is None:
+            return False
+        try:
+            app.loop.call_soon_threadsafe(callback)
+        except RuntimeError:
+            return False  # the prompt ended meanwhile
+        return True
 
     def _flush_pending(self) -> None:
         while self._pending:
@@ -96,74 +225,6 @@ class ShellApp:
             lines = [f"explorer: internal error: {type(exc).__name__}: {redact(str(exc))[:300]}"]
         print("\n".join(lines), file=sys.stderr, flush=True)
 
-    # -- routes and completion -----------------------------------------------------------
-
-    def _load_routes(self) -> None:
-        self.context.load_routes(required=False, revalidate=False)
-        if self.context.discovery.state == "stale":
-            self._refreshing = True
-            start_thread(self._revalidate, name="explorer-revalidate")
-
-    def _revalidate(self) -> None:
-        try:
-            change = self.context.discovery.revalidate()
-            if change:
-                self._swap_completer()
-                added, removed = len(change.added), len(change.removed)
-                self.warn(f"routes changed: {added} added, {removed} removed")
-        except Exception as exc:
-            self.warn(f"could not revalidate the routes: {exc}")
-        finally:
-            self._refreshing = False
-            self._invalidate()
-
-    def _swap_completer(self) -> None:
-        from explorer.repl.completer import ShellCompleter
-
-        registry = self.context.discovery.registry
-        completer = ShellCompleter(
-            registry=registry,
-            learned=self.learned,
-            state=self.state,
-            index=CommandIndex.from_registry(registry),
-            prefetch=self.prefetcher,
-        )
-        with self._lock:
-            self._completer = completer
-        self._invalidate()
-
-    def current_completer(self):
-        with self._lock:
-            return self._completer
-
-    def _background_client(self):
-        from explorer.client.session import Client
-
-        client = self.context.client
-        return Client(
-            client.base_url,
-            auth=client.auth,
-            headers=client.headers,
-            timeout=min(client.timeout, 5.0),
-            verify=client.verify,
-            retries=0,
-        )
-
-    def _fetched(self, collection: str) -> None:
-        self._save(force=True)
-        app = self.session.app if self.session is not None else None
-        if app is None or not app.is_running or app.loop is None:
-            return
-        try:
-            app.loop.call_soon_threadsafe(self._restart_completion)
-        except RuntimeError:
-            pass  # the prompt ended meanwhile
-
-    def _restart_completion(self) -> None:
-        buffer = self.session.app.current_buffer
-        if buffer.text and buffer.cursor_position == len(buffer.text):
-            buffer.start_completion(select_first=False)
-
     def _invalidate(self) -> None:
         if self.session is not None:
             self.session.app.invalidate()
@@ -175,19 +236,23 @@ class ShellApp:
         return f"{parts.netloc}{parts.path.rstrip('/')}{self.state.cwd}> "
 
     def _toolbar(self):
-        discovery = self.context.discovery
-        registry = discovery.registry
-        state = "refreshing" if self._refreshing else discovery.state
-        routes = f"{len(registry)} commands" if registry is not None else "no routes"
-        recorder = self.context.engine.recorder if "engine" in self.context.__dict__ else None
+        context = self.context
+        if "discovery" in context.__dict__ and context.discovery.registry is not None:
+            state = "refreshing" if self._refreshing else context.discovery.state
+            routes = f"{state} ({len(context.discovery.registry)} commands)"
+        elif self._shell is None:
+            routes = "loading"
+        else:
+            routes = "none (try refresh)"
+        recorder = context.engine.recorder if "engine" in context.__dict__ else None
         recording = f"recording {recorder.path}" if recorder is not None else "not recording"
         parts = [
             ("class:bottom-toolbar.key", " server "),
-            ("class:bottom-toolbar", urlsplit(self.context.base_url).netloc),
+            ("class:bottom-toolbar", urlsplit(context.base_url).netloc),
             ("class:bottom-toolbar.key", "  profile "),
-            ("class:bottom-toolbar", self.context.profile.name),
+            ("class:bottom-toolbar", context.profile.name),
             ("class:bottom-toolbar.key", "  routes "),
-            ("class:bottom-toolbar", f"{state} ({routes})"),
+            ("class:bottom-toolbar", routes),
             ("class:bottom-toolbar.key", "  "),
             ("class:bottom-toolbar", recording),
         ]
@@ -208,12 +273,12 @@ class ShellApp:
         from prompt_toolkit.completion import DynamicCompleter, ThreadedCompleter
         from prompt_toolkit.history import InMemoryHistory
         from prompt_toolkit.key_binding import KeyBindings
-        from prompt_toolkit.lexers import PygmentsLexer
+        from prompt_toolkit.lexers import DynamicLexer
         from prompt_toolkit.shortcuts import CompleteStyle
         from prompt_toolkit.styles import Style
 
-        from explorer.repl.highlight import STYLE, ShellLexer
         from explorer.repl.history import ScrubbedFileHistory
+        from explorer.repl.style import STYLE
 
         if self.context.config.settings.history:
             try:
@@ -244,14 +309,14 @@ class ShellApp:
         def _newline(event) -> None:
             event.current_buffer.insert_text("\n")
 
-        return PromptSession(
+        session = PromptSession(
             message=self._message,
             history=history,
             auto_suggest=AutoSuggestFromHistory(),
             completer=ThreadedCompleter(DynamicCompleter(self.current_completer)),
             complete_while_typing=True,
             complete_style=CompleteStyle.COLUMN,
-            lexer=PygmentsLexer(ShellLexer),
+            lexer=DynamicLexer(lambda: self._lexer),
             style=Style.from_dict(STYLE),
             bottom_toolbar=self._toolbar,
             key_bindings=bindings,
@@ -261,6 +326,9 @@ class ShellApp:
             mouse_support=False,
             reserve_space_for_menu=6,
         )
+        self._waiting = _waiting_completer(self)
+        session.app.after_render += self._warm_up
+        return session
 
     def _ask(self, question: str) -> bool:
         if not self.interactive:
@@ -280,7 +348,7 @@ class ShellApp:
         return list(self.session.history.get_strings())
 
     def _save(self, *, force: bool = False) -> None:
-        if not force and time.monotonic() - self._saved_at < SAVE_EVERY:
+        if self.learned is None or (not force and time.monotonic() - self._saved_at < SAVE_EVERY):
             return
         self._saved_at = time.monotonic()
         try:
@@ -292,26 +360,24 @@ class ShellApp:
 
     def run(self) -> int:
         try:
-            self._load_routes()
-            self._swap_completer()
             if self.interactive:
                 return self._loop()
+            self.setup()
             return self._script(sys.stdin)
         finally:
             self.close()
 
     def _loop(self) -> int:
+        from explorer.repl.commands import Exit
+
         self.session = self._make_session()
-        registry = self.context.discovery.registry
-        count = len(registry) if registry is not None else 0
         print(
-            f"explorer shell on {self.context.base_url}: {count} routes "
-            f"({self.context.discovery.state}). help lists the commands; Ctrl-D exits.",
+            f"explorer shell on {self.context.base_url}: help lists the commands, "
+            "Tab completes, Ctrl-D exits.",
             flush=True,
         )
         while True:
             self._flush_pending()
-            self._warning = ""
             try:
                 text = self.session.prompt()
             except KeyboardInterrupt:
@@ -320,17 +386,20 @@ class ShellApp:
                 return EXIT_OK
             if not text.strip():
                 continue
+            self._warning = ""
             try:
                 self.shell.execute(text)
             except Exit:
                 return EXIT_OK
             except KeyboardInterrupt:
                 print("cancelled", file=sys.stderr, flush=True)
-            except Exception as exc:
+            except Exception as exc:  # one line, and the shell goes on
                 self._error(exc)
             self._save()
 
     def _script(self, stream) -> int:
+        from explorer.repl.commands import Exit
+
         status = EXIT_OK
         pending = ""
         for raw in stream:
@@ -344,7 +413,7 @@ class ShellApp:
                 self.shell.execute(text)
             except Exit:
                 return status
-            except Exception as exc:
+            except Exception as exc:  # report, go on with the next line
                 self._error(exc)
                 status = EXIT_OTHER
             self._flush_pending()
@@ -357,8 +426,31 @@ class ShellApp:
         return status
 
     def close(self) -> None:
-        self.prefetcher.close()
-        self.shell.close()
+        # A warm-up still running (say, fetching routes from a slow server) is not
+        # waited for long: its thread is a daemon.
+        if self._setup_lock.acquire(timeout=2.0):
+            try:
+                if self.prefetcher is not None:
+                    self.prefetcher.close()
+                if self._shell is not None:
+                    self._shell.close()
+            finally:
+                self._setup_lock.release()
         self._save(force=True)
         self._flush_pending()
         self.context.warn = self._warn
+
+
+def _waiting_completer(app: ShellApp):
+    """Completions asked for before set-up finished: wait for it, then answer."""
+    from prompt_toolkit.completion import Completer
+
+    class Waiting(Completer):
+        def get_completions(self, document, complete_event):
+            if not app._ready.wait(30.0):
+                return
+            completer = app.current_completer()
+            if completer is not None and completer is not self:
+                yield from completer.get_completions(document, complete_event)
+
+    return Waiting()

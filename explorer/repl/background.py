@@ -1,10 +1,9 @@
 """Work the shell does behind the prompt, so typing never waits on the network.
 
-* :class:`Prefetcher`: when completion reaches a list whose ids are unknown (or were
-  fetched long ago), fetch a small page of it (``fields=name&limit=50``, or
-  ``count=50`` for routes that declare cursor paging) with its own short timeout,
-  on one worker thread, and teach the ids and names to the learned store.
-* :func:`start_thread`: a named daemon thread for one-off jobs (revalidating the routes).
+:class:`Prefetcher`: when completion reaches a list whose ids are unknown (or were
+fetched long ago), fetch a small page of it (``fields=name&limit=50``, or ``count=50``
+for routes that declare cursor paging) with its own short timeout, on one worker
+thread, and teach the ids and names to the learned store.
 
 Failures are quiet here (a failed prefetch is retried after a while); nothing raises
 into the prompt.  No prompt_toolkit.
@@ -139,8 +138,3 @@ class Prefetcher:
         self.learned.learn_ids(collection, items, fetched=True)
         return True
 
-
-def start_thread(target: Callable[[], None], *, name: str) -> threading.Thread:
-    thread = threading.Thread(target=target, name=name, daemon=True)
-    thread.start()
-    return thread

@@ -99,7 +99,7 @@ def make_context(url: str, *extra: str):
     from explorer.cli.context import Context
     from explorer.cli.main import global_parser
 
-    options = global_parser().parse_args(["--url", url, "--no-pager", *extra])
+    options = global_parser().parse_args([f"--url={url}", "--no-pager", *extra])
     return Context(options, stderr=io.StringIO())
 
 
@@ -109,7 +109,7 @@ def make_console(sandbox, home):
     contexts = []
 
     def make(**kwargs) -> Console:
-        context = make_context(sandbox.url, "--token", sandbox.token)
+        context = make_context(sandbox.url, f"--token={sandbox.token}")
         contexts.append(context)
         context.load_routes()
         return Console(context, **kwargs)

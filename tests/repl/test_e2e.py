@@ -34,7 +34,7 @@ class Shell:
         )
         for name in ("EXPLORER_URL", "EXPLORER_TOKEN", "EXPLORER_PROFILE", "PAGER"):
             env.pop(name, None)
-        args = ["--url", sandbox.url, "--token", sandbox.token, "--no-pager", *extra]
+        args = [f"--url={sandbox.url}", f"--token={sandbox.token}", "--no-pager", *extra]
         self.prompt = f"{urlsplit(sandbox.url).netloc}/>"  # the space is drawn by a move
         self.child = pexpect.spawn(
             str(EXPLORER),
@@ -200,6 +200,7 @@ def test_ctrl_c_at_the_prompt_clears_the_line(shell):
     s.wait_prompt()
     s.line(f"get {INSTRUMENTS} limit==1")
     s.expect_exact("200 OK")
+    s.wait_prompt()
 
 
 def test_failures_print_one_line_and_the_shell_goes_on(shell):
@@ -212,6 +213,7 @@ def test_failures_print_one_line_and_the_shell_goes_on(shell):
     s.wait_prompt()
     s.line(f"get {INSTRUMENTS} limit==1")
     s.expect_exact("200 OK")
+    s.wait_prompt()
 
 
 def test_ctrl_d_exits_with_0(shell):
