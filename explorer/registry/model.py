@@ -20,7 +20,8 @@ class Route:
     """One route as discovered: ``Route("GET", "/public/v1/instruments/:id?")``.
 
     ``command`` is an explicit command name (``"instruments list"``) a routes file
-    may give; it wins over the derived one.
+    may give; it wins over the derived one.  The other fields are carried along for
+    the front ends (help texts, request checks).
     """
 
     method: str
@@ -31,6 +32,8 @@ class Route:
     query_params: tuple[str, ...] = ()
     body_schema: dict | None = None
     response_schema: dict | None = None
+    #: the largest upload the server accepts, in bytes (a routes file may say)
+    max_upload: int | None = None
 
     def __hash__(self) -> int:  # the schemas are dicts; equal routes still hash equal
         return hash((self.method, self.path, self.command, self.summary, self.query_params))
@@ -40,12 +43,13 @@ class Entry:
     """One command of the registry.
 
     ``command`` is its name as words; ``params`` the path params it takes
-    positionally, in order (``required`` of them must be given); ``pattern`` the
-    parsed route pattern (parsed on first use).
+    positionally, in order (``required`` of them must be given).  ``pattern`` is
+    the pattern this entry serves, parsed on first use: the route's own, except for
+    the two halves of a ``GET /x/:id?``, which serve ``/x`` and ``/x/:id``.
     """
 
-    __slots__ = ("_pattern", "command", "explicit", "method", "params", "required", "route",
-                 "shapes")
+    __slots__ = ("_pattern", "_source", "command", "explicit", "method", "params", "required",
+                 "route", "shapes")
 
     def __init__(
         self,
@@ -58,6 +62,7 @@ class Entry:
         shapes: tuple[int, ...],
         explicit: bool = False,
         pattern: RoutePattern | None = None,
+        source: tuple[str, str] | None = None,
     ) -> None:
         self.route = route
         self.method = method
@@ -67,11 +72,16 @@ class Entry:
         self.shapes = shapes
         self.explicit = explicit
         self._pattern = pattern
+        self._source = source  # (pattern text, syntax) when it is not the route's
 
     @property
     def pattern(self) -> RoutePattern:
         if self._pattern is None:
-            self._pattern = RoutePattern.parse(self.route.path)
+            if self._source is not None:
+                text, syntax = self._source
+                self._pattern = RoutePattern.parse(text, syntax=syntax)
+            else:
+                self._pattern = RoutePattern.parse(self.route.path)
         return self._pattern
 
     @property

@@ -4,7 +4,9 @@ A name is the literal segments after the registry's common prefix, plus a verb:
 
 * ``GET`` ending in a literal -> ``list``; ending in a param -> ``get``.  A ``GET``
   whose shapes end both ways (``/instruments/:id?``) gives two entries,
-  ``instruments list`` and ``instruments get``.
+  ``instruments list`` and ``instruments get`` -- when the trie matches the pattern
+  exactly (literal and plain param segments, shapes of different lengths); any
+  other pattern stays one entry, named after its longest shape.
 * ``POST`` ending in a literal that has a param child somewhere in the registry (a
   collection: ``/instruments`` beside ``/instruments/:id``) -> ``create``; ending in
   any other literal -> no verb, that literal is the action (``.../:cid/kill`` ->

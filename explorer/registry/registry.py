@@ -49,14 +49,13 @@ METHODS = frozenset((
     "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
 ))
 FORMAT = "explorer-registry"
-VERSION = 2
+VERSION = 5
 MAX_SEGMENTS = 200
 _CHILDREN_CACHE = 256
 
 # entry row fields (a row is a list, so that it is its own JSON form)
-(_ROUTE, _METHOD, _WORDS, _PARAMS, _REQUIRED, _NAMES, _EXACT, _SHAPES, _EXPLICIT, _SPLIT,
- _SPLIT_NAMES, _SHAPE_NAMES) = range(12)
-_WHOLE, _LIST_HALF, _GET_HALF = 0, 1, 2
+(_ROUTE, _METHOD, _WORDS, _PARAMS, _REQUIRED, _NAMES, _EXACT, _SHAPES, _EXPLICIT,
+ _SHAPE_NAMES, _SOURCE) = range(11)
 
 
 class RouteIndexError(DiscoveryError, ValueError):
@@ -194,6 +193,7 @@ class Registry:
         entry = self._entries[index]
         if entry is None:
             row = self._row(index)
+            source = row[_SOURCE]
             entry = self._entries[index] = Entry(
                 self._route(row[_ROUTE]),
                 method=row[_METHOD],
@@ -202,7 +202,8 @@ class Registry:
                 required=tuple(row[_REQUIRED]),
                 shapes=tuple(row[_SHAPES]),
                 explicit=row[_EXPLICIT],
-                pattern=self._patterns.get(row[_ROUTE]),
+                pattern=None if source else self._patterns.get(row[_ROUTE]),
+                source=tuple(source) if source else None,
             )
         return entry
 
@@ -286,7 +287,7 @@ class Registry:
                 found.append((entry, shape, raw, None))
             else:
                 params = self._pattern(row[_ROUTE]).match(path)
-                if params is None or not _fits_half(row, params):
+                if params is None:
                     continue
                 found.append((entry, shape, raw, params))
             done.add(entry)
@@ -400,11 +401,15 @@ class Registry:
         return self._fingerprint
 
     def diff(self, other: Registry) -> tuple[list[Route], list[Route]]:
-        """``(added, removed)`` going from this registry to ``other``, by (method, path)."""
+        """``(added, removed)`` of this registry against an older ``other``.
+
+        ``new.diff(old)``: routes in ``new`` that ``old`` lacks, and routes of
+        ``old`` that ``new`` lacks, compared by (method, path).
+        """
         mine = {(r.method.upper(), r.path) for r in self.routes}
         theirs = {(r.method.upper(), r.path) for r in other.routes}
-        added = [r for r in other.routes if (r.method.upper(), r.path) not in mine]
-        removed = [r for r in self.routes if (r.method.upper(), r.path) not in theirs]
+        added = [r for r in self.routes if (r.method.upper(), r.path) not in theirs]
+        removed = [r for r in other.routes if (r.method.upper(), r.path) not in mine]
         return added, removed
 
     def dump(self) -> dict:
@@ -498,12 +503,12 @@ def _request_path(path: str) -> str:
 
 def _route_row(route: Route) -> list:
     return [route.method, route.path, route.command, route.summary, list(route.query_params),
-            route.body_schema, route.response_schema]
+            route.body_schema, route.response_schema, route.max_upload]
 
 
 def _route_from_row(row: list) -> Route:
     return Route(row[0], row[1], command=row[2], summary=row[3], query_params=tuple(row[4]),
-                 body_schema=row[5], response_schema=row[6])
+                 body_schema=row[5], response_schema=row[6], max_upload=row[7])
 
 
 def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
@@ -513,19 +518,21 @@ def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
     exact = plain and len({len(s) for s in shapes}) == len(shapes)
     explicit = tuple(route.command.split()) if isinstance(route.command, str) else ()
     everything = tuple(range(len(shapes)))
-    if explicit or method != "GET" or len(shapes) == 1:
-        halves = [(_WHOLE, everything)]
-    else:
+    halves = [everything]
+    if exact and method == "GET" and not explicit and len(shapes) > 1:
+        # ``GET /x/:id?``: one entry for the shapes ending in a literal (list), one for
+        # the others (get); only for trie-exact patterns, where the shape that matched
+        # a path is known without asking the pattern
         lists = tuple(i for i in everything if naming.ends_in_literal(shapes[i]))
         gets = tuple(i for i in everything if i not in lists)
-        halves = [(_LIST_HALF, lists), (_GET_HALF, gets)] if lists and gets \
-            else [(_WHOLE, everything)]
+        if lists and gets:
+            halves = [lists, gets]
     names = pattern.param_names
     # the plain params of each shape in order (for the trie), and every name it binds
     shape_params = [_shared(tuple(s.name for s in shape if type(s) is Param)) for shape in shapes]
     bound = shape_params if plain else [_bound(shape) for shape in shapes]
     rows = []
-    for kind, members in halves:
+    for members in halves:
         if len(members) == 1:
             params = required = bound[members[0]]
         else:
@@ -539,11 +546,11 @@ def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
         representative = max((shapes[i] for i in members), key=len)
         words = explicit or naming.derive(method, representative, prefix_len=prefix_len,
                                           is_collection=is_collection)
+        # a half with one shape serves that shape's own pattern (``/x`` or ``/x/:id``)
+        source = (pattern.expand()[members[0]], pattern.syntax) \
+            if len(halves) == 2 and len(members) == 1 else None
         rows.append([index, method, words, params, required, names, exact, _shared(members),
-                     bool(explicit), kind, (), _shared(tuple(shape_params[i] for i in members))])
-    if len(rows) == 2:  # the params only the "get" half has tell the halves apart
-        split_names = _shared(tuple(p for p in rows[1][_PARAMS] if p not in rows[0][_PARAMS]))
-        rows[0][_SPLIT_NAMES] = rows[1][_SPLIT_NAMES] = split_names
+                     bool(explicit), _shared(tuple(shape_params[i] for i in members)), source])
     return [
         (row, naming.Candidate(row[_WORDS], row[_PARAMS], method, bool(explicit),
                                (route.path, method, row[_SHAPES])))
@@ -573,12 +580,3 @@ def _bound(shape: Shape) -> tuple[str, ...]:
         elif kind is not Literal:
             out.extend(segment.names)
     return tuple(out)
-
-
-def _fits_half(row: list, params: dict) -> bool:
-    """For a list/get pair: does this match belong to this half?"""
-    kind = row[_SPLIT]
-    if kind == _WHOLE:
-        return True
-    present = any(params.get(name) is not None for name in row[_SPLIT_NAMES])
-    return not present if kind == _LIST_HALF else present

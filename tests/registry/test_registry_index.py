@@ -50,7 +50,7 @@ def _round_trip(reg: Registry) -> Registry:
 def test_dump_and_load_round_trip(labos_routes):
     routes = [
         *labos_routes,
-        Route("GET", "/files/*", summary="raw files", query_params=("depth",)),
+        Route("GET", "/files/*", summary="raw files", query_params=("depth",), max_upload=10),
         Route("POST", "/things", command="things make", body_schema={"type": "object"}),
         Route("GET", "/docs{/:id}"),
     ]
@@ -92,7 +92,7 @@ def test_load_parses_no_pattern_until_used(monkeypatch, labos):
     assert parsed == []
     entry, _rest = loaded.lookup_command(["instruments", "get", "1"])
     assert entry.path_for(["1"]) == "/public/v1/instruments/1"
-    assert parsed == ["/public/v1/instruments/:id?"]
+    assert parsed == ["/public/v1/instruments/:id"]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_load_parses_no_pattern_until_used(monkeypatch, labos):
         {},
         {"format": "something-else"},
         {"format": "explorer-registry", "version": 1},
-        {"format": "explorer-registry", "version": 2, "routes": []},
+        {"format": "explorer-registry", "version": 5, "routes": []},
     ],
 )
 def test_load_rejects_what_it_cannot_use(data):
@@ -125,10 +125,11 @@ def test_fingerprint_is_stable_and_order_independent(labos_routes, labstep_route
 def test_diff(labos_routes):
     old = Registry(labos_routes)
     new = Registry([*labos_routes[1:], Route("GET", "/public/v1/robots")])
-    added, removed = old.diff(new)
+    added, removed = new.diff(old)
     assert added == [Route("GET", "/public/v1/robots")]
     assert removed == [labos_routes[0]]
     assert old.diff(Registry(labos_routes)) == ([], [])
+    assert old.diff(new) == ([labos_routes[0]], [Route("GET", "/public/v1/robots")])
 
 
 def test_len_iter_and_repr(labos):

@@ -33,6 +33,10 @@ def test_a_get_with_an_optional_id_is_two_entries(labos):
     assert (listing.name, listing.params, listing.required) == ("instruments list", (), ())
     assert (one.name, one.params, one.required) == ("instruments get", ("id",), ("id",))
     assert listing.route is one.route
+    # each half serves its own shape, so pattern-level callers see the right params
+    assert listing.pattern.text == "/public/v1/instruments"
+    assert one.pattern.text == "/public/v1/instruments/:id"
+    assert listing.pattern.param_names == () and one.pattern.param_names == ("id",)
     assert listing.path_for([]) == "/public/v1/instruments"
     assert one.path_for(["a/b"]) == "/public/v1/instruments/a%2Fb"
 

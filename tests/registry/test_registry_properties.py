@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from explorer.errors import DecodeError
 from explorer.registry import Registry, Route
+from explorer.routing import RoutePattern
 
 WORDS = ["a", "b", "B", "list"]
 SEGMENTS = st.sampled_from(
@@ -38,10 +39,10 @@ paths = st.lists(
 
 
 def _brute(reg: Registry, path: str) -> dict:
-    """Entry index -> params, from each entry's own pattern.
+    """Entry index -> params, from each route's own pattern.
 
-    A route with two entries (``list`` and ``get``) gives the match to ``get`` when
-    a param only ``get`` has is present, else to ``list``.
+    A route with two entries (``list`` and ``get``) gives the match to the entry
+    one of whose shapes, as a pattern of its own, matches the path.
     """
     entries = reg.entries
     by_route: dict[int, list[int]] = {}
@@ -49,15 +50,25 @@ def _brute(reg: Registry, path: str) -> dict:
         by_route.setdefault(id(entry.route), []).append(index)
     out = {}
     for indexes in by_route.values():
-        params = entries[indexes[0]].pattern.match(path)
+        pattern = RoutePattern.parse(entries[indexes[0]].route.path)
+        params = pattern.match(path)
         if params is None:
             continue
         if len(indexes) == 1:
             out[indexes[0]] = params
             continue
-        listing, one = indexes
-        own = [n for n in entries[one].params if n not in entries[listing].params]
-        out[one if any(params[n] is not None for n in own) else listing] = params
+        shapes = pattern.expand()
+        owner = [
+            i for i in indexes
+            if any(RoutePattern.parse(shapes[s]).match(path) is not None
+                   for s in entries[i].shapes)
+        ]
+        assert len(owner) == 1, "the two halves of a split route never both match"
+        chosen = owner[0]
+        assert entries[chosen].pattern.match(path) == {
+            k: v for k, v in params.items() if k in entries[chosen].params
+        }
+        out[chosen] = params
     return out
 
 
