@@ -152,6 +152,9 @@ class ShellApp:
         with self._lock:
             self._completer = completer
         self._invalidate()
+        thread = threading.Thread(target=completer.warm, name="explorer-warm-completer")
+        thread.daemon = True
+        thread.start()
 
     def current_completer(self):
         """The completer; until set-up is done, one that waits for it (in its thread)."""

@@ -13,6 +13,7 @@ on the next keystroke (or when the shell restarts completion after the fetch).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -36,10 +37,9 @@ from explorer.repl.vocabulary import (
 )
 from explorer.variables import paths as variable_paths
 
-#: ids offered at most, per list
-MAX_IDS_SHOWN = 200
-#: path segments offered at most (typing narrows a directory of thousands)
-MAX_SEGMENTS_SHOWN = 1000
+#: candidates offered at most per kind: ids of a list, path segments, command words;
+#: typing narrows a directory of thousands, and the cost of a keystroke stays flat
+MAX_SHOWN = 100
 _SMALL_VALUES = {
     "limit": ("10", "25", "50", "100"),
     "skip": ("0", "10", "50", "100"),
@@ -67,6 +67,7 @@ class ShellCompleter(Completer):
         self.index = index if index is not None else CommandIndex.from_registry(registry)
         self.prefetch = prefetch
         self._entries: dict[tuple[str, str], Any] = {}
+        self._listings: dict[str, Any] = {}
         self._handlers: dict[type, Callable[[Any], Iterable[Completion]]] = {
             s.Keyword: self._keyword,
             s.Command: self._command,
@@ -97,6 +98,20 @@ class ShellCompleter(Completer):
                     continue
                 seen.add(completion.text)
                 yield completion
+
+    def warm(self) -> None:
+        """Build the one-time indexes now (from a background thread), so the first
+        keystrokes do not pay for them: command words, the root and the prefix."""
+        if self.registry is None:
+            return
+        self.index.next_words(())
+        first = min(self.index.names, default=None)
+        if first is not None:
+            self.index.shape(first)
+        self._listing("/")
+        prefix = getattr(self.registry, "prefix", "")
+        if prefix:
+            self._listing(prefix.rstrip("/") + "/")
 
     def candidates(self, text: str) -> list[Completion]:
         """All completions at the end of ``text`` (for tests and ``complete`` scripting)."""
@@ -171,20 +186,15 @@ class ShellCompleter(Completer):
                 directory = self.state.expand(directory)
             except ExplorerError:
                 return
-        try:
-            children = self.registry.children(directory)
-        except (ExplorerError, ValueError):
+        listing = self._listing(directory)
+        if listing is None:
             return
+        folded, literals, params = listing
         want = sug.partial.lower()
-        params = []
+        i = bisect.bisect_left(folded, want)
         shown = 0
-        for child in children:
-            if child.kind != "literal":
-                params.append(child)
-                continue
-            if shown >= MAX_SEGMENTS_SHOWN or not child.text.lower().startswith(want):
-                continue
-            shown += 1
+        while i < len(folded) and shown < MAX_SHOWN and folded[i].startswith(want):
+            child = literals[i]
             slash = "/" if child.has_children and not child.methods else ""
             yield Completion(
                 child.text + slash,
@@ -192,8 +202,30 @@ class ShellCompleter(Completer):
                 display=child.text + ("/" if child.has_children else ""),
                 display_meta=_child_meta(child),
             )
+            shown += 1
+            i += 1
         for child in params:
             yield from self._ids(directory.rstrip("/") or "/", child.name or "", sug.partial)
+
+    def _listing(self, directory: str):
+        """The children of ``directory``, literals sorted for prefix search (memoised)."""
+        key = directory.lower()
+        found = self._listings.get(key)
+        if found is not None:
+            return found
+        try:
+            children = self.registry.children(directory)
+        except (ExplorerError, ValueError):
+            return None
+        literals = sorted(
+            (c for c in children if c.kind == "literal"), key=lambda c: c.text.lower()
+        )
+        params = [c for c in children if c.kind != "literal"]
+        found = ([c.text.lower() for c in literals], literals, params)
+        if len(self._listings) >= 256:
+            self._listings.clear()
+        self._listings[key] = found
+        return found
 
     def _param_value(self, sug: s.PathParamValue) -> Iterator[Completion]:
         collection = sug.collection
@@ -205,7 +237,7 @@ class ShellCompleter(Completer):
         yield from self._ids(collection, sug.param, sug.partial)
 
     def _ids(self, collection: str, param: str, partial: str) -> Iterator[Completion]:
-        found = self.learned.ids(collection, partial, limit=MAX_IDS_SHOWN)
+        found = self.learned.ids(collection, partial, limit=MAX_SHOWN)
         if self.prefetch is not None:
             self.prefetch(collection)
         for ident, name in found:

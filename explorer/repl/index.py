@@ -10,6 +10,7 @@ routes.  A shape lets ``instruments commands kill ID CID`` become the concrete p
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -101,11 +102,11 @@ class CommandIndex:
                 names = {tuple(name.split()) for name in self._registry.command_names()}
             else:
                 names = set(self._shapes)
-            following: dict[tuple[str, ...], dict[str, None]] = {}
-            for words in sorted(names):
+            following: dict[tuple[str, ...], set[str]] = {}
+            for words in names:
                 for i in range(len(words)):
-                    following.setdefault(words[:i], {})[words[i]] = None
-            self._following = {k: list(v) for k, v in following.items()}
+                    following.setdefault(words[:i], set()).add(words[i])
+            self._following = {k: sorted(v) for k, v in following.items()}
             self._names = frozenset(names)
 
     @property
@@ -119,18 +120,22 @@ class CommandIndex:
             self._build()
         return tuple(words) in (self._following or {})
 
-    def next_words(self, words: Sequence[str], prefix: str = "") -> dict[str, str]:
-        """The words that may follow ``words`` (starting with ``prefix``), in order,
-        each with a description (the route of a complete command)."""
+    def next_words(
+        self, words: Sequence[str], prefix: str = "", *, limit: int = 100
+    ) -> dict[str, str]:
+        """The words that may follow ``words`` (starting with ``prefix``), sorted, at
+        most ``limit``, each with a description (the route of a complete command)."""
         if self._following is None:
             self._build()
+        candidates = (self._following or {}).get(tuple(words), [])
         out: dict[str, str] = {}
-        for word in (self._following or {}).get(tuple(words), ()):
-            if not word.startswith(prefix):
-                continue
+        i = bisect.bisect_left(candidates, prefix)
+        while i < len(candidates) and len(out) < limit and candidates[i].startswith(prefix):
+            word = candidates[i]
             full = (*words, word)
             shape = self.shape(full) if full in self.names else None
             out[word] = f"{shape.method} {shape.path}" if shape else "command group"
+            i += 1
         return out
 
     # -- shapes ------------------------------------------------------------------------

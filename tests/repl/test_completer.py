@@ -233,3 +233,22 @@ def test_no_registry_still_completes_the_shell(learned, state):
     bare = ShellCompleter(registry=None, learned=learned, state=state)
     assert "get" in [c.text for c in bare.candidates("")]
     assert bare.candidates("get /pub") == []
+
+
+def test_warm_builds_the_indexes_and_changes_nothing(completer, registry):
+    completer.warm()
+    assert "/" in completer._listings
+    assert texts(completer, "instruments c") == ["commands", "create"]
+
+
+def test_candidates_are_capped_and_sorted_in_a_big_directory(learned, state):
+    from explorer.registry import Registry, Route
+    from explorer.repl.completer import MAX_SHOWN
+
+    routes = [Route("GET", f"/big/r{i:04d}") for i in range(MAX_SHOWN * 3)]
+    big = ShellCompleter(registry=Registry(routes), learned=learned, state=state)
+    found = texts(big, "get /big/")
+    assert len(found) == MAX_SHOWN
+    assert found == sorted(found) and found[0] == "r0000"
+    assert texts(big, "get /big/r02") == [f"r02{i:02d}" for i in range(MAX_SHOWN)]
+    assert texts(big, "get /big/R0299") == ["r0299"]
