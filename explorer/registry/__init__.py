@@ -6,6 +6,6 @@ what may follow a prefix (completion), and which commands exist
 """
 
 from explorer.registry.model import Child, Entry, Resolution, Route
-from explorer.registry.registry import METHODS, Registry
+from explorer.registry.registry import METHODS, Registry, RouteIndexError
 
-__all__ = ["METHODS", "Child", "Entry", "Registry", "Resolution", "Route"]
+__all__ = ["METHODS", "Child", "Entry", "Registry", "Resolution", "Route", "RouteIndexError"]

@@ -21,9 +21,11 @@ length, are matched by the trie alone; any other pattern is confirmed (and its
 params taken) through :meth:`RoutePattern.match`.  Command names: see
 :mod:`explorer.registry.naming`.
 
-:meth:`dump` gives a JSON-serialisable index for the discovery cache; its rows and
-its trie are JSON text, decoded on first use, so :meth:`Registry.load` costs next
-to nothing and parses no pattern.  Treat what ``dump`` returns as read-only.
+:meth:`dump` gives a JSON-serialisable index for the discovery cache: the route and
+entry rows and the trie as JSON text (decoded on first use), the entries' methods
+and command names as plain lists (enough for command lookup and completion), so
+:meth:`Registry.load` costs next to nothing and parses no pattern.  A dump of
+another version raises :class:`RouteIndexError`.  Treat it as read-only.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ METHODS = frozenset((
     "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
 ))
 FORMAT = "explorer-registry"
-VERSION = 5
+VERSION = 6
 MAX_SEGMENTS = 200
 _CHILDREN_CACHE = 256
 
@@ -75,6 +77,8 @@ class Registry:
         self._patterns: dict[int, RoutePattern] = {}
         self._route_rows: list[Any] = []
         self._entry_rows: list[Any] = []
+        self._methods: list[str] = []  # per entry, so that naming needs no row decoded
+        self._names: list[str] = []
         self._prefix: list[str] = []
         self._trie: trie.Node | str = {}
         self._fingerprint: str | None = None
@@ -117,6 +121,8 @@ class Registry:
             row[_WORDS] = words
         trie.renumber(root, owner)
         self._entry_rows = rows
+        self._methods = [row[_METHOD] for row in rows]
+        self._names = [" ".join(row[_WORDS]) for row in rows]
         self._prefix = list(prefix)
         self._trie = root
 
@@ -246,10 +252,9 @@ class Registry:
         allowed = set()
         chosen = None
         fallback = None
-        rows = self._entry_rows
+        methods = self._methods
         for found in self._found(path):
-            row = rows[found[0]]
-            here = row[_METHOD]
+            here = methods[found[0]]
             allowed.add(here)
             if here == method:
                 if chosen is None:
@@ -320,8 +325,7 @@ class Registry:
         return list(found)
 
     def _describe(self, entry: int) -> tuple[str, str]:
-        row = self._row(entry)
-        return row[_METHOD], " ".join(row[_WORDS])
+        return self._methods[entry], self._names[entry]
 
     # ------------------------------------------------------------------ commands
 
@@ -329,17 +333,16 @@ class Registry:
         if self._commands is None:
             table = {}
             longest = 0
-            for i in range(len(self._entry_rows)):
-                words = self._row(i)[_WORDS]
-                table[naming.fold_words(words)] = i
-                longest = max(longest, len(words))
+            for i, name in enumerate(self._names):
+                table[name.lower()] = i
+                longest = max(longest, name.count(" ") + 1)
             self._commands = table
             self._longest = longest
         return self._commands
 
     def command_names(self) -> list[str]:
         """Every command name, sorted: ``["instruments commands kill", ...]``."""
-        return sorted(" ".join(self._row(i)[_WORDS]) for i in range(len(self._entry_rows)))
+        return sorted(self._names)
 
     def lookup_command(self, words: Sequence[str]) -> tuple[Entry, list[str]]:
         """The longest command name that starts ``words``, and the words after it.
@@ -356,6 +359,7 @@ class Registry:
     def _unknown(self, words: Sequence[str]) -> str:
         if not words:
             return "no command given"
+        self._command_table()
         names = self.command_names()
         best: tuple[float, str, list[str]] = (-1.0, words[0], [])
         for n in range(1, min(len(words), self._longest + 1) + 1):
@@ -374,9 +378,9 @@ class Registry:
         """The words that may come next after ``words`` in some command name."""
         if self._words is None:
             tree: dict = {}
-            for i in range(len(self._entry_rows)):
+            for name in self._names:
                 node = tree
-                for word in self._row(i)[_WORDS]:
+                for word in name.split(" "):
                     node = node.setdefault(word.lower(), [word, {}])[1]
             self._words = tree
         node = self._words
@@ -422,6 +426,8 @@ class Registry:
             "prefix": self._prefix,
             "routes": [_text(row) for row in self._route_rows],
             "entries": [_text(row) for row in self._entry_rows],
+            "methods": self._methods,
+            "names": self._names,
             "trie": root if type(root) is str else _text(root),
         }
 
@@ -438,9 +444,12 @@ class Registry:
             raise RouteIndexError(f"route index version {data.get('version')!r} is not {VERSION}")
         routes, entries = data.get("routes"), data.get("entries")
         root, prefix, fingerprint = data.get("trie"), data.get("prefix"), data.get("fingerprint")
+        methods, names = data.get("methods"), data.get("names")
         if not (
             isinstance(routes, list) and isinstance(entries, list) and isinstance(root, str)
             and isinstance(prefix, list) and isinstance(fingerprint, str)
+            and isinstance(methods, list) and isinstance(names, list)
+            and len(methods) == len(names) == len(entries)
         ):
             raise RouteIndexError("route index is damaged")
         self = cls.__new__(cls)
@@ -448,6 +457,8 @@ class Registry:
         self._patterns = {}
         self._route_rows = list(routes)
         self._entry_rows = list(entries)
+        self._methods = list(methods)
+        self._names = list(names)
         self._trie = root
         self._prefix = list(prefix)
         self._fingerprint = fingerprint

@@ -102,7 +102,7 @@ def test_load_parses_no_pattern_until_used(monkeypatch, labos):
         {},
         {"format": "something-else"},
         {"format": "explorer-registry", "version": 1},
-        {"format": "explorer-registry", "version": 5, "routes": []},
+        {"format": "explorer-registry", "version": 6, "routes": []},
     ],
 )
 def test_load_rejects_what_it_cannot_use(data):
