@@ -1,24 +1,24 @@
-"""Translate the JavaScript regex source path-to-regexp 0.1.x builds into Python ``re``.
+r"""Translate the JavaScript regex source path-to-regexp 0.1.x builds into Python ``re``.
 
-Express 4 passes raw regex syntax through from the pattern (``/user/\\d+``,
+Express 4 passes raw regex syntax through from the pattern (``/user/\d+``,
 ``/user(s)?/:op``), so the source we get is JavaScript, not Python.  The differences
 that matter, and what this module does about them:
 
 * ``$`` is end of input in JS (no ``m`` flag); Python's ``$`` also matches before a
-  final newline, so it becomes ``\\Z``.
-* JS ``.`` excludes ``\\n \\r \\u2028 \\u2029``; it becomes that negated class.
+  final newline, so it becomes ``\Z``.
+* JS ``.`` excludes ``\n \r \u2028 \u2029``; it becomes that negated class.
 * ``[^]`` (any character) and ``[]`` (nothing) do not exist in Python.
 * ``{`` that does not start a valid ``{n}``/``{n,}``/``{n,m}`` quantifier is a
   literal in JS (Python reads ``{,m}`` as a quantifier), and so are stray ``}``/``]``.
-* Identity escapes of letters (``\\z`` is ``z`` in JS) are errors in Python.
-* ``(?<name>...)`` becomes a plain group (keys are positional anyway); ``\\k<..>``,
+* Identity escapes of letters (``\z`` is ``z`` in JS) are errors in Python.
+* ``(?<name>...)`` becomes a plain group (keys are positional anyway); ``\k<..>``,
   other ``(?...)`` constructs and Python-only possessive quantifiers are rejected.
-* The caller compiles with ``re.ASCII`` so that ``\\d \\w \\b`` mean what JS means.
+* The caller compiles with ``re.ASCII`` so that ``\d \w \b`` mean what JS means.
 
 Anything that cannot be translated faithfully raises :class:`RouteError`.
 
-    >>> translate(r"^\\/user\\/\\d+\\/?$")
-    '^\\\\/user\\\\/\\\\d+\\\\/?\\\\Z'
+    JS  ^\/user\/\d+\/?$      ->  Python  ^/user/\d+/?\Z
+    JS  ^(.*)\/?$             ->  Python  ^([^\n\r\u2028\u2029]*)/?\Z
 """
 
 from __future__ import annotations
