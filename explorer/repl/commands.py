@@ -312,9 +312,9 @@ class Shell:
         count = len(discovery.registry) if discovery.registry is not None else 0
         if change:
             self.say("\n".join(change.lines()))
-            self.say(f"{len(change.added)} added, {len(change.removed)} removed; {count} routes")
+            self.say(f"{len(change.added)} added, {len(change.removed)} removed; {count} commands")
         else:
-            self.say(f"routes unchanged ({count} routes)")
+            self.say(f"routes unchanged ({count} commands)")
 
     def cmd_set(self, args: list[str]) -> None:
         if not args:

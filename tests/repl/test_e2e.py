@@ -169,6 +169,9 @@ def test_a_multi_line_json_body(shell):
 
 def test_an_endpoint_switched_on_becomes_completable_after_refresh(shell, sandbox):
     s = shell()
+    s.line("routes list")  # a command waits for the routes to be loaded
+    s.expect_exact("instruments list")
+    s.wait_prompt()
     sandbox.enable_family("labware")
     s.line("refresh")
     s.expect_exact("+ GET /public/v1/labware/:id?")
