@@ -175,6 +175,7 @@ class Context:
             self.options.record,
             base_url=self.base_url,
             secrets=self.secrets,
+            auth=self.auth,
             routes_fingerprint=self.discovery.registry.fingerprint
             if self.discovery.registry is not None
             else None,

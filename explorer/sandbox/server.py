@@ -358,11 +358,11 @@ class SandboxServer:
     ) -> None:
         self.host = host
         self.port = port
-        self.token = token or secrets.token_urlsafe(24)
+        self.token = token or _secret(24)
         self.db = Path(db) if db is not None and str(db) != ":memory:" else None
         self.reset = reset
         self.username = username
-        self.password = password or secrets.token_urlsafe(12)
+        self.password = password or _secret(12)
         self.api_key: str | None = None
         self.storage_dir: Path | None = Path(storage_dir) if storage_dir is not None else None
         self.log = log
@@ -549,3 +549,11 @@ def _stop_ignoring_interrupts(server: SandboxServer) -> None:
         server.stop()
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _secret(nbytes: int) -> str:
+    """A random URL-safe secret that never starts with '-' (it would read as an option)."""
+    value = secrets.token_urlsafe(nbytes)
+    while value.startswith("-"):
+        value = secrets.token_urlsafe(nbytes)
+    return value

@@ -36,6 +36,14 @@ class Runner:
             timeout=timeout,
         )
 
+    def json(self, *args: str, **kwargs):
+        """Run, insist on exit 0, and parse stdout as JSON."""
+        import json
+
+        result = self(*args, **kwargs)
+        assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
+        return json.loads(result.stdout)
+
     def raw(self, *args: str, env=None, timeout: float = 60):
         return subprocess.run(
             [*EXPLORER, *args], capture_output=True, env=self.env(env), timeout=timeout
@@ -52,4 +60,4 @@ def run(tmp_path) -> Runner:
 @pytest.fixture
 def labos(sandbox):
     """Global options for the sandbox's LabOS API."""
-    return ["--url", sandbox.url, "--token", sandbox.token]
+    return ["--url", sandbox.url, f"--token={sandbox.token}"]

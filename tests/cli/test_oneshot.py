@@ -54,7 +54,7 @@ def test_generated_commands(run, labos):
 
 
 def test_create_command_and_kill_it(run, labos):
-    first = json.loads(run(*labos, "instruments", "list", "limit==1").stdout)["data"][0]
+    first = run.json(*labos, "instruments", "list", "limit==1")["data"][0]
     created = run(*labos, "instruments", "commands", "create", first["id"], "action=prime")
     assert created.returncode == 0, created.stderr
     command = json.loads(created.stdout)
@@ -85,7 +85,7 @@ def test_generated_command_help(run, labos):
 
 def test_missing_positional_argument(run, labos):
     result = run(*labos, "instruments", "get")
-    assert result.returncode == EXIT_USAGE
+    assert result.returncode == EXIT_USAGE, result.stderr
     assert result.stderr.strip() == (
         "explorer: instruments get: missing ID (usage: instruments get ID [ITEM...])"
     )
@@ -144,7 +144,7 @@ def test_token_file(run, sandbox, tmp_path):
 
 
 def test_all_follows_pages(run, labos):
-    every = json.loads(run(*labos, "call", "GET", "/public/v1/instruments", "limit==1000").stdout)
+    every = run.json(*labos, "call", "GET", "/public/v1/instruments", "limit==1000")
     result = run(*labos, "instruments", "list", "limit==7", "sort==name", "--all")
     assert result.returncode == 0, result.stderr
     merged = json.loads(result.stdout)
