@@ -178,7 +178,8 @@ class Registry:
     def _root(self) -> trie.Node:
         root = self._trie
         if type(root) is str:
-            root = self._trie = json.loads(root)
+            with _gc_paused():
+                root = self._trie = json.loads(root)
         return root  # type: ignore[return-value]
 
     def _pattern(self, route_index: int) -> RoutePattern:
@@ -321,7 +322,8 @@ class Registry:
         if found is None:
             if len(self._children) >= _CHILDREN_CACHE:
                 self._children.clear()
-            found = self._children[key] = trie.children(nodes, self._describe)
+            with _gc_paused():
+                found = self._children[key] = trie.children(nodes, self._describe)
         return list(found)
 
     def _describe(self, entry: int) -> tuple[str, str]:

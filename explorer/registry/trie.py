@@ -186,19 +186,20 @@ def children(nodes: list[Node], describe: Callable[[int], tuple[str, str]]) -> l
             entry, shape, text, first, more = tails[j : j + TAIL_WIDTH]
             _merge(complex_, text, text, "param", first, () if more else (entry, shape), more)
     out: list[Child] = []
+    method_sets: dict[tuple[str, ...], frozenset[str]] = {}  # few distinct: share them
     for table in (dict(sorted(literals.items())), params, complex_):
         for text, kind, name, ends, more in table.values():
-            described = [describe(ends[j]) for j in range(0, len(ends), 2)]
-            out.append(
-                Child(
-                    text=text,
-                    kind=kind,
-                    name=name,
-                    methods=frozenset(m for m, _c in described),
-                    commands=tuple(sorted({c for _m, c in described})),
-                    has_children=more,
-                )
-            )
+            methods: list[str] = []
+            commands: set[str] = set()
+            for j in range(0, len(ends), 2):
+                method, command = describe(ends[j])
+                methods.append(method)
+                commands.add(command)
+            key = tuple(methods)
+            shared = method_sets.get(key)
+            if shared is None:
+                shared = method_sets[key] = frozenset(methods)
+            out.append(Child(text, kind, name, shared, tuple(sorted(commands)), more))
     return out
 
 
