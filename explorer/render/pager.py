@@ -9,9 +9,7 @@ started the text is written directly instead.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import subprocess
 from typing import IO, Any
 
 from explorer.render.env import OutputEnv
@@ -33,6 +31,9 @@ def emit(text: str, env: OutputEnv) -> None:
 
 def run_pager(text: str, command: str, *, stdout: IO[Any] | None = None) -> bool:
     """Feed ``text`` to the shell ``command``; False when it could not be started."""
+    import shlex
+    import subprocess  # here, not at the top: piped output never pages (start-up cost)
+
     try:
         program = shlex.split(command)[0]
     except (ValueError, IndexError):
