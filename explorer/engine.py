@@ -121,16 +121,20 @@ class Engine:
             if not change:
                 raise
             entry, rest = self.registry.lookup_command(list(words))
-        names = list(entry.pattern.param_names)
-        name = " ".join(entry.command)
-        if len(rest) < len(names):
-            usage = " ".join([name, *(n.upper() for n in names), "[ITEM...]"])
-            missing = ", ".join(n.upper() for n in names[len(rest) :])
-            raise UsageError(f"{name}: missing {missing} (usage: {usage})")
-        params = dict(zip(names, rest[: len(names)], strict=True))
-        path = entry.pattern.build(params)
+        required = len(entry.required)
+        if len(rest) < required:
+            missing = ", ".join(n.upper() for n in entry.required[len(rest) :])
+            raise UsageError(f"{entry.name}: missing {missing} (usage: {entry.usage} [ITEM...])")
+        # Required parameters are always positional; an optional one takes the next
+        # argument only when that argument is not a request item.
+        count = required
+        while count < len(entry.params) and count < len(rest) and not _is_item(rest[count]):
+            count += 1
+        args = rest[:count]
+        path = entry.path_for(args)
+        params = dict(zip(entry.params, args, strict=False))
         spec = RequestSpec(entry.method, path, command=command, route=_route_text(entry))
-        self._apply_items(spec, rest[len(names) :])
+        self._apply_items(spec, rest[count:])
         return Prepared(spec, entry, params, frozenset({entry.method}))
 
     def _apply_items(self, spec: RequestSpec, items: Sequence[str]) -> None:
@@ -178,3 +182,13 @@ class Engine:
 
 def _route_text(entry) -> str:
     return f"{entry.method} {entry.route.path}"
+
+
+def _is_item(arg: str) -> bool:
+    from explorer.items import parse_item
+
+    try:
+        parse_item(arg)
+    except UsageError:
+        return False
+    return True

@@ -103,11 +103,10 @@ def _fetch_all(context, prepared):
 def _command_help(context, words: list[str]) -> int:
     registry = context.discovery.registry
     entry, _ = registry.lookup_command(words)
-    name = " ".join(entry.command)
-    params = list(entry.pattern.param_names)
+    params = list(entry.params)
     route = entry.route
     lines = [
-        f"usage: explorer {name} {' '.join(p.upper() for p in params)} [ITEM...] [--all]".rstrip(),
+        f"usage: explorer {entry.usage} [ITEM...] [--all]",
         "",
         f"  {entry.method} {route.path}",
     ]
