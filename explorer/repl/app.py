@@ -296,7 +296,10 @@ class ShellApp:
 
         bindings = KeyBindings()
 
+        # Ctrl-J too: a line typed ahead while a request runs reaches us through the
+        # terminal's cooked mode, which turns its Enter into a line feed.
         @bindings.add("enter")
+        @bindings.add("c-j")
         def _enter(event) -> None:
             buffer = event.current_buffer
             state = buffer.complete_state

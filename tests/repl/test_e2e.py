@@ -196,6 +196,16 @@ def test_ctrl_c_cancels_a_slow_request_and_the_shell_goes_on(shell):
     s.wait_prompt()
 
 
+def test_a_line_typed_while_a_request_runs_is_run_next(shell):
+    s = shell()
+    s.line("get /_sandbox/slow seconds==1")
+    s.expect_exact("sending anyway")
+    s.line(f"get {INSTRUMENTS} limit==1 fields=name")  # typed ahead, in cooked mode
+    s.expect_exact('"slept"')
+    s.expect_exact("1 row")
+    s.wait_prompt()
+
+
 def test_ctrl_c_at_the_prompt_clears_the_line(shell):
     s = shell()
     s.send("get /nowhere/at/all")
