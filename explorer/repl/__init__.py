@@ -1,6 +1,7 @@
 """The interactive shell: ``explorer``, ``explorer shell`` and ``explorer demo``.
 
-pgcli's split, one module per job (prompt_toolkit is imported only by the last three):
+pgcli's split, one module per job (prompt_toolkit is imported only by the completer,
+the history and the app; pygments only by the highlighter):
 
 * :mod:`.line`: reading a line (words, quotes, a trailing JSON body, relative paths)
 * :mod:`.suggest`: what kind of word is expected at the cursor (pure)
@@ -10,7 +11,8 @@ pgcli's split, one module per job (prompt_toolkit is imported only by the last t
 * :mod:`.commands`: what each line does (verbs, generated commands, ``cd``, ``set``...)
 * :mod:`.background`: id prefetching off the prompt's thread
 * :mod:`.completer`: which candidates, for each kind of suggestion
-* :mod:`.history`, :mod:`.highlight`: history without secrets, the input line's colours
+* :mod:`.history`, :mod:`.highlight`, :mod:`.style`: history without secrets, the input
+  line's lexer, the colours
 * :mod:`.app`: the prompt loop
 """
 
