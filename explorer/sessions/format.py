@@ -302,6 +302,31 @@ def _loads(line: bytes, where: str) -> Any:
 # -- bodies ------------------------------------------------------------------------------
 
 
+def is_json_type(content_type: str) -> bool:
+    ctype = content_type.split(";")[0].strip().lower()
+    return ctype == "application/json" or ctype.endswith("+json")
+
+
+def inline_body(data: bytes, content_type: str, redactor: Any) -> dict[str, Any] | None:
+    """The ``{"json": ...}`` or ``{"text": ...}`` form of a small text body, redacted.
+
+    None when the body belongs in a file beside the session instead: larger than
+    :data:`INLINE_LIMIT`, or binary (a NUL byte, or not UTF-8).
+    """
+    if len(data) > INLINE_LIMIT or b"\x00" in data:
+        return None
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        return None
+    if is_json_type(content_type) or "json" in content_type.lower():
+        try:
+            return {"json": redactor.json(json.loads(text))}
+        except ValueError:
+            pass
+    return {"text": redactor.text(text)}
+
+
 def body_bytes(body: Any, base_dir: Path) -> bytes | None:
     """The bytes of a recorded (non-multipart) body; None for no body."""
     if body is None:

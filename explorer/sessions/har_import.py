@@ -23,9 +23,9 @@ from explorer.errors import SessionError
 from explorer.sessions.format import (
     DIR_MODE,
     FILE_MODE,
-    INLINE_LIMIT,
     dumps_line,
     files_dir,
+    inline_body,
     make_header,
 )
 from explorer.sessions.recorder import utc_now
@@ -155,18 +155,9 @@ class _Writer:
     def _body(self, step: int, label: str, data: bytes, mime: str, r: Redactor) -> Any:
         if not data:
             return None
-        if len(data) <= INLINE_LIMIT and b"\x00" not in data:
-            try:
-                text = data.decode()
-            except UnicodeDecodeError:
-                text = None
-            if text is not None:
-                if "json" in mime.lower():
-                    try:
-                        return {"json": r.json(json.loads(text))}
-                    except ValueError:
-                        pass
-                return {"text": r.text(text)}
+        inline = inline_body(data, mime, r)
+        if inline is not None:
+            return inline
         name = self._file(step, label, data, r)
         return {"file": name, "size": len(data), "type": mime or "application/octet-stream"}
 

@@ -13,7 +13,6 @@ file never sits in memory here.  Secrets are replaced on the way
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import os
 import re
@@ -33,6 +32,7 @@ from explorer.sessions.format import (
     INLINE_LIMIT,
     dumps_line,
     files_dir,
+    inline_body,
     make_header,
     parse_session,
 )
@@ -46,11 +46,6 @@ def utc_now() -> str:
 def _safe_name(text: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "body"
     return name[:80]
-
-
-def _json_type(content_type: str) -> bool:
-    ctype = content_type.split(";")[0].strip().lower()
-    return ctype == "application/json" or ctype.endswith("+json")
 
 
 _EXTENSIONS = {"application/json": ".json", "text/plain": ".txt", "text/html": ".html"}
@@ -259,18 +254,9 @@ class Recorder:
     def _small_or_file(self, data: bytes, step: int, label: str, ctype: str) -> dict | None:
         if not data:
             return None
-        if len(data) <= INLINE_LIMIT and b"\x00" not in data:
-            try:
-                text = data.decode()
-            except UnicodeDecodeError:
-                text = None
-            if text is not None:
-                if _json_type(ctype):
-                    try:
-                        return {"json": self.redactor.json(json.loads(text))}
-                    except ValueError:
-                        pass
-                return {"text": self.redactor.text(text)}
+        inline = inline_body(data, ctype, self.redactor)
+        if inline is not None:
+            return inline
         suffix = _EXTENSIONS.get(ctype.split(";")[0].strip().lower(), ".bin")
         target, name = self.body_file(step, label, suffix)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
