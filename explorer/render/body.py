@@ -96,6 +96,52 @@ def pretty_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+_TOO_DEEP = "\n(nested too deeply to indent; as received:)\n"
+
+
+class PrettyJson:
+    """The text :func:`pretty_json` gives, produced piece by piece for a big body.
+
+    A terminal can then show (and page) the first screen of a large answer while the
+    rest is still being indented, and indenting stops when the pager is quit.  The
+    pieces joined are exactly ``pretty_json(data)``; when the data is nested too deeply
+    to indent, they are ``raw`` instead (as when :func:`pretty_json` raises
+    RecursionError), unless part of the indented text was already produced: then a
+    note line and ``raw`` follow it.
+    """
+
+    #: characters per piece handed out (the encoder's own pieces are tiny)
+    PIECE = 64 * 1024
+
+    def __init__(self, data: Any, raw: str) -> None:
+        self.data = data
+        self.raw = raw
+
+    def chunks(self, *, final_newline: bool = False) -> Iterator[str]:
+        """The text in pieces; with ``final_newline`` it ends in a newline."""
+        encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+        pending: list[str] = []
+        size = 0
+        started = False
+        last = ""
+        try:
+            for part in encoder.iterencode(self.data):
+                pending.append(part)
+                size += len(part)
+                if size >= self.PIECE:
+                    piece = "".join(pending)
+                    pending, size, started, last = [], 0, True, piece[-1:]
+                    yield piece
+        except RecursionError:
+            pending = [self.raw if not started else _TOO_DEEP + self.raw]
+        piece = "".join(pending)
+        if piece:
+            last = piece[-1:]
+            yield piece
+        if final_newline and last != "\n":
+            yield "\n"
+
+
 def highlight(text: str, mime: str, *, color_256: bool) -> str:
     """``text`` with ANSI colours for ``mime``; unchanged when no lexer fits."""
     from pygments import highlight as _highlight

@@ -8,8 +8,10 @@ started the text is written directly instead.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+from collections.abc import Iterable
 from typing import IO, Any
 
 from explorer.render.env import OutputEnv
@@ -29,8 +31,33 @@ def emit(text: str, env: OutputEnv) -> None:
     write_text(env.stdout, text)
 
 
-def run_pager(text: str, command: str, *, stdout: IO[Any] | None = None) -> bool:
-    """Feed ``text`` to the shell ``command``; False when it could not be started."""
+def emit_chunks(chunks: Iterable[str], env: OutputEnv) -> None:
+    """:func:`emit` for text made piece by piece: the same output, the first screen sooner.
+
+    Pieces are collected until the text is known to be longer than the terminal; from
+    then on they go to the pager as they come (and stop being made when the pager is
+    quit).  Text that turns out short enough is written whole, exactly as ``emit``.
+    """
+    if not (env.pager and env.stdout_isatty):
+        write_text(env.stdout, "".join(chunks))
+        return
+    pieces = iter(chunks)
+    collected: list[str] = []
+    lines = 0
+    for piece in pieces:
+        collected.append(piece)
+        lines += piece.count("\n")
+        if lines > env.height:  # needs_pager() holds whatever follows
+            if run_pager(itertools.chain(collected, pieces), env.pager, stdout=env.stdout):
+                return
+            write_text(env.stdout, "".join(collected) + "".join(pieces))
+            return
+    emit("".join(collected), env)
+
+
+def run_pager(text: str | Iterable[str], command: str, *, stdout: IO[Any] | None = None) -> bool:
+    """Feed ``text`` (or its pieces, as they come) to the shell ``command``; False when
+    it could not be started (then nothing of ``text`` was consumed)."""
     import shlex
     import subprocess  # here, not at the top: piped output never pages (start-up cost)
 
@@ -54,7 +81,9 @@ def run_pager(text: str, command: str, *, stdout: IO[Any] | None = None) -> bool
     encoding = getattr(stdout, "encoding", None) or "utf-8"
     try:
         if process.stdin is not None:
-            process.stdin.write(text.encode(encoding, "replace"))
+            for piece in [text] if isinstance(text, str) else text:
+                process.stdin.write(piece.encode(encoding, "replace"))
+                process.stdin.flush()
             process.stdin.close()
     except BrokenPipeError:
         pass  # the user quit the pager before reading everything

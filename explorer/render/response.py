@@ -15,6 +15,7 @@ response headers after, the status line.  Long output goes through the pager.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.render import body as _body
 from explorer.render.env import OutputEnv
-from explorer.render.pager import emit, write_text
+from explorer.render.pager import emit, emit_chunks, write_text
 from explorer.render.redact import redact_body, redact_headers
 from explorer.render.status import BOLD, paint, reason_for, status_color, status_line
 from explorer.render.table import render_table, table_rows
@@ -57,6 +58,12 @@ def render_response(
     mime = response.content_type
     body = _body.read_body(response.iter_bytes(), mime)
     shown, is_error = _terminal_body(response, body, env, table=bool(table))
+    if isinstance(shown, _body.PrettyJson):
+        if not verbose:  # the common case of a big answer: stream it to the pager
+            line = status_line(response.status, response.reason, response.elapsed, color=env.color)
+            emit_chunks(itertools.chain([line + "\n"], shown.chunks(final_newline=True)), env)
+            return
+        shown = "".join(shown.chunks())
     if shown and not shown.endswith("\n"):
         shown += "\n"
     if verbose:
@@ -167,7 +174,7 @@ def _header_lines(pairs: list[tuple[str, str]], color: bool) -> list[str]:
 
 def _terminal_body(
     response: Response, body: _body.Body, env: OutputEnv, *, table: bool
-) -> tuple[str, bool]:
+) -> tuple[str | _body.PrettyJson, bool]:
     """The text to show for the body, and whether it is an error object line."""
     if body.binary:
         return _body.BINARY_NOTE.format(size=body.size), False
@@ -195,7 +202,7 @@ def _terminal_body(
 
 def _json_view(
     response: Response, data: Any, raw: str, size: int, env: OutputEnv, *, table: bool
-) -> tuple[str, bool]:
+) -> tuple[str | _body.PrettyJson, bool]:
     line = error_line(response.status, response.reason, data)
     if line is not None:
         first, *rest = line.split("\n")
@@ -207,13 +214,14 @@ def _json_view(
         if found is not None:
             rows, extra = found
             return _table_view(rows, extra, env), False
+    if not (env.color and size <= env.max_highlight_bytes):
+        # Not highlighted: indented piece by piece, so a big answer shows at once.
+        return _body.PrettyJson(data, raw), False
     try:
         text = _body.pretty_json(data)
     except RecursionError:
         return raw, False
-    if env.color and size <= env.max_highlight_bytes:
-        text = _body.highlight(text, "application/json", color_256=env.color_256)
-    return text, False
+    return _body.highlight(text, "application/json", color_256=env.color_256), False
 
 
 def _table_view(rows: list[dict[str, Any]], extra: dict[str, Any], env: OutputEnv) -> str:
