@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer.errors import RouteError, UsageError
-from explorer.routing import RoutePattern
+
+if TYPE_CHECKING:
+    from explorer.routing import RoutePattern
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Entry:
     @property
     def pattern(self) -> RoutePattern:
         if self._pattern is None:
+            from explorer.routing import RoutePattern  # parsed on first use (start-up cost)
+
             if self._source is not None:
                 text, syntax = self._source
                 self._pattern = RoutePattern.parse(text, syntax=syntax)

@@ -30,18 +30,20 @@ another version raises :class:`RouteIndexError`.  Treat it as read-only.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer.errors import DiscoveryError, RouteError, UsageError
 from explorer.registry import naming, trie
 from explorer.registry.model import Child, Entry, Resolution, Route
-from explorer.routing import Literal, Param, RoutePattern, Shape, decode_component
+from explorer.routing import Literal, Param, Shape, decode_component
+
+if TYPE_CHECKING:
+    from explorer.routing import RoutePattern
 
 #: every method Node's HTTP parser knows (``http.METHODS``)
 METHODS = frozenset((
@@ -141,6 +143,8 @@ class Registry:
         if (method, route.path) in seen:
             self._warn(f"skipping route {label}: duplicate of an earlier route")
             return None
+        from explorer.routing import RoutePattern  # imported on first use (start-up cost)
+
         try:
             pattern = RoutePattern.parse(route.path)
             shapes = pattern.shapes
@@ -185,6 +189,8 @@ class Registry:
     def _pattern(self, route_index: int) -> RoutePattern:
         pattern = self._patterns.get(route_index)
         if pattern is None:
+            from explorer.routing import RoutePattern
+
             pattern = self._patterns[route_index] = RoutePattern.parse(
                 self._route_row(route_index)[1]
             )
@@ -362,6 +368,8 @@ class Registry:
         if not words:
             return "no command given"
         self._command_table()
+        import difflib  # only for the error message
+
         names = self.command_names()
         best: tuple[float, str, list[str]] = (-1.0, words[0], [])
         for n in range(1, min(len(words), self._longest + 1) + 1):
