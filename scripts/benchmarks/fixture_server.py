@@ -7,6 +7,8 @@ its own explorer server with its own discovery cache::
     /n10000/public/v1/...        a small JSON answer for any route
     /big/discover                one route: GET /items
     /big/items?size=N            a JSON list of about N bytes (default 5 MB)
+    /big/_received               {"at": T}: when the last /big/items request arrived, on
+                                 the system-wide monotonic clock (``time.monotonic()``)
 
 It prints ``listening http://127.0.0.1:PORT`` on stdout once it accepts connections.
 """
@@ -17,12 +19,15 @@ import argparse
 import hashlib
 import json
 import sys
+import time
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from benchmarks import synth
 
+#: the monotonic time the last /big/items request arrived
+_received = {"at": 0.0}
 BIG_DISCOVER = json.dumps({"data": [{"method": "GET", "path": "/items"}]}).encode()
 
 
@@ -54,6 +59,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _route(self) -> None:
+        arrived = time.monotonic()
         parts = urlsplit(self.path)
         api, _, rest = parts.path.lstrip("/").partition("/")
         rest = "/" + rest
@@ -63,7 +69,10 @@ class Handler(BaseHTTPRequestHandler):
         if api == "big":
             if rest == "/discover":
                 return self._answer(200, BIG_DISCOVER)
+            if rest == "/_received":
+                return self._answer(200, json.dumps(_received).encode())
             if rest == "/items":
+                _received["at"] = arrived
                 size = int(parse_qs(parts.query).get("size", ["5000000"])[0])
                 return self._answer(200, _json_list(size))
         elif api.startswith("n") and api[1:].isdigit():

@@ -95,6 +95,8 @@ class Terminal:
                 if done(bytes(self.output)):
                     break
                 raise ChildFailed(f"the program ended; it showed: {self.screen_tail()!r}")
+        #: when it held, on the system-wide monotonic clock (comparable across processes)
+        self.done_at = time.monotonic()
         return time.perf_counter() - self.started
 
     def wait_for_prompt(self, prompt: re.Pattern[str], *, timeout: float = 30.0) -> float:

@@ -2,7 +2,10 @@
 
 * Terminal: ``explorer call GET /items`` in a 24x80 pty against the fixture server's
   5 MB JSON list (colour and the default pager on, as a user has them); the time from
-  the fork until a screenful of lines has arrived.  Budget: first screen <= 150 ms.
+  the fork until a screenful of lines has arrived, and from the moment the request
+  reached the server (its arrival time read back from the fixture server, on the
+  system-wide monotonic clock), which leaves interpreter start-up out.  Budget: first
+  screen <= 150 ms; both are held to it.
 * Pipe: ``explorer call GET /_sandbox/bytes?size=200000000 > FILE`` against the
   sandbox; floor: a ``python -c`` script streaming the same body to the same kind of
   file with requests.  Wall time and each process's own peak RSS.  Budgets: <= 1.2x
@@ -11,7 +14,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
 
 from benchmarks.figures import Settings
 from benchmarks.measure import ChildFailed, interleave, median, run_child
@@ -39,45 +44,65 @@ with requests.get(sys.argv[1], headers={"Authorization": "Bearer " + sys.argv[2]
 """
 
 
-def _first_screen(ws: Workspace, url: str, size: int) -> float:
+def _first_screen(ws: Workspace, url: str, size: int, *, since_request: list[float]) -> float:
     """Seconds from the fork until a screenful of lines (or, for a small body, the
-    whole answer) is on the terminal."""
+    whole answer) is on the terminal; the time since the request reached the server
+    is appended to ``since_request``."""
     argv = ws.explorer_argv(url, "call", "GET", f"/items?size={size}")
     terminal = Terminal(argv, env=ws.env, rows=ROWS, cols=COLS, cwd=str(ws.dir))
     try:
         if size >= LIST_BYTES:
-            return terminal.wait_for_lines(ROWS - 2, timeout=120)
-        return terminal.wait_for(lambda out: b"]" in out, timeout=60)
+            took = terminal.wait_for_lines(ROWS - 2, timeout=120)
+        else:
+            took = terminal.wait_for(lambda out: b"]" in out, timeout=60)
     finally:
         terminal.finish(b"q\x03", timeout=5)
+    with urllib.request.urlopen(f"{url}/_received", timeout=10) as answer:
+        since_request.append(terminal.done_at - json.load(answer)["at"])
+    return took
 
 
 def run_terminal(ws: Workspace, settings: Settings) -> list[Row]:
     url = ws.big_url
     ws.cache_routes(url)
+    after: dict[str, list[float]] = {"big": [], "small": []}
     times = interleave(
         {
-            "big": lambda: _first_screen(ws, url, LIST_BYTES),
-            "small": lambda: _first_screen(ws, url, SMALL_BYTES),
+            "big": lambda: _first_screen(ws, url, LIST_BYTES, since_request=after["big"]),
+            "small": lambda: _first_screen(ws, url, SMALL_BYTES, since_request=after["small"]),
         },
         reps=settings.reps(9, 2),
     )
     first, small = median(times["big"]), median(times["small"])
+    # the warm-up round appended too; interleave() dropped its times, drop its delays
+    for name in after:
+        after[name] = after[name][-len(times[name]) :]
+    served = median(after["big"])
     return [
         Row(
             TERMINAL,
-            "5 MB JSON list on a terminal: first screen",
+            "5 MB JSON list on a terminal: first screen, from the fork",
             first,
             budget=f"<= {FIRST_SCREEN * 1000:.0f} ms",
             ok=first <= FIRST_SCREEN,
-            note="from the fork, colour and pager on",
+            note="start-up included; colour and pager on",
             details={"samples": times},
+        ),
+        Row(
+            TERMINAL,
+            "5 MB JSON list on a terminal: first screen, from the request",
+            served,
+            budget=f"<= {FIRST_SCREEN * 1000:.0f} ms",
+            ok=served <= FIRST_SCREEN,
+            note="from the request reaching the server: answer, parse, indent, pager",
+            details={"samples": after["big"]},
         ),
         Row(
             TERMINAL,
             "a 300-byte JSON list on a terminal (reference)",
             small,
-            note="start-up, request and rendering of a small answer",
+            note=f"from the fork; {median(after['small']) * 1000:.0f} ms from the request",
+            details={"samples": times["small"], "since_request": after["small"]},
         ),
     ]
 
