@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from explorer.errors import UsageError
+from explorer.errors import DiscoveryError, TransportError, UsageError
 
 CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [--all]"
 
@@ -38,9 +38,22 @@ def call(context, args: list[str]) -> int:
     if len(rest) < 2:
         raise UsageError(f"call needs a METHOD and a PATH ({CALL_USAGE})")
     method, path, items = rest[0], rest[1], rest[2:]
-    context.load_routes(required=False)
-    prepared = context.engine.prepare_call(method, path, items, command=_typed("call", *args))
-    return send_and_render(context, prepared, follow="--all" in flags)
+    unreachable = None
+    try:
+        context.load_routes()
+    except TransportError as exc:
+        unreachable = exc  # said once: by the request's own error, or after its answer
+    except DiscoveryError as exc:
+        context.warn(f"routes unavailable: {exc}")
+    try:
+        prepared = context.engine.prepare_call(method, path, items, command=_typed("call", *args))
+        return send_and_render(context, prepared, follow="--all" in flags)
+    except TransportError:
+        unreachable = None
+        raise
+    finally:
+        if unreachable is not None:
+            context.warn(f"routes unavailable: {unreachable}")
 
 
 def generated(context, words: list[str]) -> int:

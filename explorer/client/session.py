@@ -2,9 +2,11 @@
 
 Building a request (:meth:`Client.build`) and sending it (:meth:`Client.send`) are
 separate steps.  ``send`` translates every foreign failure into the package's errors:
-refused, unreachable and timed out become :class:`TransportError` (exit 3); a body
-cut off half-way becomes :class:`TransportError` when it is read; a redirect loop
-becomes :class:`ResponseError`.
+refused, unreachable and timed out become :class:`TransportError` (exit 3), and so
+does a connection the server closes before it answers (``closed the connection during
+the upload``) or in the middle of the body (when the body is read); a redirect loop,
+headers past http.client's limits or an answer that is not HTTP become
+:class:`ResponseError` (exit 1).
 
 Retries: only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried, on a
 failed connection and on 502/503/504, twice with a short backoff; a read timeout is
@@ -189,7 +191,7 @@ class Client:
                 raise TransportError(
                     f"{self.base_url} did not answer within {limit:g} s (timed out)"
                 ) from exc
-            raise TransportError(f"cannot reach {self.base_url}: {reason}") from exc
+            raise _connection_error(exc, self.base_url, reason, spec) from exc
         except requests.RequestException as exc:
             raise TransportError(f"request to {self.base_url} failed: {_reason(exc)}") from exc
         elapsed = time.perf_counter() - started
@@ -251,14 +253,62 @@ def _guarded(r: requests.Response, base_url: str) -> Iterator[bytes]:
         raise TransportError(f"{base_url} stopped sending the body (timed out)") from exc
 
 
+def _connection_error(
+    exc: BaseException, base_url: str, reason: str, spec: RequestSpec
+) -> TransportError | ResponseError:
+    """Which of three things went wrong: no connection, a broken answer, or a lost one.
+
+    * the connection could not be made (refused, unknown host): ``cannot reach``;
+    * the server answered something that is not HTTP, or headers past http.client's
+      limits (100 headers, 64 KB a line): a :class:`ResponseError`;
+    * the server closed or reset the connection before its answer came (an upload it
+      stopped reading, a crash): ``closed the connection``.
+    """
+    import http.client
+
+    from urllib3.exceptions import NewConnectionError
+
+    causes = _causes(exc)
+    if any(isinstance(c, NewConnectionError) for c in causes) or not any(
+        isinstance(c, OSError | http.client.HTTPException) for c in causes
+    ):
+        return TransportError(f"cannot reach {base_url}: {reason}")
+    lost = (http.client.RemoteDisconnected, ConnectionError, http.client.IncompleteRead)
+    broken = [c for c in causes if isinstance(c, http.client.HTTPException)]
+    if broken and not any(isinstance(c, lost) for c in causes):
+        detail = str(broken[0])[:120] or type(broken[0]).__name__
+        if isinstance(broken[0], http.client.BadStatusLine):
+            return ResponseError(f"{base_url} answered something that is not HTTP ({detail})")
+        return ResponseError(f"{base_url} sent malformed or oversized headers ({detail})")
+    during = "during the upload" if spec.files else "without answering"
+    if not spec.files and (spec.form or spec.data is not None or spec.json is not NO_BODY):
+        during = "while the request was being sent"
+    return TransportError(f"{base_url} closed the connection {during} ({reason})")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything it wraps (``args``, urllib3's ``reason``, chained causes)."""
+    found: list[BaseException] = []
+    stack: list[object] = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        stack.extend(item.args)
+        stack += [getattr(item, "reason", None), item.__cause__, item.__context__]
+    return found
+
+
 _REASONS = (
     ("Connection refused", "connection refused"),
     ("Name or service not known", "unknown host"),
     ("nodename nor servname", "unknown host"),
     ("Temporary failure in name resolution", "unknown host"),
     ("Connection reset", "connection reset by the server"),
-    ("Remote end closed", "the server closed the connection without answering"),
-    ("RemoteDisconnected", "the server closed the connection without answering"),
+    ("Broken pipe", "connection reset by the server"),
+    ("Remote end closed", "the connection ended before an answer came"),
+    ("RemoteDisconnected", "the connection ended before an answer came"),
     ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed (try --ca-bundle FILE)"),
     ("timed out", "timed out"),
     ("header", "the server sent malformed or oversized headers"),

@@ -181,7 +181,16 @@ def _terminal_body(
     if not body.content:
         return "", False
     mime = response.content_type
-    text = body.content.decode(_charset(response), "replace")
+    charset = _charset(response)
+    try:
+        text = body.content.decode(charset)
+    except UnicodeDecodeError as exc:
+        write_text(
+            env.stderr,
+            f"explorer: warning: the body is not valid {charset} (at byte {exc.start}); "
+            "bad bytes are shown as \N{REPLACEMENT CHARACTER}\n",
+        )
+        text = body.content.decode(charset, "replace")
     declared_json = response.is_json
     if declared_json or _body.looks_like_json(mime, body.content):
         try:
