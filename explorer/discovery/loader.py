@@ -48,6 +48,29 @@ def _ago(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days ago"
 
 
+#: warnings about single routes shown per fetch; the rest are counted in one line
+MAX_ROUTE_WARNINGS = 10
+
+
+class _Capped:
+    """Passes the first :data:`MAX_ROUTE_WARNINGS` warnings on and counts the rest
+    (a listing of 100,000 bad entries is one screen of warnings, not 100,000 lines)."""
+
+    def __init__(self, warn: Callable[[str], None]) -> None:
+        self.warn = warn
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        if self.count <= MAX_ROUTE_WARNINGS:
+            self.warn(message)
+
+    def finish(self, where: str) -> None:
+        if self.count > MAX_ROUTE_WARNINGS:
+            more = self.count - MAX_ROUTE_WARNINGS
+            self.warn(f"{where}: {more:,} more route{'s' if more > 1 else ''} skipped")
+
+
 class Discovery:
     def __init__(
         self,
@@ -145,8 +168,10 @@ class Discovery:
             )
         if fetched.raw is None:
             raise DiscoveryError(f"{self.source.describe()}: nothing to read")
-        routes = self.source.parse(fetched.raw, self.warn)
-        registry = Registry(routes, on_warning=self.warn)
+        warn = _Capped(self.warn)
+        routes = self.source.parse(fetched.raw, warn)
+        registry = Registry(routes, on_warning=warn)
+        warn.finish(self.source.describe())
         if not len(registry) and routes:
             raise DiscoveryError(f"{self.source.describe()}: none of its routes could be used")
         if self.cache:
