@@ -5,9 +5,11 @@ answer of the list route above it (``/instruments`` gives the id for
 ``/instruments/:id``, whose commands list gives the ``:cid``, and so on).  A route
 whose parameters cannot be filled that way is reported as skipped.
 
-Exit code: 3 when the server could not be reached, 5 when any route answered 5xx or
-failed, 0 otherwise (4xx answers are reported, not failures: probing without the
-right permissions is still probing).
+Exit code: 3 when the server could not be reached or a route timed out, 5 when any
+route answered 5xx or failed (a reset, a malformed answer), 0 otherwise (4xx answers
+are reported, not failures: probing without the right permissions is still probing).
+Only the first :data:`KEEP_BYTES` of a body are kept (to find an id in): a route that
+sends 200 MB is timed to its end without holding it in memory.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from dataclasses import dataclass
 
 from explorer.client.models import RequestSpec
 from explorer.errors import EXIT_5XX, EXIT_OK, EXIT_UNREACHABLE, ExplorerError, TransportError
+
+
+#: how much of each answer probe keeps to look for an id in
+KEEP_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -37,7 +43,7 @@ def main(context, args: list[str]) -> int:
     registry = context.load_routes()
     results = probe(context.engine, registry)
     print(format_results(results))
-    if any(r.status == "unreachable" for r in results):
+    if any(r.status in ("unreachable", "timed out") for r in results):
         return EXIT_UNREACHABLE
     if any(r.failed for r in results):
         return EXIT_5XX
@@ -55,7 +61,7 @@ def probe(engine, registry) -> list[Result]:
             first_ids[path] = None
             try:
                 response = engine.send(RequestSpec("GET", path, query=["limit=1"]))
-                first_ids[path] = _first_id(response.content)
+                first_ids[path] = _first_id(_head_of(response))
             except ExplorerError:
                 pass
         return first_ids[path]
@@ -69,11 +75,14 @@ def probe(engine, registry) -> list[Result]:
         started = time.perf_counter()
         try:
             response = engine.send(RequestSpec("GET", path, route=route))
-            body = response.content
+            body = _head_of(response)
         except TransportError as exc:
-            results.append(Result(route, path, "unreachable", None, failed=True))
-            if "cannot reach" in str(exc):
+            text = str(exc)
+            if text.startswith("cannot reach"):
+                results.append(Result(route, path, "unreachable", None, failed=True))
                 break
+            status = "timed out" if "timed out" in text else f"error: {exc}"
+            results.append(Result(route, path, status, None, failed=True))
             continue
         except ExplorerError as exc:
             results.append(Result(route, path, f"error: {exc}", None, failed=True))
@@ -87,46 +96,41 @@ def probe(engine, registry) -> list[Result]:
 
 
 def _fill(entry, first_id) -> str | None:
-    """A concrete path for ``entry``, each parameter taken from the list route above it."""
-    params: dict[str, str] = {}
-    for name in entry.pattern.param_names:
-        partial = dict(params)
-        try:
-            prefix = _prefix_before(entry, name, partial)
-        except ExplorerError:
-            return None
-        if prefix is None:
-            return None
-        value = first_id(prefix)
-        if value is None:
-            return None
-        params[name] = value
-    try:
-        return entry.pattern.build(params)
-    except ExplorerError:
-        return None
-
-
-def _prefix_before(entry, name: str, params: dict[str, str]) -> str | None:
-    """The concrete path up to (not including) the segment holding ``name``."""
-    marker = "\x00explorer-probe\x00"
-    try:
-        built = entry.pattern.build({**params, name: marker, **_dummies(entry, params, name)})
-    except ExplorerError:
-        return None
+    """A concrete path for ``entry``: each parameter is the first id listed by the
+    path before it (``/instruments`` gives ``:id``, ``/instruments/ID/commands`` gives
+    ``:cid``).  None when a segment cannot be filled that way (no id, or a segment
+    more complex than one parameter)."""
     from urllib.parse import quote
 
-    encoded = quote(marker, safe="")
-    index = built.find(encoded)
-    if index <= 0:
-        return None
-    return built[:index].rstrip("/") or None
+    from explorer.routing.segments import Literal, Param
+
+    path = ""
+    required = set(entry.required)
+    for segment in entry.pattern.segments:
+        if type(segment) is Literal:
+            path += "/" + quote(segment.text, safe="/:@!$&'()*+,;=-._~")
+        elif type(segment) is Param and segment.name not in required:
+            break  # an optional trailing part this entry does not take
+        elif type(segment) is Param:
+            value = first_id(path)
+            if value is None:
+                return None
+            path += "/" + quote(value, safe="")
+        else:
+            return None
+    return path or "/"
 
 
-def _dummies(entry, params: dict[str, str], name: str) -> dict[str, str]:
-    names = list(entry.pattern.param_names)
-    later = names[names.index(name) + 1 :]
-    return {n: "x" for n in later if n not in params}
+def _head_of(response) -> bytes:
+    """The first :data:`KEEP_BYTES` of the body; the rest is read and dropped."""
+    kept = bytearray()
+    try:
+        for chunk in response.iter_bytes():
+            if len(kept) < KEEP_BYTES:
+                kept += chunk[: KEEP_BYTES - len(kept)]
+    finally:
+        response.close()
+    return bytes(kept)
 
 
 def _first_id(body: bytes) -> str | None:
