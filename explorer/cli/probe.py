@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from explorer.client.models import RequestSpec
 from explorer.errors import EXIT_5XX, EXIT_OK, EXIT_UNREACHABLE, ExplorerError, TransportError
 
-
 #: how much of each answer probe keeps to look for an id in
 KEEP_BYTES = 1024 * 1024
 
