@@ -1,0 +1,134 @@
+"""`call` and the generated commands against every fault: the exact one-line error, the
+documented exit code, nothing half-printed that pretends to be an answer, no traceback.
+
+Each fault is run twice: as ``call GET /fault`` and as the command generated from the
+fault server's /discover (``fault list``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from faultcli import one_line
+from faultserver import ERROR_PAGE, RESET_PROMISED
+
+FORMS = {
+    "call": lambda path: ["call", "GET", path],
+    "generated": lambda path: [path.strip("/"), "list"],
+}
+
+
+@pytest.fixture(params=sorted(FORMS))
+def form(request):
+    return FORMS[request.param]
+
+
+def test_refused_connection_is_one_line_and_exit_3(run, refused):
+    result = run("--url", refused, "--timeout", "2", "call", "GET", "/ok")
+    assert result.returncode == 3
+    assert one_line(result.err) == f"explorer: cannot reach {refused}: connection refused"
+    assert result.stdout == b""
+
+
+def test_refused_connection_for_a_generated_command(run, refused):
+    result = run("--url", refused, "--timeout", "2", "ok", "list")
+    assert result.returncode == 3
+    assert one_line(result.err) == f"explorer: cannot reach {refused}: connection refused"
+
+
+def test_a_server_that_never_answers_times_out(run, faults, form):
+    result = run("--url", faults.url, "--timeout", "1", *form("/hang"))
+    assert result.returncode == 3
+    assert one_line(result.err) == f"explorer: {faults.url} did not answer within 1 s (timed out)"
+    assert result.stdout == b""
+
+
+def test_a_reset_in_the_middle_of_the_body(run, faults, form):
+    result = run("--url", faults.url, "--timeout", "5", *form("/reset"))
+    assert result.returncode == 3
+    assert (
+        one_line(result.err)
+        == f"explorer: connection to {faults.url} was lost while reading the body"
+    )
+    # What arrived was streamed as it came; the rest never did.
+    assert result.stdout.startswith(b'{"data": "xxxx')
+    assert len(result.stdout) < RESET_PROMISED
+
+
+def test_invalid_json_with_a_json_type_is_passed_through_when_piped(run, faults, form):
+    result = run("--url", faults.url, *form("/bad-json"))
+    assert result.returncode == 0
+    assert result.stdout == b'{"data": [{"id": "a1", "name": "cut off'
+    assert result.err == ""
+
+
+def test_invalid_utf8_is_passed_through_byte_for_byte_when_piped(run, faults, form):
+    result = run("--url", faults.url, *form("/bad-utf8"))
+    assert result.returncode == 0
+    assert result.stdout == b'{"name": "caf\xe9 \xff\xfe broken"}'
+    assert result.err == ""
+
+
+def test_enormous_headers_are_a_malformed_answer(run, faults, form):
+    result = run("--url", faults.url, *form("/big-headers"))
+    assert result.returncode == 1
+    assert one_line(result.err) == (
+        f"explorer: {faults.url} sent malformed or oversized headers (got more than 100 headers)"
+    )
+    assert result.stdout == b""
+
+
+def test_a_redirect_loop_stops(run, faults, form):
+    result = run("--url", faults.url, *form("/loop"))
+    assert result.returncode == 1
+    assert one_line(result.err) == f"explorer: too many redirects from {faults.url}/loop"
+    assert result.stdout == b""
+    assert len(faults.paths()) < 40  # requests gives up after 30 hops
+
+
+def test_a_500_with_an_html_page(run, faults, form):
+    result = run("--url", faults.url, *form("/html-500"))
+    assert result.returncode == 5
+    assert result.stdout == ERROR_PAGE  # piped: the body, exactly; the exit code says 5xx
+    assert result.err == ""
+
+
+def test_a_500_with_an_html_page_under_verbose_names_the_status(run, faults):
+    result = run("--url", faults.url, "-v", "call", "GET", "/html-500")
+    assert result.returncode == 5
+    assert "HTTP/1.1 500 Internal Server Error" in result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("words", [["call", "POST", "/upload"], ["upload"]])
+def test_the_connection_closed_during_a_multipart_upload(run, faults, upload_file, words):
+    result = run("--url", faults.url, "--timeout", "5", *words, f"file@{upload_file}")
+    assert result.returncode == 3
+    line = one_line(result.err)
+    # The reason depends on when the reset lands (while sending, or waiting for the answer).
+    assert line.startswith(f"explorer: {faults.url} closed the connection during the upload (")
+    assert line.endswith((
+        "(connection reset by the server)",
+        "(the connection ended before an answer came)",
+    ))
+    assert result.stdout == b""
+    posts = [seen for seen in faults.requests if seen.method == "POST"]
+    assert len(posts) == 1  # a POST is never retried
+
+
+def test_a_200_mb_body_streams_to_a_file_in_bounded_memory(run, faults, tmp_path):
+    """Piped to a file, 200 MB pass through without being held: the process stays small."""
+    import os
+
+    target = tmp_path / "huge.out"
+    with open(target, "wb") as out:
+        process = run.popen("--url", faults.url, "huge", "list", stdout=out)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err = process.stderr.read().decode()
+        process.stderr.close()
+    assert process.returncode == 0, err
+    assert err == ""
+    assert target.stat().st_size == 200 * 1024 * 1024
+    with open(target, "rb") as f:
+        assert f.read(512) == bytes(range(256)) * 2
+    assert usage.ru_maxrss < 150 * 1024, f"peak RSS {usage.ru_maxrss} KB"  # KB on Linux
