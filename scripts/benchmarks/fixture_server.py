@@ -5,8 +5,9 @@ its own explorer server with its own discovery cache::
 
     /n10000/discover             the /discover document of 10,000 routes (ETag, 304)
     /n10000/public/v1/...        a small JSON answer for any route
-    /big/discover                one route: GET /items
-    /big/items?size=N            a JSON list of about N bytes (default 5 MB)
+    /big/discover                two routes: GET /items, GET /bytes
+    /big/items?size=N            a JSON list of objects, about N bytes (default 5 MB)
+    /big/bytes?size=N            exactly N bytes of a JSON list of zeros, streamed
     /big/_received               {"at": T}: when the last /big/items request arrived, on
                                  the system-wide monotonic clock (``time.monotonic()``)
 
@@ -28,7 +29,10 @@ from benchmarks import synth
 
 #: the monotonic time the last /big/items request arrived
 _received = {"at": 0.0}
-BIG_DISCOVER = json.dumps({"data": [{"method": "GET", "path": "/items"}]}).encode()
+BIG_DISCOVER = json.dumps(
+    {"data": [{"method": "GET", "path": "/items"}, {"method": "GET", "path": "/bytes"}]}
+).encode()
+_ZEROS = b"0," * 32768
 
 
 @lru_cache(maxsize=8)
@@ -58,6 +62,25 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _stream_zeros(self, size: int) -> None:
+        """``[0,0,...,0]`` of exactly ``size`` bytes (a space pads an even length)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        if size < 3:
+            self.wfile.write(b"[]"[:size])
+            return
+        inner = size - 2
+        tail = b"0" if inner % 2 else b" 0"
+        left = inner - len(tail)  # even: whole "0," pairs
+        self.wfile.write(b"[")
+        while left > 0:
+            block = _ZEROS[: min(left, len(_ZEROS))]
+            self.wfile.write(block)
+            left -= len(block)
+        self.wfile.write(tail + b"]")
+
     def _route(self) -> None:
         arrived = time.monotonic()
         parts = urlsplit(self.path)
@@ -71,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._answer(200, BIG_DISCOVER)
             if rest == "/_received":
                 return self._answer(200, json.dumps(_received).encode())
+            if rest == "/bytes":
+                return self._stream_zeros(int(parse_qs(parts.query).get("size", ["0"])[0]))
             if rest == "/items":
                 _received["at"] = arrived
                 size = int(parse_qs(parts.query).get("size", ["5000000"])[0])
