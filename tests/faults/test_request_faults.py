@@ -117,18 +117,11 @@ def test_the_connection_closed_during_a_multipart_upload(run, faults, upload_fil
 
 def test_a_200_mb_body_streams_to_a_file_in_bounded_memory(run, faults, tmp_path):
     """Piped to a file, 200 MB pass through without being held: the process stays small."""
-    import os
-
     target = tmp_path / "huge.out"
-    with open(target, "wb") as out:
-        process = run.popen("--url", faults.url, "huge", "list", stdout=out)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        err = process.stderr.read().decode()
-        process.stderr.close()
-    assert process.returncode == 0, err
-    assert err == ""
+    result = run.measured("--url", faults.url, "huge", "list", stdout_path=target)
+    assert result.returncode == 0, result.err
+    assert result.err == ""
     assert target.stat().st_size == 200 * 1024 * 1024
     with open(target, "rb") as f:
         assert f.read(512) == bytes(range(256)) * 2
-    assert usage.ru_maxrss < 150 * 1024, f"peak RSS {usage.ru_maxrss} KB"  # KB on Linux
+    assert result.maxrss_kb < 150 * 1024, f"peak RSS {result.maxrss_kb} KB"
