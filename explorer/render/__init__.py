@@ -9,11 +9,27 @@
 * :mod:`.status`: :func:`exit_code_for`, the status line
 """
 
+from typing import TYPE_CHECKING
+
 from explorer.render.env import OutputEnv
-from explorer.render.redact import redact_headers
 from explorer.render.response import render_error, render_response
 from explorer.render.status import exit_code_for
-from explorer.render.table import render_table
+
+if TYPE_CHECKING:
+    from explorer.render.redact import redact_headers
+    from explorer.render.table import render_table
+
+
+def __getattr__(name: str):
+    """``render_table`` and ``redact_headers`` on first use (a piped answer needs neither)."""
+    if name == "render_table":
+        from explorer.render.table import render_table as found
+    elif name == "redact_headers":
+        from explorer.render.redact import redact_headers as found
+    else:
+        raise AttributeError(f"module 'explorer.render' has no attribute {name!r}")
+    globals()[name] = found
+    return found
 
 __all__ = [
     "OutputEnv",

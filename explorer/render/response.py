@@ -18,16 +18,19 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from explorer.client.models import NO_BODY, RequestSpec, Response
-from explorer.render import body as _body
 from explorer.render.env import OutputEnv
 from explorer.render.pager import emit, emit_chunks, write_text
-from explorer.render.redact import redact_body, redact_headers
 from explorer.render.status import BOLD, paint, reason_for, status_color, status_line
-from explorer.render.table import render_table, table_rows
+
+if TYPE_CHECKING:
+    from explorer.render import body as _body
+
+# The terminal view's helpers (body, tables, redaction) are imported where they are
+# used: a piped answer only streams its bytes, and a one-shot command pays for its imports.
 
 _NAME = "\x1b[36m"
 _DIM = "\x1b[2m"
@@ -55,6 +58,8 @@ def render_response(
             write_text(env.stderr, "\n".join(head) + "\n")
         stream_body(response, env.stdout)
         return
+    from explorer.render import body as _body
+
     mime = response.content_type
     body = _body.read_body(response.iter_bytes(), mime)
     shown, is_error = _terminal_body(response, body, env, table=bool(table))
@@ -131,6 +136,9 @@ def request_head(
     ``sent`` are the headers that actually went out (auth and defaults included);
     without them, the ones the user gave.
     """
+    from explorer.render import body as _body
+    from explorer.render.redact import redact_body, redact_headers
+
     lines = [paint(f"{spec.method} {spec.target} HTTP/1.1", BOLD, color)]
     headers: list[tuple[str, str | None]] = []
     if base_url:
@@ -154,6 +162,8 @@ def request_head(
 
 def response_head(response: Response, *, color: bool) -> str:
     """Status line and response headers (masked), ending in a blank line."""
+    from explorer.render.redact import redact_headers
+
     lines = [status_line(response.status, response.reason, response.elapsed, color=color)]
     lines += _header_lines(redact_headers(_header_pairs(response.headers)), color)
     lines.append("")
@@ -176,6 +186,8 @@ def _terminal_body(
     response: Response, body: _body.Body, env: OutputEnv, *, table: bool
 ) -> tuple[str | _body.PrettyJson, bool]:
     """The text to show for the body, and whether it is an error object line."""
+    from explorer.render import body as _body
+
     if body.binary:
         return _body.BINARY_NOTE.format(size=body.size), False
     if not body.content:
@@ -212,6 +224,9 @@ def _terminal_body(
 def _json_view(
     response: Response, data: Any, raw: str, size: int, env: OutputEnv, *, table: bool
 ) -> tuple[str | _body.PrettyJson, bool]:
+    from explorer.render import body as _body
+    from explorer.render.table import table_rows
+
     line = error_line(response.status, response.reason, data)
     if line is not None:
         first, *rest = line.split("\n")
@@ -240,6 +255,8 @@ def _table_view(rows: list[dict[str, Any]], extra: dict[str, Any], env: OutputEn
     )
     if not rows:
         return paint(footer, _DIM, env.color)
+    from explorer.render.table import render_table
+
     text = render_table(rows, width=env.width)
     if env.color:
         header, _, rest = text.partition("\n")
