@@ -10,6 +10,7 @@ included) behave as fault ``NAME``, and ``FaultServer(discover=NAME)`` chooses w
     /bad-json       200, Content-Type application/json, a body cut in the middle
     /bad-utf8       200, Content-Type application/json; charset=utf-8, invalid UTF-8
     /huge           200, application/octet-stream, HUGE_SIZE bytes streamed (generated)
+    /stall          200 promising HUGE_SIZE bytes: STALL_SENT of them, then silence
     /big-headers    200 with 200 headers of 8 KB each (1.6 MB of headers)
     /loop           302 to itself, forever
     /html-500       500 with an HTML error page
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 HUGE_SIZE = 200 * 1024 * 1024
 RESET_PROMISED = 1024 * 1024
 RESET_SENT = 64 * 1024
+STALL_SENT = 1024 * 1024
 UPLOAD_READ = 4096
 ERROR_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\n"
@@ -289,6 +291,11 @@ class FaultServer:
             chunk = bytes(range(256)) * 4096  # 1 MB
             for _ in range(HUGE_SIZE // len(chunk)):
                 send(chunk)
+        elif fault == "stall":
+            send(_head(200, "application/octet-stream", HUGE_SIZE))
+            send(b"s" * STALL_SENT)
+            self._stop.wait()
+            return "close"
         elif fault == "big-headers":
             body = b"{}"
             head = _head(200, "application/json", len(body), end=False)
