@@ -36,6 +36,8 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -238,12 +240,35 @@ def load_credentials(path: Path | None = None) -> dict[str, dict[str, str]]:
 
 
 def save_credential(profile: str, values: dict[str, str], path: Path | None = None) -> Path:
-    """Merge ``values`` into the profile's entry; the file is written atomically, 0600."""
+    """Merge ``values`` into the profile's entry; the file is written atomically, 0600.
+
+    The read-merge-write holds a lock (``credentials.json.lock``), so two logins at once
+    (two shells, two profiles) both keep their key.
+    """
     path = path or credentials_path()
-    data = load_credentials(path)
-    data.setdefault(profile, {}).update(values)
-    atomic_write(path, json.dumps(data, indent=2, sort_keys=True).encode() + b"\n", mode=0o600)
+    with _locked(path.with_name(path.name + ".lock")):
+        data = load_credentials(path)
+        data.setdefault(profile, {}).update(values)
+        text = json.dumps(data, indent=2, sort_keys=True).encode() + b"\n"
+        atomic_write(path, text, mode=0o600)
     return path
+
+
+@contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (``flock``; none where there is no fcntl)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: atomic writes only
+        yield
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def read_token_file(path: str, *, warn=None) -> str:

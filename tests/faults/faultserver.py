@@ -101,6 +101,12 @@ def _unknown_methods() -> bytes:
     return json.dumps({"data": entries}).encode()
 
 
+def _medium() -> bytes:
+    entries = [{"method": "GET", "path": "/ok"}, {"method": "GET", "path": "/html-500"}]
+    entries += [{"method": "GET", "path": f"/bulk/item{n}/:id?"} for n in range(5_000)]
+    return json.dumps({"data": entries}, separators=(",", ":")).encode()
+
+
 def _many() -> bytes:
     entries = [{"method": "GET", "path": "/ok"}, {"method": "GET", "path": "/html-500"}]
     entries += [
@@ -116,6 +122,7 @@ DISCOVER = {
     "garbage-many": lambda: (200, "application/json", _garbage_many()),
     "duplicates": lambda: (200, "application/json", _duplicates()),
     "unknown-methods": lambda: (200, "application/json", _unknown_methods()),
+    "medium": lambda: (200, "application/json", _medium()),
     "many": lambda: (200, "application/json", _many()),
     "error": lambda: (
         200,
