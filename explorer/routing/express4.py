@@ -248,7 +248,49 @@ def compile_regex(parsed: Parsed, *, strict: bool, end: bool, sensitive: bool) -
         raise RouteError(f"invalid regular expression ({exc})", pattern=parsed.text) from None
     if regex.groups != len(parsed.keys):
         raise RouteError("unsupported capture groups", pattern=parsed.text)
+    if parsed.raw_regex and _nested_repeat(python, flags):
+        raise RouteError(
+            "regular expression with a repeat inside a repeat (it could take "
+            "exponential time to match)",
+            pattern=parsed.text,
+        )
     return regex
+
+
+def _nested_repeat(source: str, flags: int) -> bool:
+    """Whether an unbounded repeat sits inside another (``(a+)+``, ``(\\d*x)*``): the
+    shape of catastrophic backtracking.  path-to-regexp never generates one itself (none
+    of its 0.1.x vectors has one), so only a route's own regex can bring it."""
+    try:
+        from re import _parser as sre
+        from re._constants import MAXREPEAT
+    except ImportError:  # another Python: the check is skipped, matching still works
+        return False
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
+
+    def walk(items, inside: bool) -> bool:
+        for op, av in items:
+            if op in repeats:
+                unbounded = av[1] == MAXREPEAT
+                if (unbounded and inside) or walk(av[2], inside or unbounded):
+                    return True
+                continue
+            if op is sre.SUBPATTERN:
+                children = [av[-1]]
+            elif op is sre.BRANCH:
+                children = av[1]
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                children = [av[1]]
+            else:
+                children = []
+            if any(walk(child, inside) for child in children):
+                return True
+        return False
+
+    try:
+        return walk(sre.parse(source, flags), False)
+    except Exception:  # the regex compiled above; a parser quirk must not reject it
+        return False
 
 
 # ---------------------------------------------------------------- shapes and building
