@@ -95,7 +95,7 @@ class Engine:
         self, method: str, path: str, items: Sequence[str] = (), *, command: str | None = None
     ) -> Prepared:
         method = method.upper()
-        if not method.isalpha():
+        if not (method.isascii() and method.isalpha()):
             raise UsageError(f"not an HTTP method: {method!r}")
         raw_path, _, raw_query = path.partition("?")
         if not raw_path.startswith("/"):

@@ -45,15 +45,11 @@ def call(context, args: list[str]) -> int:
         unreachable = exc  # said once: by the request's own error, or after its answer
     except DiscoveryError as exc:
         context.warn(f"routes unavailable: {exc}")
-    try:
-        prepared = context.engine.prepare_call(method, path, items, command=_typed("call", *args))
-        return send_and_render(context, prepared, follow="--all" in flags)
-    except TransportError:
-        unreachable = None
-        raise
-    finally:
-        if unreachable is not None:
-            context.warn(f"routes unavailable: {unreachable}")
+    prepared = context.engine.prepare_call(method, path, items, command=_typed("call", *args))
+    code = send_and_render(context, prepared, follow="--all" in flags)
+    if unreachable is not None:  # /discover failed, yet the request got through
+        context.warn(f"routes unavailable: {unreachable}")
+    return code
 
 
 def generated(context, words: list[str]) -> int:

@@ -24,8 +24,10 @@ class Context:
     # -- messages ----------------------------------------------------------------------
 
     def warn(self, message: str) -> None:
+        from explorer.render.text import one_line
+
         self.warnings.append(message)
-        print(f"explorer: warning: {self.redact(message)}", file=self.stderr, flush=True)
+        print(f"explorer: warning: {one_line(self.redact(message))}", file=self.stderr, flush=True)
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:

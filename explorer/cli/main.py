@@ -125,7 +125,9 @@ def _main(argv: list[str]) -> int:
     try:
         return dispatch(context)
     except ExplorerError as exc:
-        message = context.redact(str(exc))
+        from explorer.render.text import one_line
+
+        message = one_line(context.redact(str(exc)))
         print(f"explorer: {message}", file=sys.stderr)
         caret = getattr(exc, "caret", None)
         if callable(caret) and getattr(exc, "text", ""):
@@ -149,10 +151,10 @@ def _main(argv: list[str]) -> int:
             import traceback
 
             traceback.print_exc()
-        print(
-            f"explorer: internal error: {type(exc).__name__}: {context.redact(str(exc))[:300]}",
-            file=sys.stderr,
-        )
+        from explorer.render.text import one_line
+
+        text = one_line(context.redact(str(exc))[:300])
+        print(f"explorer: internal error: {type(exc).__name__}: {text}", file=sys.stderr)
         return EXIT_OTHER
     finally:
         context.close()

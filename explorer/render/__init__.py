@@ -7,6 +7,7 @@
 * :mod:`.pager`: paging long output
 * :mod:`.redact`: :func:`redact_headers`, masking credentials
 * :mod:`.status`: :func:`exit_code_for`, the status line
+* :mod:`.text`: :func:`~explorer.render.text.one_line`, untrusted text on one line
 """
 
 from typing import TYPE_CHECKING

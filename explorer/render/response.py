@@ -90,7 +90,9 @@ def render_response(
 
 def render_error(message: str, env: OutputEnv, *, detail: str | None = None) -> None:
     """``explorer: message`` on stderr, then ``detail`` (e.g. a caret) indented."""
-    lines = [f"explorer: {message}"]
+    from explorer.render.text import one_line
+
+    lines = [f"explorer: {one_line(message)}"]
     if detail:
         lines += ["  " + line for line in detail.splitlines()]
     write_text(env.stderr, "\n".join(lines) + "\n")
