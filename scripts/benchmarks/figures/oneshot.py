@@ -43,7 +43,7 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
     if curl:
         argv = [curl, "-sf", "-o", "/dev/null", "-H", f"Authorization: Bearer {token}", url + PATH]
         variants["curl"] = lambda: run_child(argv, env=env).wall
-    times = interleave(variants, reps=settings.reps(21, 5), warmup=2)
+    times = interleave(variants, reps=settings.reps(31, 5), warmup=2)
     ours, base = median(times["explorer"]), median(times["requests"])
     rows = [
         Row(

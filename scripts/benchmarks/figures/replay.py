@@ -49,7 +49,7 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
             "explorer": lambda: run_child(explorer, env=ws.env, timeout=300).wall,
             "requests": lambda: run_child(floor, env=ws.env, timeout=300).wall,
         },
-        reps=settings.reps(5, 1),
+        reps=settings.reps(9, 1),
         warmup=1,
     )
     ours, base = median(times["explorer"]), median(times["requests"])
