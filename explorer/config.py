@@ -33,6 +33,7 @@ profile, then defaults.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import sys
@@ -170,8 +171,12 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             value = value or None
         elif expected is float and isinstance(value, int | float) and not isinstance(value, bool):
             value = float(value)
-        elif not isinstance(value, expected):
+            if math.isnan(value) or value < 0:
+                raise ConfigError(f"{where}: settings.{key} must be a number of 0 or more")
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{where}: settings.{key} must be a {expected.__name__}")
+        elif expected is int and value < 0:
+            raise ConfigError(f"{where}: settings.{key} must be 0 or more")
         setattr(config.settings, key, value)
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
@@ -194,7 +199,12 @@ def _parse_profile(name: str, body: Any, where: str) -> Profile:
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"{where}: profiles.{name}.headers must map names to strings")
         elif key == "timeout":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value <= 0
+            ):
                 raise ConfigError(f"{where}: profiles.{name}.timeout must be a positive number")
             value = float(value)
         elif key == "insecure":
