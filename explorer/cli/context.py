@@ -40,9 +40,17 @@ class Context:
         found = []
         if "client" in self.__dict__:
             found.extend(self.client.secrets)
-        for value in (self.options.token, self.options.api_key, os.environ.get("EXPLORER_TOKEN")):
+        for value in (
+            self.options.token,
+            self.options.api_key,
+            os.environ.get("EXPLORER_TOKEN"),
+            os.environ.get("EXPLORER_API_KEY"),
+            os.environ.get("EXPLORER_PASSWORD"),
+        ):
             if value:
                 found.append(value)
+                if value.strip() != value:  # as sent (stripped), and as given
+                    found.append(value.strip())
         return found
 
     # -- configuration -----------------------------------------------------------------

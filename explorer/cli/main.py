@@ -147,10 +147,10 @@ def _main(argv: list[str]) -> int:
             pass
         return 0
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        if options.verbose:
+        if options.verbose:  # the traceback too: secrets in it are masked like the rest
             import traceback
 
-            traceback.print_exc()
+            print(context.redact(traceback.format_exc()), end="", file=sys.stderr)
         from explorer.render.text import one_line
 
         text = one_line(context.redact(str(exc))[:300])

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.errors import UsageError
+
 BEARER = "bearer"
 APIKEY = "apikey"
 
@@ -37,8 +39,23 @@ class Auth:
 
 
 def bearer(token: str) -> Auth:
-    return Auth(BEARER, token)
+    return Auth(BEARER, _checked(token, "token"))
 
 
 def api_key(key: str) -> Auth:
-    return Auth(APIKEY, key)
+    return Auth(APIKEY, _checked(key, "api key"))
+
+
+def _checked(secret: str, what: str) -> str:
+    """``secret`` without surrounding whitespace (a pasted token often ends in a newline);
+    one with a space or control character inside cannot go in a header.  The message
+    never quotes the secret."""
+    secret = secret.strip()
+    if not secret:
+        raise UsageError(f"the {what} is empty")
+    if any(c.isspace() or not c.isprintable() for c in secret):
+        raise UsageError(
+            f"the {what} contains a space or a control character, so it cannot be sent "
+            "in a header; check where it was copied from"
+        )
+    return secret

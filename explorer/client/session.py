@@ -30,6 +30,7 @@ from explorer.errors import ResponseError, TransportError, UsageError
 if TYPE_CHECKING:
     import requests
 
+_BAD_HEADER_CHARS = frozenset("\r\n\x00")
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 USER_AGENT = f"explorer/{__version__}"
 
@@ -153,8 +154,18 @@ class Client:
         if not any(k.lower() == "accept" for k in headers):
             headers["Accept"] = "application/json, */*;q=0.5"
         # A None value (typed as `Name:`) removes the header, session defaults included.
+        for name, value in headers.items():
+            if value is not None and (value[:1] in (" ", "\t") or _BAD_HEADER_CHARS & set(value)):
+                # requests would refuse it quoting the value, which may be a secret.
+                raise UsageError(
+                    f"the {name} header cannot be sent: its value starts with a space "
+                    "or holds a line break or NUL"
+                )
         request = requests.Request(spec.method, self.base_url + "/", headers=headers, data=data)
-        prepared = self.session.prepare_request(request)
+        try:
+            prepared = self.session.prepare_request(request)
+        except (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL) as exc:
+            raise UsageError(f"cannot build the request: {str(exc).splitlines()[0][:200]}") from exc
         # Set the target ourselves: requests would re-quote characters like '>'.
         prepared.url = self.url_for(spec)
         return prepared
