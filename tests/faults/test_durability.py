@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import stat
+import subprocess
 import threading
 import time
 
@@ -152,3 +153,32 @@ def test_a_recording_killed_mid_body_is_still_a_readable_session(run, faults, tm
     assert [e.path for e in recorded] == ["/ok"]  # the exchange in flight is simply absent
     assert run("--url", faults.url, "--record", str(session), "ok", "list").returncode == 0
     assert [e.step for e in read_session(session)] == [1, 2]
+
+
+def test_shells_on_one_server_at_once_leave_caches_that_load(run, sandbox):
+    """Four shells (script mode) learning from the same server at the same time."""
+    from explorer.repl.learned import LearnedStore
+
+    lines = "".join(
+        f"get /public/v1/instruments limit==5 skip=={n} fields=name\n" for n in range(0, 40, 5)
+    )
+    processes = [
+        run.popen("--url", sandbox.url, f"--token={sandbox.token}", "--no-pager",
+                  stdin=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    for process in processes:
+        process.stdin.write(lines.encode())
+        process.stdin.close()
+    for process in processes:
+        process.wait(timeout=60)
+        assert b"Traceback" not in process.stderr.read()
+        process.stdout.close()
+        process.stderr.close()
+    cache = run.home / "cache"
+    assert not [p for p in cache.rglob("*.tmp")]
+    store = LearnedStore.for_server(cache, sandbox.url)
+    store.load()
+    assert len(store.ids("/public/v1/instruments")) >= 5  # what they learned is there
+    entry = DiscoveryCache(cache, sandbox.url, DiscoverSource().key).read()
+    assert entry is not None and len(entry.registry)
