@@ -4,7 +4,7 @@ The first path segment picks the API, so one process serves every size and each 
 its own explorer server with its own discovery cache::
 
     /n10000/discover             the /discover document of 10,000 routes (ETag, 304)
-    /n10000/public/v1/...        a small JSON answer for any route
+    /n10000/public/v1/...        a small JSON answer for any route (lists: three new ids)
     /big/discover                two routes: GET /items, GET /bytes
     /big/items?size=N            a JSON list of objects, about N bytes (default 5 MB)
     /big/bytes?size=N            exactly N bytes of a JSON list of zeros, streamed
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import sys
 import time
@@ -26,6 +27,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from benchmarks import synth
+
+_serial = itertools.count(1)
+
+
+def _fresh(count: int) -> list[int]:
+    return [next(_serial) for _ in range(count)]
+
 
 #: the monotonic time the last /big/items request arrived
 _received = {"at": 0.0}
@@ -109,7 +117,9 @@ class Handler(BaseHTTPRequestHandler):
             if rest.startswith(synth.PREFIX + "/"):
                 segments = rest[len(synth.PREFIX) + 1 :].strip("/").split("/")
                 if self.command == "GET" and len(segments) % 2:  # a collection
-                    items = [{"id": f"{i:024x}", "name": f"item {i}"} for i in range(3)]
+                    # New ids on every answer, as a live server has new objects: a
+                    # shell that lists something learns and saves, every run alike.
+                    items = [{"id": f"{n:024x}", "name": f"item {n}"} for n in _fresh(3)]
                     return self._answer(200, json.dumps({"data": items}).encode())
                 body = {"id": segments[-1], "name": "one"}
                 return self._answer(200, json.dumps(body).encode())
