@@ -34,6 +34,7 @@ HUGE_SIZE = 200 * 1024 * 1024
 RESET_PROMISED = 1024 * 1024
 RESET_SENT = 64 * 1024
 STALL_SENT = 1024 * 1024
+MEDIUM = 2_000
 UPLOAD_READ = 4096
 ERROR_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\n"
@@ -103,7 +104,7 @@ def _unknown_methods() -> bytes:
 
 def _medium() -> bytes:
     entries = [{"method": "GET", "path": "/ok"}, {"method": "GET", "path": "/html-500"}]
-    entries += [{"method": "GET", "path": f"/bulk/item{n}/:id?"} for n in range(5_000)]
+    entries += [{"method": "GET", "path": f"/bulk/item{n}/:id?"} for n in range(MEDIUM)]
     return json.dumps({"data": entries}, separators=(",", ":")).encode()
 
 

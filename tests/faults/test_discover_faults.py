@@ -9,6 +9,9 @@ import json
 import pytest
 from faultcli import one_line
 
+from explorer.discovery import DiscoveryCache
+from explorer.discovery.sources import DiscoverSource
+
 GOOD = [
     {"method": "GET", "path": "/ok", "command": "ok list"},
     {"method": "GET", "path": "/html-500", "command": "html-500 list"},
@@ -75,18 +78,25 @@ def test_unknown_methods_are_skipped(run, make_faults):
 
 def test_100000_routes_are_all_usable_and_cached(run, make_faults):
     server = make_faults(discover="many")
-    listed, warnings = routes_json(run, server.url)
-    assert warnings == []
-    assert len({(r["method"], r["path"]) for r in listed}) == 100_000
-    # An optional id serves two commands: the list and the one.
-    mine = [r["command"] for r in listed if r["path"] == "/bulk/group999/item99900/:id?"]
-    assert mine == ["bulk group999 item99900 list", "bulk group999 item99900 get"]
-    # The next command starts from the cache: no second fetch, and the route resolves.
+    # The first command fetches all of them, builds the registry and caches it.
     result = run("--url", server.url, "bulk", "group999", "item99900", "get", "x1")
     assert result.returncode == 4, result.err  # the fault server has no such fault: 404
+    assert result.err == ""
     assert json.loads(result.stdout)["code"] == 404
     assert server.paths()[-1] == "/bulk/group999/item99900/x1"
+    # The next one starts from the cache: no second fetch, and the route resolves.
+    result = run("--url", server.url, "bulk", "group0", "item7", "list")
+    assert result.returncode == 4, result.err
+    assert server.paths()[-1] == "/bulk/group0/item7"
     assert discovers(server) == 1
+    entry = DiscoveryCache(run.home / "cache", server.url, DiscoverSource().key).read()
+    assert entry is not None
+    assert len(entry.registry.routes) == 100_000
+    # An optional id serves two commands: the list and the one.
+    for verb, rest in (("list", []), ("get", ["x1"])):
+        found, left = entry.registry.lookup_command(["bulk", "group999", "item99900", verb, *rest])
+        assert found.route.path == "/bulk/group999/item99900/:id?"
+        assert left == rest
 
 
 @pytest.mark.parametrize(

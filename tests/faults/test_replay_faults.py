@@ -116,10 +116,10 @@ def test_a_refused_server_stops_the_replay_with_exit_3(run, refused, session):
 
 def test_a_silent_server_stops_the_replay_with_exit_3(run, make_faults, session):
     server = make_faults(default="hang")
-    result = run("--url", server.url, "--timeout", "1", "replay", str(session))
+    result = run("--url", server.url, "--timeout", "0.5", "replay", str(session))
     assert result.returncode == 3
     out = result.stdout.decode()
-    assert f"step 1 (GET /ok): {server.url} did not answer within 1 s (timed out)" in out
+    assert f"step 1 (GET /ok): {server.url} did not answer within 0.5 s (timed out)" in out
     assert "9 steps: 0 passed, 0 failed, 3 errors, 6 skipped" in out
 
 
