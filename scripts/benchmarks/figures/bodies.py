@@ -141,7 +141,7 @@ def run_pipe(ws: Workspace, settings: Settings) -> list[Row]:
             "requests": lambda: once("requests", floor),
             "sandbox": lambda: once("sandbox", undiscovered),
         },
-        reps=settings.reps(7, 1),
+        reps=settings.reps(11, 1),
         warmup=1,
     )
     ours, base = median(times["explorer"]), median(times["requests"])
