@@ -14,11 +14,6 @@ from explorer.errors import UsageError
 BEARER = "bearer"
 APIKEY = "apikey"
 
-#: headers whose values are secrets, lower-case
-SECRET_HEADERS = frozenset(
-    {"authorization", "apikey", "x-api-key", "cookie", "set-cookie", "proxy-authorization"}
-)
-
 LOGIN_PATH = "/public-api/user/login"
 
 

@@ -10,18 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from explorer.secrets import AUTH_HEADERS, SECRET_HEADERS, secret_field
+
 MASK = "***"
-#: headers whose whole value is hidden
-SECRET_HEADERS = frozenset(
-    {"apikey", "api-key", "x-api-key", "cookie", "set-cookie", "x-auth-token", "x-access-token"}
-)
-#: headers of the form ``Scheme credentials``: the scheme is kept
-AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
-#: body keys whose values are hidden in echoed requests (case-insensitive)
-SECRET_KEYS = frozenset(
-    {"password", "passwd", "secret", "token", "api_key", "apikey", "access_token",
-     "refresh_token", "client_secret"}
-)  # fmt: skip
 
 
 def redact_headers(
@@ -47,7 +38,7 @@ def redact_body(data: Any) -> Any:
     """A copy of a JSON value with the values of secret-looking keys masked."""
     if isinstance(data, dict):
         return {
-            k: MASK if isinstance(k, str) and k.lower() in SECRET_KEYS else redact_body(v)
+            k: MASK if isinstance(k, str) and secret_field(k) else redact_body(v)
             for k, v in data.items()
         }
     if isinstance(data, list):

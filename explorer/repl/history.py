@@ -15,26 +15,21 @@ from collections.abc import Callable, Iterable
 
 from prompt_toolkit.history import FileHistory
 
+from explorer.secrets import AUTH_HEADERS, FIELD_NAMES, SECRET_HEADERS
+
 MASK = "***"
 _VALUE = r"(\"[^\"]*\"|'[^']*'|(?:Bearer|Basic|Token)\s+[^\s'\"]+|[^\s'\"]+)"
+_HEADERS = "|".join(sorted(map(re.escape, AUTH_HEADERS | SECRET_HEADERS), key=len, reverse=True))
+_FIELDS = "|".join(sorted(map(re.escape, FIELD_NAMES), key=len, reverse=True))
 _RULES = (
     # --token T, --api-key=K, --password P
     re.compile(r"(?i)(--(?:token|api-key|apikey|password))(\s+|=)" + _VALUE),
     # Header items: Authorization:Bearer x, apikey:k (also as quoted words)
-    re.compile(
-        r"(?i)\b(authorization|proxy-authorization|apikey|api-key|x-api-key|cookie|set-cookie)"
-        r"(:=|==|=|:)\s*" + _VALUE
-    ),
+    re.compile(rf"(?i)\b({_HEADERS})(:=|==|=|:)\s*" + _VALUE),
     # Field items: password=x, api_key:=..., token==x
-    re.compile(
-        r"(?i)\b((?:password|passwd|api_key|apikey|token|access_token|secret|client_secret))"
-        r"(:=|==|=)" + _VALUE
-    ),
+    re.compile(rf"(?i)\b((?:\w*_password|{_FIELDS}))(:=|==|=)" + _VALUE),
     # JSON bodies: "password": "x"
-    re.compile(
-        r"(?i)(\"(?:password|passwd|api_key|apikey|token|access_token|secret|client_secret)\")"
-        r"(\s*:\s*)(\"(?:[^\"\\]|\\.)*\")"
-    ),
+    re.compile(rf"(?i)(\"(?:\w*_password|{_FIELDS})\")" r"(\s*:\s*)(\"(?:[^\"\\]|\\.)*\")"),
 )
 
 

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from explorer.fileio import atomic_write
+from explorer.secrets import secret_field
 
 FORMAT = 2
 MAX_IDS = 50_000
@@ -355,6 +356,8 @@ class LearnedStore:
             m = re.match(r"([^=<>!]+)(>=|<=|!=|=|>|<)(.*)\Z", unquote(component))
             if m is None or not m.group(3) or m.group(1) in _RESERVED_QUERY:
                 continue
+            if secret_field(m.group(1)):
+                continue  # a credential typed as a parameter is never kept
             self.learn_value(route, m.group(1), m.group(3), first=True)
 
     def learn_value(self, route: str, key: str, value: str, *, first: bool = False) -> None:
@@ -383,7 +386,12 @@ class LearnedStore:
     def _learn_values_from(self, route: str, objects: list[Any]) -> None:
         for obj in objects[:SAMPLE]:
             for key, value in obj.items():
-                if isinstance(value, str) and value and not _UNIQUE.search(key):
+                if (
+                    isinstance(value, str)
+                    and value
+                    and not _UNIQUE.search(key)
+                    and not secret_field(key)
+                ):
                     self.learn_value(route, key, value)
 
     # -- reading -----------------------------------------------------------------------

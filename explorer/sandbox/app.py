@@ -45,6 +45,8 @@ class App:
         self.token = token
         self.account = account
         self.stopping = threading.Event()
+        #: set when a ``/_sandbox/slow`` request starts waiting (tests interrupt it then)
+        self.slow_started = threading.Event()
         self._lock = threading.Lock()
         self._families: frozenset[str] = frozenset()
         self.router = Router()
@@ -167,6 +169,7 @@ class App:
         if not 0 <= seconds < float("inf"):
             raise ApiError(400, f"seconds must be a number >= 0, not {text!r}")
         seconds = min(seconds, MAX_SLEEP)
+        self.slow_started.set()
         self.stopping.wait(seconds)
         return Reply(200, {"slept": seconds})
 

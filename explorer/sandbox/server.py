@@ -475,6 +475,11 @@ class SandboxServer:
         return self._app().families
 
     @property
+    def slow_started(self) -> threading.Event:
+        """Set once a ``/_sandbox/slow`` request is waiting: a request is in flight."""
+        return self._app().slow_started
+
+    @property
     def failures(self) -> list[str]:
         """Tracebacks of handler bugs answered with a 500 (most recent last)."""
         return list(self._httpd.failures) if self._httpd is not None else []

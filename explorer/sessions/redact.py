@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
+from explorer.secrets import secret_field
+
 #: ``{{name}}``
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
 #: the names placeholders for secrets use
@@ -29,31 +31,9 @@ SECRET_NAMES = ("token", "api_key", "password", "cookie", "secret")
 #: shorter secrets are only redacted by field name, never as text (too many false hits)
 MIN_TEXT_SECRET = 4
 
-_PASSWORD = {"password", "passwd", "pass", "pwd", "passphrase"}
-_API_KEY = {"api_key", "apikey", "x_api_key", "api_secret"}
-_TOKEN = {
-    "token", "access_token", "refresh_token", "id_token", "auth_token", "session_token",
-    "bearer", "authorization", "jwt",
-}
-_SECRET = {"secret", "client_secret", "private_key"}
-
 
 def placeholder(name: str) -> str:
     return "{{" + name + "}}"
-
-
-def secret_field(name: str) -> str | None:
-    """The placeholder name for a field called ``name``, or None when it is not secret."""
-    key = name.strip().lower().replace("-", "_")
-    if key in _PASSWORD or key.endswith("_password"):
-        return "password"
-    if key in _API_KEY:
-        return "api_key"
-    if key in _TOKEN:
-        return "token"
-    if key in _SECRET:
-        return "secret"
-    return None
 
 
 def is_placeholder(value: Any) -> bool:
