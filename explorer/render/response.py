@@ -273,11 +273,14 @@ def error_line(status: int, reason: str | None, data: Any) -> str | None:
     message = data.get("message")
     if not isinstance(message, str):
         return None
-    line = f"{status} {reason_for(status, reason)}: {message}"
+    from explorer.render.text import one_line
+
+    # The server's words, shown with its control characters escaped (no terminal escapes).
+    line = f"{status} {reason_for(status, reason)}: {one_line(message)}"
     details = data.get("details")
     if details not in (None, ""):
         text = details if isinstance(details, str) else json.dumps(details, ensure_ascii=False)
-        line += "\n" + "\n".join("  " + part for part in text.splitlines())
+        line += "\n" + "\n".join("  " + one_line(part) for part in text.splitlines())
     return line
 
 
