@@ -217,11 +217,17 @@ class ShellApp:
             print(f"explorer: warning: {self._pending.pop(0)}", file=sys.stderr, flush=True)
 
     def _error(self, exc: BaseException) -> None:
-        redact = self.context.redact
+        from explorer.render.text import one_line
+
+        def redact(text: str) -> str:  # no control characters from a server reach the terminal
+            return one_line(self.context.redact(text))
+
         if isinstance(exc, ExplorerError):
             lines = [f"explorer: {redact(str(exc))}"]
             if isinstance(exc, ItemError) and exc.text:
-                lines += ["  " + line for line in redact(exc.caret()).splitlines()]
+                lines += [
+                    "  " + redact(line) for line in self.context.redact(exc.caret()).splitlines()
+                ]
             if exc.hint:
                 lines.append(f"  {exc.hint}")
         else:

@@ -239,7 +239,51 @@ def _check_exchange(obj: Any, where: str) -> Exchange:
     query = request.get("query", [])
     if not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise SessionError(f"{where}: query must be a list of strings")
+    step = obj.get("step", 0)
+    if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
+        raise SessionError(f"{where}: step must be a whole number")
+    for key in ("route", "command"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise SessionError(f"{where}: {key} must be a string or null")
+    for part, name in ((request, "request"), (response, "response")):
+        headers = part.get("headers", {})
+        if headers is not None and (
+            not isinstance(headers, dict)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
+        ):
+            raise SessionError(f"{where}: {name} headers must map names to strings")
+        _check_body(part.get("body"), f"{where}: {name} body")
     return Exchange(obj)
+
+
+_BODY_KINDS = ("json", "text", "file", "multipart")
+
+
+def _check_body(body: Any, where: str) -> None:
+    """A body is None or an object with exactly one of the kinds the docstring lists."""
+    if body is None:
+        return
+    if not isinstance(body, dict):
+        raise SessionError(f"{where} must be an object or null")
+    kinds = [k for k in _BODY_KINDS if k in body]
+    if len(kinds) != 1:
+        raise SessionError(f"{where} needs exactly one of {', '.join(_BODY_KINDS)}")
+    kind = kinds[0]
+    if kind == "text" and not isinstance(body["text"], str):
+        raise SessionError(f"{where}: text must be a string")
+    if kind == "file" and (not isinstance(body["file"], str) or not body["file"]):
+        raise SessionError(f"{where}: file must be a file name")
+    if kind == "multipart":
+        multipart = body["multipart"]
+        fields = multipart.get("fields", {}) if isinstance(multipart, dict) else None
+        files = multipart.get("files", []) if isinstance(multipart, dict) else None
+        if (
+            not isinstance(fields, dict)
+            or not all(isinstance(v, str) for v in fields.values())
+            or not isinstance(files, list)
+            or not all(isinstance(f, dict) and isinstance(f.get("field"), str) for f in files)
+        ):
+            raise SessionError(f"{where}: multipart needs fields (strings) and files (objects)")
 
 
 def read_session(path: str | Path) -> Session:

@@ -50,10 +50,14 @@ def summary_table(report: ReplayReport, *, width: int = 100) -> str:
     lines.append("")
     lines.append(
         f"{len(report.results)} steps: {report.count('passed')} passed, "
-        f"{report.count('failed')} failed, {report.count('error')} errors, "
+        f"{report.count('failed')} failed, {_plural(report.count('error'), 'error')}, "
         f"{report.count('skipped')} skipped in {report.duration_s:.2f} s"
     )
     return "\n".join(lines)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _fit(text: str, width: int) -> str:
