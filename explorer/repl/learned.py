@@ -28,7 +28,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -258,14 +258,19 @@ class LearnedStore:
                 },
                 "body": {k: list(v) for k, v in self._body.items()},
             }
-            chunks = [json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()]
-            for collection, ids in self._ids.items():
-                key = json.dumps(collection, ensure_ascii=True).encode()
-                head = b"\t".join([key, repr(ids.touched).encode(), str(ids.count).encode(), b""])
-                chunks.append(head + ids.encode())
+            # Written list by list under the lock: no joined copy of a large store.
+            atomic_write(self.path, self._lines(meta))
             self.dirty = False
-        atomic_write(self.path, b"\n".join(chunks) + b"\n")
         return True
+
+    def _lines(self, meta: dict) -> Iterator[bytes]:
+        yield json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        for collection, ids in self._ids.items():
+            key = json.dumps(collection, ensure_ascii=True).encode()
+            head = b"\t".join([key, repr(ids.touched).encode(), str(ids.count).encode(), b""])
+            yield head
+            yield ids.encode()
+            yield b"\n"
 
     # -- learning ----------------------------------------------------------------------
 
