@@ -39,9 +39,6 @@ _CAPTURE_FIX = re.compile(r"\\.|\*", re.DOTALL)
 # Characters that make raw text regex rather than literal text.
 _REGEX_CHARS = frozenset("+?[]|^${}()\\")
 
-# A pattern of only "/literal" and "/:name" or "/:name?" segments.  Such patterns skip
-# the token machinery at parse time (the common case; see RoutePattern.parse).
-PLAIN = re.compile(r"(?:/(?::\w+\??|[^/\\:*?()\[\]{}+|^$]*))*", re.ASCII)
 
 
 @dataclass(slots=True)

@@ -33,12 +33,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.errors import RouteError
-from explorer.routing import express4, express5
 from explorer.routing.codec import decode_component, encode_component
-from explorer.routing.segments import Complex, Literal, Param, Segment, Shape
+from explorer.routing.segments import PLAIN, Complex, Literal, Param, Segment, Shape
+
+if TYPE_CHECKING:
+    from explorer.routing import express4, express5
+
+
+def _express4():
+    """The 0.1.x parser, loaded on first use: plain patterns never need it."""
+    from explorer.routing import express4
+
+    return express4
+
+
+def _express5():
+    """The 8.x parser, loaded on first use."""
+    from explorer.routing import express5
+
+    return express5
+
 
 EXPRESS4 = "express4"
 EXPRESS5 = "express5"
@@ -56,7 +73,7 @@ class RouteMatch(NamedTuple):
 
 def detect_syntax(text: str) -> str:
     """``"express5"`` or ``"express4"`` by the rule in the module docstring."""
-    if express4.PLAIN.fullmatch(text):
+    if PLAIN.fullmatch(text):
         return EXPRESS4
     has5 = False
     i = 0
@@ -68,10 +85,13 @@ def detect_syntax(text: str) -> str:
             continue
         if c in "(?":
             return EXPRESS4
-        if c == "{" or (i + 1 < n and (
-            (c == ":" and text[i + 1] == '"')
-            or (c == "*" and (text[i + 1] == '"' or express5._id_start(text[i + 1])))
-        )):
+        if c == "{" or (
+            i + 1 < n
+            and (
+                (c == ":" and text[i + 1] == '"')
+                or (c == "*" and (text[i + 1] == '"' or _express5()._id_start(text[i + 1])))
+            )
+        ):
             has5 = True
         i += 1
     return EXPRESS5 if has5 else EXPRESS4
@@ -133,28 +153,35 @@ class RoutePattern:
         self._expanded = None
         self._names = None
         if syntax is None:
-            plain = express4.PLAIN.fullmatch(text) is not None
+            plain = PLAIN.fullmatch(text) is not None
             syntax = EXPRESS4 if plain else detect_syntax(text)
         elif syntax not in SYNTAXES:
             raise RouteError(f"unknown pattern syntax {syntax!r}", pattern=text)
         else:
-            plain = syntax == EXPRESS4 and express4.PLAIN.fullmatch(text) is not None
+            plain = syntax == EXPRESS4 and PLAIN.fullmatch(text) is not None
         self.syntax = syntax
         if plain:
             self._plain = _plain_segments(text, strict=strict)
         elif syntax == EXPRESS4:
-            self._p4 = express4.parse(text)
+            self._p4 = _express4().parse(text)
             if self._p4.raw_regex:
                 self._compile()
         else:
-            self._p5 = express5.parse(text)
+            self._p5 = _express5().parse(text)
         return self
 
     # ------------------------------------------------------------------ identity
 
     def _key(self) -> tuple:
-        return (self.text, self.syntax, self.strict, self.end, self.sensitive, self.trailing,
-                self.decode)
+        return (
+            self.text,
+            self.syntax,
+            self.strict,
+            self.end,
+            self.sensitive,
+            self.trailing,
+            self.decode,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RoutePattern):
@@ -175,7 +202,7 @@ class RoutePattern:
     @property
     def _parsed4(self) -> express4.Parsed:
         if self._p4 is None:
-            self._p4 = express4.parse(self.text)
+            self._p4 = _express4().parse(self.text)
         return self._p4
 
     @property
@@ -186,7 +213,7 @@ class RoutePattern:
             if self._plain is not None:
                 names = tuple(dict.fromkeys(s.name for s in self._plain if type(s) is Param))
             elif self._p5 is not None:
-                names = express5.all_names(self._p5.tokens)
+                names = _express5().all_names(self._p5.tokens)
             else:
                 names = self._parsed4.names
             self._names = names
@@ -197,14 +224,11 @@ class RoutePattern:
         """Params that may be absent from a match (their value is then ``None``)."""
         if self._plain is not None:
             required = {s.name for s in self._plain if type(s) is Param and not s.optional}
-            return tuple(
-                n for n in self.param_names
-                if n not in required
-            )
+            return tuple(n for n in self.param_names if n not in required)
         if self._p5 is not None:
             everywhere = set(self.param_names)
             for seq, _count in self._p5.sequences:
-                everywhere &= {t.name for t in seq if isinstance(t, express5.Var)}
+                everywhere &= {t.name for t in seq if isinstance(t, _express5().Var)}
             return tuple(n for n in self.param_names if n not in everywhere)
         required = {k.name for k in self._parsed4.keys if not k.optional}
         return tuple(n for n in self.param_names if n not in required)
@@ -224,11 +248,11 @@ class RoutePattern:
         if self._plain is not None:
             return self._plain
         if self._p5 is not None:
-            segments = express5.cut_top(self._p5.tokens)
+            segments = _express5().cut_top(self._p5.tokens)
             if segments is None:
                 return (Complex(self.text, self.param_names),)
             return segments
-        return express4.cut(self._parsed4.tokens, text=self.text, strict=self.strict)
+        return _express4().cut(self._parsed4.tokens, text=self.text, strict=self.strict)
 
     @property
     def shapes(self) -> list[Shape]:
@@ -259,12 +283,13 @@ class RoutePattern:
             candidates = _plain_expansions(self.text, self._plain)
         elif self._p5 is not None:
             for seq, count in self._p5.sequences:
-                candidates.append((count, express5.stringify(seq), express5.cut_flat(seq)))
+                candidates.append((count, _express5().stringify(seq), _express5().cut_flat(seq)))
         else:
-            for tokens, count in express4.expansions(self._parsed4):
+            for tokens, count in _express4().expansions(self._parsed4):
                 text = "".join(t.src for t in tokens)
-                candidates.append((count, text, express4.cut(tokens, text=self.text,
-                                                             strict=self.strict)))
+                candidates.append(
+                    (count, text, _express4().cut(tokens, text=self.text, strict=self.strict))
+                )
         if len(candidates) <= 2:  # one optional part at most: no two shapes alike
             kept = [(count, text or "/", shape) for count, text, shape in candidates]
         else:
@@ -284,11 +309,11 @@ class RoutePattern:
     def _compile(self) -> re.Pattern[str]:
         if self._regex is None:
             if self._p5 is not None:
-                self._regex = express5.compile_regex(
+                self._regex = _express5().compile_regex(
                     self._p5, end=self.end, trailing=self.trailing, sensitive=self.sensitive
                 )
             else:
-                self._regex = express4.compile_regex(
+                self._regex = _express4().compile_regex(
                     self._parsed4, strict=self.strict, end=self.end, sensitive=self.sensitive
                 )
         return self._regex
@@ -366,9 +391,7 @@ class RoutePattern:
         path = self._build(values, _encode_all)
         if self._fits(path, values):
             return path
-        raise RouteError(
-            "these parameter values would not match back as given", pattern=self.text
-        )
+        raise RouteError("these parameter values would not match back as given", pattern=self.text)
 
     def _build(self, values: dict[str, Any], encode) -> str:
         for name, value in values.items():
@@ -379,9 +402,9 @@ class RoutePattern:
         if self._plain is not None:
             path = _build_plain(self.text, values, encode)
         elif self._p5 is not None:
-            path = express5.build(self._p5, values, encode=encode)
+            path = _express5().build(self._p5, values, encode=encode)
         else:
-            path = express4.build(
+            path = _express4().build(
                 self._parsed4, values, encode=encode, encode_rest=lambda v: _encode_rest(v, encode)
             )
         return path or ("/" if self.text.startswith("/") else path)
@@ -412,7 +435,10 @@ _QUERY = re.compile(r"[?#]")
 def structure_key(shape: Shape) -> tuple:
     """What two shapes must share to match the same paths (param names aside)."""
     return tuple(
-        ("L", s.text.lower()) if type(s) is Literal else ("P",) if type(s) is Param
+        ("L", s.text.lower())
+        if type(s) is Literal
+        else ("P",)
+        if type(s) is Param
         else ("C", s.text)
         for s in shape
     )

@@ -19,6 +19,7 @@ params are never optional.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -64,3 +65,8 @@ Shape = tuple[Segment, ...]
 def is_plain(shape: Shape) -> bool:
     """True if every segment of ``shape`` is a Literal or a Param."""
     return all(type(segment) is not Complex for segment in shape)
+
+
+#: a pattern of only "/literal" and "/:name" or "/:name?" segments: such patterns skip
+#: the token machinery (and the parser modules) at parse time, the common case
+PLAIN = re.compile(r"(?:/(?::\w+\??|[^/\\:*?()\[\]{}+|^$]*))*", re.ASCII)
