@@ -177,18 +177,20 @@ class Context:
 
     @cached_property
     def recorder(self):
-        if not self.options.record:
-            return None
+        """The recorder of ``--record FILE``, or None."""
+        return self.open_recorder(self.options.record) if self.options.record else None
+
+    def open_recorder(self, path):
+        """A recorder appending to ``path`` (the shell's ``record start`` uses it too)."""
         from explorer.sessions.recorder import Recorder
 
+        registry = self.discovery.registry
         return Recorder.open(
-            self.options.record,
+            path,
             base_url=self.base_url,
             secrets=self.secrets,
             auth=self.auth,
-            routes_fingerprint=self.discovery.registry.fingerprint
-            if self.discovery.registry is not None
-            else None,
+            routes_fingerprint=registry.fingerprint if registry is not None else None,
         )
 
     @cached_property

@@ -399,15 +399,7 @@ class Shell:
             if engine.recorder is not None:
                 where = getattr(engine.recorder, "path", "a session")
                 raise UsageError(f"already recording to {where}; record stop first")
-            from explorer.sessions.recorder import Recorder
-
-            registry = self.context.discovery.registry
-            recorder = Recorder.open(
-                session_path(args[1]),
-                base_url=self.context.base_url,
-                secrets=self.context.secrets,
-                routes_fingerprint=registry.fingerprint if registry is not None else None,
-            )
+            recorder = self.context.open_recorder(session_path(args[1]))
             engine.recorder = self.recording = recorder
             self.say(f"recording to {recorder.path}")
         elif action == "stop":
