@@ -1,9 +1,11 @@
-"""Every export format, tested by running it (python, curl) or by its structure (HAR 1.2
-against a schema written from the spec; hurl and locust, which are not installed here)."""
+"""Every export format, tested by running it (python, curl, locust headless) or by its
+structure (HAR 1.2 against a schema written from the spec; hurl, which is not installed
+here)."""
 
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import re
 import subprocess
@@ -16,6 +18,7 @@ from jsonschema import Draft202012Validator
 from explorer.sessions.export import export
 from explorer.sessions.format import read_session
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "sessions"
 HAR_SCHEMA = json.loads((Path(__file__).parent / "data" / "har-1.2.schema.json").read_text())
 
 
@@ -162,6 +165,65 @@ def test_locust_export_compiles_and_has_a_task_per_step(labos_session):
     compile(text, "locustfile.py", "exec")
     assert "self.v['command_id'] = parsed['id']" in text
     assert "{self.v['command_id']}" in text
+
+
+def test_locust_export_adds_the_exact_target_adapter_only_when_a_step_needs_it(
+    labos_session, labstep_session
+):
+    labos = export(read_session(labos_session), "locust")
+    assert "class ExactTargetAdapter(HTTPAdapter):" in labos
+    assert "self.client.mount(prefix, ExactTargetAdapter())" in labos
+    raw = [line for line in labos.splitlines() if "as_written(url)" in line]
+    assert len(raw) == 1  # the step with updatedAt>2020-01-01, and no other
+    assert "NOTE" not in labos
+    labstep = export(read_session(labstep_session), "locust")
+    assert "ExactTargetAdapter" not in labstep and "as_written" not in labstep
+    for text in (labos, labstep):
+        imported = {
+            alias.name.split(".")[0]
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (node.names if isinstance(node, ast.Import)
+                          else [ast.alias(node.module or "")])
+        }
+        assert "explorer" not in imported, imported
+
+
+def _locust(locustfile: Path, host: str, csv_prefix: Path, env: dict[str, str]):
+    return subprocess.Popen(
+        [sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "-u", "1",
+         "-r", "1", "--run-time", "5s", "--stop-timeout", "5", "--host", host,
+         "--only-summary", "--csv", str(csv_prefix), "--loglevel", "WARNING"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+def test_locust_export_of_both_examples_runs_headless_without_failures(sandbox, tmp_path):
+    """Both example sessions, exported and run by locust at once against one sandbox: every
+    recorded step is requested (the filter ``updatedAt>2020-01-01`` verbatim, or the
+    sandbox would answer 400) and none fails its status check."""
+    runs = []
+    for name, secret in (("labos-tour", {"EXPLORER_TOKEN": sandbox.token}),
+                         ("labstep-seed", {"EXPLORER_PASSWORD": sandbox.password})):
+        session = read_session(EXAMPLES / f"{name}.jsonl")
+        locustfile = _write(tmp_path, session.path, "locust", f"-{name}.py")
+        prefix = tmp_path / "stats" / name
+        runs.append((session, prefix, _locust(locustfile, sandbox.url, prefix,
+                                              _env(sandbox, **secret))))
+    for session, prefix, process in runs:
+        try:
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            process.kill()
+        assert process.returncode == 0, stderr
+        with open(f"{prefix}_stats.csv", newline="") as stats:
+            rows = [row for row in csv.DictReader(stats) if row["Name"] != "Aggregated"]
+        by_step = {int(re.match(r"step (\d+): ", row["Name"])[1]): row for row in rows}
+        assert sorted(by_step) == [e.step for e in session.exchanges], rows
+        for step, row in by_step.items():
+            assert row["Type"] == session.exchanges[step - 1].method
+            assert int(row["Request Count"]) >= 1, row
+            assert int(row["Failure Count"]) == 0, row
 
 
 @pytest.mark.parametrize("fmt", ["curl", "python", "hurl", "har", "locust"])
