@@ -114,8 +114,8 @@ def import_har(
     ]
     for exchange in exchanges:
         line = dumps_line(exchange)
-        if any(s.encode() in line for s in redactor.known if len(s) >= 4):
-            line = dumps_line(redactor.json(exchange))
+        if redactor.leaks(line):  # learned in a later entry: replace it as text only
+            line = dumps_line(redactor.strings(exchange))
         lines.append(line)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

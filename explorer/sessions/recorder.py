@@ -359,9 +359,10 @@ class _Pending:
             "response": response,
         }
         line = dumps_line(exchange)
-        if any(secret.encode() in line for secret in r.known if len(secret) >= 4):
-            # A secret learned late (in the response) also appeared earlier in the line.
-            line = dumps_line(r.json(exchange))
+        if r.leaks(line):
+            # A secret learned late (in the response) also appeared earlier in the line:
+            # replace it as text, without applying the field rules again.
+            line = dumps_line(r.strings(exchange))
         return line
 
 

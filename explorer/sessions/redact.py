@@ -2,34 +2,49 @@
 
 Three rules, applied to every part of an exchange:
 
-* Headers: ``Authorization`` keeps its scheme (``Bearer {{token}}``); ``apikey`` and
-  ``X-Api-Key`` become ``{{api_key}}``; ``Cookie``/``Set-Cookie`` become ``{{cookie}}``.
-* Fields anywhere in JSON bodies (and query parameters, and ``name=value`` items in the
-  typed command) whose name says secret: ``password`` -> ``{{password}}``,
-  ``api_key``/``apikey`` -> ``{{api_key}}``, ``token``/``access_token``… -> ``{{token}}``,
-  ``secret``/``client_secret`` -> ``{{secret}}``.  The Labstep login answer carries the
-  key in ``api_key``: it is caught here.
+* Headers (which ones: :mod:`explorer.secrets`): ``Authorization`` keeps its scheme
+  (``Bearer {{token}}``, ``Basic {{secret}}``); ``apikey``, ``Api-Key`` and ``X-Api-Key``
+  become ``{{api_key}}``; ``X-Auth-Token`` and ``X-Access-Token`` ``{{token}}``;
+  ``Cookie``/``Set-Cookie`` ``{{cookie}}``.
+* Fields anywhere in JSON bodies (and query parameters, form-urlencoded bodies, and the
+  typed command, see :func:`explorer.secrets.scrub_command`) whose name says secret:
+  ``password`` -> ``{{password}}``, ``api_key``/``apikey`` -> ``{{api_key}}``,
+  ``token``/``access_token``… -> ``{{token}}``, ``secret``/``client_secret`` ->
+  ``{{secret}}``.  The Labstep login answer carries the key in ``api_key``: it is
+  caught here.
 * Every value learned by the two rules above, and every secret the caller knows (the
   profile's token or key), is replaced wherever else it appears, in any text.
+  :meth:`Redactor.strings` does only this, for a whole exchange written before a
+  secret was learned: it never applies the field rules again (they would turn the
+  ``Authorization`` header's ``Bearer {{token}}`` into ``{{token}}``).
 
 Replay fills the placeholders back in from the current profile and ``--var``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
-from explorer.secrets import secret_field
+from explorer.secrets import (
+    AUTH_HEADERS,
+    MIN_TEXT_SECRET,
+    credential_kind,
+    header_secret,
+    scrub_command,
+    secret_field,
+    split_credential,
+)
 
 #: ``{{name}}``
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
 #: the names placeholders for secrets use
 SECRET_NAMES = ("token", "api_key", "password", "cookie", "secret")
-#: shorter secrets are only redacted by field name, never as text (too many false hits)
-MIN_TEXT_SECRET = 4
+__all__ = ["MIN_TEXT_SECRET", "PLACEHOLDER", "SECRET_NAMES", "Redactor", "StreamRedactor",
+           "is_placeholder", "placeholder", "secret_field"]
 
 
 def placeholder(name: str) -> str:
@@ -38,12 +53,6 @@ def placeholder(name: str) -> str:
 
 def is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
-
-
-_ITEM = re.compile(
-    r"(?P<name>[A-Za-z_][\w-]*)(?P<sep>==|:=|=|:)(?P<value>\"[^\"]*\"|'[^']*'|\S+)"
-)
-_OPTION = re.compile(r"(?P<opt>--(?:token|api-key|password))(?P<sep>[= ])(?P<value>\S+)")
 
 
 class Redactor:
@@ -96,25 +105,34 @@ class Redactor:
         return data
 
     def command(self, text: str | None) -> str | None:
+        """The typed command with its secrets as placeholders (they are learned too)."""
         if text is None:
             return None
+        return scrub_command(text, placeholders=True, known=self._known, found=self.learn)
 
-        def item(match: re.Match) -> str:
-            name = secret_field(match["name"])
-            if name is None:
-                return match[0]
-            value = match["value"].strip("'\"")
-            self.learn(value, name)
-            return f"{match['name']}{match['sep']}{placeholder(name)}"
+    def strings(self, value: Any) -> Any:
+        """``value`` with every known secret replaced in its strings (keys included), and
+        nothing else changed: no field rule, so ``Bearer {{token}}`` stays as it is."""
+        if isinstance(value, dict):
+            return {
+                (self.text(k) if isinstance(k, str) else k): self.strings(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [self.strings(v) for v in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
 
-        def option(match: re.Match) -> str:
-            name = {"--token": "token", "--api-key": "api_key"}.get(match["opt"], "password")
-            self.learn(match["value"], name)
-            return f"{match['opt']}{match['sep']}{placeholder(name)}"
-
-        text = _OPTION.sub(option, text)
-        text = _ITEM.sub(item, text)
-        return self.text(text)
+    def leaks(self, line: bytes) -> bool:
+        """Whether ``line`` (a JSON line) holds a known secret, as text or JSON-escaped."""
+        for value, _ in self._ordered:
+            if value.encode() in line:
+                return True
+            escaped = json.dumps(value, ensure_ascii=False)[1:-1]
+            if escaped != value and escaped.encode() in line:
+                return True
+        return False
 
     # -- structured parts --------------------------------------------------------------
 
@@ -125,30 +143,24 @@ class Redactor:
         return {name: self._header(name, str(value)) for name, value in headers.items()}
 
     def _learn_header(self, name: str, value: str) -> None:
-        key = name.lower()
-        if key == "authorization" or key == "proxy-authorization":
-            scheme, _, credential = value.partition(" ")
-            if credential:
-                self.learn(credential.strip(), "token" if scheme.lower() == "bearer" else "secret")
-            else:
-                self.learn(value, "token")
-        elif key in ("apikey", "x-api-key"):
-            self.learn(value, "api_key")
+        kind = header_secret(name)
+        if kind is None:
+            return
+        if name.lower() in AUTH_HEADERS:
+            scheme, credential = split_credential(value)
+            self.learn(credential, credential_kind(scheme))
+        else:
+            self.learn(value, kind)
 
     def _header(self, name: str, value: str) -> str:
-        key = name.lower()
-        if key in ("authorization", "proxy-authorization"):
-            scheme, _, credential = value.partition(" ")
-            if credential and scheme.lower() == "bearer":
-                return f"{scheme} {placeholder('token')}"
-            if credential:
-                return f"{scheme} {placeholder('secret')}"
-            return placeholder("token")
-        if key in ("apikey", "x-api-key"):
-            return placeholder("api_key")
-        if key in ("cookie", "set-cookie"):
-            return placeholder("cookie")
-        return self.text(value)
+        kind = header_secret(name)
+        if kind is None:
+            return self.text(value)
+        if name.lower() in AUTH_HEADERS:
+            scheme, _ = split_credential(value)
+            shown = placeholder(credential_kind(scheme))
+            return f"{scheme} {shown}" if scheme else shown
+        return placeholder(kind)
 
     def query(self, components: Iterable[str]) -> list[str]:
         components = list(components)
@@ -164,6 +176,16 @@ class Redactor:
             secret = secret_field(unquote(name)) if sep else None
             out.append(f"{name}={placeholder(secret)}" if secret else self.text(component))
         return out
+
+    def form(self, text: str) -> str:
+        """A form-urlencoded body with its secret fields as placeholders (and learned)."""
+        components = text.split("&")
+        for component in components:
+            name, sep, value = component.partition("=")
+            kind = secret_field(unquote_plus(name)) if sep else None
+            if kind:
+                self.learn(unquote_plus(value), kind)
+        return "&".join(self.query(components))
 
     def json(self, value: Any) -> Any:
         """``value`` with secret fields and known secrets replaced (a new structure)."""

@@ -163,3 +163,76 @@ def test_an_upload_is_copied_beside_the_session(sandbox, tmp_path, upload_file):
     upload_file.write_text("changed later")
     assert copy.read_text().startswith("well,od600")
     client.close()
+
+
+def test_typed_credential_headers_are_redacted_and_the_session_still_replays(
+    sandbox, fresh, tmp_path, replay_on
+):
+    """One recording (as the shell's ``record start`` keeps one recorder): a typed
+    ``Authorization:Bearer …`` item, X-Auth-Token/X-Access-Token headers, then more steps.
+    No value reaches the file, the scheme word is never taken for the secret, and every
+    later step still replays (the Authorization header keeps ``Bearer``)."""
+    import shlex
+
+    from explorer.client import bearer
+    from explorer.engine import Engine
+
+    client = Client(sandbox.url, auth=bearer(sandbox.token))
+    path = tmp_path / "typed.jsonl"
+    recorder = _open(path, sandbox, client)
+    engine = Engine(client, None, recorder=recorder)
+    calls = [
+        ("GET", "/public/v1/instruments", "limit==1"),
+        ("GET", "/public/v1/instruments/nonexistent", f"Authorization:Bearer {sandbox.token}"),
+        ("GET", "/public/v1/families", "X-Auth-Token:supersecretvalue1",
+         "X-Access-Token:thirdsecret333"),
+        ("GET", "/public/v1/instruments", "limit==2"),
+        ("GET", "/public/v1/instruments/nonexistent"),
+    ]
+    for method, target, *items in calls:
+        typed = shlex.join(["call", method, target, *items])
+        engine.send(engine.prepare_call(method, target, items, command=typed)).content
+    recorder.close()
+    client.close()
+    text = path.read_text()
+    for secret in (sandbox.token, "supersecretvalue1", "thirdsecret333"):
+        assert secret not in text
+    exchanges = _lines(path)[1:]
+    assert exchanges[1]["command"] == (
+        "call GET /public/v1/instruments/nonexistent 'Authorization:Bearer {{token}}'")
+    assert exchanges[2]["command"] == ("call GET /public/v1/families X-Auth-Token:{{token}} "
+                                       "X-Access-Token:{{token}}")
+    assert exchanges[2]["request"]["headers"]["X-Auth-Token"] == "{{token}}"
+    assert exchanges[2]["request"]["headers"]["X-Access-Token"] == "{{token}}"
+    for exchange in exchanges:
+        assert exchange["request"]["headers"]["Authorization"] == "Bearer {{token}}"
+    assert "{{token}}" not in json.dumps([e["response"] for e in exchanges])
+    report = replay_on(path, fresh, auth=bearer(fresh.token))
+    assert report.passed, [m for r in report.results for m in r.messages()]
+    assert [r.actual_status for r in report.results] == [200, 404, 200, 200, 404]
+
+
+def test_a_secret_the_answer_reveals_late_is_replaced_as_text_and_the_scheme_stays(tmp_path):
+    """The answer names a secret (``"token": …``) the request had already carried in an
+    ordinary field: the line is written again with the value replaced in its strings, and
+    the Authorization header keeps ``Bearer {{token}}``."""
+    from explorer.client import Response, bearer
+
+    client = Client("http://127.0.0.1:9", auth=bearer("profile-token-0123456789"))
+    path = tmp_path / "late.jsonl"
+    recorder = Recorder.open(path, base_url=client.base_url, secrets=client.secrets,
+                             routes_fingerprint=None, auth=client.auth)
+    spec = RequestSpec("POST", "/sessions", json={"note": "minted-abcdef123"},
+                       command="sessions create note=minted-abcdef123")
+    answer = Response(201, "Created", {"Content-Type": "application/json"}, "http://x/sessions",
+                      0.01, _content=b'{"token": "minted-abcdef123", "count": 1234}')
+    recorder.wrap(spec, answer)
+    recorder.close()
+    client.close()
+    text = path.read_text()
+    assert "minted-abcdef123" not in text
+    exchange = _lines(path)[1]
+    assert exchange["command"] == "sessions create note={{token}}"
+    assert exchange["request"]["headers"] == {"Authorization": "Bearer {{token}}"}
+    assert exchange["request"]["body"] == {"json": {"note": "{{token}}"}}
+    assert exchange["response"]["body"] == {"json": {"token": "{{token}}", "count": 1234}}

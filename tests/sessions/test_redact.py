@@ -76,3 +76,53 @@ def test_the_stream_redactor_catches_a_secret_split_across_chunks(prefix, suffix
     out += stream.finish()
     assert TOKEN.encode() not in out
     assert out == r.data(data)
+
+
+def test_every_secret_header_of_explorer_secrets_is_redacted_and_learned():
+    r = Redactor()
+    out = r.headers({"X-Auth-Token": "supersecretvalue1", "X-Access-Token": "thirdsecret333",
+                     "Api-Key": "fourthsecret44", "Proxy-Authorization": "Basic dXNlcjpwdw==",
+                     "X-Note": "copied supersecretvalue1"})
+    assert out == {"X-Auth-Token": "{{token}}", "X-Access-Token": "{{token}}",
+                   "Api-Key": "{{api_key}}", "Proxy-Authorization": "Basic {{secret}}",
+                   "X-Note": "copied {{token}}"}
+    typed = "call GET /x X-Auth-Token:supersecretvalue1 'X-Access-Token:thirdsecret333'"
+    assert r.command(typed) == "call GET /x X-Auth-Token:{{token}} 'X-Access-Token:{{token}}'"
+
+
+def test_a_typed_authorization_item_keeps_its_scheme_and_never_teaches_the_scheme_word():
+    for typed, expected in (
+        ("call GET /x 'Authorization:Bearer abcdefgh123'",
+         "call GET /x 'Authorization:Bearer {{token}}'"),
+        ("call GET /x Authorization:Bearer abcdefgh123 limit==1",
+         "call GET /x Authorization:Bearer {{token}} limit==1"),
+        ('call GET /x "Authorization: Basic dXNlcjpwdw=="',
+         'call GET /x "Authorization: Basic {{secret}}"'),
+        ("call GET /x 'Authorization:Custom abcdefgh123'",
+         "call GET /x 'Authorization:Custom {{secret}}'"),
+        ("call GET /x Authorization:Bearer", "call GET /x Authorization:Bearer"),
+    ):
+        r = Redactor()
+        assert r.command(typed) == expected
+        assert not {"Bearer", "Basic", "Custom"} & set(r.known), r.known
+        assert r.text("Authorization: Bearer x") == "Authorization: Bearer x"
+
+
+def test_a_secret_learned_late_is_replaced_in_strings_only_never_by_field_name():
+    r = Redactor()
+    exchange = {"request": {"headers": {"Authorization": "Bearer {{token}}"},
+                            "body": {"json": {"token": "abcdefgh123", "password": 1234}}},
+                "command": "login note=abcdefgh123"}
+    r.learn("abcdefgh123", "token")
+    assert r.strings(exchange) == {
+        "request": {"headers": {"Authorization": "Bearer {{token}}"},
+                    "body": {"json": {"token": "{{token}}", "password": 1234}}},
+        "command": "login note={{token}}"}
+
+
+def test_a_form_body_is_redacted_component_by_component():
+    r = Redactor()
+    assert r.form("username=ada&password=hunter2+secret%21&remember=1") == (
+        "username=ada&password={{password}}&remember=1")
+    assert r.text("the password was hunter2 secret!") == "the password was {{password}}"
+    assert r.text("hunter2+secret%21") == "{{password}}"
