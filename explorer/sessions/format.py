@@ -352,7 +352,8 @@ def is_json_type(content_type: str) -> bool:
 
 
 def inline_body(data: bytes, content_type: str, redactor: Any) -> dict[str, Any] | None:
-    """The ``{"json": ...}`` or ``{"text": ...}`` form of a small text body, redacted.
+    """The ``{"json": ...}`` or ``{"text": ...}`` form of a small text body, redacted (a
+    form-urlencoded one field by field, like a query).
 
     None when the body belongs in a file beside the session instead: larger than
     :data:`INLINE_LIMIT`, or binary (a NUL byte, or not UTF-8).
@@ -368,7 +369,15 @@ def inline_body(data: bytes, content_type: str, redactor: Any) -> dict[str, Any]
             return {"json": redactor.json(json.loads(text))}
         except ValueError:
             pass
+    if is_form_type(content_type):
+        return {"text": redactor.form(text)}
     return {"text": redactor.text(text)}
+
+
+def is_form_type(content_type: str) -> bool:
+    """Whether a body of this type is ``name=value&…`` (its secret fields are redacted
+    one by one, and replay fills placeholders in it URL-encoded)."""
+    return content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 def body_bytes(body: Any, base_dir: Path) -> bytes | None:

@@ -16,7 +16,7 @@ import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from explorer import __version__
 from explorer.errors import SessionError
@@ -26,6 +26,7 @@ from explorer.sessions.format import (
     dumps_line,
     files_dir,
     inline_body,
+    is_form_type,
     make_header,
 )
 from explorer.sessions.recorder import utc_now
@@ -237,6 +238,8 @@ class _Writer:
             fields = {k: r.text(str(v)) for k, v in r.json(fields).items()}
             return {"multipart": {"fields": fields, "files": files}}
         text = post.get("text")
+        if (not isinstance(text, str) or not text) and is_form_type(mime) and params:
+            text = urlencode([(str(p.get("name", "")), str(p.get("value", ""))) for p in params])
         if not isinstance(text, str) or not text:
             return None
         return self._body(step, "request", text.encode(), mime, r)

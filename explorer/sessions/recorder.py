@@ -210,7 +210,8 @@ class Recorder:
             fields = {k: r.text(str(v)) for k, v in r.json(dict(spec.form)).items()}
             body = {"multipart": {"fields": fields, "files": files}}
         elif spec.data is not None:
-            body = self._small_or_file(bytes(spec.data), step, "request", "")
+            ctype = next((v for k, v in spec.headers.items() if k.lower() == "content-type"), "")
+            body = self._small_or_file(bytes(spec.data), step, "request", ctype or "")
         headers = dict(spec.headers)
         if self.auth_kind == "bearer" and not _has(headers, "authorization"):
             headers["Authorization"] = "Bearer " + placeholder("token")

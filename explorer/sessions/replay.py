@@ -23,13 +23,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
 from explorer.errors import ExplorerError, TransportError
 from explorer.sessions.capture import IdMap
 from explorer.sessions.checks import Checker, Failure
-from explorer.sessions.format import MISSING, Exchange, Session, body_bytes, body_path
+from explorer.sessions.format import (
+    MISSING,
+    Exchange,
+    Session,
+    body_bytes,
+    body_path,
+    is_form_type,
+)
 from explorer.sessions.redact import PLACEHOLDER, SECRET_NAMES, Redactor
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -223,7 +230,13 @@ class Replayer:
             ]
             spec.headers = {k: v for k, v in spec.headers.items() if k.lower() != "content-type"}
         elif "text" in body:
-            spec.data = self.fill(str(body["text"])).encode()
+            ctype = next((v for k, v in spec.headers.items() if k.lower() == "content-type"), "")
+            if is_form_type(str(ctype)):  # a value filled into a form is URL-encoded
+                text = str(body["text"])
+                filled = PLACEHOLDER.sub(lambda m: quote_plus(self.lookup(m[1])), text)
+                spec.data = filled.encode()
+            else:
+                spec.data = self.fill(str(body["text"])).encode()
         else:
             spec.data = body_bytes(body, self.session.directory)
         return spec

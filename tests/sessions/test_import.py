@@ -65,3 +65,59 @@ def test_import_of_something_that_is_not_a_har(tmp_path, run):
     result = run("import", str(bad), "-o", str(tmp_path / "x.jsonl"))
     assert result.returncode == 1
     assert "not a HAR file (no log.entries)" in result.stderr
+
+
+def _har(tmp_path, *entries, name="made.har"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": list(entries)}}))
+    return path
+
+
+def _entry(url="http://api.example.com/login", *, method="POST", status=200, post=None,
+           headers=None, response_headers=None):
+    entry = {
+        "startedDateTime": "2024-05-01T09:00:00.000Z", "time": 3,
+        "request": {"method": method, "url": url, "headers": headers or [],
+                    "queryString": []},
+        "response": {"status": status, "statusText": "", "headers": response_headers or [],
+                     "content": {"size": 2, "mimeType": "application/json", "text": "{}"}},
+    }
+    if post is not None:
+        entry["request"]["postData"] = post
+    return entry
+
+
+def test_import_redacts_form_urlencoded_passwords(tmp_path, run):
+    form = "application/x-www-form-urlencoded"
+    har = _har(
+        tmp_path,
+        _entry(post={"mimeType": form, "text": "username=ada&password=hunter2secret"}),
+        # Some browsers save only params: the body is rebuilt from them, redacted too.
+        _entry(post={"mimeType": form + "; charset=UTF-8", "params": [
+            {"name": "username", "value": "ada"},
+            {"name": "password", "value": "other secret&x"}]}),
+    )
+    out = tmp_path / "form.jsonl"
+    result = run("import", str(har), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "hunter2secret" not in text and "other secret" not in text
+    assert "other+secret" not in text and "other%20secret" not in text
+    first, second = read_session(out).exchanges
+    assert first.request["body"] == {"text": "username=ada&password={{password}}"}
+    assert second.request["body"] == {"text": "username=ada&password={{password}}"}
+
+
+def test_a_replayed_form_body_gets_its_placeholders_url_encoded(tmp_path):
+    from explorer.sessions.replay import Replayer
+
+    form = "application/x-www-form-urlencoded"
+    har = _har(tmp_path, _entry(post={"mimeType": form, "text": "user=ada&password=pw1234"},
+                                headers=[{"name": "Content-Type", "value": form}]))
+    from explorer.sessions.har_import import import_har
+
+    import_har(har, tmp_path / "form.jsonl")
+    session = read_session(tmp_path / "form.jsonl")
+    replayer = Replayer(session, send=lambda spec: None, base_url="http://h",
+                        variables={"password": "p&ss w0rd"})
+    assert replayer.build(session.exchanges[0]).data == b"user=ada&password=p%26ss+w0rd"

@@ -236,3 +236,19 @@ def test_a_secret_the_answer_reveals_late_is_replaced_as_text_and_the_scheme_sta
     assert exchange["request"]["headers"] == {"Authorization": "Bearer {{token}}"}
     assert exchange["request"]["body"] == {"json": {"note": "{{token}}"}}
     assert exchange["response"]["body"] == {"json": {"token": "{{token}}", "count": 1234}}
+
+
+def test_a_form_urlencoded_request_body_is_redacted(tmp_path):
+    from explorer.client import Response
+
+    client = Client("http://127.0.0.1:9")
+    path = tmp_path / "form.jsonl"
+    recorder = Recorder.open(path, base_url=client.base_url, secrets=[],
+                             routes_fingerprint=None)
+    spec = RequestSpec("POST", "/login", data=b"username=ada&password=hunter2secret",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    recorder.wrap(spec, Response(204, "No Content", {}, "http://x/login", 0.01, _content=b""))
+    recorder.close()
+    client.close()
+    assert "hunter2secret" not in path.read_text()
+    assert _lines(path)[1]["request"]["body"] == {"text": "username=ada&password={{password}}"}
