@@ -279,6 +279,9 @@ def import_(context, options) -> int:
     if not host:
         url = _configured_url(context)
         host = urlsplit(url).netloc if url else None
-    imported, total, host = import_har(options.file, options.output, host=host)
-    print(f"imported {imported} of {total} requests (host {host}) into {options.output}")
+    result = import_har(options.file, options.output, host=host)
+    for skipped in result.skipped:
+        context.warn(f"skipped {skipped}")
+    print(f"imported {result.imported} of {result.total} requests (host {result.host}) "
+          f"into {options.output}")
     return EXIT_OK

@@ -14,6 +14,7 @@ import base64
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -47,6 +48,7 @@ def _keep_header(name: str) -> bool:
 
 
 def load_har(path: str | Path) -> list[dict[str, Any]]:
+    """The entries of a HAR file, each checked (:func:`check_entry`)."""
     path = Path(path)
     try:
         document = json.loads(path.read_bytes())
@@ -60,7 +62,69 @@ def load_har(path: str | Path) -> list[dict[str, Any]]:
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
         raise SessionError(f"{path}: not a HAR file (no log.entries)")
-    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("request"), dict)]
+    for number, entry in enumerate(entries, start=1):
+        check_entry(entry, f"{path}: entry {number}")
+    return entries
+
+
+def _pairs(value: Any, where: str) -> None:
+    """``value`` must be a list of ``{"name": str, "value": …}`` objects (or absent)."""
+    if value is None:
+        return
+    if not isinstance(value, list):
+        raise SessionError(f"{where} must be a list")
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise SessionError(f"{where}[{i}] must be an object with a name")
+        if not isinstance(item.get("value", ""), str | int | float):
+            raise SessionError(f"{where}[{i}].value must be text")
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SessionError(f"{where} must be an object")
+    return value
+
+
+def check_entry(entry: Any, where: str) -> None:
+    """Refuse (:class:`SessionError`, naming ``where``) an entry this import cannot read.
+
+    A status outside 100..599 is not refused here: such an entry (``0`` is what a
+    browser saves for a blocked or aborted request) is skipped and reported.
+    """
+    if not isinstance(entry, dict) or not isinstance(entry.get("request"), dict):
+        raise SessionError(f"{where}: not a HAR entry (no request object)")
+    request = entry["request"]
+    if not isinstance(request.get("url"), str) or not request["url"]:
+        raise SessionError(f"{where}: request.url must be a URL")
+    if not isinstance(request.get("method", "GET"), str):
+        raise SessionError(f"{where}: request.method must be text")
+    _pairs(request.get("headers"), f"{where}: request.headers")
+    post = _object(request.get("postData"), f"{where}: request.postData")
+    _pairs(post.get("params"), f"{where}: request.postData.params")
+    if not isinstance(post.get("text", ""), str) or not isinstance(post.get("mimeType", ""), str):
+        raise SessionError(f"{where}: request.postData.text and mimeType must be text")
+    response = _object(entry.get("response"), f"{where}: response")
+    status = response.get("status", 0)
+    if not isinstance(status, int) or isinstance(status, bool):
+        raise SessionError(f"{where}: response.status must be a number, not {status!r}")
+    _pairs(response.get("headers"), f"{where}: response.headers")
+    content = _object(response.get("content"), f"{where}: response.content")
+    if not isinstance(content.get("text", ""), str) or not isinstance(
+        content.get("mimeType", ""), str
+    ):
+        raise SessionError(f"{where}: response.content.text and mimeType must be text")
+    time_taken = entry.get("time", 0)
+    if not isinstance(time_taken, int | float) or isinstance(time_taken, bool):
+        raise SessionError(f"{where}: time must be a number")
+    if not isinstance(entry.get("startedDateTime", ""), str):
+        raise SessionError(f"{where}: startedDateTime must be text")
+
+
+def _status(entry: dict[str, Any]) -> int:
+    return (entry.get("response") or {}).get("status", 0)
 
 
 def _host(url: str) -> str:
@@ -85,17 +149,41 @@ def _matches(url: str, host: str) -> bool:
     return parts.netloc.lower() == wanted or (parts.hostname or "") == wanted
 
 
-def import_har(
-    source: str | Path, target: str | Path, *, host: str | None = None
-) -> tuple[int, int, str]:
-    """Write the session; returns (imported, total entries, host)."""
+@dataclass
+class ImportResult:
+    imported: int
+    total: int
+    host: str
+    #: one line per entry to the host that was left out (``entry 3 (GET URL): status 0``)
+    skipped: list[str] = field(default_factory=list)
+
+
+def import_har(source: str | Path, target: str | Path, *, host: str | None = None) -> ImportResult:
+    """Write the session from the HAR ``source``'s calls to ``host``.
+
+    Entries whose status is outside 100..599 (a browser saves ``0`` for a request that
+    never got an answer) are left out and listed in :attr:`ImportResult.skipped`.
+    """
     entries = load_har(source)
     host = host or api_host(entries)
     if not host:
         raise SessionError(f"{source}: no JSON API calls found (give --host HOST)")
-    kept = [e for e in entries if _matches(str(e["request"].get("url", "")), host)]
+    kept, skipped = [], []
+    for number, entry in enumerate(entries, start=1):
+        url = str(entry["request"]["url"])
+        if not _matches(url, host):
+            continue
+        status = _status(entry)
+        if 100 <= status <= 599:
+            kept.append(entry)
+            continue
+        parts = urlsplit(url)
+        method = str(entry["request"].get("method", "GET")).upper()
+        skipped.append(f"entry {number} ({method} {parts.scheme}://{parts.netloc}{parts.path}): "
+                       f"status {status}")
     if not kept:
-        raise SessionError(f"{source}: no requests to {host}")
+        answered = " that got an answer" if skipped else ""
+        raise SessionError(f"{source}: no requests to {host}{answered}")
     target = Path(target)
     first = urlsplit(str(kept[0]["request"]["url"]))
     base_url = f"{first.scheme}://{first.netloc}"
@@ -126,13 +214,13 @@ def import_har(
         os.chmod(target, FILE_MODE)
     except OSError as exc:
         raise SessionError(f"cannot write {target}: {exc.strerror}") from exc
-    return len(kept), len(entries), host
+    return ImportResult(len(kept), len(entries), host, skipped)
 
 
 def _auth_kind(entries: list[dict[str, Any]]) -> str | None:
     for entry in entries:
         for header in entry["request"].get("headers") or []:
-            name = str(header.get("name", "")).lower()
+            name = header["name"].lower()
             if name == "authorization":
                 return "bearer"
             if name in ("apikey", "x-api-key"):
@@ -194,7 +282,7 @@ class _Writer:
                 "body": body,
             },
             "response": {
-                "status": int(response.get("status") or 0) or 200,
+                "status": response["status"],
                 "reason": str(response.get("statusText") or ""),
                 "headers": r.headers(
                     {

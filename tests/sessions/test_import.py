@@ -121,3 +121,46 @@ def test_a_replayed_form_body_gets_its_placeholders_url_encoded(tmp_path):
     replayer = Replayer(session, send=lambda spec: None, base_url="http://h",
                         variables={"password": "p&ss w0rd"})
     assert replayer.build(session.exchanges[0]).data == b"user=ada&password=p%26ss+w0rd"
+
+
+def test_entries_without_a_real_status_are_skipped_and_reported(tmp_path, run):
+    har = _har(
+        tmp_path,
+        _entry("http://api.example.com/a", method="GET"),
+        _entry("http://api.example.com/blocked", method="GET", status=0),
+        _entry("http://api.example.com/odd", method="GET", status=999),
+        _entry("http://api.example.com/b", method="GET", status=201),
+    )
+    out = tmp_path / "s.jsonl"
+    result = run("import", str(har), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "imported 2 of 4 requests" in result.stdout
+    assert "skipped entry 2 (GET http://api.example.com/blocked): status 0" in result.stderr
+    assert "skipped entry 3 (GET http://api.example.com/odd): status 999" in result.stderr
+    session = read_session(out)  # status 999 made the file unreadable
+    assert [e.status for e in session.exchanges] == [200, 201]
+    assert [e.step for e in session.exchanges] == [1, 2]
+
+
+def test_malformed_entries_are_a_clear_error_not_a_crash(tmp_path, run):
+    bad_header = _entry(headers=["Authorization: Bearer x"])
+    bad_status = _entry(status="abc")
+    bad_param = _entry(post={"mimeType": "multipart/form-data", "params": ["file"]})
+    bad_response_headers = _entry(response_headers={"a": "b"})
+    bad_response = _entry()
+    bad_response["response"] = ["x"]
+    no_request = {"response": {"status": 200}}
+    for number, (entry, message) in enumerate([
+        (bad_header, "entry 1: request.headers[0] must be an object with a name"),
+        (bad_status, "entry 1: response.status must be a number"),
+        (bad_param, "entry 1: request.postData.params[0] must be an object with a name"),
+        (bad_response_headers, "entry 1: response.headers must be a list"),
+        (bad_response, "entry 1: response must be an object"),
+        (no_request, "entry 1: not a HAR entry (no request object)"),
+    ]):
+        har = _har(tmp_path, entry, name=f"bad{number}.har")
+        result = run("import", str(har), "-o", str(tmp_path / f"bad{number}.jsonl"),
+                     "--host", "api.example.com")
+        assert result.returncode == 1, (message, result.stderr)
+        assert message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
