@@ -169,6 +169,24 @@ def parse_item(text: str) -> Item:
     return split_item(text).item
 
 
+def find_separator(text: str) -> tuple[int, str] | None:
+    """Where ``text`` would be split as an item: the column of its separator in
+    ``text`` and the separator, as :func:`parse_item` picks it; None when it has none.
+
+    For callers that look at items being typed (the shell's completion, highlighting),
+    so they split words exactly as a request does:
+
+        >>> find_separator("limit==5"), find_separator(r"a\\=b=c"), find_separator("id42")
+        ((5, '=='), (4, '='), None)
+    """
+    chars = tokenise(text)
+    found = _find_separator(chars)
+    if found is None:
+        return None
+    index, sep = found
+    return chars[index].column, sep
+
+
 def _find_separator(chars: list[Char]) -> tuple[int, str] | None:
     n = len(chars)
     for i, c in enumerate(chars):

@@ -21,15 +21,14 @@ from typing import IO, Any
 
 from explorer.errors import ItemError, UsageError
 from explorer.repl.learned import LearnedStore
+from explorer.repl.line import is_item, tokenize
 from explorer.repl.line import resolve_path as _resolve
-from explorer.repl.line import tokenize
 from explorer.repl.state import ShellState
 from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
 from explorer.variables import NAME, TEMPLATE, as_text, lookup
 
 #: answers up to this size are kept for ``{{last}}`` and learning; bigger ones stream past
 KEEP_LIMIT = 8 * 1024 * 1024
-_ITEM_CHARS = frozenset("=:@<>!;")
 
 
 class Exit(Exception):
@@ -105,7 +104,7 @@ class Shell:
     # -- requests ----------------------------------------------------------------------
 
     def request(self, method: str, args: list[str], body: str | None, *, typed: str) -> None:
-        if args and not _looks_like_item(args[0]):
+        if args and not is_item(args[0]):
             path, items = self.state.expand(args[0]), args[1:]
             path = _resolve(self.state.cwd, path)
         else:
@@ -487,10 +486,6 @@ def session_path(name: str) -> str:
     if "/" in name or name.endswith(".jsonl"):
         return name
     return f"sessions/{name}.jsonl"
-
-
-def _looks_like_item(text: str) -> bool:
-    return not text.startswith("/") and any(ch in _ITEM_CHARS for ch in text)
 
 
 def _merge_body(spec, body: Any) -> None:

@@ -7,6 +7,8 @@ their own token type.
 
 from __future__ import annotations
 
+import re
+
 from pygments.lexer import RegexLexer, bygroups, using
 from pygments.lexers.data import JsonLexer
 from pygments.token import (
@@ -18,11 +20,16 @@ from pygments.token import (
     Whitespace,
 )
 
+from explorer.items.syntax import SEP_EMPTY_HEADER, SEPARATORS
 from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
 
 _VERBS = "|".join(VERBS)
 _SHELL = "|".join(SHELL_COMMANDS)
-_SEP = r"(:=@|=@|==|:=|>=|<=|!=|=|:|@|>|<)"
+# The request items' separators, longest first (``:=@`` before ``:=`` before ``:``);
+# ``;`` only ends an item, so it never starts a value.
+_SEPARATORS = sorted((s for s in SEPARATORS if s != SEP_EMPTY_HEADER), key=len, reverse=True)
+_SEP = "(" + "|".join(map(re.escape, _SEPARATORS)) + ")"
+_KEY = "([^\\s" + re.escape("".join(sorted(set("".join(_SEPARATORS))))) + "'\"{]+)"
 
 
 class ShellLexer(RegexLexer):
@@ -41,7 +48,7 @@ class ShellLexer(RegexLexer):
             (r"\{\{[^{}]*\}\}", Name.Variable),
             (r"(?s)(\{(?!\{)|\[(?=\s*[\[{\"\]]))(.*)", bygroups(Operator, using(JsonLexer))),
             (r"/[^\s{]*", Name.Tag),
-            (r"([^\s=:@<>!'\"{]+)" + _SEP, bygroups(Name.Attribute, Operator), "value"),
+            (_KEY + _SEP, bygroups(Name.Attribute, Operator), "value"),
             (r"'[^']*'?|\"(?:[^\"\\]|\\.)*\"?", String),
             (r"[^\s{]+|\{", Text),
         ],

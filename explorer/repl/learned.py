@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from explorer.fileio import atomic_write
+from explorer.items.syntax import FILTER_SEPARATORS, SEP_DATA
 from explorer.secrets import secret_field
 
 FORMAT = 2
@@ -53,6 +54,14 @@ _NAME_KEYS = ("name", "title", "username", "label")
 # Values of these fields are unique per object: never worth offering as filter values.
 _UNIQUE = re.compile(r"(^id$|Id$|_id$|At$|_at$|^name$|^description$|^title$|^path$|^url$)")
 _RESERVED_QUERY = frozenset({"sort", "limit", "skip", "fields", "cursor", "count", "search"})
+# A query component as sent: ``key=value``, or a filter item as written (``a>=1``);
+# the operators are the items' filter separators, longest first, then ``=``.
+_OPERATORS = (*FILTER_SEPARATORS, SEP_DATA)
+_COMPONENT = re.compile(
+    "([^{}]+)({})(.*)".format(
+        re.escape("".join(sorted(set("".join(_OPERATORS))))), "|".join(map(re.escape, _OPERATORS))
+    )
+)
 
 
 def server_key(base_url: str) -> str:
@@ -358,7 +367,7 @@ class LearnedStore:
     def learn_query(self, route: str, components: Iterable[str]) -> None:
         """Filter values the user typed (``family=@LiquidHandler``), most recent first."""
         for component in components:
-            m = re.match(r"([^=<>!]+)(>=|<=|!=|=|>|<)(.*)\Z", unquote(component))
+            m = _COMPONENT.fullmatch(unquote(component))
             if m is None or not m.group(3) or m.group(1) in _RESERVED_QUERY:
                 continue
             if secret_field(m.group(1)):

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from explorer.items.syntax import find_separator
+
 _SPACE = " \t\r\n"
 # ``[0]=x``, ``[a][b]:=1``: an item whose key is a nested path, not a JSON body.
 _ITEM_PATH = re.compile(r"\[[^\]\s]*\](?:\[[^\]\s]*\])*(?:==|:=@|:=|=@|=|@|:)")
@@ -151,6 +153,20 @@ def is_complete(text: str) -> bool:
         return False
     body = line.body
     return body is None or json_balanced(body)
+
+
+def is_item(word: str) -> bool:
+    """Whether ``word`` after a verb is a request item rather than a path.
+
+    It is an item when it has an item separator (split as :mod:`explorer.items` does)
+    with no ``/`` or ``?`` before it: ``limit==1`` and ``url==http://x/y`` are items;
+    ``/x``, ``instruments?limit=1`` and ``./x?a=1`` are paths.
+    """
+    found = find_separator(word)
+    if found is None:
+        return False
+    head = word[: found[0]]
+    return "/" not in head and "?" not in head
 
 
 def resolve_path(cwd: str, typed: str) -> str:

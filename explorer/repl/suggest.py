@@ -24,10 +24,10 @@ from explorer.items.syntax import (
     SEP_DATA,
     SEP_DATA_FILE,
     SEP_QUERY,
-    SEPARATORS,
+    find_separator,
 )
 from explorer.repl.index import CommandIndex
-from explorer.repl.line import resolve_path, tokenize
+from explorer.repl.line import is_item, resolve_path, tokenize
 from explorer.repl.vocabulary import BODY_METHODS, QUERY_METHODS, SHELL_COMMANDS, VERBS
 
 # -- the suggestion types ----------------------------------------------------------------
@@ -153,7 +153,6 @@ class SuggestState:
 # -- the logic ---------------------------------------------------------------------------
 
 _PATH_COMMANDS = frozenset({"cd", "ls"})
-_ITEM_CHARS = frozenset("=:@<>!;")
 
 
 def suggest(text: str, *, state: SuggestState) -> list[Suggestion]:
@@ -195,26 +194,16 @@ def _path(partial: str, cwd: str, method: str | None) -> Path:
     return Path(directory, tail, method)
 
 
-def _looks_like_item(text: str) -> bool:
-    return not text.startswith("/") and any(ch in _ITEM_CHARS for ch in text)
-
-
 def _verb(method: str, args: list[str], partial: str, state: SuggestState) -> list[Suggestion]:
     if not args:
-        pathlike = partial.startswith((".", "/")) or (
-            "/" in partial and not _looks_like_item(partial)
-        )
-        if pathlike or (state.cwd == "/" and not _looks_like_item(partial)):
-            return [_path(partial, state.cwd, method)]
-        if _looks_like_item(partial):
+        if is_item(partial):
             return _item(Target(method, state.cwd), partial)
+        if partial.startswith(".") or "/" in partial or "?" in partial or state.cwd == "/":
+            return [_path(partial, state.cwd, method)]
         # After ``cd``: a relative path (an id) or an item for the current path.
         return [_path(partial, state.cwd, method), *_item(Target(method, state.cwd), partial)]
-    if _looks_like_item(args[0]):
-        path = state.cwd
-    else:
-        path = resolve_path(state.cwd, args[0]).partition("?")[0]
-    return _item(Target(method, path), partial)
+    path = state.cwd if is_item(args[0]) else resolve_path(state.cwd, args[0])
+    return _item(Target(method, path.partition("?")[0]), partial)
 
 
 def _generated(words: list[str], partial: str, state: SuggestState) -> list[Suggestion]:
@@ -242,7 +231,7 @@ def _generated(words: list[str], partial: str, state: SuggestState) -> list[Sugg
 
 
 def _item(target: Target, partial: str) -> list[Suggestion]:
-    found = _separator(partial)
+    found = find_separator(partial)
     if found is None:
         out: list[Suggestion] = [QueryKey(target, partial)]
         if target.method in BODY_METHODS:
@@ -263,19 +252,3 @@ def _item(target: Target, partial: str) -> list[Suggestion]:
         return [HeaderValue(key, value)]
     return []
 
-
-def _separator(text: str) -> tuple[int, str] | None:
-    """The first separator in an item being typed (longest at its index), as items does."""
-    ordered = sorted(SEPARATORS, key=len, reverse=True)
-    i, n = 0, len(text)
-    while i < n:
-        if text[i] == "\\":
-            i += 2
-            continue
-        for sep in ordered:
-            if sep == ";":
-                continue
-            if text.startswith(sep, i):
-                return i, sep
-        i += 1
-    return None

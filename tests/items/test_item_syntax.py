@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer.errors import ItemError
 from explorer.items import Kind, parse_item
-from explorer.items.syntax import SEPARATORS
+from explorer.items.syntax import SEPARATORS, find_separator
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,37 @@ def test_header_values_cannot_carry_cr_lf(value):
     with pytest.raises(ItemError) as info:
         parse_item(f"X-A:{value}")
     assert info.value.position == 4 + value.index(next(c for c in value if c in "\r\n\x00"))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("limit==5", (5, "==")),
+        ("a>=1", (1, ">=")),
+        (r"a\=b=c", (4, "=")),  # the column is in the text as typed, escapes included
+        (r"a\:b\@c:=1", (7, ":=")),
+        ("X-Empty;", (7, ";")),
+        ("a;b=c", (3, "=")),
+        ("id42", None),
+        (r"a\=b", None),
+        ("", None),
+    ],
+)
+def test_find_separator_gives_the_column_in_the_typed_text(text, found):
+    assert find_separator(text) == found
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list('ab1 =:@<>!;[]\\"{}')), max_size=12))
+def test_find_separator_splits_as_parse_item_does(text):
+    found = find_separator(text)
+    try:
+        item = parse_item(text)
+    except ItemError:
+        return  # no separator, an empty name, or a bad header: checked above
+    assert found is not None
+    column, sep = found
+    assert sep == item.sep
+    assert text[column : column + len(sep)] == sep
+    if item.value:
+        assert item.value_column == column + len(sep)

@@ -247,3 +247,23 @@ def test_variables_keep_json_types(console):
     assert isinstance(variables["n"], int)
     assert variables["text"] == f"id-{variables['n']}"
     json.dumps(variables)
+
+
+def test_a_relative_path_with_a_query_goes_to_that_path(console):
+    sent = []
+    engine = console.context.engine
+    original = engine.send
+
+    def spy(prepared, **kw):
+        sent.append(prepared.spec.target)
+        return original(prepared, **kw)
+
+    engine.send = spy
+    console.run("cd /public/v1")
+    console.run("get instruments?limit=1&fields=name")
+    console.run("get ./instruments?limit=2 sort=name")
+    assert len(console.shell.state.last["data"]) == 2
+    console.run("get url==http://x/y")  # a separator before the '/': an item
+    assert sent[0] == f"{INSTRUMENTS}?limit=1&fields=name"
+    assert sent[1].startswith(f"{INSTRUMENTS}?limit=2&")
+    assert sent[2] == "/public/v1?url=http://x/y"

@@ -184,3 +184,31 @@ def test_arbitrary_text_never_raises(text):
 @given(st.text(max_size=40))
 def test_arbitrary_unicode_never_raises(text):
     suggest(text, state=WITH_COMMANDS)
+
+
+def test_a_relative_path_with_a_query_is_a_path_not_an_item():
+    state = SuggestState(cwd="/public/v1")
+    # the first word has '?' or '/' before its first separator: the items come after it
+    assert suggest("get instruments?limit=1 so", state=state) == [
+        QueryKey(LIST, "so"),
+        Header("so"),
+    ]
+    assert suggest("get ./instruments?fields=name so", state=state)[0] == QueryKey(LIST, "so")
+    assert suggest("get instruments/x?a=1 so", state=state)[0] == QueryKey(
+        Target("GET", "/public/v1/instruments/x"), "so"
+    )
+    # still an item when the separator comes first
+    assert suggest("get url==http://x/y so", state=state)[0] == QueryKey(
+        Target("GET", "/public/v1"), "so"
+    )
+
+
+def test_items_being_typed_split_as_request_items_do():
+    # ';' separates only at the end (an empty header): nothing is left to complete
+    assert suggest("post /x X-Empty;", state=BARE) == []
+    assert suggest("post /x a;b=", state=BARE) == []  # a body field: no values to offer
+    # A backslash escapes only a separator character, as in explorer.items: the word
+    # a\\=b (typed a\\\\=b) is a literal backslash, then an escaped '='.
+    typed = "get /x a" + "\\" * 4 + "=b"
+    word = "a" + "\\" * 2 + "=b"
+    assert suggest(typed, state=BARE) == [QueryKey(Target("GET", "/x"), word), Header(word)]
