@@ -12,13 +12,17 @@ When several recorded exchanges fit, they are served in recorded order, and the 
 one again once all were served (a list read before and after a create gives both
 answers in turn).  ``/discover``, if it was recorded, is served like any exchange, so
 the shell can explore the recorded API.  Anything else gets ``404`` with an error
-object naming the closest recorded request.  Authentication is not checked.
+object naming the closest recorded request.  Authentication is not checked.  Request
+bodies are read and dropped (``Content-Length`` or chunked); one that cannot be found
+gets ``400`` and the connection is closed.
 """
 
 from __future__ import annotations
 
 import difflib
+import heapq
 import json
+import re
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +32,11 @@ from urllib.parse import unquote
 
 from explorer.sessions.format import Exchange, Session, body_bytes, body_path
 
+#: difflib compares a missed request with at most this many recorded ones
+CLOSEST_LIMIT = 200
+#: seconds a connection may stay silent in the middle of a request
+READ_TIMEOUT = 30
+MAX_LINE = 8192
 _SKIP_HEADERS = frozenset(
     {"content-length", "transfer-encoding", "connection", "keep-alive", "date", "server",
      "content-encoding", "set-cookie"}
@@ -61,6 +70,7 @@ class Playback:
                     self._routes.append((method, patterns[route_path], query, index))
         self._served: Counter = Counter()
         self._lock = threading.Lock()
+        self._labels = list(dict.fromkeys(e.label() for e in self.exchanges))
 
     def choose(self, method: str, target: str) -> Exchange | None:
         path, _, raw_query = target.partition("?")
@@ -84,15 +94,68 @@ class Playback:
         return self.exchanges[candidates[min(turn, len(candidates) - 1)]]
 
     def closest(self, method: str, target: str) -> str | None:
-        labels = [e.label() for e in self.exchanges]
-        if not labels:
+        """The recorded request most like ``method target`` (for a 404's details).
+
+        Same-method labels are preferred; difflib compares at most
+        :data:`CLOSEST_LIMIT` of them, those sharing the longest prefix with the path.
+        """
+        if not self._labels:
             return None
         wanted = f"{method} {target}"
+        same_method = [label for label in self._labels if label.startswith(method + " ")]
+        labels = same_method or self._labels
+        if len(labels) > CLOSEST_LIMIT:
+            def shared(label: str) -> int:  # characters in common at the start
+                path = label.partition(" ")[2]
+                pairs = enumerate(zip(path, target, strict=False))
+                return next((i for i, (a, b) in pairs if a != b), min(len(path), len(target)))
+
+            labels = heapq.nlargest(CLOSEST_LIMIT, labels, key=shared)
         found = difflib.get_close_matches(wanted, labels, n=1, cutoff=0.0)
-        same_method = [label for label in labels if label.startswith(method + " ")]
-        if same_method:
-            found = difflib.get_close_matches(wanted, same_method, n=1, cutoff=0.0) or found
         return found[0] if found else None
+
+
+class BadRequest(Exception):
+    """A request whose body cannot be found (answered 400, connection closed)."""
+
+
+def skip_body(rfile: Any, headers: Any) -> None:
+    """Read and drop a request's body, so the next request on the connection is parsed
+    where it starts: ``Content-Length`` bytes, or a chunked body to its last chunk."""
+    codings = [c.strip().lower() for c in ",".join(headers.get_all("Transfer-Encoding") or [])
+               .split(",") if c.strip()]
+    if codings:
+        if codings[-1] != "chunked":
+            raise BadRequest(f"unsupported Transfer-Encoding: {', '.join(codings)}")
+        while True:
+            line = rfile.readline(MAX_LINE + 1)
+            size_text = line.split(b";", 1)[0].strip()
+            if len(line) > MAX_LINE or not re.fullmatch(rb"[0-9A-Fa-f]{1,16}", size_text):
+                raise BadRequest(f"bad chunk size line: {line[:40]!r}")
+            size = int(size_text, 16)
+            if size == 0:
+                break
+            _drop(rfile, size)
+            if rfile.readline(MAX_LINE + 1) not in (b"\r\n", b"\n"):
+                raise BadRequest("a chunk does not end with CRLF")
+        while (trailer := rfile.readline(MAX_LINE + 1)) not in (b"\r\n", b"\n", b""):
+            if len(trailer) > MAX_LINE:
+                raise BadRequest("a chunked body's trailer line is too long")
+        return
+    values = headers.get_all("Content-Length") or []
+    if not values:
+        return
+    if len(set(values)) != 1 or not re.fullmatch(r"[0-9]{1,18}", values[0].strip()):
+        raise BadRequest(f"bad Content-Length: {', '.join(values)!r}")
+    _drop(rfile, int(values[0].strip()))
+
+
+def _drop(rfile: Any, size: int) -> None:
+    while size > 0:
+        chunk = rfile.read(min(size, 65536))
+        if not chunk:
+            raise BadRequest("the request body ended early")
+        size -= len(chunk)
 
 
 def _compile(route_path: str):
@@ -136,14 +199,20 @@ class SessionServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             server_version = "explorer-replay"
+            timeout = READ_TIMEOUT  # a client that stops sending mid-request is let go
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
+                try:
+                    skip_body(self.rfile, self.headers)
+                except BadRequest as exc:
+                    self.close_connection = True  # the stream is out of step: end it
+                    error = {"code": 400, "message": str(exc)}
+                    self._send(400, "Bad Request", {"Connection": "close"},
+                               json.dumps(error).encode(), "application/json")
+                    return
                 method = self.command.upper()
                 exchange = playback.choose(method, self.path)
                 if exchange is None:

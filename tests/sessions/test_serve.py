@@ -103,3 +103,88 @@ def test_the_cli_serves_until_interrupted(labos_session, tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+def _raw(url: str, data: bytes) -> bytes:
+    """Send ``data`` on one connection; everything the server answers until it closes."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as s:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    return out
+
+
+def test_a_bad_content_length_is_a_400_not_a_traceback(labos_session, capfd):
+    session = read_session(labos_session)
+    with SessionServer(session).start() as server:
+        for length in (b"abc", b"-5", b"1e3"):
+            answer = _raw(server.url, b"POST /discover HTTP/1.1\r\nHost: x\r\n"
+                          b"Content-Length: " + length + b"\r\n\r\n")
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 400 "), answer
+            assert json.loads(body)["code"] == 400
+            assert b"Content-Length" in body
+        answer = _raw(server.url, b"POST /discover HTTP/1.1\r\nHost: x\r\n"
+                      b"Transfer-Encoding: gzip\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 400 "), answer
+        assert requests.get(f"{server.url}/discover", timeout=5).status_code == 200
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_chunked_request_bodies_are_read_so_keep_alive_stays_in_step(labos_session):
+    import http.client
+    from urllib.parse import urlsplit
+
+    session = read_session(labos_session)
+    created = session.exchanges[4]
+    with SessionServer(session).start() as server:
+        parts = urlsplit(server.url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        try:
+            connection.request("POST", created.path, body=iter([b'{"action":', b'"prime"}']),
+                               headers={"Content-Type": "application/json"},
+                               encode_chunked=True)
+            first = connection.getresponse()
+            assert first.status == 201 and json.loads(first.read())["status"]
+            connection.request("GET", "/discover")  # the same connection
+            second = connection.getresponse()
+            assert second.status == 200 and "data" in json.loads(second.read())
+        finally:
+            connection.close()
+        answer = _raw(server.url, b"POST /discover HTTP/1.1\r\nHost: x\r\n"
+                      b"Transfer-Encoding: chunked\r\n\r\nzz\r\n")
+        assert answer.startswith(b"HTTP/1.1 400 "), answer
+
+
+def test_closest_compares_a_bounded_number_of_labels(tmp_path, monkeypatch):
+    import difflib
+
+    from explorer.sessions import serve
+
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": None}
+    lines = [json.dumps(header)]
+    for i in range(3000):
+        lines.append(json.dumps({
+            "step": i + 1, "request": {"method": "GET", "path": f"/things/{i}", "query": []},
+            "response": {"status": 200, "body": None}}))
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    sizes = []
+    real = difflib.get_close_matches
+
+    def counting(word, possibilities, *args, **kwargs):
+        sizes.append(len(possibilities))
+        return real(word, possibilities, *args, **kwargs)
+
+    monkeypatch.setattr(serve.difflib, "get_close_matches", counting)
+    playback = serve.Playback(read_session(path))
+    assert playback.closest("GET", "/things/2999x") == "GET /things/2999"
+    assert playback.closest("POST", "/things/17") == "GET /things/17"
+    assert sizes and max(sizes) <= serve.CLOSEST_LIMIT < 3000
