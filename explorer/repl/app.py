@@ -17,7 +17,14 @@
   prompt.
 
 Without a terminal on stdin (``explorer < script``), the lines are run one after the
-other with no prompt, and the exit status says whether all of them worked.
+other with no prompt, and the exit status says whether all of them worked (1 when a
+line failed or a request answered 4xx/5xx).  A line starting with ``#`` is a comment
+(a quote in it opens nothing).  Destructive requests (DELETE, a POST to an action
+route) are sent without asking, as ``explorer call``, curl and HTTPie do: whoever wrote
+the script typed them, and with no terminal nobody could answer.  The
+``confirm_destructive`` setting is the question asked at a terminal, whatever its
+value in the config.  Each command's output ends with a newline, so answers piped on
+(a body as sent, with none of its own) do not run into each other.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ class ShellApp:
         self._warning = ""
         self._pending: list[str] = []
         self._saved_at = time.monotonic()
+        #: stdout for a script (see :class:`_LineEnds`); None at a terminal
+        self._out: _LineEnds | None = None
         # Warnings from background threads must not scribble over the prompt.
         self._warn = context.warn
         context.warn = self.warn
@@ -97,8 +106,10 @@ class ShellApp:
                 state=self.state,
                 learned=self.learned,
                 ask=self._ask,
+                confirm=self.interactive,
                 history=self._history_lines,
                 on_routes_changed=self._swap_completer,
+                out=self._out,
             )
             self._ready.set()
         self._invalidate()
@@ -343,9 +354,6 @@ class ShellApp:
         return session
 
     def _ask(self, question: str) -> bool:
-        if not self.interactive:
-            print(f"{question}(not a terminal: no)", file=sys.stderr)
-            return False
         from prompt_toolkit import prompt
 
         try:
@@ -374,6 +382,7 @@ class ShellApp:
         try:
             if self.interactive:
                 return self._loop()
+            self._out = _LineEnds(sys.stdout)
             self.setup()
             return self._script(sys.stdin)
         finally:
@@ -415,14 +424,19 @@ class ShellApp:
         status = EXIT_OK
         pending = ""
         for raw in stream:
+            if not pending and raw.lstrip().startswith("#"):
+                continue  # a comment, even with a quote in it
             pending += raw
             if not is_complete(pending.rstrip("\n")):
                 continue
             text, pending = pending.strip(), ""
-            if not text or text.startswith("#"):
+            if not text:
                 continue
             try:
-                self.shell.execute(text)
+                try:
+                    self.shell.execute(text)
+                finally:
+                    self._end_line()
             except Exit:
                 return status
             except Exception as exc:  # report, go on with the next line
@@ -436,6 +450,10 @@ class ShellApp:
             self._error(UsageError("the input ends inside a quote or JSON body"))
             status = EXIT_OTHER
         return status
+
+    def _end_line(self) -> None:
+        if self._out is not None:
+            self._out.end_line()
 
     def close(self) -> None:
         # A warm-up still running (say, fetching routes from a slow server) is not
@@ -451,6 +469,51 @@ class ShellApp:
         self._save(force=True)
         self._flush_pending()
         self.context.warn = self._warn
+
+
+class _LineEnds:
+    """A script's stdout, as text and as bytes (``.buffer``, where piped bodies go),
+    remembering whether the last thing written ended its line."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.open = False
+
+    def write(self, text: str) -> int:
+        if text:
+            self.open = not text.endswith("\n")
+        return self._stream.write(text)
+
+    @property
+    def buffer(self):
+        buffer = getattr(self._stream, "buffer", None)
+        if buffer is None:
+            raise AttributeError("buffer")
+        return _BytesEnds(self, buffer)
+
+    def end_line(self) -> None:
+        """Write a newline when the output so far does not end with one."""
+        if self.open:
+            self._stream.write("\n")
+            self._stream.flush()
+            self.open = False
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+class _BytesEnds:
+    def __init__(self, owner: _LineEnds, buffer) -> None:
+        self._owner = owner
+        self._buffer = buffer
+
+    def write(self, data: bytes) -> int:
+        if data:
+            self._owner.open = bytes(data[-1:]) != b"\n"
+        return self._buffer.write(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self._buffer, name)
 
 
 def _waiting_completer(app: ShellApp):

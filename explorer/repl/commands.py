@@ -51,6 +51,7 @@ class Shell:
         state: ShellState | None = None,
         learned: LearnedStore | None = None,
         ask: Callable[[str], bool] | None = None,
+        confirm: bool = True,
         history: Callable[[], Sequence[str]] | None = None,
         on_routes_changed: Callable[[], None] | None = None,
         out: IO[str] | None = None,
@@ -61,6 +62,8 @@ class Shell:
         self.state = state or ShellState()
         self.learned = learned or LearnedStore()
         self.ask = ask or _ask_stdin
+        #: destructive requests ask first (when the setting says so); False: no terminal
+        self.confirm = confirm
         self.history = history or (lambda: [])
         self.on_routes_changed = on_routes_changed or (lambda: None)
         self._out = out
@@ -127,7 +130,7 @@ class Shell:
             if name.lower() not in present:
                 spec.headers[name] = value
         settings = self.context.config.settings
-        if prepared.destructive and settings.confirm_destructive:
+        if prepared.destructive and self.confirm and settings.confirm_destructive:
             question = f"Really {spec.method} {spec.path}? [y/N] "
             if not self.ask(question):
                 self.say("not sent")

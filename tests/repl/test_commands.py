@@ -110,6 +110,14 @@ def test_confirmation_can_be_switched_off(make_console, home):
     assert console.shell.outcome.status == 204
 
 
+def test_without_a_terminal_destructive_calls_are_sent_without_asking(make_console):
+    console = make_console(confirm=False)
+    instrument = first_instrument(console)
+    console.run(f"delete {INSTRUMENTS}/{instrument['id']}")
+    assert console.questions == []
+    assert console.shell.outcome.status == 204
+
+
 def test_generated_commands_with_variables(console):
     instrument = first_instrument(console)
     console.run("set iid={{last.data.0.id}}")
