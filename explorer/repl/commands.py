@@ -338,8 +338,9 @@ class Shell:
             raise UsageError("usage: unset NAME")
         variables = dict(self.state.variables)
         for name in args:
-            if variables.pop(name, None) is None:
+            if name not in variables:  # a variable may hold null
                 raise UsageError(f"unset: no variable {name!r}")
+            del variables[name]
         self.state.variables = variables
 
     def cmd_vars(self, args: list[str]) -> None:
@@ -383,9 +384,12 @@ class Shell:
         try:
             count = int(args[0]) if args else 20
         except ValueError:
-            raise UsageError(f"history: not a number: {args[0]!r}")
-        lines = list(self.history())[-count:]
-        start = max(1, len(list(self.history())) - len(lines) + 1)
+            count = 0
+        if count < 1 or len(args) > 1:
+            raise UsageError(f"history N: N is a number of 1 or more, not {' '.join(args)!r}")
+        every = list(self.history())
+        lines = every[-count:]
+        start = len(every) - len(lines) + 1
         self.say("\n".join(f"{i:>4}  {line}" for i, line in enumerate(lines, start)))
 
     def cmd_record(self, args: list[str]) -> None:

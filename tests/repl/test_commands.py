@@ -210,8 +210,30 @@ def test_record_start_and_stop(console, tmp_path, monkeypatch):
 
 
 def test_history_lists_what_the_provider_gives(make_console):
-    console = make_console(history=lambda: ["get /a", "get /b", "ls"])
+    calls = []
+
+    def history():
+        calls.append(1)
+        return iter(["get /a", "get /b", "ls"])  # read once: it may be a file
+
+    console = make_console(history=history)
     assert console.run("history 2") == "   2  get /b\n   3  ls\n"
+    assert calls == [1]
+    assert console.run("history") == "   1  get /a\n   2  get /b\n   3  ls\n"
+    assert console.run("history 9") == console.run("history 3")
+    for bad in ("0", "-2", "x"):
+        with pytest.raises(UsageError, match="history N: N is a number of 1 or more"):
+            console.run(f"history {bad}")
+
+
+def test_unset_removes_any_variable_even_null(console):
+    console.shell.state.last = {"gone": None}
+    console.run("set a=1 b={{last.gone}}")
+    assert console.shell.state.variables == {"a": "1", "b": None}
+    console.run("unset b")
+    assert console.shell.state.variables == {"a": "1"}
+    with pytest.raises(UsageError, match="no variable 'b'"):
+        console.run("unset b")
 
 
 def test_exit(console):
