@@ -45,9 +45,11 @@ def render(session: Session, *, files_root: Path) -> str:
         out.append("")
         out.append(f"# step {step.number}: {step.title}")
         out.append(f"{step.method} {{{{base_url}}}}{step.target}")
+        # The session's credential, or the key a login answered; none while it is
+        # unknown (a login step), so running the file needs no dummy variable.
         if step.auth == "apikey":
             out.append("apikey: {{api_key}}")
-        elif step.auth == "bearer" or step.auth is None:
+        elif step.auth == "bearer":
             out.append("Authorization: Bearer {{token}}")
         body = step.body
         for name, value in step.headers.items():
