@@ -187,6 +187,12 @@ class Shell:
         self.state.last = data
         spec = prepared.spec
         entry = prepared.entry
+        # A create: the registry names the route so (a POST to a collection); on a path
+        # it does not know, the server says so with 201 Created.
+        if entry is not None:
+            created = spec.method == "POST" and tuple(entry.command[-1:]) == ("create",)
+        else:
+            created = spec.method == "POST" and response.status == 201
         self.learned.learn_exchange(
             method=spec.method,
             path=spec.path,
@@ -195,6 +201,7 @@ class Shell:
             request_body=spec.json,
             status=response.status,
             body=data,
+            created=created,
         )
 
     # -- the shell's own commands ------------------------------------------------------

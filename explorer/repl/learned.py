@@ -293,8 +293,14 @@ class LearnedStore:
         request_body: Any = None,
         status: int,
         body: Any,
+        created: bool = False,
     ) -> None:
-        """Everything one request and its parsed JSON answer can teach."""
+        """Everything one request and its parsed JSON answer can teach.
+
+        ``created``: the request made a new object in the list at ``path`` (a POST to a
+        collection).  Only then is an answer's id filed under the path posted to: an
+        action (``.../:cid/kill``, ``.../login``) answers with some other object.
+        """
         path = _clean(path)
         method = method.upper()
         if route and method in ("POST", "PUT", "PATCH") and isinstance(request_body, Mapping):
@@ -314,7 +320,7 @@ class LearnedStore:
             parent, _, last = path.rpartition("/")
             if unquote(last) == ident and parent:
                 self.learn_ids(parent, objects)
-            elif method == "POST":
+            elif created:
                 self.learn_ids(path, objects)
         else:
             return

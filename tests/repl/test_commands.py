@@ -33,6 +33,23 @@ def test_answers_teach_the_learned_store(console):
     assert "actions.action" in learned.fields(f"{INSTRUMENTS}/:id?")
 
 
+def test_only_creates_teach_ids_to_the_path_posted_to(console):
+    console.run(f"get {INSTRUMENTS} limit==20")
+    instrument = next(i for i in console.shell.state.last["data"] if i["actions"])
+    commands = f"{INSTRUMENTS}/{instrument['id']}/commands"
+    console.run(f"post {commands} action={instrument['actions'][0]['action']}")
+    assert console.shell.outcome.status == 201
+    command = console.shell.state.last
+    learned = console.shell.learned
+    assert (command["id"], command["name"]) in learned.ids(commands)
+    # An action answers with the object it acted on: not an id of ``.../kill``.
+    console.answers = [True]
+    console.run(f"instruments commands kill {instrument['id']} {command['id']}")
+    assert console.shell.outcome.status == 200
+    assert console.shell.state.last["id"] == command["id"]
+    assert learned.ids(f"{commands}/{command['id']}/kill") == []
+
+
 def test_cd_then_relative_paths_and_ls(console):
     instrument = first_instrument(console)
     console.run("cd /public/v1")

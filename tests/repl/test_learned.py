@@ -69,9 +69,19 @@ def test_one_object_teaches_its_collection(tmp_path):
     s.learn_exchange(
         method="POST", path="/api/generic/protocol", route="/api/generic/protocol",
         request_body={"name": "P", "description": "d"}, status=200, body={"id": 7, "name": "P"},
+        created=True,
     )
     assert s.ids("/api/generic/protocol") == [("7", "P")]
     assert s.body_fields("POST /api/generic/protocol") == ["name", "description"]
+
+
+def test_an_action_answer_teaches_no_ids(tmp_path):
+    s = store(tmp_path)
+    for path in ("/public/v1/instruments/i1/commands/c1/kill", "/public-api/user/login"):
+        s.learn_exchange(
+            method="POST", path=path, route=path, status=200, body={"id": "c1", "name": "x"}
+        )
+        assert s.ids(path) == []
 
 
 def test_error_answers_teach_nothing(tmp_path):
