@@ -37,7 +37,7 @@ from explorer.sessions.format import (
     body_path,
     is_form_type,
 )
-from explorer.sessions.redact import PLACEHOLDER, SECRET_NAMES, Redactor
+from explorer.sessions.redact import PLACEHOLDER, SECRET_NAMES, Redactor, placeholder
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 #: consecutive unreachable steps after which the rest are skipped
@@ -150,6 +150,7 @@ class Replayer:
         self.only_safe = only_safe
         self.progress = progress
         self.ids = IdMap()
+        self._preview = False
         self.redactor = Redactor(secrets or [])
         for name, value in self.variables.items():
             if name in SECRET_NAMES:
@@ -158,6 +159,8 @@ class Replayer:
     # -- values ------------------------------------------------------------------------
 
     def lookup(self, name: str) -> str:
+        if self._preview and name in SECRET_NAMES:
+            return placeholder(name)
         if name == "base_url":
             return self.variables.get("base_url", self.base_url)
         if name in self.variables:
@@ -191,7 +194,7 @@ class Replayer:
         ids = self.ids
         path = ids.path(request["path"], exchange.route_path)
         if "{{" in path:
-            path = PLACEHOLDER.sub(lambda m: quote(self.lookup(m[1]), safe=""), path)
+            path = PLACEHOLDER.sub(lambda m: self._quoted(m[1]), path)
         query = [self._fill_query(c) for c in ids.query(list(request.get("query") or []))]
         headers = {}
         for name, value in (request.get("headers") or {}).items():
@@ -233,7 +236,7 @@ class Replayer:
             ctype = next((v for k, v in spec.headers.items() if k.lower() == "content-type"), "")
             if is_form_type(str(ctype)):  # a value filled into a form is URL-encoded
                 text = str(body["text"])
-                filled = PLACEHOLDER.sub(lambda m: quote_plus(self.lookup(m[1])), text)
+                filled = PLACEHOLDER.sub(lambda m: self._quoted(m[1], plus=True), text)
                 spec.data = filled.encode()
             else:
                 spec.data = self.fill(str(body["text"])).encode()
@@ -244,31 +247,32 @@ class Replayer:
     def _fill_query(self, component: str) -> str:
         if "{{" not in component:
             return component
-        return PLACEHOLDER.sub(lambda m: quote(self.lookup(m[1]), safe=""), component)
+        return PLACEHOLDER.sub(lambda m: self._quoted(m[1]), component)
+
+    def _quoted(self, name: str, *, plus: bool = False) -> str:
+        """The value of ``{{name}}`` percent-encoded (a preview's placeholder as it is)."""
+        value = self.lookup(name)
+        if self._preview and name in SECRET_NAMES:
+            return value
+        return quote_plus(value) if plus else quote(value, safe="")
 
     def preview(self, exchange: Exchange) -> RequestSpec:
-        """What :meth:`build` gives without sending anything and without filling secrets."""
-        saved = self.profile
-        self.profile = lambda name: None if name in SECRET_NAMES else saved(name)
+        """What :meth:`build` gives, without sending anything: secrets stay placeholders
+        (``Authorization: Bearer {{token}}``), whatever the profile or ``--var`` holds."""
+        self._preview = True
         try:
+            return self.build(exchange)
+        except MissingValue:
             request = exchange.request
-            variables = {k: v for k, v in self.variables.items() if k not in SECRET_NAMES}
-            keep = self.variables
-            self.variables = variables
-            try:
-                return self.build(exchange)
-            except MissingValue:
-                return RequestSpec(
-                    exchange.method,
-                    request["path"],
-                    query=list(request.get("query") or []),
-                    headers=dict(request.get("headers") or {}),
-                    json=(request.get("body") or {}).get("json", NO_BODY),
-                )
-            finally:
-                self.variables = keep
+            return RequestSpec(
+                exchange.method,
+                request["path"],
+                query=list(request.get("query") or []),
+                headers=dict(request.get("headers") or {}),
+                json=(request.get("body") or {}).get("json", NO_BODY),
+            )
         finally:
-            self.profile = saved
+            self._preview = False
 
     # -- running -----------------------------------------------------------------------
 

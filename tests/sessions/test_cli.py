@@ -108,3 +108,18 @@ def test_a_long_replay_shows_a_progress_bar_on_a_terminal(labos_session, fresh, 
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_dry_run_shows_the_auth_headers_as_placeholders(labos_session, labstep_session,
+                                                        fresh, run):
+    result = run("--url", fresh.url, "--token", fresh.token, "replay", str(labos_session),
+                 "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("      Authorization: Bearer {{token}}") == 7, result.stdout
+    assert fresh.token not in result.stdout
+    result = run("--url", fresh.url, "replay", str(labstep_session), "--dry-run",
+                 "--var", f"password={fresh.password}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("      apikey: {{api_key}}") == 4, result.stdout
+    assert fresh.password not in result.stdout
+    assert fresh.failures == []
