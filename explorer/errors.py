@@ -93,9 +93,25 @@ class DiscoveryError(ExplorerError):
 
 
 class TransportError(ExplorerError):
-    """The server could not be reached, refused, reset or timed out."""
+    """The server could not be reached, refused, reset or timed out.
+
+    ``reason`` says which, for callers that act on it (never match the message text):
+    ``"refused"``, ``"unknown-host"``, ``"unreachable"`` (no connection was made),
+    ``"timeout"``, ``"reset"`` (the connection was closed or lost), ``"tls"``, or
+    ``"failed"`` (anything else).
+    """
 
     exit_code = EXIT_UNREACHABLE
+    NOT_CONNECTED = frozenset({"refused", "unknown-host", "unreachable"})
+
+    def __init__(self, message: str, *, reason: str = "failed", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason
+
+    @property
+    def unreachable(self) -> bool:
+        """True when no connection to the server could be made at all."""
+        return self.reason in self.NOT_CONNECTED
 
 
 class ResponseError(ExplorerError):

@@ -145,17 +145,27 @@ class Response:
         return ctype == "application/json" or ctype.endswith("+json")
 
     @property
-    def text(self) -> str:
-        return self.content.decode(_charset(self.headers), errors="replace")
+    def charset(self) -> str:
+        """The body's declared charset when Python knows it, else ``utf-8``."""
+        return charset_of(self.headers.get("Content-Type", ""))
 
     def json(self) -> Any:
         """The body parsed as JSON; raises ``ValueError`` when it is not."""
         return _json.loads(self.content)
 
 
-def _charset(headers: Mapping[str, str]) -> str:
-    for part in headers.get("Content-Type", "").split(";")[1:]:
+def charset_of(content_type: str) -> str:
+    """The ``charset`` parameter of a Content-Type value, as a codec name Python knows
+    (``utf-8`` when it is missing or unknown)."""
+    import codecs
+
+    for part in content_type.split(";")[1:]:
         key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip('"')
+        if key.strip().lower() == "charset" and value.strip():
+            name = value.strip().strip('"').strip()
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                return "utf-8"
+            return name
     return "utf-8"

@@ -8,7 +8,6 @@ up front (Content-Length, no chunked encoding, which some servers refuse).
 from __future__ import annotations
 
 import mimetypes
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,10 +89,3 @@ class MultipartBody:
                 break
         data, self._buffer = self._buffer[:size], self._buffer[size:]
         return data
-
-
-def file_size(path: str) -> int:
-    try:
-        return os.stat(Path(path).expanduser()).st_size
-    except OSError:
-        return 0

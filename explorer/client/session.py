@@ -8,10 +8,22 @@ the upload``) or in the middle of the body (when the body is read); a redirect l
 headers past http.client's limits or an answer that is not HTTP become
 :class:`ResponseError` (exit 1).
 
+Every :class:`TransportError` carries a ``reason`` (``refused``, ``timeout``,
+``reset``, ...) for callers that act on the kind of failure.
+
+Timeouts: the ``timeout`` given is the limit for each read; making the connection
+has its own limit, :data:`CONNECT_TIMEOUT` (10 s) or the read limit when that is
+shorter, and the message of a connect timeout names that limit.
+
 Retries: only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried, on a
 failed connection and on 502/503/504, twice with a short backoff; a read timeout is
 never retried (a server that does not answer would otherwise cost three timeouts).
-Authorization and ``apikey`` are dropped when a redirect leaves the original host.
+
+When a redirect leaves the original host, every credential header is dropped: the
+names in :data:`explorer.secrets.SECRET_HEADERS` and ``Authorization``, whatever
+their case, and whether they came from auth, a profile's headers or a typed item.
+Messages show the base URL without any ``user:password@`` (see
+:mod:`explorer.client.urls`).
 """
 
 from __future__ import annotations
@@ -25,7 +37,9 @@ from urllib.parse import urlsplit
 from explorer import __version__
 from explorer.client.auth import Auth
 from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.client.urls import display_url, url_secrets
 from explorer.errors import ResponseError, TransportError, UsageError
+from explorer.secrets import AUTH_HEADERS, SECRET_HEADERS, is_secret_header
 
 if TYPE_CHECKING:
     import requests
@@ -33,6 +47,11 @@ if TYPE_CHECKING:
 _BAD_HEADER_CHARS = frozenset("\r\n\x00")
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 USER_AGENT = f"explorer/{__version__}"
+#: the longest wait for a connection to be made (seconds), whatever the read timeout
+CONNECT_TIMEOUT = 10.0
+#: headers dropped when a redirect leaves the host (Proxy-Authorization is for the
+#: proxy, which stays the same; requests rebuilds it from the proxy settings)
+_CROSS_HOST_DROPPED = (SECRET_HEADERS | AUTH_HEADERS) - {"proxy-authorization"}
 
 
 class Client:
@@ -48,10 +67,15 @@ class Client:
         verify: bool | str = True,
         retries: int = 2,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"not an http(s) URL: {base_url!r}")
+        try:
+            parts = urlsplit(base_url)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"not an http(s) URL: {display_url(base_url)!r}")
         self.base_url = base_url.rstrip("/")
+        #: the base URL as messages show it (no ``user:password@``)
+        self.display_url = display_url(self.base_url)
         self.auth = auth
         self.headers = dict(headers or {})
         self.timeout = timeout
@@ -77,9 +101,10 @@ class Client:
 
         class _Session(requests.Session):
             def rebuild_auth(self, prepared, response):
-                # requests drops Authorization on a cross-host redirect; drop apikey too.
+                # requests drops Authorization on a cross-host redirect; drop every
+                # other credential header too (prepared.headers ignores case).
                 if self.should_strip_auth(response.request.url, prepared.url):
-                    for name in ("Authorization", "apikey", "X-Api-Key"):
+                    for name in _CROSS_HOST_DROPPED:
                         prepared.headers.pop(name, None)
                 super().rebuild_auth(prepared, response)
 
@@ -110,12 +135,34 @@ class Client:
             self._session.close()
             self._session = None
 
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sibling(self, base_url: str) -> Client:
+        """A client for another server with this one's TLS settings, timeout and
+        retries, but none of its credentials or headers (close it after use)."""
+        return Client(base_url, timeout=self.timeout, verify=self.verify, retries=self.retries)
+
     # -- building and sending --------------------------------------------------------
 
     @property
     def secrets(self) -> list[str]:
-        """Secret values this client sends, for redaction by renderers and recorders."""
-        return [self.auth.secret] if self.auth and self.auth.secret else []
+        """Secret values this client sends, for redaction by renderers and recorders:
+        the auth secret, the values of credential headers among the fixed headers
+        (a profile's ``X-Auth-Token``), and a password written into the base URL."""
+        found = [self.auth.secret] if self.auth and self.auth.secret else []
+        for name, value in self.headers.items():
+            if not value or not is_secret_header(name):
+                continue
+            found.append(value)
+            _scheme, space, credentials = value.strip().partition(" ")
+            if space and credentials.strip() and name.lower() in AUTH_HEADERS:
+                found.append(credentials.strip())
+        found += url_secrets(self.base_url)
+        return list(dict.fromkeys(found))
 
     def url_for(self, spec: RequestSpec) -> str:
         return spec.url(self.base_url)
@@ -145,14 +192,13 @@ class Client:
                     f"{max_upload:,} bytes; nothing was sent"
                 )
             data = body
-            headers.setdefault("Content-Type", body.content_type)
+            _default(headers, "Content-Type", body.content_type)
         elif spec.json is not NO_BODY:
             data = _json.dumps(spec.json, ensure_ascii=False).encode()
-            headers.setdefault("Content-Type", "application/json")
+            _default(headers, "Content-Type", "application/json")
         elif spec.data is not None:
             data = spec.data
-        if not any(k.lower() == "accept" for k in headers):
-            headers["Accept"] = "application/json, */*;q=0.5"
+        _default(headers, "Accept", "application/json, */*;q=0.5")
         # A None value (typed as `Name:`) removes the header, session defaults included.
         for name, value in headers.items():
             if value is not None and (value[:1] in (" ", "\t") or _BAD_HEADER_CHARS & set(value)):
@@ -183,28 +229,38 @@ class Client:
 
         prepared = self.build(spec, max_upload=max_upload)
         limit = timeout or self.timeout
+        connect_limit = min(limit, CONNECT_TIMEOUT)
+        shown = self.display_url
         started = time.perf_counter()
         try:
             r = self.session.send(
                 prepared,
                 stream=True,
-                timeout=(min(limit, 10.0), limit),
+                timeout=(connect_limit, limit),
                 allow_redirects=allow_redirects,
                 proxies=self._proxies_for(prepared),
             )
         except requests.TooManyRedirects as exc:
-            raise ResponseError(f"too many redirects from {self.url_for(spec)}") from exc
+            url = display_url(self.url_for(spec))
+            raise ResponseError(f"too many redirects from {url}") from exc
         except requests.exceptions.SSLError as exc:
-            raise TransportError(f"TLS error talking to {self.base_url}: {_reason(exc)}") from exc
+            raise TransportError(
+                f"TLS error talking to {shown}: {_reason(exc)}", reason="tls"
+            ) from exc
+        except requests.ConnectTimeout as exc:
+            raise TransportError(
+                f"{shown} did not accept a connection within {connect_limit:g} s (timed out)",
+                reason="timeout",
+            ) from exc
         except (requests.Timeout, requests.ConnectionError) as exc:
             reason = _reason(exc)
             if isinstance(exc, requests.Timeout) or reason == "timed out":
                 raise TransportError(
-                    f"{self.base_url} did not answer within {limit:g} s (timed out)"
+                    f"{shown} did not answer within {limit:g} s (timed out)", reason="timeout"
                 ) from exc
-            raise _connection_error(exc, self.base_url, reason, spec) from exc
+            raise _connection_error(exc, shown, reason, spec) from exc
         except requests.RequestException as exc:
-            raise TransportError(f"request to {self.base_url} failed: {_reason(exc)}") from exc
+            raise TransportError(f"request to {shown} failed: {_reason(exc)}") from exc
         elapsed = time.perf_counter() - started
         return Response(
             status=r.status_code,
@@ -213,7 +269,7 @@ class Client:
             url=r.url,
             elapsed=elapsed,
             request_headers=r.request.headers if r.request is not None else None,
-            _stream=_guarded(r, self.base_url),
+            _stream=_guarded(r, shown),
             _close=r.close,
         )
 
@@ -237,16 +293,13 @@ class Client:
             )
         return dict(found)
 
-    def send_json(self, spec: RequestSpec, **kwargs) -> tuple[Response, object]:
-        """Send and parse the body as JSON; ``ResponseError`` when it is not JSON."""
-        response = self.send(spec, **kwargs)
-        try:
-            return response, response.json()
-        except ValueError as exc:
-            raise ResponseError(
-                f"{spec.method} {spec.path}: the server answered {response.status} "
-                "with a body that is not JSON"
-            ) from exc
+
+def _default(headers: dict[str, str | None], name: str, value: str) -> None:
+    """Set ``name`` unless the user gave it in any case (``content-type:`` included,
+    whose None value then removes it)."""
+    low = name.lower()
+    if not any(k.lower() == low for k in headers):
+        headers[name] = value
 
 
 def _guarded(r: requests.Response, base_url: str) -> Iterator[bytes]:
@@ -258,10 +311,12 @@ def _guarded(r: requests.Response, base_url: str) -> Iterator[bytes]:
         raise ResponseError(f"cannot decode the body from {base_url}: {_reason(exc)}") from exc
     except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
         raise TransportError(
-            f"connection to {base_url} was lost while reading the body"
+            f"connection to {base_url} was lost while reading the body", reason="reset"
         ) from exc
     except requests.Timeout as exc:
-        raise TransportError(f"{base_url} stopped sending the body (timed out)") from exc
+        raise TransportError(
+            f"{base_url} stopped sending the body (timed out)", reason="timeout"
+        ) from exc
 
 
 def _connection_error(
@@ -283,7 +338,8 @@ def _connection_error(
     if any(isinstance(c, NewConnectionError) for c in causes) or not any(
         isinstance(c, OSError | http.client.HTTPException) for c in causes
     ):
-        return TransportError(f"cannot reach {base_url}: {reason}")
+        kind = {"connection refused": "refused", "unknown host": "unknown-host"}.get(reason)
+        return TransportError(f"cannot reach {base_url}: {reason}", reason=kind or "unreachable")
     lost = (http.client.RemoteDisconnected, ConnectionError, http.client.IncompleteRead)
     broken = [c for c in causes if isinstance(c, http.client.HTTPException)]
     if broken and not any(isinstance(c, lost) for c in causes):
@@ -294,7 +350,7 @@ def _connection_error(
     during = "during the upload" if spec.files else "without answering"
     if not spec.files and (spec.form or spec.data is not None or spec.json is not NO_BODY):
         during = "while the request was being sent"
-    return TransportError(f"{base_url} closed the connection {during} ({reason})")
+    return TransportError(f"{base_url} closed the connection {during} ({reason})", reason="reset")
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -195,7 +195,7 @@ def _terminal_body(
     if not body.content:
         return "", False
     mime = response.content_type
-    charset = _charset(response)
+    charset = response.charset
     try:
         text = body.content.decode(charset)
     except UnicodeDecodeError as exc:
@@ -282,18 +282,3 @@ def error_line(status: int, reason: str | None, data: Any) -> str | None:
         text = details if isinstance(details, str) else json.dumps(details, ensure_ascii=False)
         line += "\n" + "\n".join("  " + one_line(part) for part in text.splitlines())
     return line
-
-
-def _charset(response: Response) -> str:
-    import codecs
-
-    for part in response.headers.get("Content-Type", "").split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            name = value.strip().strip('"')
-            try:
-                codecs.lookup(name)
-            except LookupError:
-                return "utf-8"
-            return name
-    return "utf-8"

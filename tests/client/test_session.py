@@ -48,9 +48,58 @@ def test_credentials_are_not_sent_to_another_host_after_a_redirect(echo, auth):
     client.send(RequestSpec("GET", f"/redirect?to={other}/landed"))
     first, second = echo.seen[-2], echo.seen[-1]
     assert second["target"] == "/landed"
-    assert "Authorization" in first["headers"] or "apikey" in first["headers"]
+    sent = auth.headers()
+    assert sent and all(first["headers"].get(name) == value for name, value in sent.items())
     assert "Authorization" not in second["headers"]
     assert "apikey" not in second["headers"]
+
+
+@pytest.mark.parametrize(
+    "header", ["X-Auth-Token", "api-key", "x-access-token", "X-Api-Key", "Cookie", "APIKEY"]
+)
+def test_secret_profile_headers_are_not_sent_to_another_host_after_a_redirect(echo, header):
+    other = echo.url.replace("127.0.0.1", "localhost")
+    client = Client(echo.url, headers={header: "secret-value-1", "X-Client": "tests"})
+    client.send(RequestSpec("GET", f"/redirect?to={other}/landed"))
+    first, second = echo.seen[-2], echo.seen[-1]
+    lowered = {k.lower(): v for k, v in first["headers"].items()}
+    assert lowered[header.lower()] == "secret-value-1"
+    assert second["target"] == "/landed"
+    assert "secret-value-1" not in str(second["headers"])
+    assert second["headers"]["X-Client"] == "tests"  # only secrets are dropped
+
+
+def test_typed_secret_headers_are_not_sent_to_another_host_after_a_redirect(echo):
+    other = echo.url.replace("127.0.0.1", "localhost")
+    spec = RequestSpec(
+        "GET", f"/redirect?to={other}/landed", headers={"x-auth-token": "typed-secret"}
+    )
+    Client(echo.url).send(spec)
+    assert "typed-secret" in str(echo.seen[-2]["headers"])
+    assert "typed-secret" not in str(echo.seen[-1]["headers"])
+
+
+def test_secret_profile_header_values_are_listed_as_secrets():
+    client = Client(
+        "http://127.0.0.1:1",
+        auth=bearer("tok-1"),
+        headers={"X-Auth-Token": "hdr-secret", "Authorization": "Token abc-def", "X-Client": "a"},
+    )
+    assert set(client.secrets) == {"tok-1", "hdr-secret", "Token abc-def", "abc-def"}
+
+
+def test_content_type_typed_in_lower_case_wins_over_the_default(echo):
+    spec = RequestSpec("POST", "/a", json={"n": 1}, headers={"content-type": "text/plain"})
+    Client(echo.url).send(spec)
+    types = [v for k, v in echo.seen[-1]["headers"].items() if k.lower() == "content-type"]
+    assert types == ["text/plain"]
+
+
+def test_content_type_unset_with_an_empty_value_is_not_sent(echo):
+    spec = RequestSpec("POST", "/a", json={"n": 1}, headers={"content-type": None})
+    Client(echo.url).send(spec)
+    assert not [k for k in echo.seen[-1]["headers"] if k.lower() == "content-type"]
+    assert echo.seen[-1]["body"] == b'{"n": 1}'
 
 
 def test_credentials_are_kept_on_a_same_host_redirect(echo):
@@ -79,13 +128,41 @@ def test_refused_connection_is_a_transport_error(closed_port):
     with pytest.raises(TransportError, match="connection refused") as info:
         client.send(RequestSpec("GET", "/x"))
     assert info.value.exit_code == EXIT_UNREACHABLE
+    assert info.value.reason == "refused" and info.value.unreachable
 
 
 def test_timeout_is_a_transport_error_and_not_retried(echo):
     client = Client(echo.url, timeout=0.5)
-    with pytest.raises(TransportError, match="did not answer within 0.5 s"):
+    with pytest.raises(TransportError, match="did not answer within 0.5 s") as info:
         client.send(RequestSpec("GET", "/slow"))
+    assert info.value.reason == "timeout"
     assert len([s for s in echo.seen if s["target"] == "/slow"]) == 1
+
+
+def test_connect_timeout_names_the_connect_limit(monkeypatch):
+    """The connect phase has its own, shorter limit: the message must say which."""
+    import socket
+
+    from explorer.client import session
+
+    monkeypatch.setattr(session, "CONNECT_TIMEOUT", 0.3)
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)):  # fills the backlog
+            client = Client(f"http://127.0.0.1:{port}", timeout=5, retries=0)
+            with pytest.raises(TransportError) as info:
+                client.send(RequestSpec("GET", "/x"))
+    assert info.value.reason == "timeout"
+    assert "within 0.3 s" in str(info.value) and "5 s" not in str(info.value)
+
+
+def test_body_cut_off_reason_is_reset(echo):
+    response = Client(echo.url).send(RequestSpec("GET", "/cut"))
+    with pytest.raises(TransportError) as info:
+        response.content  # noqa: B018
+    assert info.value.reason == "reset" and not info.value.unreachable
 
 
 def test_body_cut_off_is_a_transport_error_when_read(echo):
