@@ -96,6 +96,13 @@ def _fetch_all(context, prepared):
     if show:
         print("\r\033[K", end="", file=stderr, flush=True)
     last = paged.last
+    if not paged.merged:
+        if 200 <= last.status < 300:
+            context.warn(
+                f"--all: {prepared.spec.method} {prepared.spec.path} did not answer a list "
+                "of pages; shown as it came"
+            )
+        return last
     if not 200 <= last.status < 300:
         return last
     body = json.dumps(paged.items, ensure_ascii=False).encode()

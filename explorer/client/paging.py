@@ -8,7 +8,10 @@ Two styles, told apart by the first answer:
 * cursor (Labstep): ``{"items": [...], "next_cursor": "..."}``; the next page sends
   ``cursor=<next_cursor>`` until the cursor is ``"-1"`` (or missing, or repeats).
 
-Anything else (a bare list, an error, a non-JSON body) is returned as the only page.
+A bare list is the only page.  Anything else (an error, an object, a non-JSON body)
+is returned as the only page with ``merged`` false: the caller shows it as it came.
+Only GET and HEAD may page: any other method is refused before anything is sent (a
+``POST --all`` would create something, then have nothing to page through).
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from explorer.client.models import RequestSpec, Response
-from explorer.errors import ResponseError
+from explorer.errors import UsageError
 
 MAX_PAGES = 100_000
+PAGED_METHODS = frozenset({"GET", "HEAD"})
 
 
 @dataclass
@@ -29,7 +33,9 @@ class Paged:
     pages: int
     #: the last answer; when it is not 2xx, paging stopped there
     last: Response
-    last_body: Any = None
+    #: False when the first answer was not a list (``items`` is then empty, and
+    #: ``last`` is that answer, to be shown as it is)
+    merged: bool = True
 
 
 def _query_value(query: list[str], name: str) -> str | None:
@@ -52,12 +58,14 @@ def fetch_all(
     progress: Callable[[int, int], None] | None = None,
 ) -> Paged:
     """Send ``spec`` and its following pages through ``send``; see the module docstring."""
+    if spec.method not in PAGED_METHODS:
+        raise UsageError(f"--all follows the pages of a list; it cannot be used with {spec.method}")
     response = send(spec)
     body = _json(response)
     items: list[Any] = []
     pages = 1
     if not 200 <= response.status < 300:
-        return Paged(items, pages, response, body)
+        return Paged(items, pages, response, merged=False)
     if isinstance(body, dict) and isinstance(body.get("items"), list) and "next_cursor" in body:
         items.extend(body["items"])
         seen: set[str] = set()
@@ -78,7 +86,7 @@ def fetch_all(
             if not isinstance(page, list) or not page:
                 break
             items.extend(page)
-        return Paged(items, pages, response, body)
+        return Paged(items, pages, response)
     if isinstance(body, dict) and isinstance(body.get("data"), list):
         page = body["data"]
         items.extend(page)
@@ -102,13 +110,10 @@ def fetch_all(
             if not isinstance(page, list):
                 break
             items.extend(page)
-        return Paged(items, pages, response, body)
+        return Paged(items, pages, response)
     if isinstance(body, list):
-        return Paged(body, pages, response, body)
-    raise ResponseError(
-        f"--all needs a list answer ({{\"data\": [...]}} or {{\"items\": [...], "
-        f"\"next_cursor\"}}); {spec.method} {spec.path} answered something else"
-    )
+        return Paged(body, pages, response)
+    return Paged(items, pages, response, merged=False)
 
 
 def _json(response: Response) -> Any:

@@ -162,3 +162,20 @@ def test_probe(run, labos):
     assert any("200" in line for line in statuses.values())
     kill = [line for line in lines if "actions/:aid?" in line]
     assert kill and all("200" in line for line in kill)
+
+
+def test_all_on_a_create_is_refused_before_anything_is_sent(run, labos):
+    for words in (["instruments", "create"], ["call", "POST", "/public/v1/instruments"]):
+        result = run(*labos, *words, "name=all-refused", "--all")
+        assert result.returncode == EXIT_USAGE, result.stderr
+        assert "--all" in result.stderr and "POST" in result.stderr
+    listed = run.json(*labos, "call", "GET", "/public/v1/instruments", "limit==1000")
+    assert not [i for i in listed["data"] if i["name"] == "all-refused"]
+
+
+def test_all_on_an_answer_that_is_not_a_list_shows_it_with_a_warning(run, labos):
+    first = run.json(*labos, "instruments", "list", "limit==1")["data"][0]
+    result = run(*labos, "instruments", "get", first["id"], "--all")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == first["id"]
+    assert "did not answer a list" in result.stderr

@@ -8,7 +8,7 @@ import pytest
 
 from explorer.client.models import RequestSpec, Response
 from explorer.client.paging import fetch_all
-from explorer.errors import ResponseError
+from explorer.errors import UsageError
 
 ITEMS = [{"id": str(i)} for i in range(23)]
 
@@ -105,6 +105,21 @@ def test_an_error_page_stops_and_is_returned():
     assert paged.items == ITEMS[:5]
 
 
-def test_not_a_list_is_a_clear_error():
-    with pytest.raises(ResponseError, match="--all needs a list answer"):
-        fetch_all(lambda spec: _response({"id": "x"}), RequestSpec("GET", "/i/x"))
+def test_not_a_list_is_returned_as_the_only_page_unmerged():
+    calls = []
+
+    def send(spec):
+        calls.append(spec)
+        return _response({"id": "x"})
+
+    paged = fetch_all(send, RequestSpec("GET", "/i/x"))
+    assert not paged.merged and paged.pages == 1 and len(calls) == 1
+    assert paged.last.json() == {"id": "x"}  # still readable, to be shown as it came
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_only_get_and_head_may_page_and_nothing_is_sent_otherwise(method):
+    calls = []
+    with pytest.raises(UsageError, match="--all"):
+        fetch_all(calls.append, RequestSpec(method, "/i"))
+    assert calls == []
