@@ -15,8 +15,7 @@ def main(context, args: list[str]) -> int:
     rest = [a for a in args if a not in ("--json", "--refresh")]
     if any(a.startswith("-") for a in rest) or len(rest) > 1:
         raise UsageError(f"unexpected arguments {' '.join(rest)} ({USAGE})")
-    if refresh:
-        context.load_routes(required=False, revalidate=False)
+    if refresh:  # compared with the cache as it is: one fetch, even on a cold cache
         change = context.discovery.refresh()
         out = context.stderr if as_json else None
         if change:

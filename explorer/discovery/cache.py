@@ -3,8 +3,8 @@
 Each entry is two files under ``~/.cache/explorer/discovery/``::
 
     <key>.raw     the source document exactly as fetched
-    <key>.json    {"format", "server", "source", "validator", "fetched_at",
-                   "fingerprint", "index"}   (index: the registry's derived form)
+    <key>.json    {"format", "server", "source", "validator", "fetched_at", "index"}
+                  (index: the registry's derived form, which holds its fingerprint)
 
 Both are written atomically (the raw document first), so a reader, or a second shell
 writing at the same moment, sees a complete entry.  An entry that cannot be read is
@@ -29,7 +29,6 @@ FORMAT = 1
 class CacheEntry:
     validator: str | None
     fetched_at: float
-    fingerprint: str
     registry: Registry
 
     @property
@@ -55,7 +54,6 @@ class DiscoveryCache:
             return CacheEntry(
                 validator=meta.get("validator"),
                 fetched_at=float(meta["fetched_at"]),
-                fingerprint=str(meta.get("fingerprint", "")),
                 registry=registry,
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -82,7 +80,6 @@ class DiscoveryCache:
             "source": self.source_key,
             "validator": validator,
             "fetched_at": fetched_at,
-            "fingerprint": registry.fingerprint,
             "index": registry.dump(),
         }
         atomic_write(self.meta_path, json.dumps(meta, separators=(",", ":")).encode())

@@ -1,13 +1,19 @@
 """Turning a source into a registry: cache first, the network only when needed.
 
-* A fresh cache entry (younger than the TTL) is used as is: no request at all.
+* A local source (a routes file, a spec file) is checked against the file on disk
+  every time (a stat); the cached index is used while the file is unchanged.
+* A fresh cache entry of a remote source (younger than the TTL) is used as is: no
+  request at all.
 * A stale one is revalidated (``If-None-Match``); 304 renews it.  When the server
   cannot be reached, or answers nonsense, the cached copy is used with a warning.
 * No cache entry: fetch, and a failure is an error.
 * :meth:`Discovery.refetch_once` is what a caller does when the user names a path or
-  command the registry does not know: one fetch per process, so an endpoint the server
-  added after the cache was written works on first use.
-* :meth:`Discovery.refresh` forces a fetch and reports what was added and removed.
+  command the registry does not know: at most one conditional fetch per process, and
+  none when this process fetched or revalidated in the last :data:`RECENT` seconds
+  (the answer would be the same), so an endpoint the server added after the cache
+  was written works on first use, and a cold cache costs one fetch, not two.
+* :meth:`Discovery.refresh` forces a fetch and reports what was added and removed
+  since the cache (or the registry in hand); it reads the cache, never fetches twice.
 
 Thread-safe: the shell revalidates in a background thread while the prompt is up.
 """
@@ -15,6 +21,7 @@ Thread-safe: the shell revalidates in a background thread while the prompt is up
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,16 +30,24 @@ from explorer.discovery.sources import Source
 from explorer.errors import DiscoveryError, TransportError
 from explorer.registry import Registry, Route
 
+#: seconds after a fetch or revalidation in which refetch_once() sends nothing
+RECENT = 60.0
+
 
 @dataclass
 class Change:
     added: list[Route] = field(default_factory=list)
     removed: list[Route] = field(default_factory=list)
+    #: nothing was known before (no cache): every route counts as added
+    initial: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
 
     def lines(self) -> list[str]:
+        if self.initial:
+            count = len(self.added)
+            return [f"{count} route{'s' if count != 1 else ''} fetched (none were cached)"]
         return [f"+ {r.method} {r.path}" for r in self.added] + [
             f"- {r.method} {r.path}" for r in self.removed
         ]
@@ -91,6 +106,8 @@ class Discovery:
         self.state = "not loaded"
         self._lock = threading.RLock()
         self._refetched = False
+        #: time.monotonic() of this process's last fetch or revalidation (None: never)
+        self._checked_at: float | None = None
         self._entry: CacheEntry | None = None
 
     # -- loading -----------------------------------------------------------------------
@@ -104,10 +121,9 @@ class Discovery:
         with self._lock:
             entry = self.cache.read() if self.cache else None
             self._entry = entry
-            if entry is not None and (entry.age < self.ttl or self.source.kind == "routes"):
-                if self.source.kind == "routes":
-                    # Local files: a stat tells whether the cached index still holds.
-                    return self._fetch(entry)
+            if entry is not None and self.source.local:
+                return self._fetch(entry)  # a stat tells whether the cached index holds
+            if entry is not None and entry.age < self.ttl:
                 return self._use(entry.registry, "cached")
             if entry is not None and not revalidate:
                 return self._use(entry.registry, "stale")
@@ -135,37 +151,47 @@ class Discovery:
             return self._change(before)
 
     def refresh(self) -> Change:
-        """Fetch regardless of the cache's validator; report what changed."""
+        """Fetch regardless of the cache's validator; report what changed since the
+        registry in hand, or else the cached one (read, not fetched)."""
         with self._lock:
             before = self.registry
+            if before is None and self.cache is not None:
+                cached = self.cache.read()
+                before = cached.registry if cached is not None else None
             self._fetch(None)
             return self._change(before)
 
     def refetch_once(self) -> Change | None:
-        """One fetch per process, for a path or command the registry does not know.
+        """A conditional fetch, once per process, for a path or command the registry
+        does not know (see the module docstring).
 
-        Returns the change, or None when a refetch already happened (or failed).
+        Returns the change (empty when the server says nothing changed), or None when
+        nothing was fetched: a refetch already happened, this process fetched or
+        revalidated moments ago, or the fetch failed (with a warning).
         """
         with self._lock:
-            if self._refetched:
+            recent = self._checked_at is not None and time.monotonic() - self._checked_at < RECENT
+            if self._refetched or recent:
                 return None
             self._refetched = True
+            before = self.registry
             try:
-                return self.refresh()
+                self._fetch(self._entry)
             except (TransportError, DiscoveryError) as exc:
                 self.warn(f"could not refresh the routes: {exc}")
                 return None
+            return self._change(before)
 
     # -- internals ---------------------------------------------------------------------
 
     def _fetch(self, entry: CacheEntry | None) -> Registry:
+        local = self.source.local
         fetched = self.source.fetch(self.client, entry.validator if entry else None)
+        self._checked_at = time.monotonic()
         if fetched.raw is None and entry is not None:
-            if self.cache and self.source.kind != "routes":
+            if self.cache and not local:
                 self.cache.touch(entry)
-            return self._use(
-                entry.registry, "revalidated" if self.source.kind != "routes" else "cached"
-            )
+            return self._use(entry.registry, "cached" if local else "revalidated")
         if fetched.raw is None:
             raise DiscoveryError(f"{self.source.describe()}: nothing to read")
         warn = _Capped(self.warn)
@@ -179,9 +205,7 @@ class Discovery:
                 self.cache.write(fetched.raw, fetched.validator, registry)
             except OSError as exc:
                 self.warn(f"cannot write the discovery cache: {exc.strerror}")
-        self._entry = None
-        if self.cache:
-            self._entry = CacheEntry(fetched.validator, 0.0, registry.fingerprint, registry)
+        self._entry = CacheEntry(fetched.validator, time.time(), registry)
         return self._use(registry, "fetched")
 
     def _use(self, registry: Registry, state: str) -> Registry:
@@ -195,6 +219,6 @@ class Discovery:
             routes = (
                 {(e.route.method, e.route.path): e.route for e in after.entries} if after else {}
             )
-            return Change(added=list(routes.values()))
+            return Change(added=list(routes.values()), initial=before is None)
         added, removed = after.diff(before)
         return Change(added=added, removed=removed)

@@ -1,11 +1,15 @@
 """OpenAPI 3.x and Swagger 2.0 documents as routes.
 
 ``/instruments/{id}`` becomes ``/instruments/:id`` (a name that is not a plain word
-uses Express 5's quoted form, ``:"user-id"``).  For each operation we keep what the
-shell can complete from: the names of query parameters, the request-body schema and
-the success response schema, with local ``$ref``\\ s resolved (cycles cut off).
-The base path (Swagger ``basePath``, or the path of OpenAPI's first ``servers`` URL)
-is prefixed to every route.
+uses Express 5's quoted form, ``:"user-id"``).  Literal text is backslash-escaped
+where Express gives a character a meaning (``: ( ) * ? + ! { } [ ]`` and the
+backslash itself), so ``/things/{id}:archive`` is one param followed by the text
+``:archive``.  For each operation we keep what the shell can complete from: the
+names of query parameters, the request-body schema and the success response schema,
+with local ``$ref``\\ s resolved (cycles cut off).  The base path (Swagger
+``basePath``, or the path of OpenAPI's first ``servers`` URL) is prefixed to every
+route.  A malformed operation (``"parameters": 5``, a list where an object belongs)
+is skipped with a warning; the rest of the document still counts.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from explorer.registry import Route
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _WORD = re.compile(r"^\w+$", re.ASCII)
+#: characters with a meaning in Express 4 or 5 patterns (both honour a backslash)
+_SPECIAL = re.compile(r"([:()*?+!{}\[\]\\])")
 _MAX_DEPTH = 8
 
 
@@ -45,27 +51,33 @@ def parse_openapi(doc: Any, *, warn) -> list[Route]:
             op = item.get(method)
             if not isinstance(op, dict):
                 continue
-            params = [resolver.resolve(p) for p in shared + list(op.get("parameters") or [])]
-            params = [p for p in params if isinstance(p, dict)]
-            query = tuple(
-                dict.fromkeys(
-                    p["name"]
-                    for p in params
-                    if p.get("in") == "query" and isinstance(p.get("name"), str)
-                )
-            )
-            summary = op.get("summary") or op.get("operationId")
-            routes.append(
-                Route(
-                    method.upper(),
-                    path,
-                    summary=summary if isinstance(summary, str) else None,
-                    query_params=query,
-                    body_schema=_body_schema(op, params, resolver),
-                    response_schema=_response_schema(op, resolver),
-                )
-            )
+            try:
+                routes.append(_route(method.upper(), path, op, shared, resolver))
+            except (TypeError, AttributeError, ValueError) as exc:
+                warn(f"OpenAPI operation {method.upper()} {template} skipped: malformed ({exc})")
     return routes
+
+
+def _route(method: str, path: str, op: dict, shared: list, resolver: _Resolver) -> Route:
+    own = op.get("parameters")
+    if own is not None and not isinstance(own, list):
+        raise ValueError("'parameters' is not a list")
+    params = [resolver.resolve(p) for p in shared + list(own or [])]
+    params = [p for p in params if isinstance(p, dict)]
+    query = tuple(
+        dict.fromkeys(
+            p["name"] for p in params if p.get("in") == "query" and isinstance(p.get("name"), str)
+        )
+    )
+    summary = op.get("summary") or op.get("operationId")
+    return Route(
+        method,
+        path,
+        summary=summary if isinstance(summary, str) else None,
+        query_params=query,
+        body_schema=_body_schema(op, params, resolver),
+        response_schema=_response_schema(op, resolver),
+    )
 
 
 def _base_path(doc: dict, *, swagger: bool) -> str:
@@ -76,15 +88,23 @@ def _base_path(doc: dict, *, swagger: bool) -> str:
         url = servers[0].get("url", "") if servers and isinstance(servers[0], dict) else ""
         base = urlsplit(url).path if isinstance(url, str) and "{" not in url else ""
     base = base if isinstance(base, str) else ""
-    return base.rstrip("/")
+    return _literal(base.rstrip("/"))
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal pattern text: Express's special characters escaped."""
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def _express_path(template: str) -> str:
-    def param(m: re.Match) -> str:
+    out, last = [], 0
+    for m in _TEMPLATE.finditer(template):
+        out.append(_literal(template[last : m.start()]))
         name = m.group(1)
-        return f":{name}" if _WORD.match(name) else ':"' + name.replace('"', "") + '"'
-
-    return _TEMPLATE.sub(param, template)
+        out.append(f":{name}" if _WORD.match(name) else ':"' + name.replace('"', "") + '"')
+        last = m.end()
+    out.append(_literal(template[last:]))
+    return "".join(out)
 
 
 def _body_schema(op: dict, params: list[dict], resolver: _Resolver) -> dict | None:

@@ -40,9 +40,14 @@ class Fetched:
 
 
 class Source(Protocol):
-    """What every source offers; ``key`` identifies it within one server's cache."""
+    """What every source offers; ``key`` identifies it within one server's cache.
+
+    ``local`` sources are files: cheap to check, so the loader checks them against
+    the disk on every load instead of trusting the cache for the TTL.
+    """
 
     kind: str
+    local: bool
 
     @property
     def key(self) -> str: ...
@@ -56,6 +61,7 @@ class Source(Protocol):
 
 class _Keyed:
     kind = "source"
+    local = False
 
     def describe(self) -> str:
         return self.kind
@@ -95,6 +101,7 @@ class DiscoverSource(_Keyed):
 
 class RoutesFileSource(_Keyed):
     kind = "routes"
+    local = True
 
     def __init__(self, location: str) -> None:
         self.location = location
@@ -116,6 +123,7 @@ class SpecSource(_Keyed):
     def __init__(self, location: str) -> None:
         self.location = location
         self.is_url = location.startswith(("http://", "https://"))
+        self.local = not self.is_url
 
     def describe(self) -> str:
         return self.location if self.is_url else str(Path(self.location).expanduser().resolve())
@@ -123,15 +131,17 @@ class SpecSource(_Keyed):
     def fetch(self, client, validator: str | None) -> Fetched:
         if not self.is_url:
             return _read_local(Path(self.location).expanduser(), validator, what="spec file")
-        from explorer.client.session import Client
-
-        same_server = self.location.startswith(client.base_url + "/")
-        fetcher = client if same_server else Client(self.location, timeout=client.timeout)
-        path = self.location[len(client.base_url) :] if same_server else ""
         headers = {"Accept": "application/json"}
         if validator:
             headers["If-None-Match"] = validator
-        response = fetcher.send(RequestSpec("GET", path, headers=headers))
+        if self.location.startswith(client.base_url + "/"):  # the API's own server
+            path = self.location[len(client.base_url) :]
+            return self._fetched(client.send(RequestSpec("GET", path, headers=headers)), validator)
+        # Another host: no credentials of the API go there, but its TLS settings do.
+        with client.sibling(self.location) as fetcher:
+            return self._fetched(fetcher.send(RequestSpec("GET", "", headers=headers)), validator)
+
+    def _fetched(self, response, validator: str | None) -> Fetched:
         if response.status == 304 and validator:
             response.close()
             return Fetched(None, validator)

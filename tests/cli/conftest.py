@@ -61,3 +61,34 @@ def run(tmp_path) -> Runner:
 def labos(sandbox):
     """Global options for the sandbox's LabOS API."""
     return ["--url", sandbox.url, f"--token={sandbox.token}"]
+
+
+class _Log:
+    """A write-only text stream keeping the sandbox's request lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.lines.extend(line for line in text.splitlines() if line)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def count(self, needle: str) -> int:
+        return sum(needle in line for line in self.lines)
+
+
+@pytest.fixture
+def logged(tmp_path_factory):
+    """A sandbox that logs every request: ``logged.log.count('GET /discover ')``."""
+    from explorer.sandbox import SandboxServer
+
+    log = _Log()
+    server = SandboxServer(storage_dir=tmp_path_factory.mktemp("logged-files"), log=log).start()
+    server.log_lines = log
+    try:
+        yield server
+    finally:
+        server.stop()

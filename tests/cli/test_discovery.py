@@ -76,3 +76,61 @@ def test_no_cache_and_server_down(run, sandbox):
     result = run("--url", url, "--token", "x", "routes")
     assert result.returncode == 3
     assert "cannot reach" in result.stderr
+
+
+def _discover_fetches(server) -> int:
+    return server.log_lines.count('"GET /discover ')
+
+
+def test_cold_cache_and_an_unknown_path_fetch_the_routes_once(run, logged):
+    base = ["--url", logged.url, f"--token={logged.token}"]
+    result = run(*base, "call", "GET", "/public/v1/nothing-here")
+    assert result.returncode == 4
+    assert _discover_fetches(logged) == 1
+
+
+def test_cold_cache_and_an_unknown_command_fetch_the_routes_once(run, logged):
+    base = ["--url", logged.url, f"--token={logged.token}"]
+    assert run(*base, "nothing", "list").returncode == 2
+    assert _discover_fetches(logged) == 1
+
+
+def test_refresh_on_a_cold_cache_fetches_once(run, logged):
+    base = ["--url", logged.url, f"--token={logged.token}"]
+    result = run(*base, "routes", "--refresh")
+    assert result.returncode == 0, result.stderr
+    assert _discover_fetches(logged) == 1
+    assert "routes fetched (none were cached)" in result.stdout
+    again = run(*base, "routes", "--refresh")
+    assert "routes unchanged" in again.stdout
+    assert _discover_fetches(logged) == 2
+
+
+def test_a_fresh_cache_refetches_an_unknown_path_conditionally(run, logged):
+    base = ["--url", logged.url, f"--token={logged.token}"]
+    run(*base, "routes")
+    run(*base, "call", "GET", "/public/v1/nothing-here")
+    assert _discover_fetches(logged) == 2
+    revalidations = [line for line in logged.log_lines.lines if '"GET /discover ' in line]
+    assert " 304 " in revalidations[-1]
+
+
+def test_editing_a_local_spec_file_is_seen_at_once(run, sandbox, tmp_path):
+    spec = tmp_path / "openapi.json"
+
+    def write(*names):
+        paths = {f"/public/v1/{n}": {"get": {}} for n in names}
+        spec.write_text(json.dumps({"openapi": "3.0.0", "paths": paths}))
+
+    base = ["--url", sandbox.url, f"--token={sandbox.token}", "--spec", str(spec)]
+    write("instruments")
+    assert {r["path"] for r in run.json(*base, "routes", "--json")} == {"/public/v1/instruments"}
+    write("instruments", "families")
+    import os
+    import time
+
+    stamp = time.time() + 5
+    os.utime(spec, (stamp, stamp))
+    rows = run.json(*base, "routes", "--json")
+    assert {r["path"] for r in rows} == {"/public/v1/instruments", "/public/v1/families"}
+    assert run(*base, "families", "list").returncode == 0

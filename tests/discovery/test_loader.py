@@ -9,7 +9,13 @@ import time
 import pytest
 
 from explorer.client import Client
-from explorer.discovery import DiscoverSource, Discovery, DiscoveryCache, RoutesFileSource
+from explorer.discovery import (
+    DiscoverSource,
+    Discovery,
+    DiscoveryCache,
+    RoutesFileSource,
+    SpecSource,
+)
 from explorer.errors import DiscoveryError, TransportError
 
 
@@ -114,14 +120,53 @@ def test_corrupt_cache_is_ignored(stub, tmp_path):
     assert d.state == "fetched"
 
 
-def test_refetch_once_per_process(stub, tmp_path):
+def test_refetch_once_per_process_after_a_cached_load(stub, tmp_path):
+    make(stub, tmp_path).load()  # an earlier process wrote the cache
     d = make(stub, tmp_path)
     d.load()
+    assert d.state == "cached" and len(stub.requests) == 1
     stub.routes.append({"method": "GET", "path": "/public/v1/labware/:id?"})
     change = d.refetch_once()
     assert [(r.method, r.path) for r in change.added] == [("GET", "/public/v1/labware/:id?")]
     assert d.refetch_once() is None
     assert len(stub.requests) == 2
+
+
+def test_refetch_once_is_a_conditional_request(stub, tmp_path):
+    make(stub, tmp_path).load()
+    d = make(stub, tmp_path)
+    d.load()
+    assert not d.refetch_once()  # nothing changed: the server says 304
+    assert len(stub.requests) == 2
+    assert stub.requests[-1]["if_none_match"]  # the cached ETag
+    assert d.state == "revalidated"
+
+
+def test_cold_cache_fetches_once_even_when_a_path_is_unknown(stub, tmp_path):
+    d = make(stub, tmp_path)
+    d.load()
+    assert d.refetch_once() is None  # this process has just fetched: nothing to learn
+    assert len(stub.requests) == 1
+
+
+def test_refresh_on_a_cold_cache_fetches_once(stub, tmp_path):
+    d = make(stub, tmp_path)
+    change = d.refresh()
+    assert len(stub.requests) == 1 and stub.requests[0]["if_none_match"] is None
+    assert {(r.method, r.path) for r in change.added} == {
+        ("GET", "/public/v1/instruments/:id?"),
+        ("POST", "/public/v1/instruments"),
+    }
+    assert change.initial and change.lines() == ["2 routes fetched (none were cached)"]
+
+
+def test_refresh_compares_with_the_cache_without_fetching_it_first(stub, tmp_path):
+    make(stub, tmp_path).load()
+    stub.routes.pop()
+    d = make(stub, tmp_path)
+    change = d.refresh()
+    assert len(stub.requests) == 2 and stub.requests[-1]["if_none_match"] is None
+    assert change.lines() == ["- POST /public/v1/instruments"]
 
 
 def test_refresh_reports_removed(stub, tmp_path):
@@ -148,3 +193,37 @@ def test_routes_file_cache_follows_the_file(tmp_path):
     stamp = time.time() + 5
     os.utime(routes, (stamp, stamp))
     assert paths(load()) == [("GET", "/b")]
+
+
+def test_local_spec_file_is_checked_against_the_disk_within_the_ttl(tmp_path):
+    spec = tmp_path / "openapi.json"
+
+    def write(*names):
+        doc = {"openapi": "3.0.0", "paths": {f"/{n}": {"get": {}} for n in names}}
+        spec.write_text(json.dumps(doc))
+
+    write("a")
+    client = Client("http://127.0.0.1:9")
+    source = SpecSource(str(spec))
+    assert source.local
+
+    def load():
+        cache = DiscoveryCache(tmp_path / "cache", client.base_url, source.key)
+        d = Discovery(client, source, cache=cache, ttl=3600)
+        return d, d.load()
+
+    assert paths(load()[1]) == [("GET", "/a")]
+    d, registry = load()
+    assert d.state == "cached" and paths(registry) == [("GET", "/a")]
+    write("a", "b")
+    stamp = time.time() + 5
+    os.utime(spec, (stamp, stamp))
+    d, registry = load()
+    assert d.state == "fetched"
+    assert paths(registry) == [("GET", "/a"), ("GET", "/b")]
+
+
+def test_only_files_are_local_sources():
+    assert not DiscoverSource().local
+    assert not SpecSource("https://example.com/openapi.json").local
+    assert SpecSource("openapi.json").local

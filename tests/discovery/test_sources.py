@@ -180,3 +180,62 @@ def test_swagger2():
 def test_not_openapi(doc):
     with pytest.raises(DiscoveryError):
         parse_openapi(doc, warn=lambda m: None)
+
+
+@pytest.mark.parametrize(
+    ("template", "path", "args", "built"),
+    [
+        ("/v1/things/{id}:archive", "/v1/things/:id\\:archive", {"id": "7"}, "/v1/things/7:archive"),  # noqa: E501
+        ("/v1/a(b)/{id}", "/v1/a\\(b\\)/:id", {"id": "7"}, "/v1/a(b)/7"),
+        ("/x*y", "/x\\*y", {}, "/x*y"),
+        ("/a+b/c!d/[e]", "/a\\+b/c\\!d/\\[e\\]", {}, "/a+b/c!d/[e]"),
+        ("/w\\z/{user-id}", '/w\\\\z/:"user-id"', {"user-id": "u"}, "/w\\z/u"),
+    ],
+)
+def test_openapi_literal_text_stays_literal(template, path, args, built):
+    from explorer.routing import RoutePattern
+
+    doc = {"openapi": "3.0.0", "paths": {template: {"get": {}}}}
+    (route,) = parse_openapi(doc, warn=lambda m: None)
+    assert route.path == path
+    pattern = RoutePattern.parse(route.path)
+    assert pattern.param_names == tuple(args)
+    assert pattern.build(args) == built
+    assert pattern.match(built) == args
+
+
+def test_openapi_base_path_is_literal_too():
+    doc = {"swagger": "2.0", "basePath": "/api(v1)", "paths": {"/x": {"get": {}}}}
+    (route,) = parse_openapi(doc, warn=lambda m: None)
+    assert route.path == "/api\\(v1\\)/x"
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"parameters": 5},
+        {"parameters": [{"name": "a", "in": "query"}, 5, "x"]},
+        {"requestBody": {"content": [{"application/json": {}}]}},
+        {"requestBody": {"content": {"application/json": {"schema": {"$ref": 7}}}}},
+        {"responses": {"200": {"content": ["x"]}}},
+        {"responses": {"200": {"content": {"application/json": 3}}}},
+        {"summary": {"text": "not a string"}, "parameters": [{"name": 3, "in": "query"}]},
+    ],
+)
+def test_malformed_operations_are_skipped_with_a_warning(operation):
+    doc = {
+        "openapi": "3.0.0",
+        "paths": {"/bad": {"post": operation}, "/good": {"get": {"summary": "fine"}}},
+    }
+    warnings: list[str] = []
+    routes = parse_openapi(doc, warn=warnings.append)
+    assert ("GET", "/good") in {(r.method, r.path) for r in routes}
+    bad = [r for r in routes if r.path == "/bad"]
+    assert bad or any("POST /bad" in w and "skipped" in w for w in warnings)
+
+
+def test_malformed_path_level_parameters_skip_the_path_with_a_warning():
+    doc = {"openapi": "3.0.0", "paths": {"/bad": {"parameters": 5, "get": {}}, "/ok": {"get": {}}}}
+    warnings: list[str] = []
+    routes = parse_openapi(doc, warn=warnings.append)
+    assert {(r.method, r.path) for r in routes} >= {("GET", "/ok")}
