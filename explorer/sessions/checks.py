@@ -75,10 +75,12 @@ class Failure:
     path: str
     expected: str
     actual: str
-    kind: str = "value"  # status | shape | value | body | error
+    #: status | shape | value | body | error | unreachable (the server could not be
+    #: reached: a TransportError, or a step not sent after too many of them)
+    kind: str = "value"
 
     def describe(self) -> str:
-        if self.kind == "error":
+        if self.kind in ("error", "unreachable"):
             return self.actual
         return f"{self.path}: expected {self.expected}, got {self.actual}"
 

@@ -8,7 +8,8 @@
 Global options (``--url``, ``--token``, ``--api-key``…) come before the command and
 reach here in the context: replay sends through ``context.engine``, so auth, timeouts
 and ``--record`` apply as for any other request.  Exit codes: 0 when every check
-passed, 1 when one failed, 3 when the server could not be reached, 2 for usage.
+passed, 1 when one failed, 3 when the server could not be reached (a step failed
+with kind ``unreachable``: a TransportError), 2 for usage.
 """
 
 from __future__ import annotations
@@ -164,13 +165,7 @@ def replay(context, options) -> int:
         write_private(options.junit, clean(junit_report(report)))
     if report.passed:
         return EXIT_OK
-    if report.count("passed") == 0 and any(
-        f.kind == "error" and ("reach" in f.actual or "timed out" in f.actual)
-        for r in report.results
-        for f in r.failures
-    ):
-        return EXIT_UNREACHABLE
-    return EXIT_OTHER
+    return EXIT_UNREACHABLE if report.unreachable else EXIT_OTHER
 
 
 def _no_send(spec) -> Any:

@@ -106,6 +106,13 @@ class ReplayReport:
             r.result == "skipped" and r.failures for r in self.results
         )
 
+    @property
+    def unreachable(self) -> bool:
+        """No step passed and the server could not be reached (a TransportError)."""
+        return self.count("passed") == 0 and any(
+            f.kind == "unreachable" for r in self.results for f in r.failures
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "session": self.session,
@@ -293,7 +300,7 @@ class Replayer:
             if unreachable >= MAX_UNREACHABLE:
                 result.result = "skipped"
                 result.failures.append(
-                    Failure("", "", "not sent: the server stopped answering", "error")
+                    Failure("", "", "not sent: the server stopped answering", "unreachable")
                 )
                 continue
             if self.only_safe and exchange.method not in SAFE_METHODS:
@@ -314,7 +321,7 @@ class Replayer:
             response = self.send(spec)
             body = response.content
         except TransportError as exc:
-            self._error(result, str(exc), began)
+            self._error(result, str(exc), began, kind="unreachable")
             return unreachable + 1
         except ExplorerError as exc:
             self._error(result, str(exc), began)
@@ -353,10 +360,11 @@ class Replayer:
             result.failures = [self._redacted(f) for f in failures]
         return 0
 
-    def _error(self, result: StepResult, message: str, began: float) -> None:
+    def _error(self, result: StepResult, message: str, began: float, *,
+               kind: str = "error") -> None:
         result.duration_ms = (time.perf_counter() - began) * 1000
         result.result = "error"
-        result.failures.append(Failure("", "", self.redactor.text(message), "error"))
+        result.failures.append(Failure("", "", self.redactor.text(message), kind))
 
     def _redacted(self, failure: Failure) -> Failure:
         r = self.redactor

@@ -192,3 +192,25 @@ def test_a_thousand_gets_replay_without_per_step_parsing(sandbox_session, tmp_pa
     monkeypatch.setattr(RoutePattern, "parse", forbidden)
     report = replay_on(path, sandbox_session, auth=bearer(sandbox_session.token))
     assert report.passed and len(report.results) == 1000
+
+
+def test_an_unreachable_server_is_told_by_the_error_kind_not_by_its_message(labos_session):
+    """Exit 3 comes from a TransportError, whatever it says; another error that happens to
+    say 'reach' or 'timed out' is an ordinary failure (exit 1)."""
+    from explorer.errors import ResponseError, TransportError
+    from explorer.sessions.replay import Replayer
+
+    def run(error):
+        def send(spec):
+            raise error
+
+        return Replayer(read_session(labos_session), send=send, base_url="http://h").run()
+
+    report = run(TransportError("the connection was reset by the peer"))
+    assert report.unreachable
+    assert {f.kind for r in report.results for f in r.failures} == {"unreachable"}
+    assert report.results[0].messages() == [
+        "step 1 (GET /discover): the connection was reset by the peer"]
+    report = run(ResponseError("the answer could not reach its end: timed out in a proxy"))
+    assert not report.unreachable
+    assert {f.kind for r in report.results for f in r.failures} == {"error"}
