@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 from explorer import __version__
 from explorer.errors import SessionError
+from explorer.secrets import AUTH_HEADERS, header_secret
 from explorer.sessions.format import (
     DIR_MODE,
     FILE_MODE,
@@ -220,10 +221,10 @@ def import_har(source: str | Path, target: str | Path, *, host: str | None = Non
 def _auth_kind(entries: list[dict[str, Any]]) -> str | None:
     for entry in entries:
         for header in entry["request"].get("headers") or []:
-            name = header["name"].lower()
-            if name == "authorization":
+            kind = header_secret(header["name"])
+            if header["name"].lower() in AUTH_HEADERS:
                 return "bearer"
-            if name in ("apikey", "x-api-key"):
+            if kind == "api_key":
                 return "apikey"
     return None
 

@@ -27,6 +27,7 @@ from urllib.parse import quote, quote_plus
 
 from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
 from explorer.errors import ExplorerError, TransportError
+from explorer.secrets import CREDENTIAL_HEADERS
 from explorer.sessions.capture import IdMap
 from explorer.sessions.checks import Checker, Failure
 from explorer.sessions.format import (
@@ -42,7 +43,6 @@ from explorer.sessions.redact import PLACEHOLDER, SECRET_NAMES, Redactor, placeh
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 #: consecutive unreachable steps after which the rest are skipped
 MAX_UNREACHABLE = 3
-_AUTH_HEADERS = frozenset({"authorization", "apikey", "x-api-key"})
 
 
 class MissingValue(ExplorerError):
@@ -210,9 +210,9 @@ class Replayer:
             except MissingValue as missing:
                 # A credential header nobody can fill is left out: the client's own
                 # auth (or none) applies, and the status check says what happened.
-                if name.lower() not in _AUTH_HEADERS and missing.name not in SECRET_NAMES:
+                if name.lower() not in CREDENTIAL_HEADERS and missing.name not in SECRET_NAMES:
                     raise
-        if not self.auth_configured and not any(k.lower() in _AUTH_HEADERS for k in headers):
+        if not self.auth_configured and not any(k.lower() in CREDENTIAL_HEADERS for k in headers):
             if self.ids.captured.get("api_key"):
                 headers["apikey"] = self.ids.captured["api_key"]
             elif self.ids.captured.get("token"):

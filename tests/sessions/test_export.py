@@ -256,3 +256,25 @@ def test_export_rejects_an_unknown_format(labos_session, run):
     result = run("export", str(labos_session), "--to", "postman")
     assert result.returncode == 2
     assert "invalid choice: 'postman'" in result.stderr
+
+
+def test_exports_keep_typed_credential_headers_and_replace_only_their_own_auth(tmp_path):
+    """The exports write their own Authorization/apikey header from the environment; any
+    other credential header the session recorded (X-Api-Key, X-Auth-Token) is sent as
+    recorded, its placeholder filled from the environment too."""
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": "bearer"}
+    step = {"step": 1, "request": {
+        "method": "GET", "path": "/x", "query": [], "body": None,
+        "headers": {"Authorization": "Bearer {{token}}", "apikey": "{{api_key}}",
+                    "X-Api-Key": "{{api_key}}", "X-Auth-Token": "{{token}}"}},
+        "response": {"status": 200, "headers": {}, "body": None}}
+    path = tmp_path / "typed.jsonl"
+    path.write_text(json.dumps(header) + "\n" + json.dumps(step) + "\n")
+    curl = export(read_session(path), "curl")
+    command = next(line for line in curl.splitlines() if line.startswith("curl "))
+    assert '-H "X-Api-Key: ${API_KEY}"' in command and '-H "X-Auth-Token: ${TOKEN}"' in command
+    assert "Authorization:" not in command and '"apikey:' not in command
+    hurl = export(read_session(path), "hurl")
+    assert hurl.count("Authorization: Bearer {{token}}") == 1
+    assert "X-Api-Key: {{api_key}}" in hurl and "X-Auth-Token: {{token}}" in hurl

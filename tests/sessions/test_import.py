@@ -164,3 +164,12 @@ def test_malformed_entries_are_a_clear_error_not_a_crash(tmp_path, run):
         assert result.returncode == 1, (message, result.stderr)
         assert message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_the_session_auth_kind_comes_from_the_list_of_credential_headers(tmp_path, run):
+    har = _har(tmp_path, _entry(headers=[{"name": "Api-Key", "value": "k-0123456789"}]))
+    out = tmp_path / "key.jsonl"
+    assert run("import", str(har), "-o", str(out)).returncode == 0
+    session = read_session(out)
+    assert session.auth == "apikey"
+    assert session.exchanges[0].request["headers"] == {"Api-Key": "{{api_key}}"}

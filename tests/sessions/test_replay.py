@@ -214,3 +214,38 @@ def test_an_unreachable_server_is_told_by_the_error_kind_not_by_its_message(labo
     report = run(ResponseError("the answer could not reach its end: timed out in a proxy"))
     assert not report.unreachable
     assert {f.kind for r in report.results for f in r.failures} == {"error"}
+
+
+def _session_file(tmp_path, *exchanges, auth=None):
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": auth}
+    path = tmp_path / "made.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in (header, *exchanges)) + "\n")
+    return path
+
+
+def _exchange(step, method, path, *, headers=None, answer=None, status=200):
+    return {"step": step, "request": {"method": method, "path": path, "query": [],
+                                      "headers": headers or {}, "body": None},
+            "response": {"status": status, "headers": {"Content-Type": "application/json"},
+                         "body": {"json": answer} if answer is not None else None}}
+
+
+def test_every_credential_header_of_explorer_secrets_counts_as_auth(tmp_path):
+    """A recorded Api-Key or X-Auth-Token header is the request's auth: replay does not add
+    the captured key beside it, and drops it when nothing can fill it."""
+    from explorer.sessions.replay import Replayer
+
+    path = _session_file(
+        tmp_path,
+        _exchange(1, "POST", "/login", answer={"api_key": "{{api_key}}"}),
+        _exchange(2, "GET", "/a", headers={"Api-Key": "{{api_key}}"}),
+        _exchange(3, "GET", "/b", headers={"X-Auth-Token": "{{token}}", "Accept": "x/y"}),
+    )
+    session = read_session(path)
+    replayer = Replayer(session, send=lambda spec: None, base_url="http://h")
+    replayer.ids.learn({"api_key": "{{api_key}}"}, {"api_key": "key-0123456789"})
+    assert replayer.build(session.exchanges[1]).headers == {"Api-Key": "key-0123456789"}
+    # No token anywhere: the X-Auth-Token header is left out, the captured key applies.
+    assert replayer.build(session.exchanges[2]).headers == {"Accept": "x/y",
+                                                           "apikey": "key-0123456789"}

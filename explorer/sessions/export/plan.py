@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from explorer.client.auth import APIKEY, BEARER, Auth
 from explorer.sessions.capture import (
     _QUERY,
     _param_positions,
@@ -27,7 +28,14 @@ from explorer.sessions.format import MISSING, Exchange, Session
 from explorer.sessions.redact import PLACEHOLDER
 
 _REENCODED = frozenset('<>"{}|\\^` ')
-_AUTH_HEADERS = frozenset({"authorization", "apikey", "x-api-key", "content-length", "host"})
+#: the headers an export writes itself (its auth from EXPLORER_TOKEN/EXPLORER_API_KEY, the
+#: ones its client computes): recorded ones are dropped.  Any other credential header a
+#: session recorded (X-Api-Key, X-Auth-Token) is sent as recorded, its placeholder filled
+#: from the environment.
+_OWN_HEADERS = frozenset(
+    {name.lower() for kind in (BEARER, APIKEY) for name in Auth(kind, "x").headers()}
+    | {"content-length", "host"}
+)
 
 
 @dataclass(frozen=True)
@@ -216,7 +224,7 @@ def plan(session: Session) -> list[Step]:
         headers = {
             k: str(v)
             for k, v in (request.get("headers") or {}).items()
-            if k.lower() not in _AUTH_HEADERS
+            if k.lower() not in _OWN_HEADERS
             and not (isinstance(rendered, tuple) and rendered[0] == "multipart"
                      and k.lower() == "content-type")
         }
