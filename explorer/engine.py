@@ -5,9 +5,13 @@ what the user typed into a :class:`Prepared` request here, and send it through
 :meth:`Engine.send`, which is where the recorder sees every exchange.
 
 * ``call METHOD PATH [ITEM...]``: :meth:`Engine.prepare_call`.  A path may carry its
-  own ``?query``; it is kept as written.  A path no discovered route serves triggers one
-  refetch of the routes (the server may have added it), and is then sent anyway with
-  a warning: the server, not the cache, has the last word.
+  own ``?query``; it is kept as written.  A full URL is accepted when it is on the
+  server's base URL (that part is dropped); a URL elsewhere is a usage error.  A path
+  no discovered route serves triggers one refetch of the routes (the server may have
+  added it), and is then sent anyway with a warning: the server, not the cache, has
+  the last word.  So is a path the registry cannot decode (``%C3``): Express would
+  answer it, so the server should.  Items can be read first (:func:`read_items`), so
+  a typo costs no round trip.
 * ``WORDS... [ARG...] [ITEM...]``: :meth:`Engine.prepare_command`.  The longest command
   name wins; the next arguments fill the route's path parameters in order; the rest
   are request items.
@@ -15,35 +19,46 @@ what the user typed into a :class:`Prepared` request here, and send it through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
 from explorer.client.models import RequestSpec, Response
-from explorer.errors import UsageError
+from explorer.errors import DecodeError, UsageError
+from explorer.routing.codec import quote_stray_percents
 
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+if TYPE_CHECKING:
+    from explorer.items import RequestItems
+
+#: what may stand in a URL path unencoded (``%`` is kept when it starts an escape)
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def quote_path(path: str) -> str:
     """Encode what cannot appear in a URL path; keep ``/`` and existing ``%XX``."""
-    encoded = quote(path, safe=_PATH_SAFE)
-    # A '%' not followed by two hex digits is a literal percent sign.
-    out, i = [], 0
-    while i < len(encoded):
-        ch = encoded[i]
-        if ch == "%" and not _is_hex2(encoded[i + 1 : i + 3]):
-            out.append("%25")
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
+    return quote_stray_percents(quote(path, safe=PATH_SAFE))
 
 
-def _is_hex2(text: str) -> bool:
-    return len(text) == 2 and all(c in "0123456789abcdefABCDEF" for c in text)
+def check_method(method: str) -> str:
+    """``method`` in upper case; UsageError when it is not a word of letters."""
+    method = method.upper()
+    if not (method.isascii() and method.isalpha()):
+        raise UsageError(f"not an HTTP method: {method!r}")
+    return method
+
+
+def read_items(items: Sequence[str], *, method: str) -> RequestItems:
+    """Parse request items for ``method`` and read the files they name (ItemError
+    with a caret on a typo): no network, so a front end can do it first."""
+    from explorer.items import load_file_refs, parse_items
+
+    parsed = parse_items(list(items), method=method)
+    load_file_refs(parsed)
+    return parsed
 
 
 @dataclass
@@ -92,11 +107,19 @@ class Engine:
     # -- preparing -----------------------------------------------------------------------
 
     def prepare_call(
-        self, method: str, path: str, items: Sequence[str] = (), *, command: str | None = None
+        self,
+        method: str,
+        path: str,
+        items: Sequence[str] = (),
+        *,
+        parsed: RequestItems | None = None,
+        command: str | None = None,
     ) -> Prepared:
-        method = method.upper()
-        if not (method.isascii() and method.isalpha()):
-            raise UsageError(f"not an HTTP method: {method!r}")
+        """``call METHOD PATH [ITEM...]``; ``parsed`` are items already read with
+        :func:`read_items` (then ``items`` is ignored)."""
+        method = check_method(method)
+        if _SCHEME.match(path):
+            path = self._relative(path)
         raw_path, _, raw_query = path.partition("?")
         if not raw_path.startswith("/"):
             raw_path = "/" + raw_path
@@ -105,10 +128,35 @@ class Engine:
             from explorer.items import quote_query
 
             spec.query.extend(quote_query(c) for c in raw_query.split("&") if c)
-        self._apply_items(spec, items)
+        if parsed is None and items:
+            parsed = read_items(items, method=method)
+        if parsed is not None:
+            from explorer.items import apply_items
+
+            apply_items(spec, parsed)
         prepared = Prepared(spec)
         self._resolve(prepared)
         return prepared
+
+    def _relative(self, url: str) -> str:
+        """The part of ``url`` after the server's base URL (scheme and host compared
+        without case and credentials); UsageError for a URL on another server."""
+        from explorer.client.urls import display_url
+
+        base_url = self.client.base_url
+        base, typed = urlsplit(base_url), urlsplit(url)
+        same = (
+            typed.scheme.lower() == base.scheme.lower()
+            and typed.netloc.rpartition("@")[2].lower() == base.netloc.rpartition("@")[2].lower()
+        )
+        prefix = base.path.rstrip("/")
+        rest = typed.path[len(prefix) :] if typed.path.startswith(prefix) else None
+        if not same or rest is None or (rest and not rest.startswith("/")):
+            raise UsageError(
+                f"{display_url(url)} is not on the server {display_url(base_url)}: give a path "
+                "(call GET /path) or choose the server with --url"
+            )
+        return (rest or "/") + (f"?{typed.query}" if typed.query else "")
 
     def prepare_command(self, words: Sequence[str], *, command: str | None = None) -> Prepared:
         registry = self.registry
@@ -140,18 +188,20 @@ class Engine:
     def _apply_items(self, spec: RequestSpec, items: Sequence[str]) -> None:
         if not items:
             return
-        from explorer.items import apply_items, load_file_refs, parse_items
+        from explorer.items import apply_items
 
-        parsed = parse_items(list(items), method=spec.method)
-        load_file_refs(parsed)
-        apply_items(spec, parsed)
+        apply_items(spec, read_items(items, method=spec.method))
 
     def _resolve(self, prepared: Prepared) -> None:
         registry = self.registry
         if registry is None:
             return
         spec = prepared.spec
-        resolution = registry.resolve(spec.method, spec.path)
+        try:
+            resolution = registry.resolve(spec.method, spec.path)
+        except DecodeError as exc:
+            self.warn(f"{spec.path} cannot be matched against the routes ({exc}); sending anyway")
+            return
         unknown = resolution.entry is None and not resolution.allowed
         if unknown and self.discovery and self.discovery.refetch_once():
             resolution = self.registry.resolve(spec.method, spec.path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from explorer.client.paging import PAGED_METHODS
 from explorer.errors import DiscoveryError, TransportError, UsageError
 
 CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [--all]"
@@ -37,7 +38,13 @@ def call(context, args: list[str]) -> int:
         return 0
     if len(rest) < 2:
         raise UsageError(f"call needs a METHOD and a PATH ({CALL_USAGE})")
-    method, path, items = rest[0], rest[1], rest[2:]
+    from explorer.engine import check_method, read_items
+
+    method, path, items = check_method(rest[0]), rest[1], rest[2:]
+    follow = "--all" in flags
+    if follow and method not in PAGED_METHODS:
+        raise UsageError(f"--all follows the pages of a list; it cannot be used with {method}")
+    parsed = read_items(items, method=method)  # a typo costs no /discover round trip
     unreachable = None
     try:
         context.load_routes()
@@ -45,8 +52,10 @@ def call(context, args: list[str]) -> int:
         unreachable = exc  # said once: by the request's own error, or after its answer
     except DiscoveryError as exc:
         context.warn(f"routes unavailable: {exc}")
-    prepared = context.engine.prepare_call(method, path, items, command=_typed("call", *args))
-    code = send_and_render(context, prepared, follow="--all" in flags)
+    prepared = context.engine.prepare_call(
+        method, path, parsed=parsed, command=_typed("call", *args)
+    )
+    code = send_and_render(context, prepared, follow=follow)
     if unreachable is not None:  # /discover failed, yet the request got through
         context.warn(f"routes unavailable: {unreachable}")
     return code

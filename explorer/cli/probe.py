@@ -19,7 +19,14 @@ import time
 from dataclasses import dataclass
 
 from explorer.client.models import RequestSpec
-from explorer.errors import EXIT_5XX, EXIT_OK, EXIT_UNREACHABLE, ExplorerError, TransportError
+from explorer.errors import (
+    EXIT_5XX,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    ExplorerError,
+    RouteError,
+    TransportError,
+)
 
 #: how much of each answer probe keeps to look for an id in
 KEEP_BYTES = 1024 * 1024
@@ -76,11 +83,10 @@ def probe(engine, registry) -> list[Result]:
             response = engine.send(RequestSpec("GET", path, route=route))
             body = _head_of(response)
         except TransportError as exc:
-            text = str(exc)
-            if text.startswith("cannot reach"):
+            if exc.unreachable:
                 results.append(Result(route, path, "unreachable", None, failed=True))
                 break
-            status = "timed out" if "timed out" in text else f"error: {exc}"
+            status = "timed out" if exc.reason == "timeout" else f"error: {exc}"
             results.append(Result(route, path, status, None, failed=True))
             continue
         except ExplorerError as exc:
@@ -99,22 +105,25 @@ def _fill(entry, first_id) -> str | None:
     path before it (``/instruments`` gives ``:id``, ``/instruments/ID/commands`` gives
     ``:cid``).  None when a segment cannot be filled that way (no id, or a segment
     more complex than one parameter)."""
-    from urllib.parse import quote
-
+    from explorer.engine import quote_path
+    from explorer.routing import encode_component
     from explorer.routing.segments import Literal, Param
 
     path = ""
     required = set(entry.required)
     for segment in entry.pattern.segments:
         if type(segment) is Literal:
-            path += "/" + quote(segment.text, safe="/:@!$&'()*+,;=-._~")
+            path += quote_path("/" + segment.text)
         elif type(segment) is Param and segment.name not in required:
             break  # an optional trailing part this entry does not take
         elif type(segment) is Param:
             value = first_id(path)
             if value is None:
                 return None
-            path += "/" + quote(value, safe="")
+            try:
+                path += "/" + encode_component(value)
+            except RouteError:  # an id with a lone surrogate: not a usable path
+                return None
         else:
             return None
     return path or "/"

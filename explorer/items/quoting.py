@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import string
 
+from explorer.routing.codec import is_escape
+
 #: characters that go on the wire unchanged (besides valid ``%XX`` escapes)
 QUERY_SAFE = frozenset(string.ascii_letters + string.digits + "><=!@,:/-._~*$'()+;")
-_HEX = frozenset(string.hexdigits)
 
 
 def quote_query(text: str) -> str:
@@ -39,7 +40,7 @@ def quote_query(text: str) -> str:
         ch = text[i]
         if ch in QUERY_SAFE:
             out.append(ch)
-        elif ch == "%" and _is_escape(text, i):
+        elif ch == "%" and is_escape(text, i):
             out.append(text[i : i + 3])
             i += 3
             continue
@@ -52,8 +53,3 @@ def quote_query(text: str) -> str:
 def quote_query_key(text: str) -> str:
     """Like :func:`quote_query`, and ``=`` encoded too: a key ends at the first ``=``."""
     return quote_query(text).replace("=", "%3D")
-
-
-def _is_escape(text: str, i: int) -> bool:
-    pair = text[i + 1 : i + 3]
-    return len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX

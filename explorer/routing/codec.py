@@ -12,6 +12,10 @@ a value turns into ``%2F`` and stays inside one path segment.
     'café/1'
     >>> encode_component("a/b c")
     'a%2Fb%20c'
+
+The one test of "is this ``%`` an escape" for the whole package lives here too:
+:func:`is_escape` and :func:`quote_stray_percents` (a ``%`` not followed by two hex
+digits is a literal percent sign, ``%25`` on the wire).
 """
 
 from __future__ import annotations
@@ -26,6 +30,16 @@ COMPONENT_SAFE = "-_.!~*'()"
 
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def is_escape(text: str, index: int) -> bool:
+    """True if ``text[index:index + 3]`` is a ``%XX`` escape (two hex digits)."""
+    return text.startswith("%", index) and _BAD_PERCENT.match(text, index) is None
+
+
+def quote_stray_percents(text: str) -> str:
+    """``text`` with every ``%`` that does not start an escape written as ``%25``."""
+    return _BAD_PERCENT.sub("%25", text) if "%" in text else text
 
 
 def decode_component(value: str) -> str:

@@ -179,3 +179,36 @@ def test_all_on_an_answer_that_is_not_a_list_shows_it_with_a_warning(run, labos)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["id"] == first["id"]
     assert "did not answer a list" in result.stderr
+
+
+def test_malformed_percent_encoding_is_sent_and_answered(run, logged):
+    base = ["--url", logged.url, f"--token={logged.token}"]
+    result = run(*base, "call", "GET", "/public/v1/instruments/%C3")
+    assert logged.log_lines.count('"GET /public/v1/instruments/%C3 ') == 1
+    assert result.returncode == EXIT_4XX, result.stderr
+    assert "sending anyway" in result.stderr
+
+
+def test_a_full_url_on_the_server_is_called(run, labos, sandbox):
+    result = run(*labos, "call", "GET", f"{sandbox.url}/public/v1/instruments?limit=2")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["data"]) == 2
+    assert result.stderr == ""
+
+
+def test_a_full_url_elsewhere_is_refused(run, labos, logged):
+    result = run(*labos, "call", "GET", f"{logged.url}/public/v1/instruments")
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr.strip().endswith("or choose the server with --url")
+    assert logged.log_lines.lines == []
+
+
+def test_a_malformed_item_costs_no_round_trip(run, logged):
+    base = ["--url", logged.url, f"--token={logged.token}"]
+    result = run(*base, "call", "POST", "/public/v1/instruments", "tags:=[1,")
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr.startswith("explorer: ")
+    assert logged.log_lines.lines == []
+    missing = run(*base, "call", "POST", "/public/v1/instruments", "name=@/no/such/file")
+    assert missing.returncode == EXIT_USAGE and "no such file" in missing.stderr
+    assert logged.log_lines.lines == []

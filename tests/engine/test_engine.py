@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from explorer.engine import Engine, quote_path
-from explorer.errors import UsageError
+from explorer.engine import Engine, quote_path, read_items
+from explorer.errors import ItemError, UsageError
 from explorer.registry import Registry, Route
 
 
@@ -30,9 +32,13 @@ ROUTES = [
 ]
 
 
+BASE_URL = "http://user:pw@127.0.0.1:9/api"
+
+
 def engine(routes=ROUTES, later=()):
     warnings = []
-    e = Engine(client=None, discovery=FixedDiscovery(routes, later), warn=warnings.append)
+    client = SimpleNamespace(base_url=BASE_URL)
+    e = Engine(client=client, discovery=FixedDiscovery(routes, later), warn=warnings.append)
     return e, warnings
 
 
@@ -124,3 +130,56 @@ def test_not_a_method():
 )
 def test_quote_path(typed, wire):
     assert quote_path(typed) == wire
+
+
+def test_malformed_percent_encoding_is_sent_with_a_warning():
+    e, warnings = engine()
+    p = e.prepare_call("GET", "/public/v1/instruments/%C3")
+    assert p.spec.path == "/public/v1/instruments/%C3"
+    assert p.entry is None
+    assert len(warnings) == 1
+    assert "not valid UTF-8" in warnings[0] and "sending anyway" in warnings[0]
+    assert e.discovery.refetches == 0  # the routes cannot tell more about it
+
+
+@pytest.mark.parametrize(
+    ("typed", "target"),
+    [
+        ("http://127.0.0.1:9/api/public/v1/things/x?limit=1", "/public/v1/things/x?limit=1"),
+        ("HTTP://user:pw@127.0.0.1:9/api/public/v1/instruments", "/public/v1/instruments"),
+        ("http://127.0.0.1:9/api", "/"),
+    ],
+)
+def test_a_full_url_on_the_server_is_its_path(typed, target):
+    e, _ = engine()
+    assert e.prepare_call("GET", typed).spec.target == target
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "http://example.com/x",
+        "https://127.0.0.1:9/api/x",
+        "http://127.0.0.1:10/api/x",
+        "http://127.0.0.1:9/apix",
+        "http://127.0.0.1:9/other/x",
+        "ftp://127.0.0.1:9/api/x",
+    ],
+)
+def test_a_full_url_elsewhere_is_a_usage_error(typed):
+    e, _ = engine()
+    with pytest.raises(UsageError, match="is not on the server http://127.0.0.1:9/api") as info:
+        e.prepare_call("GET", typed)
+    assert "pw" not in str(info.value)
+
+
+def test_items_read_first_are_applied_as_given():
+    e, _ = engine()
+    parsed = read_items(["limit==5", "X-A:1"], method="GET")
+    p = e.prepare_call("GET", "/public/v1/instruments", parsed=parsed)
+    assert (p.spec.query, p.spec.headers) == (["limit=5"], {"X-A": "1"})
+
+
+def test_read_items_needs_no_routes():
+    with pytest.raises(ItemError):
+        read_items(["tags:=[1,"], method="POST")

@@ -1,0 +1,46 @@
+"""The engine over a real Discovery: how many times the routes are fetched."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.client import Client
+from explorer.discovery import DiscoverSource, Discovery, DiscoveryCache
+from explorer.engine import Engine
+from explorer.errors import UsageError
+
+
+def _engine(server, cache_root):
+    client = Client(server.url, retries=0, timeout=5)
+    source = DiscoverSource()
+    cache = DiscoveryCache(cache_root, client.base_url, source.key)
+    warnings: list[str] = []
+    discovery = Discovery(client, source, cache=cache, warn=warnings.append)
+    discovery.load()
+    return Engine(client, discovery, warn=warnings.append), warnings
+
+
+def test_cold_cache_and_an_unknown_path_fetch_the_routes_once(discover_server, tmp_path):
+    e, warnings = _engine(discover_server, tmp_path)
+    e.prepare_call("GET", "/public/v1/nothing")
+    assert discover_server.fetches() == 1
+    assert warnings == ["no discovered route matches GET /public/v1/nothing; sending anyway"]
+
+
+def test_cold_cache_and_an_unknown_command_fetch_the_routes_once(discover_server, tmp_path):
+    e, _ = _engine(discover_server, tmp_path)
+    with pytest.raises(UsageError, match="unknown command"):
+        e.prepare_command(["nothing", "list"])
+    assert discover_server.fetches() == 1
+
+
+def test_a_cached_registry_refetches_once_and_learns_a_new_route(discover_server, tmp_path):
+    _engine(discover_server, tmp_path)  # an earlier process
+    discover_server.routes.append({"method": "GET", "path": "/public/v1/labware/:id?"})
+    e, _ = _engine(discover_server, tmp_path)
+    assert discover_server.fetches() == 1  # the fresh cache was used
+    p = e.prepare_command(["labware", "list"])
+    assert p.spec.path == "/public/v1/labware"
+    assert discover_server.seen[-1] == ("/discover", '"2"')  # conditional, then a new answer
+    e.prepare_call("GET", "/public/v1/still-unknown")
+    assert discover_server.fetches() == 2
