@@ -12,8 +12,9 @@ every later use of ``a1`` must become ``b7``: in path parameters, in query value
   A recorded placeholder (``"api_key": "{{api_key}}"``) captures the actual value as a
   variable.
 * :meth:`IdMap.path`, :meth:`IdMap.query`, :meth:`IdMap.json`, :meth:`IdMap.fields`
-  substitute.  Numbers are only substituted where the key says id, or at a path
-  parameter, so ``count: 3`` never changes because some object had id 3.
+  substitute, by the rules of :class:`Substitution`, which the exports use too.
+  Numbers are only substituted where the key says id, or at a path parameter, so
+  ``count: 3`` never changes because some object had id 3.
 """
 
 from __future__ import annotations
@@ -54,7 +55,96 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
 
 
-class IdMap:
+def paired_id_keys(recorded: dict, actual: dict) -> list[tuple[Any, Any]]:
+    """Keys of two objects keyed by id, paired in order: the recorded keys the actual
+    object lacks with the actual keys the recording lacks, when all of them look like ids
+    (Labstep's upload answer ``{"<file id>": {...}}``).  Empty otherwise."""
+    missing = [k for k in recorded if k not in actual]
+    if not missing:
+        return []
+    extra = [k for k in actual if k not in recorded]
+    if all(map(looks_like_id, missing)) and all(map(looks_like_id, extra)):
+        return list(zip(missing, extra, strict=False))
+    return []
+
+
+class Substitution:
+    """Where a recorded id may be replaced, and how: the one set of rules replay
+    (:class:`IdMap`) and the exports (:mod:`explorer.sessions.export.plan`) share.
+
+    A subclass says what replaces a recorded value (:meth:`swap`, None when it is not a
+    known id) and how a replacement is written into a path or a query (:meth:`encode`).
+    Numbers are only replaced where the key says id, or at a path parameter.
+    """
+
+    def swap(self, recorded: str | int) -> Any | None:
+        raise NotImplementedError
+
+    def encode(self, value: Any) -> str:
+        return quote(str(value), safe="")
+
+    def active(self) -> bool:
+        """False when nothing can be replaced (every method then returns its input)."""
+        return True
+
+    def value(self, recorded: Any, *, id_context: bool) -> Any:
+        """The replacement for ``recorded`` (unchanged when it is not a known id)."""
+        if not _scalar(recorded):
+            return recorded
+        if not id_context and (isinstance(recorded, int) or str(recorded).isdigit()):
+            return recorded  # a bare number far from any id key: leave it
+        found = self.swap(recorded)
+        return recorded if found is None else found
+
+    def path(self, path: str, route_path: str | None = None) -> str:
+        """Segments at the route's parameters (every segment when the route is unknown)."""
+        if not self.active():
+            return path
+        segments = path.split("/")
+        params = _param_positions(route_path, len(segments))
+        for i, segment in enumerate(segments):
+            if not segment or (params is not None and i not in params):
+                continue
+            decoded = unquote(segment)
+            new = self.value(decoded, id_context=True)
+            if new is not decoded:
+                segments[i] = self.encode(new)
+        return "/".join(segments)
+
+    def query(self, components: list[str]) -> list[str]:
+        """Values of ``key=value`` (and filter) components; numbers only under id keys."""
+        if not self.active():
+            return components
+        out = []
+        for component in components:
+            match = _QUERY.fullmatch(component)
+            if match:
+                key, value = unquote(match["key"]), unquote(match["value"])
+                new = self.value(value, id_context=is_id_key(key) or is_id_list_key(key))
+                if new is not value:
+                    component = match["key"] + match["op"] + self.encode(new)
+            out.append(component)
+        return out
+
+    def json(self, value: Any, key: Any = None, in_id_list: bool = False) -> Any:
+        """A JSON body: values under id keys, in id lists, and strings anywhere."""
+        if not self.active():
+            return value
+        if isinstance(value, dict):
+            return {k: self.json(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            ids = in_id_list or is_id_list_key(key)
+            return [self.json(v, key, ids) for v in value]
+        return self.value(value, id_context=in_id_list or is_id_key(key))
+
+    def fields(self, fields: dict[str, Any]) -> dict[str, str]:
+        """Multipart fields (text): like JSON values, under their field names."""
+        if not self.active():
+            return fields
+        return {k: str(self.value(v, id_context=is_id_key(k))) for k, v in fields.items()}
+
+
+class IdMap(Substitution):
     """Recorded id (as text) -> the actual value, plus variables captured on the way."""
 
     def __init__(self) -> None:
@@ -83,16 +173,12 @@ class IdMap:
 
     def _walk(self, rec: Any, act: Any, key: Any, in_id_list: bool) -> None:
         if isinstance(rec, dict) and isinstance(act, dict):
-            missing = [k for k in rec if k not in act]
             for k, value in rec.items():
                 if k in act:
                     self._walk(value, act[k], k, False)
-            if missing:
-                extra = [k for k in act if k not in rec]
-                if all(map(looks_like_id, missing)) and all(map(looks_like_id, extra)):
-                    for rk, ak in zip(missing, extra, strict=False):
-                        self._map(rk, ak)
-                        self._walk(rec[rk], act[ak], None, False)
+            for rk, ak in paired_id_keys(rec, act):
+                self._map(rk, ak)
+                self._walk(rec[rk], act[ak], None, False)
             return
         if isinstance(rec, list) and isinstance(act, list):
             if len(rec) == len(act):
@@ -110,63 +196,18 @@ class IdMap:
 
     # -- substituting ------------------------------------------------------------------
 
-    def value(self, recorded: Any, *, id_context: bool) -> Any:
-        """The actual value for ``recorded`` (unchanged when it is not a mapped id)."""
-        if not self.ids or not _scalar(recorded):
-            return recorded
+    def active(self) -> bool:
+        return bool(self.ids)
+
+    def swap(self, recorded: str | int) -> Any | None:
         actual = self.ids.get(str(recorded), _NONE)
         if actual is _NONE:
-            return recorded
-        if not id_context and (isinstance(recorded, int) or str(recorded).isdigit()):
-            return recorded  # a bare number far from any id key: leave it
+            return None
         if isinstance(recorded, str):
             return str(actual)
         if isinstance(recorded, int) and isinstance(actual, str) and actual.isdigit():
             return int(actual)
         return actual
-
-    def path(self, path: str, route_path: str | None = None) -> str:
-        if not self.ids:
-            return path
-        segments = path.split("/")
-        params = _param_positions(route_path, len(segments))
-        for i, segment in enumerate(segments):
-            if not segment or (params is not None and i not in params):
-                continue
-            decoded = unquote(segment)
-            if decoded in self.ids:
-                segments[i] = quote(str(self.ids[decoded]), safe="")
-        return "/".join(segments)
-
-    def query(self, components: list[str]) -> list[str]:
-        if not self.ids:
-            return components
-        out = []
-        for component in components:
-            match = _QUERY.fullmatch(component)
-            if match:
-                key, value = unquote(match["key"]), unquote(match["value"])
-                if value in self.ids:
-                    new = self.value(value, id_context=is_id_key(key) or is_id_list_key(key))
-                    if new != value:
-                        component = match["key"] + match["op"] + quote(str(new), safe="")
-            out.append(component)
-        return out
-
-    def json(self, value: Any, key: Any = None, in_id_list: bool = False) -> Any:
-        if not self.ids:
-            return value
-        if isinstance(value, dict):
-            return {k: self.json(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            ids = in_id_list or is_id_list_key(key)
-            return [self.json(v, key, ids) for v in value]
-        return self.value(value, id_context=in_id_list or is_id_key(key))
-
-    def fields(self, fields: dict[str, str]) -> dict[str, str]:
-        if not self.ids:
-            return fields
-        return {k: str(self.value(v, id_context=is_id_key(k))) for k, v in fields.items()}
 
 
 _NONE = object()

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.errors import UsageError
-from explorer.sessions.capture import IdMap, is_id_key, is_id_list_key, looks_like_id
+from explorer.sessions.capture import (
+    IdMap,
+    is_id_key,
+    is_id_list_key,
+    looks_like_id,
+    paired_id_keys,
+)
 from explorer.sessions.format import MISSING, Exchange
 from explorer.sessions.redact import is_placeholder
 
@@ -320,14 +326,11 @@ class Checker:
         if len(failures) >= MAX_FAILURES or self._volatile_path(parts):
             return
         if isinstance(rec, dict) and isinstance(act, dict):
-            missing = [k for k in rec if k not in act]
             for k, value in rec.items():
                 if k in act:
                     self._values(value, act[k], [*parts, k], k, ids, failures)
-            extra = [k for k in act if k not in rec]
-            if missing and all(map(looks_like_id, missing)) and all(map(looks_like_id, extra)):
-                for rk, ak in zip(missing, extra, strict=False):
-                    self._values(rec[rk], act[ak], [*parts, ak], None, ids, failures)
+            for rk, ak in paired_id_keys(rec, act):
+                self._values(rec[rk], act[ak], [*parts, ak], None, ids, failures)
             return
         if isinstance(rec, list) and isinstance(act, list):
             if volatile_key(key):

@@ -116,3 +116,11 @@ def test_volatile_patterns(pattern, path, matches):
 def test_bad_volatile_patterns_are_usage_errors(pattern):
     with pytest.raises(UsageError):
         compile_volatile(pattern)
+
+
+def test_objects_keyed_by_id_are_paired_for_value_checks_too():
+    recorded = {"12": {"name": "a.csv", "size": 10}}
+    body = json.dumps({"31": {"name": "b.csv", "size": 10}}).encode()
+    failures = Checker().check(_exchange(recorded), status=200,
+                               content_type="application/json", body=body, ids=IdMap())
+    assert [f.describe() for f in failures] == ['$["31"].name: expected "a.csv", got "b.csv"']

@@ -278,3 +278,61 @@ def test_exports_keep_typed_credential_headers_and_replace_only_their_own_auth(t
     hurl = export(read_session(path), "hurl")
     assert hurl.count("Authorization: Bearer {{token}}") == 1
     assert "X-Api-Key: {{api_key}}" in hurl and "X-Auth-Token: {{token}}" in hurl
+
+
+def test_exports_and_replay_substitute_ids_in_the_same_places(tmp_path):
+    """One set of rules decides where a recorded id is replaced: what replay changes when
+    the server gives new ids is exactly what the exports take from a captured variable."""
+    from explorer.sessions.replay import Replayer
+
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": None}
+    created = {"id": 12, "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e", "count": 7}
+    steps = [
+        {"step": 1, "route": "POST /things",
+         "request": {"method": "POST", "path": "/things", "query": [], "headers": {},
+                     "body": None},
+         "response": {"status": 201, "headers": {}, "body": {"json": created}}},
+        {"step": 2, "route": "GET /things/:id/:uuid",
+         "request": {"method": "GET", "path": "/things/12/0f8fad5b-d9cb-469f-a165-70867728950e",
+                     "query": ["thing_ids=12", "limit=12", "owner=12", "thing_id>12",
+                               "uuid=0f8fad5b-d9cb-469f-a165-70867728950e"],
+                     "headers": {}, "body": None},
+         "response": {"status": 200, "headers": {}, "body": None}},
+        {"step": 3, "route": "POST /other",
+         "request": {"method": "POST", "path": "/other", "query": [], "headers": {},
+                     "body": {"json": {"thing_id": 12, "n": 12, "ids": [12],
+                                       "thing_ids": [12, 5], "count": 7,
+                                       "note": "0f8fad5b-d9cb-469f-a165-70867728950e"}}},
+         "response": {"status": 200, "headers": {}, "body": None}},
+    ]
+    path = tmp_path / "ids.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in (header, *steps)) + "\n")
+    session = read_session(path)
+
+    from explorer.sessions.export.plan import plan
+
+    planned = plan(session)
+    replayer = Replayer(session, send=lambda spec: None, base_url="http://h")
+    replayer.ids.learn(created, {"id": 99, "uuid": "11111111-2222-3333-4444-555555555555",
+                                 "count": 7})
+    built = [replayer.build(e) for e in session.exchanges]
+
+    def changed(before: str, after: str) -> list[int]:
+        return [i for i, (a, b) in enumerate(zip(before.split("/"), after.split("/"),
+                                                 strict=True)) if a != b]
+
+    recorded = session.exchanges[1]
+    assert changed(recorded.path, built[1].path) == changed(recorded.path, planned[1].path)
+    for i, component in enumerate(recorded.query):
+        by_replay = built[1].query[i] != component
+        by_export = planned[1].query[i] != component
+        assert by_replay == by_export, component
+    assert built[1].query == ["thing_ids=99", "limit=12", "owner=12", "thing_id>99",
+                              "uuid=11111111-2222-3333-4444-555555555555"]
+    body = session.exchanges[2].request["body"]["json"]
+    exported = planned[2].body[1]
+    for key, value in body.items():
+        assert (built[2].json[key] != value) == (exported[key] != value), key
+    assert built[2].json == {"thing_id": 99, "n": 12, "ids": [12], "thing_ids": [99, 5],
+                             "count": 7, "note": "11111111-2222-3333-4444-555555555555"}

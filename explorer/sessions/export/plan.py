@@ -15,15 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from explorer.client.auth import APIKEY, BEARER, Auth
-from explorer.sessions.capture import (
-    _QUERY,
-    _param_positions,
-    is_id_key,
-    is_id_list_key,
-)
+from explorer.sessions.capture import Substitution, is_id_key, is_id_list_key
 from explorer.sessions.format import MISSING, Exchange, Session
 from explorer.sessions.redact import PLACEHOLDER
 
@@ -147,54 +141,26 @@ def _placeholder_captures(body: Any) -> list[Capture]:
     return out
 
 
-class _Templates:
-    """Rewrites recorded values into Var references (the rules of IdMap)."""
+class _Templates(Substitution):
+    """Rewrites recorded ids into Var references, by the rules replay uses
+    (:class:`~explorer.sessions.capture.Substitution`)."""
 
     def __init__(self) -> None:
         self.known: dict[str, tuple[Var, int, tuple]] = {}  # recorded -> var, step, path
         self.used: set[str] = set()
 
-    def var(self, recorded: Any, *, id_context: bool) -> Any:
-        if isinstance(recorded, bool) or not isinstance(recorded, str | int):
-            return recorded
+    def active(self) -> bool:
+        return bool(self.known)
+
+    def swap(self, recorded: str | int) -> Var | None:
         hit = self.known.get(str(recorded))
         if hit is None:
-            return recorded
-        if not id_context and (isinstance(recorded, int) or str(recorded).isdigit()):
-            return recorded
+            return None
         self.used.add(str(recorded))
-        var = hit[0]
-        return Var(var.name, isinstance(recorded, int))
+        return Var(hit[0].name, isinstance(recorded, int))
 
-    def path(self, path: str, route_path: str | None) -> str:
-        segments = path.split("/")
-        params = _param_positions(route_path, len(segments))
-        for i, segment in enumerate(segments):
-            if segment and (params is None or i in params):
-                value = self.var(unquote(segment), id_context=True)
-                if isinstance(value, Var):
-                    segments[i] = str(value)
-        return "/".join(segments)
-
-    def query(self, components: list[str]) -> list[str]:
-        out = []
-        for component in components:
-            match = _QUERY.fullmatch(component)
-            if match:
-                key = unquote(match["key"])
-                value = self.var(unquote(match["value"]), id_context=is_id_key(key))
-                if isinstance(value, Var):
-                    component = match["key"] + match["op"] + str(value)
-            out.append(component)
-        return out
-
-    def json(self, value: Any, key: Any = None, in_list: bool = False) -> Any:
-        if isinstance(value, dict):
-            return {k: self.json(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            ids = in_list or is_id_list_key(key)
-            return [self.json(v, key, ids) for v in value]
-        return self.var(value, id_context=in_list or is_id_key(key))
+    def encode(self, value: Any) -> str:
+        return str(value)  # {{name}}: each exporter fills it in its own way
 
 
 def plan(session: Session) -> list[Step]:
@@ -212,10 +178,7 @@ def plan(session: Session) -> list[Step]:
                 rendered = ("json", templates.json(body["json"]))
             elif "multipart" in body:
                 multipart = body["multipart"]
-                fields = {}
-                for k, v in (multipart.get("fields") or {}).items():
-                    value = templates.var(v, id_context=is_id_key(k))
-                    fields[k] = str(value)
+                fields = templates.fields(dict(multipart.get("fields") or {}))
                 rendered = ("multipart", fields, list(multipart.get("files") or []))
             elif "text" in body:
                 rendered = ("text", str(body["text"]))
