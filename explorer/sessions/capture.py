@@ -26,7 +26,9 @@ from urllib.parse import quote, unquote
 from explorer.sessions.redact import PLACEHOLDER
 
 _ID_KEYS = frozenset({"id", "_id", "uuid", "guid", "cid", "aid"})
-_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}")
+#: a UUID as written (8-4-4-4-12); without hyphens it is still an id to
+#: :func:`looks_like_id` (a hex token), not a volatile value to the checks
+UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _QUERY = re.compile(r"(?P<key>[^=<>!]*?)(?P<op>>=|<=|!=|==|=|>|<)(?P<value>.*)", re.S)
 
 
@@ -46,7 +48,7 @@ def looks_like_id(text: Any) -> bool:
     """An object key that is an id: digits, a UUID, or a short token with digits."""
     if not isinstance(text, str) or not text:
         return False
-    if text.isdigit() or _UUID.fullmatch(text):
+    if text.isdigit() or UUID.fullmatch(text):
         return True
     return bool(re.fullmatch(r"[A-Za-z]*[-_]?[0-9a-fA-F]{6,}", text))
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from explorer.errors import UsageError
 from explorer.sessions.capture import (
+    UUID,
     IdMap,
     is_id_key,
     is_id_list_key,
@@ -41,7 +42,6 @@ MAX_FAILURES = 10
 _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
 )
-_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _VOLATILE_NAMES = frozenset(
     {
         "created", "updated", "modified", "deleted", "timestamp", "date", "time", "etag",
@@ -70,7 +70,7 @@ def volatile_value(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     return bool(
-        is_placeholder(value) or _TIMESTAMP.fullmatch(value) or _UUID.fullmatch(value)
+        is_placeholder(value) or _TIMESTAMP.fullmatch(value) or UUID.fullmatch(value)
     )
 
 

@@ -124,3 +124,15 @@ def test_objects_keyed_by_id_are_paired_for_value_checks_too():
     failures = Checker().check(_exchange(recorded), status=200,
                                content_type="application/json", body=body, ids=IdMap())
     assert [f.describe() for f in failures] == ['$["31"].name: expected "a.csv", got "b.csv"']
+
+
+def test_one_uuid_shape_for_keyed_ids_and_volatile_values():
+    from explorer.sessions.capture import looks_like_id
+    from explorer.sessions.checks import volatile_value
+
+    for text, uuid in (("0f8fad5b-d9cb-469f-a165-70867728950e", True),
+                       ("0F8FAD5B-D9CB-469F-A165-70867728950E", True),
+                       ("0f8fad5b-d9cb469f-a165-70867728950e", False),
+                       ("0f8fad5b-d9cb-469f-a16570867728950e", False)):
+        assert looks_like_id(text) is uuid, text
+        assert volatile_value(text) is uuid, text
