@@ -336,3 +336,21 @@ def test_exports_and_replay_substitute_ids_in_the_same_places(tmp_path):
         assert (built[2].json[key] != value) == (exported[key] != value), key
     assert built[2].json == {"thing_id": 99, "n": 12, "ids": [12], "thing_ids": [99, 5],
                              "count": 7, "note": "11111111-2222-3333-4444-555555555555"}
+
+
+def test_locust_export_writes_recorded_text_as_recorded(tmp_path):
+    """Only the generated call is the task's own auth_headers(); recorded text that happens
+    to read 'auth_headers()' stays as it was."""
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": "bearer"}
+    step = {"step": 1, "request": {
+        "method": "POST", "path": "/notes", "query": [],
+        "headers": {"X-Note": "calls auth_headers() first"},
+        "body": {"json": {"text": "see auth_headers()"}}},
+        "response": {"status": 201, "headers": {}, "body": None}}
+    path = tmp_path / "notes.jsonl"
+    path.write_text(json.dumps(header) + "\n" + json.dumps(step) + "\n")
+    text = export(read_session(path), "locust")
+    assert "'calls auth_headers() first'" in text and "'see auth_headers()'" in text
+    assert "headers = {**self.auth_headers(), **{" in text
+    compile(text, "locustfile.py", "exec")

@@ -39,7 +39,7 @@ def _content_type(headers: dict[str, Any], default: str) -> str:
     return default
 
 
-def _post_data(request: dict[str, Any], base: Path) -> dict[str, Any] | None:
+def _post_data(request: dict[str, Any]) -> dict[str, Any] | None:
     body = request.get("body")
     if body is None:
         return None
@@ -93,7 +93,7 @@ def har_document(session: Session) -> dict[str, Any]:
     for exchange in session.exchanges:
         request, response = exchange.request, exchange.response
         duration = max(exchange.duration_ms, 0.0)
-        post = _post_data(request, base)
+        post = _post_data(request)
         har_request: dict[str, Any] = {
             "method": exchange.method,
             "url": base_url + exchange.target,

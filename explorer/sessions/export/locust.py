@@ -140,8 +140,8 @@ def _stat_name(step: Step, width: int) -> str:
 
 
 def _task(step: Step, names: PyNames, files_root: Path, *, name: str) -> list[str]:
-    lines, kwargs = request_lines(step, names, files_root, client="locust")
-    lines = [line.replace("auth_headers()", "self.auth_headers()") for line in lines]
+    lines, kwargs = request_lines(step, names, files_root, client="locust",
+                                  auth="self.auth_headers()")
     out = [
         "",
         "    @task",

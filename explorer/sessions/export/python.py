@@ -82,8 +82,12 @@ def py_path(path: tuple) -> str:
     return "".join(f"[{k!r}]" for k in path)
 
 
-def request_lines(step: Step, names: PyNames, files_root: Path, *, client: str) -> list[str]:
-    """Lines that set ``url`` (and ``data``/``files``/``body``) and send the request."""
+def request_lines(
+    step: Step, names: PyNames, files_root: Path, *, client: str,
+    auth: str = "auth_headers()",
+) -> tuple[list[str], list[str]]:
+    """Lines that set ``url`` (and ``data``/``files``/``body``, and ``headers`` from the
+    ``auth`` expression), and the keyword arguments that send the request."""
     lines: list[str] = []
     url = py_string("{{base_url}}" + step.target, names) if client == "requests" else \
         py_string(step.target, names)
@@ -112,9 +116,9 @@ def request_lines(step: Step, names: PyNames, files_root: Path, *, client: str) 
         kwargs.append("data=body")
     header_items = {k: v for k, v in step.headers.items()}
     if header_items:
-        lines.append(f"headers = {{**auth_headers(), **{py_value(header_items, names)}}}")
+        lines.append(f"headers = {{**{auth}, **{py_value(header_items, names)}}}")
     else:
-        lines.append("headers = auth_headers()")
+        lines.append(f"headers = {auth}")
     kwargs.append("headers=headers")
     lines.insert(0, f"url = {url}")
     return lines, kwargs
