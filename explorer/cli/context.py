@@ -2,6 +2,12 @@
 
 Every part is built on first use, so ``explorer --help`` or ``explorer serve`` never
 reads the config, and a one-shot command pays only for what it touches.
+
+A profile's credentials (token, token file, API key, the key ``explorer login`` saved
+for it, and credential headers among its ``headers``) belong to the profile's server:
+when ``--url`` or ``EXPLORER_URL`` points at another origin they are not sent, and a
+warning says so once.  Credentials given for this run (``--token``, ``--api-key``,
+``EXPLORER_TOKEN`` ...) are sent wherever the URL points.
 """
 
 from __future__ import annotations
@@ -37,9 +43,16 @@ class Context:
 
     @property
     def secrets(self) -> list[str]:
+        """Every secret value this run knows of, for redaction.  Never raises: it is
+        used while an error (a broken config, say) is being reported."""
+        from explorer.client.urls import url_secrets
+
         found = []
         if "client" in self.__dict__:
             found.extend(self.client.secrets)
+        found += url_secrets(self.options.url) + url_secrets(os.environ.get("EXPLORER_URL"))
+        if "profile" in self.__dict__:
+            found += url_secrets(self.profile.url)
         for value in (
             self.options.token,
             self.options.api_key,
@@ -60,10 +73,14 @@ class Context:
         return cfg.load_config()
 
     @cached_property
+    def selected_profile(self) -> cfg.Profile:
+        """The profile as the config has it, before command-line overrides."""
+        return cfg.select_profile(self.config, self.options.profile)
+
+    @cached_property
     def profile(self) -> cfg.Profile:
         o = self.options
-        profile = cfg.select_profile(self.config, o.profile)
-        return profile.with_overrides(
+        return self.selected_profile.with_overrides(
             url=o.url or os.environ.get("EXPLORER_URL"),
             spec=o.spec,
             routes=o.routes,
@@ -81,18 +98,27 @@ class Context:
             )
         return url.rstrip("/")
 
+    @cached_property
+    def elsewhere(self) -> bool:
+        """True when the URL was overridden to another origin than the profile's own:
+        then the profile's credentials stay home (see the module docstring)."""
+        from explorer.client.urls import same_origin
+
+        own = self.selected_profile.url
+        return bool(own) and not same_origin(own, self.base_url)
+
     @property
     def credential_key(self) -> str:
         """Where ``explorer login`` keeps this server's key in the credentials file."""
-        if self.profile.name != "default" or self.options.profile:
+        if (self.profile.name != "default" or self.options.profile) and not self.elsewhere:
             return self.profile.name
         return f"url:{self.base_url}"
 
-    @cached_property
-    def auth(self):
+    def _run_auth(self):
+        """Credentials given for this run (options, environment), or None."""
         from explorer.client.auth import api_key, bearer
 
-        o, p = self.options, self.profile
+        o = self.options
         if o.token:
             return bearer(o.token)
         if o.token_file:
@@ -103,6 +129,60 @@ class Context:
             return bearer(os.environ["EXPLORER_TOKEN"])
         if os.environ.get("EXPLORER_API_KEY"):
             return api_key(os.environ["EXPLORER_API_KEY"])
+        return None
+
+    @cached_property
+    def home_profile(self) -> cfg.Profile:
+        """:attr:`profile`, without its credentials (token, token file, API key,
+        credential headers) when the URL points elsewhere; then a warning says so,
+        once, if any of them would have been sent."""
+        p = self.profile
+        if not self.elsewhere:
+            return p
+        from dataclasses import replace
+
+        from explorer.secrets import is_secret_header
+
+        secret_headers = [k for k in p.headers if is_secret_header(k)]
+        own = p.token or p.token_file or p.api_key or self._saved(p.name)
+        o = self.options
+        given = o.token or o.token_file or o.api_key or os.environ.get("EXPLORER_TOKEN") or (
+            os.environ.get("EXPLORER_API_KEY")
+        )
+        if secret_headers or (own and not given):
+            from explorer.client.urls import display_url
+
+            self.warn(
+                f"profile {p.name!r} is for {display_url(self.selected_profile.url or '')}: "
+                f"its credentials are not sent to {display_url(self.base_url)}"
+            )
+        return replace(
+            p,
+            token=None,
+            token_file=None,
+            api_key=None,
+            headers={k: v for k, v in p.headers.items() if k not in secret_headers},
+        )
+
+    @staticmethod
+    def _saved(key: str) -> dict:
+        """What ``explorer login`` saved under ``key`` ({} when the file is unreadable:
+        only for deciding whether to warn)."""
+        from explorer.errors import ConfigError
+
+        try:
+            return cfg.load_credentials().get(key, {})
+        except ConfigError:
+            return {}
+
+    @cached_property
+    def auth(self):
+        from explorer.client.auth import api_key, bearer
+
+        found = self._run_auth()
+        if found is not None:
+            return found
+        p = self.home_profile
         if p.token:
             return bearer(p.token)
         if p.token_file:
@@ -136,7 +216,11 @@ class Context:
 
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         return Client(
-            self.base_url, auth=self.auth, headers=p.headers, timeout=p.timeout, verify=verify
+            self.base_url,
+            auth=self.auth,
+            headers=self.home_profile.headers,
+            timeout=p.timeout,
+            verify=verify,
         )
 
     @cached_property
@@ -199,12 +283,20 @@ class Context:
 
         return Engine(self.client, self.discovery, warn=self.warn, recorder=self.recorder)
 
-    @cached_property
-    def output(self):
+    def output_env(self, *, stdout=None, stderr=None):
+        """The terminal facts for rendering, with ``--no-pager`` and the config's
+        ``pager`` and ``highlight_limit`` applied: the one place an OutputEnv is made
+        for a front end (the shell passes its own streams)."""
         from explorer.render import OutputEnv
 
-        env = OutputEnv.from_system(no_pager=self.options.no_pager)
-        return env
+        settings = self.config.settings
+        return OutputEnv.from_system(
+            no_pager=bool(getattr(self.options, "no_pager", False)),
+            stdout=stdout,
+            stderr=stderr,
+            pager_setting=settings.pager,
+            max_highlight_bytes=settings.highlight_limit,
+        )
 
     def close(self) -> None:
         if "recorder" in self.__dict__ and self.recorder is not None:

@@ -44,3 +44,20 @@ def url_secrets(url: str | None) -> list[str]:
     if not colon or not password:
         return []
     return list(dict.fromkeys([password, unquote(password), userinfo]))
+
+
+def same_origin(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` share scheme, host and port (default ports filled in,
+    case and credentials ignored)."""
+    try:
+        one, two = urlsplit(a), urlsplit(b)
+        ports = (one.port, two.port)
+    except ValueError:
+        return False
+    defaults = {"http": 80, "https": 443}
+
+    def key(parts, port):
+        scheme = parts.scheme.lower()
+        return scheme, (parts.hostname or "").lower(), port or defaults.get(scheme)
+
+    return key(one, ports[0]) == key(two, ports[1])

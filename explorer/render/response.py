@@ -19,7 +19,6 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.render.env import OutputEnv
@@ -88,16 +87,6 @@ def render_response(
     emit(text, env)
 
 
-def render_error(message: str, env: OutputEnv, *, detail: str | None = None) -> None:
-    """``explorer: message`` on stderr, then ``detail`` (e.g. a caret) indented."""
-    from explorer.render.text import one_line
-
-    lines = [f"explorer: {one_line(message)}"]
-    if detail:
-        lines += ["  " + line for line in detail.splitlines()]
-    write_text(env.stderr, "\n".join(lines) + "\n")
-
-
 def stream_body(response: Response, stdout: IO[Any]) -> None:
     """Copy the body to ``stdout`` unchanged, chunk by chunk (bounded memory)."""
     sink = binary_stream(stdout)
@@ -144,7 +133,9 @@ def request_head(
     lines = [paint(f"{spec.method} {spec.target} HTTP/1.1", BOLD, color)]
     headers: list[tuple[str, str | None]] = []
     if base_url:
-        headers.append(("Host", urlsplit(base_url).netloc))
+        from explorer.client.urls import display_netloc
+
+        headers.append(("Host", display_netloc(base_url)))
     headers += list((sent if sent is not None else spec.headers).items())
     lines += _header_lines(redact_headers(headers), color)
     lines.append("")
