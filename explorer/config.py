@@ -14,7 +14,7 @@ A profile names a server and how to authenticate to it::
 
     [settings]
     confirm_destructive = true
-    pager = "less -FRX"
+    pager = "less -FRX"          # false: never page (EXPLORER_PAGER still wins)
 
     [profiles.labos]
     url = "https://labos.example.com"
@@ -114,7 +114,8 @@ class Profile:
 @dataclass
 class Settings:
     confirm_destructive: bool = True
-    pager: str | None = None
+    #: a pager command, False for "never page", None when not set
+    pager: str | bool | None = None
     discovery_ttl: float = 3600.0
     highlight_limit: int = 1_000_000
     table: bool = True
@@ -168,7 +169,10 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         if key == "pager":
             if not isinstance(value, str | bool):
                 raise ConfigError(f"{where}: settings.pager must be a string or false")
-            value = value or None
+            if value is True:
+                value = None  # the default pager
+            elif isinstance(value, str) and not value.strip():
+                value = False  # an empty command: like PAGER="", never page
         elif expected is float and isinstance(value, int | float) and not isinstance(value, bool):
             value = float(value)
             if math.isnan(value) or value < 0:

@@ -63,17 +63,46 @@ def call(context, args: list[str]) -> int:
 
 def generated(context, words: list[str]) -> int:
     flags, rest = _split_flags(words)
-    context.load_routes()
+    registry = context.load_routes()
+    if _is_group(registry, rest):  # ``explorer instruments``: what it offers
+        print(group_help(registry, rest))
+        return 0
     if "--help" in flags:
         return _command_help(context, rest)
     prepared = context.engine.prepare_command(rest, command=_typed(*words))
     return send_and_render(context, prepared, follow="--all" in flags)
 
 
+def _is_group(registry, words: list[str]) -> bool:
+    """True when ``words`` start command names without being one (``instruments``,
+    ``instruments commands``)."""
+    if not words or not registry.commands_starting(words):
+        return False
+    try:
+        registry.lookup_command(words)
+    except UsageError:
+        return True
+    return False
+
+
+def group_help(registry, words: list[str]) -> str:
+    """Every command under the group ``words``, with its usage and route."""
+    from explorer.registry.naming import fold_words
+
+    key = fold_words(words)
+    entries = [e for e in registry.entries if fold_words(e.command[: len(words)]) == key]
+    entries.sort(key=lambda e: e.command)
+    typed = " ".join(words)
+    width = max(len(e.usage) for e in entries)
+    lines = [f"usage: explorer {typed} COMMAND [ARG...] [ITEM...] [--all]", "", "commands:"]
+    lines += [f"  {e.usage:<{width}}  {e.method:<6} {e.route.path}" for e in entries]
+    return "\n".join(lines)
+
+
 def send_and_render(context, prepared, *, follow: bool = False) -> int:
     from explorer.render import exit_code_for, render_response
 
-    engine, env = context.engine, context.output
+    engine, env = context.engine, context.output_env()
     response = _fetch_all(context, prepared) if follow else engine.send(prepared)
     render_response(
         response,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import sys
 
@@ -86,8 +87,8 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds greater than 0, not {text}")
     return value
 
 
@@ -125,15 +126,7 @@ def _main(argv: list[str]) -> int:
     try:
         return dispatch(context)
     except ExplorerError as exc:
-        from explorer.render.text import one_line
-
-        message = one_line(context.redact(str(exc)))
-        print(f"explorer: {message}", file=sys.stderr)
-        caret = getattr(exc, "caret", None)
-        if callable(caret) and getattr(exc, "text", ""):
-            print(_indent(context.redact(caret())), file=sys.stderr)
-        if exc.hint:
-            print(f"  {exc.hint}", file=sys.stderr)
+        _print_error(exc, context)
         return exc.exit_code
     except KeyboardInterrupt:
         print("explorer: interrupted", file=sys.stderr)
@@ -151,17 +144,16 @@ def _main(argv: list[str]) -> int:
             import traceback
 
             print(context.redact(traceback.format_exc()), end="", file=sys.stderr)
-        from explorer.render.text import one_line
-
-        text = one_line(context.redact(str(exc))[:300])
-        print(f"explorer: internal error: {type(exc).__name__}: {text}", file=sys.stderr)
+        _print_error(exc, context)
         return EXIT_OTHER
     finally:
         context.close()
 
 
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+def _print_error(exc: BaseException, context) -> None:
+    from explorer.render.error import format_error
+
+    print("\n".join(format_error(exc, redact=context.redact)), file=sys.stderr)
 
 
 def dispatch(context) -> int:

@@ -8,8 +8,13 @@ import sys
 from explorer.errors import UsageError
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line: main() prints it, exit 2
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
 def _parser(command: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"explorer {command}", allow_abbrev=False)
+    parser = _Parser(prog=f"explorer {command}", allow_abbrev=False)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     if command == "serve":
@@ -23,10 +28,8 @@ def main(context, command: str, args: list[str]) -> int:
     parser = _parser(command)
     try:
         options = parser.parse_args(args)
-    except SystemExit as exc:
-        if exc.code:
-            raise UsageError(f"bad arguments for {command} (see explorer {command} --help)")
-        return 0
+    except SystemExit as exc:  # --help: printed, and that is all
+        return exc.code if isinstance(exc.code, int) else 0
     if not 0 <= options.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {options.port}")
     if command == "serve":

@@ -1,7 +1,8 @@
 """Output: what the user sees of a response, an error, or a list.
 
 * :mod:`.env`: :class:`OutputEnv`, the injected terminal facts (tty, colour, size, pager)
-* :mod:`.response`: :func:`render_response`, :func:`render_error`
+* :mod:`.response`: :func:`render_response`
+* :mod:`.error`: :func:`format_error`, the lines of an error message
 * :mod:`.body`: pretty JSON, highlighting (pygments, imported lazily), binary detection
 * :mod:`.table`: :func:`render_table` for lists of objects
 * :mod:`.pager`: paging long output
@@ -13,7 +14,8 @@
 from typing import TYPE_CHECKING
 
 from explorer.render.env import OutputEnv
-from explorer.render.response import render_error, render_response
+from explorer.render.error import format_error
+from explorer.render.response import render_response
 from explorer.render.status import exit_code_for
 
 if TYPE_CHECKING:
@@ -35,8 +37,8 @@ def __getattr__(name: str):
 __all__ = [
     "OutputEnv",
     "exit_code_for",
+    "format_error",
     "redact_headers",
-    "render_error",
     "render_response",
     "render_table",
 ]

@@ -49,13 +49,17 @@ class OutputEnv:
         environ: Mapping[str, str] | None = None,
         stdout: IO[Any] | None = None,
         stderr: IO[str] | None = None,
+        pager_setting: str | bool | None = None,
+        max_highlight_bytes: int | None = None,
     ) -> OutputEnv:
         """The real terminal: ``sys.stdout``/``sys.stderr`` and ``os.environ`` by default.
 
         Colour is on for a terminal unless ``NO_COLOR`` is set to anything non-empty
         or ``TERM`` is ``dumb``; ``force_color`` overrides both ways.  The pager is
-        ``EXPLORER_PAGER``, else ``PAGER``, else ``less -FRX`` when ``less`` exists;
-        an empty value, ``no_pager`` or a non-terminal stdout means no pager.
+        ``EXPLORER_PAGER``, else the config's ``pager`` setting (``pager_setting``:
+        a command, or False for none), else ``PAGER``, else ``less -FRX`` when
+        ``less`` exists (git's order); an empty value, ``no_pager`` or a non-terminal
+        stdout means no pager.
         """
         env = os.environ if environ is None else environ
         out = sys.stdout if stdout is None else stdout
@@ -71,12 +75,16 @@ class OutputEnv:
         if isatty and not no_pager:
             if "EXPLORER_PAGER" in env:
                 pager = env["EXPLORER_PAGER"].strip() or None
+            elif isinstance(pager_setting, str):
+                pager = pager_setting.strip() or None
+            elif pager_setting is False:
+                pager = None
             elif "PAGER" in env:
                 pager = env["PAGER"].strip() or None
             elif shutil.which("less"):
                 pager = DEFAULT_PAGER
         color_256 = "256color" in term or env.get("COLORTERM", "") in ("truecolor", "24bit")
-        return cls(
+        found = cls(
             out,
             err,
             stdout_isatty=isatty,
@@ -86,6 +94,9 @@ class OutputEnv:
             pager=pager,
             color_256=color_256,
         )
+        if max_highlight_bytes is not None:
+            found.max_highlight_bytes = max_highlight_bytes
+        return found
 
 
 def _isatty(stream: IO[Any]) -> bool:

@@ -64,6 +64,15 @@ def test_missing_config_is_empty(home):
     assert cfg.select_profile(config, None).name == "default"
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"), [("false", False), ('""', False), ("true", None), ('"most"', "most")]
+)
+def test_pager_false_is_not_the_same_as_unset(home, value, expected):
+    write_config(home, f"[settings]\npager = {value}\n")
+    found = cfg.load_config().settings.pager
+    assert found == expected and type(found) is type(expected)
+
+
 def test_profiles_and_settings(home):
     write_config(home, CONFIG)
     config = cfg.load_config()

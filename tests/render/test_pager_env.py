@@ -104,6 +104,25 @@ def test_from_system_pager():
     assert OutputEnv.from_system(environ=both, stdout=io.StringIO()).pager is None
 
 
+def test_from_system_pager_setting_comes_after_explorer_pager_and_before_pager():
+    def pager(environ, setting, **kwargs):
+        return OutputEnv.from_system(
+            environ=environ, stdout=FakeTTY(), pager_setting=setting, **kwargs
+        ).pager
+
+    assert pager({"PAGER": "x"}, "most") == "most"
+    assert pager({"PAGER": "x"}, False) is None
+    assert pager({"EXPLORER_PAGER": "more", "PAGER": "x"}, "most") == "more"
+    assert pager({"EXPLORER_PAGER": "more", "PAGER": "x"}, False) == "more"
+    assert pager({"PAGER": "x"}, None) == "x"
+    assert pager({}, "most", no_pager=True) is None
+
+
+def test_from_system_highlight_limit():
+    assert OutputEnv.from_system(environ={}, max_highlight_bytes=7).max_highlight_bytes == 7
+    assert OutputEnv.from_system(environ={}).max_highlight_bytes == 1_000_000
+
+
 def test_from_system_size_is_positive():
     env = OutputEnv.from_system(environ={}, stdout=io.StringIO())
     assert env.width >= 20 and env.height >= 2

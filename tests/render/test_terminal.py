@@ -8,7 +8,7 @@ import re
 import pytest
 
 from explorer.client.models import RequestSpec
-from explorer.render import render_error, render_response
+from explorer.render import render_response
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -263,12 +263,3 @@ def test_verbose_shows_form_and_files(capture, make_response):
     render_response(make_response(b"{}"), cap.env, verbose=True, spec=spec)
     assert "\nexperiment_id=3\nfile@data.csv\n" in cap.out
 
-
-def test_render_error(capture):
-    cap = capture()
-    render_error("bad item", cap.env, detail="a[b=c\n   ^")
-    assert cap.err == "explorer: bad item\n  a[b=c\n     ^\n"
-    assert cap.out == ""
-    cap = capture()
-    render_error("unreachable", cap.env)
-    assert cap.err == "explorer: unreachable\n"

@@ -1,0 +1,60 @@
+"""Usage errors are one line; group words list their commands."""
+
+from __future__ import annotations
+
+import pytest
+
+EXIT_USAGE = 2
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1", "zero"])
+def test_timeout_must_be_a_finite_positive_number(run, value):
+    result = run(f"--timeout={value}", "--url", "http://127.0.0.1:9", "call", "GET", "/x")
+    assert result.returncode == EXIT_USAGE
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("explorer: argument --timeout")
+
+
+@pytest.mark.parametrize("args", [["--port", "abc"], ["--bogus"], ["--port"]])
+def test_serve_argument_errors_are_one_line(run, args):
+    result = run("serve", *args)
+    assert result.returncode == EXIT_USAGE
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("explorer: ")
+    assert "explorer serve --help" in result.stderr
+    assert result.stdout == ""
+
+
+def test_serve_help_still_prints_its_help(run):
+    result = run("serve", "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: explorer serve")
+
+
+@pytest.mark.parametrize("extra", [[], ["--help"]])
+def test_a_group_word_lists_all_its_commands(run, labos, extra):
+    result = run(*labos, "instruments", *extra)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("usage: explorer instruments COMMAND")
+    names = [line.split()[:3] for line in lines if line.startswith("  instruments ")]
+    usages = {line.strip().split("  ")[0] for line in lines if line.startswith("  instruments ")}
+    assert len(names) == 12
+    assert {"instruments commands kill ID CID", "instruments list", "instruments get ID"} <= usages
+    assert any("POST   /public/v1/instruments/:id/commands/:cid/kill" in line for line in lines)
+
+
+def test_a_nested_group_word_lists_its_commands(run, labos):
+    result = run(*labos, "instruments", "commands")
+    assert result.returncode == 0, result.stderr
+    listed = [line.split()[2] for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert sorted(listed) == ["create", "get", "kill", "list"]
+
+
+def test_an_item_error_shows_escaped_control_characters_and_a_caret(run, labos):
+    result = run(*labos, "call", "POST", "/public/v1/instruments", "a\x1bb:=[1,")
+    assert result.returncode == EXIT_USAGE
+    assert "\x1b" not in result.stderr
+    lines = result.stderr.splitlines()
+    item = next(i for i, line in enumerate(lines) if line.startswith("  a\\x1bb"))
+    assert lines[item + 1].index("^") == len(lines[item])  # after the last character
