@@ -1,7 +1,8 @@
 """Reading the files that ``name=@path`` and ``name:=@path`` items name.
 
 Kept apart from the parser, which does no I/O.  ``read`` is injectable so tests and
-front ends can supply contents without touching the disk.
+front ends can supply contents without touching the disk.  Files are read as UTF-8
+whatever the locale, with their line ends as they are (``\r\n`` stays ``\r\n``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,14 @@ from explorer.items.request import RequestItems, decode_json
 from explorer.items.syntax import Item, Kind
 
 
+def read_utf8(path: Path) -> str:
+    """The text of ``path`` decoded as UTF-8, line ends untouched."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
 def load_file_refs(
-    items: RequestItems, *, read: Callable[[Path], str] = Path.read_text
+    items: RequestItems, *, read: Callable[[Path], str] = read_utf8
 ) -> RequestItems:
     """Read every pending file of ``items`` into its field (in place); return ``items``.
 
@@ -45,7 +52,6 @@ def load_file_refs(
                 raise _error(item, f"does not hold valid JSON: {exc}")
         else:
             entry.value = text
-    items.file_refs.clear()
     items.rebuild()
     return items
 

@@ -15,8 +15,9 @@ Where each item goes:
   ``None`` in :attr:`RequestItems.headers`); ``Header;`` sends it empty.  Header
   names are case-insensitive: the last spelling typed wins.
 * ``field@path[;type=mime]``: a file part.  ``=@`` and ``:=@`` name files whose
-  contents become a field; they are listed in :attr:`RequestItems.file_refs` and
-  read by :func:`explorer.items.files.load_file_refs` (this module does no I/O).
+  contents become a field; until :func:`explorer.items.files.load_file_refs` reads
+  them (this module does no I/O) they are :meth:`RequestItems.pending`, and listed
+  by :attr:`RequestItems.file_refs`.
 
 JSON field names use HTTPie 3's nested syntax (:mod:`explorer.items.nested`).
 """
@@ -37,9 +38,6 @@ from explorer.items.syntax import SEP_FILE_TYPE, Item, Kind, split_item
 
 #: methods whose plain ``name=v`` items are query parameters
 QUERY_METHODS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
-
-TEXT_FILE = "text"
-JSON_FILE = "json"
 
 
 class _Pending:
@@ -72,8 +70,6 @@ class RequestItems:
     #: multipart form fields (only when there are files)
     form: dict[str, str] = field(default_factory=dict)
     files: list[FileField] = field(default_factory=list)
-    #: ``=@`` / ``:=@`` items still to be read: (field, path, "text" | "json")
-    file_refs: list[tuple[str, str, str]] = field(default_factory=list)
     multipart: bool = False
     _fields: list[_Field] = field(default_factory=list, repr=False, compare=False)
 
@@ -94,6 +90,11 @@ class RequestItems:
     def pending(self) -> list[tuple[Item, _Field]]:
         """The fields whose files are not read yet (for the file loader)."""
         return [(f.item, f) for f in self._fields if f.value is _PENDING]
+
+    @property
+    def file_refs(self) -> list[tuple[str, str]]:
+        """``=@`` / ``:=@`` items still to be read, as (field, path)."""
+        return [(item.key, item.value) for item, _ in self.pending()]
 
 
 def parse_items(args: Sequence[str], *, method: str) -> RequestItems:
@@ -141,8 +142,6 @@ def parse_items(args: Sequence[str], *, method: str) -> RequestItems:
                         text=item.text,
                         position=item.value_column,
                     )
-                ref_kind = JSON_FILE if kind is Kind.JSON_FILE else TEXT_FILE
-                items.file_refs.append((item.key, item.value, ref_kind))
                 value = _PENDING
             elif kind is Kind.JSON:
                 value = parse_json(item, item.value, value_columns)
@@ -205,8 +204,9 @@ def apply_items(spec: RequestSpec, items: RequestItems) -> RequestSpec:
     and files are added.  Raises :class:`UsageError` when file items were not read
     yet, or when the result would need two kinds of body.
     """
-    if items.file_refs:
-        names = ", ".join(repr(f"{name}@{path}") for name, path, _ in items.file_refs)
+    pending = items.pending()
+    if pending:
+        names = ", ".join(repr(item.text) for item, _ in pending)
         raise UsageError(f"file items not read yet: {names} (load_file_refs first)")
     has_multipart = bool(items.form or items.files or items.multipart)
     has_json = items.json is not NO_BODY

@@ -67,3 +67,34 @@ def test_reader_is_injectable():
     items = load_file_refs(parse_items(["a:=@one.json"], method="PUT"), read=read)
     assert seen == ["one.json"]
     assert items.json == {"a": [1]}
+
+
+def test_text_files_keep_their_line_ends(tmp_path):
+    (tmp_path / "crlf.txt").write_bytes(b"a\r\nb\rc\n")
+    items = load_file_refs(parse_items([f"n=@{tmp_path / 'crlf.txt'}"], method="POST"))
+    assert items.json == {"n": "a\r\nb\rc\n"}
+
+
+def test_files_are_utf8_whatever_the_locale(tmp_path):
+    """Under an ASCII locale (no UTF-8 mode) a UTF-8 file still reads as UTF-8."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "u.txt").write_bytes("café ✓".encode())
+    code = (
+        "import json, sys, locale; from explorer.items import parse_items, load_file_refs; "
+        "items = load_file_refs(parse_items([sys.argv[1]], method='POST')); "
+        "print(locale.getpreferredencoding(False)); print(json.dumps(items.json))"
+    )
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0",
+           "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": "utf-8"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code, f"n=@{tmp_path / 'u.txt'}"],
+        capture_output=True, text=True, env=env, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    encoding, body = done.stdout.splitlines()
+    assert "utf" not in encoding.lower().replace("-", "")  # the locale really is not UTF-8
+    assert json.loads(body) == {"n": "café ✓"}

@@ -188,8 +188,19 @@ def test_file_without_a_name():
 
 def test_file_refs_wait_for_the_loader():
     items = parse_items(["name=x", "notes=@notes.txt", "meta:=@m.json"], method="POST")
-    assert items.file_refs == [("notes", "notes.txt", "text"), ("meta", "m.json", "json")]
+    assert items.file_refs == [("notes", "notes.txt"), ("meta", "m.json")]
     assert items.json == {"name": "x"}
+    with pytest.raises(UsageError, match=r"file items not read yet: 'notes=@notes.txt'"):
+        apply_items(RequestSpec("POST", "/x"), items)
+
+
+def test_file_refs_follow_the_fields_as_they_are_read():
+    items = parse_items(["notes=@notes.txt", "meta:=@m.json"], method="POST")
+    (_item, entry), _ = items.pending()
+    entry.value = "read elsewhere"  # what a loader does, field by field
+    items.rebuild()
+    assert items.file_refs == [("meta", "m.json")]
+    assert items.json == {"notes": "read elsewhere"}
 
 
 def test_apply_items_merges_into_the_spec():
