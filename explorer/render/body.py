@@ -10,6 +10,7 @@ imported here, lazily, only when something is highlighted.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -92,8 +93,18 @@ def looks_like_json(mime: str, content: bytes) -> bool:
     return head in (b"{", b"[")
 
 
+#: DEL and the C1 controls: json.dumps leaves them raw, a terminal may act on them
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def _terminal_json(text: str) -> str:
+    """JSON text with DEL and C1 controls written as ``\\u00XX`` (still the same JSON)."""
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
 def pretty_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """``data`` indented for a terminal: no raw control characters in it."""
+    return _terminal_json(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 _TOO_DEEP = "\n(nested too deeply to indent; as received:)\n"
@@ -129,12 +140,15 @@ class PrettyJson:
                 pending.append(part)
                 size += len(part)
                 if size >= self.PIECE:
-                    piece = "".join(pending)
+                    piece = _terminal_json("".join(pending))
                     pending, size, started, last = [], 0, True, piece[-1:]
                     yield piece
         except RecursionError:
-            pending = [self.raw if not started else _TOO_DEEP + self.raw]
-        piece = "".join(pending)
+            from explorer.render.text import for_terminal
+
+            raw = for_terminal(self.raw)
+            pending = [raw if not started else _TOO_DEEP + raw]
+        piece = _terminal_json("".join(pending))
         if piece:
             last = piece[-1:]
             yield piece

@@ -24,6 +24,7 @@ from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.render.env import OutputEnv
 from explorer.render.pager import emit, emit_chunks, write_text
 from explorer.render.status import BOLD, paint, reason_for, status_color, status_line
+from explorer.render.text import for_terminal
 
 if TYPE_CHECKING:
     from explorer.render import body as _body
@@ -207,8 +208,10 @@ def _terminal_body(
                     env.stderr,
                     f"explorer: warning: the body is not valid JSON ({reason}); shown as text\n",
                 )
-            return text, False
+            return for_terminal(text), False
         return _json_view(response, data, text, body.size, env, table=table)
+    # The server's text, on a terminal: its escape sequences are shown, not obeyed.
+    text = for_terminal(text)
     if env.color and body.size <= env.max_highlight_bytes:
         return _body.highlight(text, mime, color_256=env.color_256), False
     return text, False
@@ -237,7 +240,7 @@ def _json_view(
     try:
         text = _body.pretty_json(data)
     except RecursionError:
-        return raw, False
+        return for_terminal(raw), False
     return _body.highlight(text, "application/json", color_256=env.color_256), False
 
 

@@ -263,3 +263,40 @@ def test_verbose_shows_form_and_files(capture, make_response):
     render_response(make_response(b"{}"), cap.env, verbose=True, spec=spec)
     assert "\nexperiment_id=3\nfile@data.csv\n" in cap.out
 
+
+
+ATTACK = "title\x1b]0;pwned\x07 \x1b[2J\x9b31m done\x01"
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_escape_sequences_in_a_text_body_are_shown_not_obeyed(capture, make_response, color):
+    cap = capture(color=color)
+    body = ("line 1\r\n" + ATTACK + "\r\n\tend\n").encode()
+    render_response(make_response(body, ctype="text/plain"), cap.env)
+    rest = ANSI.sub("", cap.out.partition("\n")[2]) if color else cap.out.partition("\n")[2]
+    assert rest == "line 1\n" + "title\\x1b]0;pwned\\x07 \\x1b[2J\\x9b31m done\\x01\n\tend\n"
+    if not color:
+        assert not any(c in cap.out for c in "\x1b\x07\x9b\x01\r")
+
+
+def test_escape_sequences_in_a_body_that_is_not_valid_json(capture, make_response):
+    cap = capture()
+    render_response(make_response(b'{"a": "\x1b[2J', ctype="application/json"), cap.env)
+    assert "\x1b" not in cap.out and "\\x1b[2J" in cap.out
+
+
+@pytest.mark.parametrize("size", [10, 200_000])
+def test_c1_controls_in_json_strings_are_escaped(capture, make_response, size):
+    data = {"a": "x\x9b31my\x7f", "pad": "p" * size}
+    body = json.dumps(data, ensure_ascii=False).encode()
+    cap = capture(color=False)
+    render_response(make_response(body), cap.env)
+    assert "\x9b" not in cap.out and "\x7f" not in cap.out
+    assert json.loads(cap.out.partition("\n")[2]) == data  # the same JSON, escaped
+
+
+def test_the_exact_bytes_still_go_to_a_pipe(capture, make_response):
+    body = ("x" + ATTACK).encode()
+    cap = capture(tty=False)
+    render_response(make_response(body, ctype="text/plain"), cap.env)
+    assert cap.out_bytes == body
