@@ -25,8 +25,8 @@ nothing.
 Collisions (names compared case-insensitively) are resolved in the open, never by
 input order: every entry of a clashing group gets one more word -- ``by-<params>``
 from its positional params joined with ``-`` (``by-id-cid``), or its method in lower
-case when it has none.  If a name still clashes, the clashing entries get ``2``,
-``3``, ... in order of (path, method).  When exactly one of the clashing entries has
+case when it has none.  If a name still clashes, the clashing entries get ``1``,
+``2``, ... in order of (path, method).  When exactly one of the clashing entries has
 an explicit name, it keeps it and only the others change.
 """
 
@@ -40,11 +40,6 @@ from explorer.routing import Literal, Shape
 
 VERBS = {"PUT": "replace", "PATCH": "update", "DELETE": "delete"}
 _EMPTY = Literal("")
-
-
-def fold(text: str) -> str:
-    """Case-folding used for literal segments and command words."""
-    return text.lower()
 
 
 def fold_words(words: Sequence[str]) -> str:

@@ -29,10 +29,6 @@ class Literal:
 
     text: str
 
-    @property
-    def source(self) -> str:
-        return self.text
-
 
 @dataclass(frozen=True, slots=True)
 class Param:
@@ -41,10 +37,6 @@ class Param:
     name: str
     optional: bool = False
 
-    @property
-    def source(self) -> str:
-        return f":{self.name}"
-
 
 @dataclass(frozen=True, slots=True)
 class Complex:
@@ -52,10 +44,6 @@ class Complex:
 
     text: str
     names: tuple[str, ...] = ()
-
-    @property
-    def source(self) -> str:
-        return self.text
 
 
 Segment = Literal | Param | Complex
