@@ -74,11 +74,6 @@ def expand(text: str, scope: Mapping[str, Any]) -> str:
     return TEMPLATE.sub(lambda m: as_text(lookup(scope, m.group(1))), text)
 
 
-def references(text: str) -> list[str]:
-    """The references ``text`` uses, in order."""
-    return [m.group(1) for m in TEMPLATE.finditer(text)]
-
-
 def paths(value: Any, *, prefix: str, limit: int = 200, depth: int = 4) -> Iterator[str]:
     """Dotted references into ``value`` (for completion), breadth-first, at most ``limit``.
 

@@ -235,17 +235,18 @@ class Shell:
         if not children:
             self.say(f"nothing under {directory}")
             return
+        known = self.learned.count(directory.rstrip("/") or "/")
         rows = []
         for child in children:
-            label = child.text + ("/" if child.has_children else "")
-            if child.kind != "literal":
-                known = len(self.learned.ids(directory.rstrip("/") or "/", limit=10_000))
-                label = f":{child.name}" + ("/" if child.has_children else "")
-                extra = f"{known} known ids" if known else ""
+            slash = "/" if child.has_children else ""
+            described = [", ".join(child.commands)] if child.commands else []
+            if child.kind == "literal":
+                label = child.text + slash
             else:
-                extra = ""
+                label = f":{child.name}{slash}"
+                described += [f"{known} known ids"] if known else []
             methods = " ".join(sorted(child.methods))
-            rows.append((label, methods, ", ".join(child.commands) or extra))
+            rows.append((label, methods, "; ".join(described)))
         width = max(len(r[0]) for r in rows) + 2
         mwidth = max(len(r[1]) for r in rows) + 2
         self._emit("\n".join(f"{a:<{width}}{b:<{mwidth}}{c}".rstrip() for a, b, c in rows))

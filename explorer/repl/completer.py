@@ -113,10 +113,6 @@ class ShellCompleter(Completer):
         if prefix:
             self._listing(prefix.rstrip("/") + "/")
 
-    def candidates(self, text: str) -> list[Completion]:
-        """All completions at the end of ``text`` (for tests and ``complete`` scripting)."""
-        return list(self.get_completions(Document(text), CompleteEvent(completion_requested=True)))
-
     # -- helpers -----------------------------------------------------------------------
 
     def _entry(self, method: str, path: str):

@@ -430,10 +430,12 @@ class LearnedStore:
             needle = prefix.lower()
             return [(i, n) for i, n in ids.names.items() if needle in n.lower()][:limit]
 
-    def knows(self, collection: str) -> bool:
+    def count(self, collection: str) -> int:
+        """How many ids of the list at ``collection`` are known (the list is not decoded)."""
         with self._lock:
             self._ensure()
-            return _clean(collection) in self._ids
+            ids = self._ids.get(_clean(collection))
+            return ids.count if ids is not None else 0
 
     def fetched_ago(self, collection: str) -> float | None:
         """Seconds since this process last prefetched ``collection`` (None: never)."""

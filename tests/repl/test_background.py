@@ -91,7 +91,7 @@ def test_a_server_that_went_away_is_quiet(make, sandbox, learned):
     prefetcher(INSTRUMENTS)
     assert prefetcher.wait(10)
     assert fetched == []
-    assert not learned.knows(INSTRUMENTS)
+    assert not learned.count(INSTRUMENTS)
 
 
 def test_after_close_nothing_is_fetched(make):

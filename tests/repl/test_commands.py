@@ -68,6 +68,14 @@ def test_cd_then_relative_paths_and_ls(console):
         console.run("cd /nowhere")
 
 
+def test_ls_counts_every_known_id_of_a_list(console):
+    ids = [{"id": f"i{n}"} for n in range(12_345)]
+    console.shell.learned.learn_ids(INSTRUMENTS, ids)
+    row = next(r for r in console.run(f"ls {INSTRUMENTS}").splitlines() if r.startswith(":id/"))
+    assert row.endswith("instruments update; 12345 known ids")
+    assert "known ids" not in console.run(f"ls {INSTRUMENTS}/i1/commands")
+
+
 def test_a_variable_carried_into_the_next_request(console):
     instrument = first_instrument(console)
     console.run("set iid={{last.data.0.id}}")

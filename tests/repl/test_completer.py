@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
 
 from explorer.repl.completer import ShellCompleter
 from explorer.repl.state import ShellState
@@ -26,12 +28,18 @@ def completer(registry, learned, state, asked):
     return ShellCompleter(registry=registry, learned=learned, state=state, prefetch=asked.append)
 
 
+def candidates(completer, line):
+    """Every completion at the end of ``line``, as Tab asks for them."""
+    event = CompleteEvent(completion_requested=True)
+    return list(completer.get_completions(Document(line), event))
+
+
 def texts(completer, line):
-    return [c.text for c in completer.candidates(line)]
+    return [c.text for c in candidates(completer, line)]
 
 
 def metas(completer, line):
-    return {c.text: c.display_meta_text for c in completer.candidates(line)}
+    return {c.text: c.display_meta_text for c in candidates(completer, line)}
 
 
 def teach(learned):
@@ -158,7 +166,7 @@ def test_sort_before_anything_was_learned_uses_the_common_attributes(completer):
 def test_fields_continue_a_comma_list(completer, learned):
     teach(learned)
     assert texts(completer, f"get {INSTRUMENTS} fields=name,fa") == ["family"]
-    completion = completer.candidates(f"get {INSTRUMENTS} fields=name,fa")[0]
+    completion = candidates(completer, f"get {INSTRUMENTS} fields=name,fa")[0]
     assert completion.start_position == -2
     assert "actions.action" in texts(completer, f"get {INSTRUMENTS} fields=id,")
 
@@ -231,8 +239,8 @@ def test_variables_in_the_path_resolve_the_route(completer, state, learned):
 
 def test_no_registry_still_completes_the_shell(learned, state):
     bare = ShellCompleter(registry=None, learned=learned, state=state)
-    assert "get" in [c.text for c in bare.candidates("")]
-    assert bare.candidates("get /pub") == []
+    assert "get" in [c.text for c in candidates(bare, "")]
+    assert candidates(bare, "get /pub") == []
 
 
 def test_warm_builds_the_indexes_and_changes_nothing(completer, registry):

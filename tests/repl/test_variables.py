@@ -3,7 +3,7 @@
 import pytest
 
 from explorer.errors import UsageError
-from explorer.variables import as_text, expand, lookup, paths, references
+from explorer.variables import as_text, expand, lookup, paths
 
 SCOPE = {
     "pid": "p-1",
@@ -47,8 +47,7 @@ def test_text_without_templates_and_unclosed_braces_are_left_alone():
     assert expand('{"a": {"b": 1}}', SCOPE) == '{"a": {"b": 1}}'
 
 
-def test_references_and_as_text():
-    assert references("{{a}} and {{ b.c }}") == ["a", "b.c"]
+def test_as_text():
     assert as_text("s") == "s"
     assert as_text(None) == "null"
 
