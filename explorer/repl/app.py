@@ -186,7 +186,7 @@ class ShellApp:
         )
 
     def _fetched(self, collection: str) -> None:
-        self._save(force=True)
+        self._save()  # at most every SAVE_EVERY seconds; close() writes the rest
         self._in_loop(self._restart_completion)
 
     def _restart_completion(self) -> None:

@@ -181,6 +181,8 @@ class LearnedStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._lock = threading.RLock()
+        #: one save at a time; readers never wait on it
+        self._saving = threading.Lock()
         self._ids: dict[str, _Ids] = {}
         self._fields: dict[str, dict[str, None]] = {}
         self._values: dict[str, dict[str, dict[str, None]]] = {}
@@ -254,31 +256,47 @@ class LearnedStore:
                 mine.setdefault(key, dict.fromkeys(map(str, values)))
 
     def save(self) -> bool:
-        """Write the store when it changed; False when there was nothing to write."""
+        """Write the store when it changed; False when there was nothing to write.
+
+        The lock readers take is held only to copy the small tables and to encode one
+        list at a time, never while the disk is written or synced: the completer does
+        not stall behind a save.  What is learned meanwhile leaves the store dirty.
+        """
         if self.path is None or not self.dirty:
             return False
-        with self._lock:
-            self._ensure()
-            meta = {
-                "format": FORMAT,
-                "fields": {k: list(v) for k, v in self._fields.items()},
-                "values": {
-                    r: {k: list(v) for k, v in keys.items()} for r, keys in self._values.items()
-                },
-                "body": {k: list(v) for k, v in self._body.items()},
-            }
-            # Written list by list under the lock: no joined copy of a large store.
-            atomic_write(self.path, self._lines(meta))
-            self.dirty = False
+        with self._saving:
+            with self._lock:
+                if not self.dirty:
+                    return False
+                self._ensure()
+                meta = {
+                    "format": FORMAT,
+                    "fields": {k: list(v) for k, v in self._fields.items()},
+                    "values": {
+                        r: {k: list(v) for k, v in keys.items()}
+                        for r, keys in self._values.items()
+                    },
+                    "body": {k: list(v) for k, v in self._body.items()},
+                }
+                lists = list(self._ids.items())
+                self.dirty = False
+            try:
+                # Written list by list: no joined copy of a large store.
+                atomic_write(self.path, self._lines(meta, lists))
+            except BaseException:
+                self.dirty = True
+                raise
         return True
 
-    def _lines(self, meta: dict) -> Iterator[bytes]:
+    def _lines(self, meta: dict, lists: list[tuple[str, _Ids]]) -> Iterator[bytes]:
         yield json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-        for collection, ids in self._ids.items():
+        for collection, ids in lists:
             key = json.dumps(collection, ensure_ascii=True).encode()
-            head = b"\t".join([key, repr(ids.touched).encode(), str(ids.count).encode(), b""])
+            with self._lock:  # a list is encoded whole, between two changes
+                body = ids.encode()
+                head = b"\t".join([key, repr(ids.touched).encode(), str(ids.count).encode(), b""])
             yield head
-            yield ids.encode()
+            yield body
             yield b"\n"
 
     # -- learning ----------------------------------------------------------------------

@@ -214,3 +214,51 @@ def test_concurrent_learning_and_reading(tmp_path):
         t.join(10)
     assert errors == []
     assert len(s.ids("/x", limit=10_000)) == 600
+
+
+def test_readers_do_not_wait_while_the_file_is_written(tmp_path, monkeypatch):
+    s = store(tmp_path)
+    s.learn_ids("/x", [{"id": "a", "name": "A"}])
+    s.learn_ids("/y", [{"id": "b", "name": "B"}])
+    real = learned_mod.atomic_write
+    stuck = []
+
+    def slow_disk(path, chunks, **kwargs):
+        def written():
+            for chunk in chunks:
+                # While a chunk goes to the disk, the completer reads and learns.
+                reader = threading.Thread(
+                    target=lambda: (s.ids("/x"), s.learn_ids("/z", [{"id": "c"}]))
+                )
+                reader.start()
+                reader.join(5)
+                stuck.append(reader.is_alive())
+                if stuck[-1]:
+                    break  # no need to wait at every chunk to know
+                yield chunk
+
+        real(path, written(), **kwargs)
+
+    monkeypatch.setattr(learned_mod, "atomic_write", slow_disk)
+    assert s.save()
+    assert stuck and not any(stuck)
+    assert s.dirty  # "/z" was learned during the write: the next save writes it
+    monkeypatch.setattr(learned_mod, "atomic_write", real)
+    assert s.save()
+    again = LearnedStore(s.path)
+    assert [again.count(c) for c in ("/x", "/y", "/z")] == [1, 1, 1]
+
+
+def test_a_failed_write_is_tried_again(tmp_path, monkeypatch):
+    s = store(tmp_path)
+    s.learn_ids("/x", [{"id": "a"}])
+
+    def full_disk(path, chunks, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(learned_mod, "atomic_write", full_disk)
+    try:
+        s.save()
+    except OSError:
+        pass
+    assert s.dirty
