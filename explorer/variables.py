@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -74,16 +75,19 @@ def expand(text: str, scope: Mapping[str, Any]) -> str:
     return TEMPLATE.sub(lambda m: as_text(lookup(scope, m.group(1))), text)
 
 
-def paths(value: Any, *, prefix: str, limit: int = 200, depth: int = 4) -> Iterator[str]:
-    """Dotted references into ``value`` (for completion), breadth-first, at most ``limit``.
+def paths(
+    value: Any, *, prefix: str, limit: int = 200, depth: int = 4
+) -> Iterator[tuple[str, Any]]:
+    """``(reference, value)`` pairs for the dotted references into ``value`` (for
+    completion), breadth-first, at most ``limit``.
 
     Lists contribute their first two indexes, so ``last.data.0.id`` is offered without
     listing every element.
     """
-    queue: list[tuple[str, Any, int]] = [(prefix, value, 0)]
+    queue: deque[tuple[str, Any, int]] = deque([(prefix, value, 0)])
     emitted = 0
     while queue and emitted < limit:
-        base, current, level = queue.pop(0)
+        base, current, level = queue.popleft()
         if level >= depth:
             continue
         if isinstance(current, Mapping):
@@ -96,7 +100,7 @@ def paths(value: Any, *, prefix: str, limit: int = 200, depth: int = 4) -> Itera
             if "." in key or not key:
                 continue
             ref = f"{base}.{key}"
-            yield ref
+            yield ref, child
             emitted += 1
             if emitted >= limit:
                 return

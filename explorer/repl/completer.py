@@ -344,18 +344,16 @@ class ShellCompleter(Completer):
 
     def _variable(self, sug: s.Variable) -> Iterator[Completion]:
         scope = self.state.scope()
-        names: list[tuple[str, str]] = []
         head = sug.partial.split(".", 1)[0]
         if "." in sug.partial and head in scope:
-            names = [
-                (ref, _preview(_safe_lookup(scope, ref)))
-                for ref in variable_paths(scope[head], prefix=head)
-            ]
+            pairs = variable_paths(scope[head], prefix=head)  # (reference, value), one walk
         else:
-            names = [(name, _preview(value)) for name, value in scope.items()]
-        for ref, meta in names:
+            pairs = iter(scope.items())
+        for ref, value in pairs:
             if ref.startswith(sug.partial):
-                yield Completion(ref + "}}", -len(sug.partial), display=ref, display_meta=meta)
+                yield Completion(
+                    ref + "}}", -len(sug.partial), display=ref, display_meta=_preview(value)
+                )
 
     def _shell_arg(self, sug: s.ShellCommandArg) -> Iterator[Completion]:
         start = -len(sug.partial)
@@ -399,15 +397,6 @@ def _schema_fields(schema: Any) -> list[str]:
         schema = schema.get("items") or {}
     props = schema.get("properties") if isinstance(schema, dict) else None
     return list(props) if isinstance(props, dict) else []
-
-
-def _safe_lookup(scope: dict, ref: str) -> Any:
-    from explorer.variables import lookup
-
-    try:
-        return lookup(scope, ref)
-    except ExplorerError:
-        return None
 
 
 def _preview(value: Any) -> str:

@@ -220,6 +220,11 @@ def test_variables_inside_braces(completer, state):
     assert texts(completer, "get /x/{{la") == ["last}}"]
     found = texts(completer, "get /x/{{last.")
     assert "last.id}}" in found and "last.data.0.id}}" in found
+    assert metas(completer, "get /x/{{last.d") == {
+        "last.data}}": "[1 items]",
+        "last.data.0}}": "{…}",
+        "last.data.0.id}}": "d0",
+    }
 
 
 def test_shell_command_arguments(completer, state):

@@ -52,12 +52,16 @@ def test_as_text():
     assert as_text(None) == "null"
 
 
-def test_paths_offers_dotted_references_with_first_list_elements():
-    found = list(paths(SCOPE["last"], prefix="last"))
-    assert "last.id" in found
-    assert "last.data.0.id" in found
-    assert "last.data.1.id" in found
-    assert "last.data.0.tags.0" in found
+def test_paths_offers_dotted_references_with_their_values():
+    found = dict(paths(SCOPE["last"], prefix="last"))
+    assert found["last.id"] == "abc"
+    assert found["last.data.0.id"] == "d0"
+    assert found["last.data.1.id"] == "d1"
+    assert found["last.data.0.tags.0"] == "x"
+    assert found["last.data"] is SCOPE["last"]["data"]
+    # breadth-first: every reference one level down comes before any two levels down
+    depths = [ref.count(".") for ref, _ in paths(SCOPE["last"], prefix="last")]
+    assert depths == sorted(depths)
 
 
 def test_paths_is_bounded():
