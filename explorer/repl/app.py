@@ -36,7 +36,8 @@ import time
 from urllib.parse import urlsplit
 
 from explorer import config as cfg
-from explorer.errors import EXIT_OK, EXIT_OTHER, ExplorerError, ItemError, UsageError
+from explorer.client.urls import display_netloc, display_url
+from explorer.errors import EXIT_OK, EXIT_OTHER, UsageError
 from explorer.repl.line import is_complete
 from explorer.repl.state import ShellState
 
@@ -228,21 +229,9 @@ class ShellApp:
             print(f"explorer: warning: {self._pending.pop(0)}", file=sys.stderr, flush=True)
 
     def _error(self, exc: BaseException) -> None:
-        from explorer.render.text import one_line
+        from explorer.render import format_error
 
-        def redact(text: str) -> str:  # no control characters from a server reach the terminal
-            return one_line(self.context.redact(text))
-
-        if isinstance(exc, ExplorerError):
-            lines = [f"explorer: {redact(str(exc))}"]
-            if isinstance(exc, ItemError) and exc.text:
-                lines += [
-                    "  " + redact(line) for line in self.context.redact(exc.caret()).splitlines()
-                ]
-            if exc.hint:
-                lines.append(f"  {exc.hint}")
-        else:
-            lines = [f"explorer: internal error: {type(exc).__name__}: {redact(str(exc))[:300]}"]
+        lines = format_error(exc, redact=self.context.redact)
         print("\n".join(lines), file=sys.stderr, flush=True)
 
     def _invalidate(self) -> None:
@@ -253,7 +242,8 @@ class ShellApp:
 
     def _message(self) -> str:
         parts = urlsplit(self.context.base_url)
-        return f"{parts.netloc}{parts.path.rstrip('/')}{self.state.cwd}> "
+        where = display_netloc(self.context.base_url)
+        return f"{where}{parts.path.rstrip('/')}{self.state.cwd}> "
 
     def _toolbar(self):
         context = self.context
@@ -268,7 +258,7 @@ class ShellApp:
         recording = f"recording {recorder.path}" if recorder is not None else "not recording"
         parts = [
             ("class:bottom-toolbar.key", " server "),
-            ("class:bottom-toolbar", urlsplit(context.base_url).netloc),
+            ("class:bottom-toolbar", display_netloc(context.base_url)),
             ("class:bottom-toolbar.key", "  profile "),
             ("class:bottom-toolbar", context.profile.name),
             ("class:bottom-toolbar.key", "  routes "),
@@ -393,7 +383,7 @@ class ShellApp:
 
         self.session = self._make_session()
         print(
-            f"explorer shell on {self.context.base_url}: help lists the commands, "
+            f"explorer shell on {display_url(self.context.base_url)}: help lists the commands, "
             "Tab completes, Ctrl-D exits.",
             flush=True,
         )

@@ -448,22 +448,7 @@ class Shell:
         emit(text + "\n", self.env_factory())
 
     def _system_env(self):
-        import os
-
-        from explorer.render import OutputEnv
-
-        settings = self.context.config.settings
-        env = OutputEnv.from_system(
-            no_pager=bool(getattr(self.context.options, "no_pager", False)),
-            stdout=self._out,
-            stderr=self._err,
-        )
-        if env.pager and settings.pager and not (
-            os.environ.get("EXPLORER_PAGER") or os.environ.get("PAGER")
-        ):
-            env.pager = settings.pager
-        env.max_highlight_bytes = settings.highlight_limit
-        return env
+        return self.context.output_env(stdout=self._out, stderr=self._err)
 
 
 ITEMS_HELP = """request items (after the path):

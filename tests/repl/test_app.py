@@ -31,3 +31,18 @@ def test_background_fetches_do_not_write_the_store_each_time(home, tmp_path):
         assert LearnedStore(tmp_path / "learned.json").count("/c4") == 1
     finally:
         context.close()
+
+
+def test_prompt_and_toolbar_never_show_a_url_password(home):
+    options = global_parser().parse_args(
+        ["--url=http://ada:s3cretpw@127.0.0.1:9/api", "--no-pager"]
+    )
+    context = Context(options, stderr=io.StringIO())
+    try:
+        app = ShellApp(context, interactive=False)
+        assert app._message() == "127.0.0.1:9/api/> "
+        toolbar = "".join(text for _style, text in app._toolbar())
+        assert "127.0.0.1:9" in toolbar
+        assert "s3cretpw" not in toolbar and "ada" not in toolbar
+    finally:
+        context.close()
