@@ -5,8 +5,10 @@ with Express routes):
 
 1. the same method, path and query (query components compared as a multiset);
 2. else the same method and query on a path the recorded route pattern matches
-   (``/public/v1/instruments/:id?`` answers for any id);
-3. else the same method and path, whatever the query.
+   (``/public/v1/instruments/:id?`` answers for any id).
+
+A request whose query was never recorded for that route is not answered with another
+query's response: a list read with ``limit=6`` would otherwise get a ``limit=5`` answer.
 
 When several recorded exchanges fit, they are served in recorded order, and the last
 one again once all were served (a list read before and after a create gives both
@@ -54,14 +56,12 @@ class Playback:
         self.session = session
         self.exchanges = list(session.exchanges)
         self._exact: dict[tuple, list[int]] = {}
-        self._by_path: dict[tuple, list[int]] = {}
         self._routes: list[tuple[str, Any, tuple, int]] = []
         patterns: dict[str, Any] = {}
         for index, exchange in enumerate(self.exchanges):
             method, path = exchange.method, unquote(exchange.path)
             query = _query_key(exchange.query)
             self._exact.setdefault((method, path, query), []).append(index)
-            self._by_path.setdefault((method, path), []).append(index)
             route_path = exchange.route_path
             if route_path:
                 if route_path not in patterns:
@@ -83,8 +83,6 @@ class Playback:
                 for m, pattern, q, index in self._routes
                 if m == method and q == query and pattern.match(path) is not None
             ]
-        if not candidates:
-            candidates = self._by_path.get((method, path), [])
         if not candidates:
             return None
         key = tuple(candidates)

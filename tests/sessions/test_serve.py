@@ -60,6 +60,20 @@ def test_unmatched_requests_get_a_404_naming_the_closest(labos_session):
         assert requests.delete(f"{server.url}/discover", timeout=5).status_code == 404
 
 
+def test_a_query_never_recorded_is_a_404_not_another_querys_answer(labos_session):
+    session = read_session(labos_session)
+    with SessionServer(session).start() as server:
+        recorded = requests.get(f"{server.url}/public/v1/instruments?sort=name&limit=3"
+                                "&fields=name,family", timeout=5)
+        assert recorded.status_code == 200
+        other = requests.get(f"{server.url}/public/v1/instruments?sort=name&limit=6", timeout=5)
+        assert other.status_code == 404
+        assert other.json()["details"].startswith(
+            "closest recorded request: GET /public/v1/instruments?")
+        bare = requests.get(f"{server.url}/public/v1/instruments", timeout=5)
+        assert bare.status_code == 404
+
+
 def test_repeated_requests_are_served_in_recorded_order(tmp_path):
     header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
               "vars": {"base_url": "http://h"}, "routes": None, "auth": None}
