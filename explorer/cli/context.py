@@ -265,12 +265,14 @@ class Context:
         return self.open_recorder(self.options.record) if self.options.record else None
 
     def open_recorder(self, path):
-        """A recorder appending to ``path`` (the shell's ``record start`` uses it too)."""
+        """A recorder appending to ``path`` (the shell's ``record start`` uses it too);
+        a bare name means ``sessions/NAME.jsonl``."""
+        from explorer.sessions.format import session_path
         from explorer.sessions.recorder import Recorder
 
         registry = self.discovery.registry
         return Recorder.open(
-            path,
+            session_path(path),
             base_url=self.base_url,
             secrets=self.secrets,
             auth=self.auth,

@@ -44,7 +44,7 @@ def main(context, args: list[str]) -> int:
         password = getpass.getpass("password: ")
     if not password:
         raise UsageError("empty password")
-    key = login(context.client, username, password)
+    key = login(context.engine, username, password)  # the engine: --record sees it
     from explorer.config import save_credential
 
     path = save_credential(context.credential_key, {"api_key": key, "username": username})
@@ -53,7 +53,8 @@ def main(context, args: list[str]) -> int:
 
 
 def login(client, username: str, password: str) -> str:
-    """The API key the server gives for ``username``/``password``."""
+    """The API key the server gives for ``username``/``password``; ``client`` is
+    anything with ``send(RequestSpec)`` (an Engine, so the exchange is recorded)."""
     spec = RequestSpec("POST", LOGIN_PATH, json={"username": username, "password": password})
     response = client.send(spec)
     try:

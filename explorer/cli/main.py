@@ -71,7 +71,8 @@ def global_parser() -> argparse.ArgumentParser:
     add("--spec", metavar="FILE|URL", help="routes from an OpenAPI 3 / Swagger 2 document")
     add("--routes", metavar="FILE", help="routes from a file in the /discover format, or 'labstep'")
     add("--timeout", type=_positive_float, metavar="SECONDS", help="per-request timeout")
-    add("--record", metavar="FILE", help="record every exchange to a session file")
+    add("--record", metavar="FILE",
+        help="record every exchange to a session file (a bare NAME: sessions/NAME.jsonl)")
     add("--insecure", action="store_true", help="do not verify TLS certificates")
     add("--ca-bundle", metavar="FILE", help="verify TLS with the CA certificates in FILE")
     add("--no-pager", action="store_true", help="never page output")

@@ -413,7 +413,7 @@ class Shell:
             if engine.recorder is not None:
                 where = getattr(engine.recorder, "path", "a session")
                 raise UsageError(f"already recording to {where}; record stop first")
-            recorder = self.context.open_recorder(session_path(args[1]))
+            recorder = self.context.open_recorder(args[1])
             engine.recorder = self.recording = recorder
             self.say(f"recording to {recorder.path}")
         elif action == "stop":
@@ -479,13 +479,6 @@ def command_help(entry) -> str:
             mark = " (required)" if key in required else ""
             lines.append(f"  {key:<14} {kind}{mark}".rstrip())
     return "\n".join(lines)
-
-
-def session_path(name: str) -> str:
-    """``record start NAME``: ``sessions/NAME.jsonl`` unless NAME is already a path."""
-    if "/" in name or name.endswith(".jsonl"):
-        return name
-    return f"sessions/{name}.jsonl"
 
 
 def _merge_body(spec, body: Any) -> None:

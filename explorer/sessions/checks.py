@@ -34,7 +34,7 @@ from explorer.sessions.capture import (
     paired_id_keys,
 )
 from explorer.sessions.format import MISSING, Exchange
-from explorer.sessions.redact import is_placeholder
+from explorer.sessions.redact import PLACEHOLDER, is_placeholder
 
 #: at most this many failures are reported for one step
 MAX_FAILURES = 10
@@ -72,6 +72,21 @@ def volatile_value(value: Any) -> bool:
     return bool(
         is_placeholder(value) or _TIMESTAMP.fullmatch(value) or UUID.fullmatch(value)
     )
+
+
+def matches_template(recorded: str, actual: str) -> bool:
+    """Whether ``actual`` is ``recorded`` with each ``{{name}}`` standing for some text:
+    ``Instrument '{{token}}' not found`` was recorded with the token hidden, and the
+    answer now quotes the real one."""
+    pieces, last = [], 0
+    for match in PLACEHOLDER.finditer(recorded):
+        pieces.append(re.escape(recorded[last : match.start()]))
+        pieces.append("(?:.+?)")
+        last = match.end()
+    if not pieces:
+        return False
+    pieces.append(re.escape(recorded[last:]))
+    return re.fullmatch("".join(pieces), actual, re.DOTALL) is not None
 
 
 @dataclass
@@ -298,7 +313,9 @@ class Checker:
             recorded_body = exchange.response.get("body")
             if isinstance(recorded_body, dict) and "text" in recorded_body:
                 text = body.decode("utf-8", errors="replace")
-                if text != recorded_body["text"] and not is_placeholder(recorded_body["text"]):
+                if text != recorded_body["text"] and not matches_template(
+                    recorded_body["text"], text
+                ):
                     return [Failure("body", preview(recorded_body["text"]), preview(text),
                                     "body")]
             return []
@@ -349,6 +366,8 @@ class Checker:
         if rec is not None and act is not None and json_type(rec) != json_type(act):
             return
         if volatile_key(key) or volatile_value(rec) or rec in ids:
+            return
+        if isinstance(rec, str) and isinstance(act, str) and matches_template(rec, act):
             return
         failures.append(Failure(json_path(parts), preview(rec), preview(act)))
 

@@ -74,6 +74,16 @@ DIR_MODE = 0o700
 _MISSING = object()
 
 
+def session_path(name: str | Path) -> str:
+    """Where ``record start NAME`` and ``--record NAME`` write: ``sessions/NAME.jsonl``
+    in the working directory, unless NAME is already a path (has a ``/`` or ends in
+    ``.jsonl``)."""
+    name = str(name)
+    if "/" in name or name.endswith(".jsonl"):
+        return name
+    return f"sessions/{name}.jsonl"
+
+
 def files_dir(session_path: str | Path) -> Path:
     """Where the bodies of ``session_path`` that do not fit in a line are kept."""
     path = Path(session_path)

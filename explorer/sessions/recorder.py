@@ -13,6 +13,7 @@ file never sits in memory here.  Secrets are replaced on the way
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import os
 import re
@@ -25,6 +26,7 @@ from typing import Any
 
 from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.errors import SessionError
+from explorer.fileio import atomic_write
 from explorer.sessions.format import (
     BASE_URL_VAR,
     DIR_MODE,
@@ -71,6 +73,7 @@ class Recorder:
         self._lock = threading.Lock()
         self._pending: set[_Pending] = set()
         self.exchanges = 0
+        self._secrets_known = len(redactor.known)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -190,6 +193,49 @@ class Recorder:
         with self._lock:
             self._pending.discard(pending)
             self.exchanges += 1
+            learned = len(self.redactor.known) != self._secrets_known
+            self._secrets_known = len(self.redactor.known)
+            if learned and self._fd is not None:
+                self._scrub_written()
+
+    def _scrub_written(self) -> None:
+        """A secret learned now (a password typed in a login, a key its answer gave) may
+        sit in lines already written, this run's or an earlier one's: those lines and the
+        files beside them are rewritten with it replaced (atomically; the file stays
+        0600).  Runs under ``self._lock``, only when a new secret was learned."""
+        r = self.redactor
+        filled: dict[str, set[str]] = {}
+        directory = files_dir(self.path)
+        if directory.is_dir():
+            for body in sorted(p for p in directory.rglob("*") if p.is_file()):
+                if body.name.startswith("."):
+                    continue
+                seen: set[str] = set()
+                data = body.read_bytes()
+                redacted = r.data(data, seen=seen)
+                if seen:
+                    atomic_write(body, redacted, mode=FILE_MODE)
+                    filled[body.relative_to(directory.parent).as_posix()] = seen
+        data = Path(self.path).read_bytes()
+        if not filled and not r.leaks(data):
+            return
+        lines = []
+        for raw in data.splitlines(keepends=True):
+            if r.leaks(raw) or (filled and b'"multipart"' in raw):
+                try:
+                    value = json.loads(raw)
+                except ValueError:
+                    lines.append(r.data(raw))
+                    continue
+                value = r.strings(value)
+                _note_placeholders(value, filled)
+                raw = dumps_line(value)
+            lines.append(raw)
+        atomic_write(Path(self.path), lines, mode=FILE_MODE)
+        old, self._fd = self._fd, os.open(
+            self.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC, FILE_MODE
+        )
+        os.close(old)
 
     def body_file(self, step: int, label: str, suffix: str) -> tuple[Path, str]:
         """A new file beside the session: its path, and its name relative to the session."""
@@ -249,8 +295,11 @@ class Recorder:
                 dst.write(redact.finish())
         except OSError as exc:
             raise SessionError(f"cannot copy the upload {source} beside the session: {exc}")
-        return {"field": item.field, "filename": source.name, "type": mime, "size": size,
-                "file": name}
+        entry = {"field": item.field, "filename": source.name, "type": mime, "size": size,
+                 "file": name}
+        if redact.seen:  # replay fills these back in before sending the copy
+            entry["placeholders"] = sorted(redact.seen)
+        return entry
 
     def _small_or_file(self, data: bytes, step: int, label: str, ctype: str) -> dict | None:
         if not data:
@@ -365,6 +414,17 @@ class _Pending:
             # replace it as text, without applying the field rules again.
             line = dumps_line(r.strings(exchange))
         return line
+
+
+def _note_placeholders(exchange: Any, filled: dict[str, set[str]]) -> None:
+    """Add the names :meth:`Recorder._scrub_written` hid in upload copies to their
+    entries, so replay fills them back in."""
+    body = (exchange.get("request") or {}).get("body") if isinstance(exchange, dict) else None
+    multipart = body.get("multipart") if isinstance(body, dict) else None
+    for entry in (multipart or {}).get("files") or []:
+        names = filled.get(entry.get("file")) if isinstance(entry, dict) else None
+        if names:
+            entry["placeholders"] = sorted(set(entry.get("placeholders") or ()) | names)
 
 
 def _prepare_existing(path: Path) -> int:

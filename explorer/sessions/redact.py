@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
@@ -44,6 +44,7 @@ PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
 #: the names placeholders for secrets use
 SECRET_NAMES = ("token", "api_key", "password", "cookie", "secret")
 __all__ = ["MIN_TEXT_SECRET", "PLACEHOLDER", "SECRET_NAMES", "Redactor", "StreamRedactor",
+           "StreamReplacer",
            "is_placeholder", "placeholder", "secret_field"]
 
 
@@ -97,11 +98,14 @@ class Redactor:
                 text = text.replace(value, placeholder(name))
         return text
 
-    def data(self, data: bytes) -> bytes:
+    def data(self, data: bytes, *, seen: set[str] | None = None) -> bytes:
+        """``data`` with known secrets replaced; the names replaced are added to ``seen``."""
         for value, name in self._ordered:
             raw = value.encode()
             if raw in data:
                 data = data.replace(raw, placeholder(name).encode())
+                if seen is not None:
+                    seen.add(name)
         return data
 
     def command(self, text: str | None) -> str | None:
@@ -232,22 +236,23 @@ class Redactor:
         return StreamRedactor(self)
 
 
-class StreamRedactor:
-    """Redacts known secrets in a byte stream, chunk by chunk, across chunk boundaries.
+class StreamReplacer:
+    """Applies ``replace`` to a byte stream chunk by chunk, across chunk boundaries.
 
-    Holds back the last ``longest - 1`` bytes of each chunk: a secret that starts there
-    may end in the next one.  :meth:`finish` returns what is left.
+    Holds back the last ``keep`` bytes (one less than the longest text replaced) of each
+    chunk: a text that starts there may end in the next one.  :meth:`finish` returns
+    what is left.
     """
 
-    def __init__(self, redactor: Redactor) -> None:
-        self.redactor = redactor
-        self.keep = max(redactor.longest - 1, 0)
+    def __init__(self, replace: Callable[[bytes], bytes], *, keep: int) -> None:
+        self.replace = replace
+        self.keep = max(keep, 0)
         self.carry = b""
 
     def feed(self, chunk: bytes) -> bytes:
         if not self.keep:
-            return chunk
-        data = self.redactor.data(self.carry + chunk)
+            return self.replace(chunk)
+        data = self.replace(self.carry + chunk)
         if len(data) <= self.keep:
             self.carry = data
             return b""
@@ -256,4 +261,14 @@ class StreamRedactor:
 
     def finish(self) -> bytes:
         data, self.carry = self.carry, b""
-        return self.redactor.data(data) if data else b""
+        return self.replace(data) if data else b""
+
+
+class StreamRedactor(StreamReplacer):
+    """Redacts known secrets in a byte stream; ``seen`` names the placeholders written
+    (the recorder notes them beside an upload's copy, so replay fills them back in)."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self.seen: set[str] = set()
+        super().__init__(lambda data: redactor.data(data, seen=self.seen),
+                         keep=redactor.longest - 1)

@@ -19,14 +19,16 @@ and recording are shared with every other front end; nothing is parsed again per
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
-from explorer.errors import ExplorerError, TransportError
+from explorer.errors import ExplorerError, SessionError, TransportError
 from explorer.secrets import CREDENTIAL_HEADERS
 from explorer.sessions.capture import IdMap
 from explorer.sessions.checks import Checker, Failure
@@ -158,6 +160,7 @@ class Replayer:
         self.progress = progress
         self.ids = IdMap()
         self._preview = False
+        self._temporary: list[Path] = []
         self.redactor = Redactor(secrets or [])
         for name, value in self.variables.items():
             if name in SECRET_NAMES:
@@ -235,7 +238,7 @@ class Replayer:
             fields = ids.fields(dict(multipart.get("fields") or {}))
             spec.form = {k: self.fill(str(v)) for k, v in fields.items()}
             spec.files = [
-                FileField(f["field"], str(body_path(f, self.session.directory)), f.get("type"))
+                FileField(f["field"], str(self._upload_path(f)), f.get("type"))
                 for f in multipart.get("files") or []
             ]
             spec.headers = {k: v for k, v in spec.headers.items() if k.lower() != "content-type"}
@@ -250,6 +253,45 @@ class Replayer:
         else:
             spec.data = body_bytes(body, self.session.directory)
         return spec
+
+    def _upload_path(self, entry: dict[str, Any]) -> Path:
+        """The recorded copy of an upload, or, when the recorder hid secrets in it, a
+        private temporary copy with them filled back in (removed once the step is sent)."""
+        path = body_path(entry, self.session.directory)
+        names = [n for n in entry.get("placeholders") or () if isinstance(n, str)]
+        if not names or self._preview:
+            return path
+        import tempfile
+
+        from explorer.sessions.redact import StreamReplacer
+
+        pairs = [(placeholder(n).encode(), self.lookup(n).encode()) for n in names]
+
+        def fill(data: bytes) -> bytes:
+            for mark, value in pairs:
+                data = data.replace(mark, value)
+            return data
+
+        folder = Path(tempfile.mkdtemp(prefix="explorer-upload-"))  # 0700
+        self._temporary.append(folder)
+        target = folder / path.name
+        stream = StreamReplacer(fill, keep=max(len(mark) for mark, _ in pairs) - 1)
+        try:
+            with open(path, "rb") as src, open(
+                os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+            ) as dst:
+                while chunk := src.read(65536):
+                    dst.write(stream.feed(chunk))
+                dst.write(stream.finish())
+        except OSError as exc:
+            raise SessionError(f"cannot prepare the upload {path.name}: {exc}") from exc
+        return target
+
+    def _remove_temporary(self) -> None:
+        import shutil
+
+        while self._temporary:
+            shutil.rmtree(self._temporary.pop(), ignore_errors=True)
 
     def _fill_query(self, component: str) -> str:
         if "{{" not in component:
@@ -326,6 +368,8 @@ class Replayer:
         except ExplorerError as exc:
             self._error(result, str(exc), began)
             return 0
+        finally:
+            self._remove_temporary()
         result.duration_ms = (time.perf_counter() - began) * 1000
         result.actual_status = response.status
         parsed: Any = MISSING

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from explorer.errors import ItemError, TransportError, UsageError
-from explorer.repl.commands import Exit, session_path
+from explorer.repl.commands import Exit
 
 INSTRUMENTS = "/public/v1/instruments"
 
@@ -244,7 +244,6 @@ def test_record_start_and_stop(console, tmp_path, monkeypatch):
         assert step["response"]["status"] == 200
     assert "'Authorization:Bearer {{token}}'" in steps[1]["command"]
     assert console.context.engine.recorder is None
-    assert session_path("a/b.jsonl") == "a/b.jsonl"
 
 
 def test_history_lists_what_the_provider_gives(make_console):

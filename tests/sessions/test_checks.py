@@ -136,3 +136,19 @@ def test_one_uuid_shape_for_keyed_ids_and_volatile_values():
                        ("0f8fad5b-d9cb-469f-a16570867728950e", False)):
         assert looks_like_id(text) is uuid, text
         assert volatile_value(text) is uuid, text
+
+
+def test_a_placeholder_inside_a_string_stands_for_any_text_and_the_rest_is_checked():
+    recorded = {"code": 404, "message": "Instrument '{{token}}' not found"}
+    same = dict(recorded, message="Instrument 'tok-123456789' not found")
+    assert Checker().check(_exchange(recorded, status=404), status=404,
+                           content_type="application/json",
+                           body=json.dumps(same).encode(), ids=IdMap()) == []
+    changed = dict(recorded, message="No instrument 'tok-123456789'")
+    (failure,) = Checker().check(_exchange(recorded, status=404), status=404,
+                                 content_type="application/json",
+                                 body=json.dumps(changed).encode(), ids=IdMap())
+    assert failure.path == "$.message"
+    assert checks.matches_template("a {{x}} b {{y}}", "a 1 b 2")
+    assert not checks.matches_template("a {{x}} b", "a  c")
+    assert not checks.matches_template("no placeholder", "no placeholder")

@@ -7,6 +7,7 @@ import os
 import tracemalloc
 
 from explorer.client import Client, RequestSpec, bearer
+from explorer.engine import Engine
 from explorer.sessions.format import INLINE_LIMIT, files_dir, read_session
 from explorer.sessions.recorder import Recorder
 
@@ -253,3 +254,93 @@ def test_a_form_urlencoded_request_body_is_redacted(tmp_path):
     client.close()
     assert "hunter2secret" not in path.read_text()
     assert _lines(path)[1]["request"]["body"] == {"text": "username=ada&password={{password}}"}
+
+
+def test_a_secret_inside_an_uploaded_file_is_hidden_and_replay_fills_it_back(
+    sandbox, fresh, tmp_path, replay_on
+):
+    import requests
+
+    from explorer.client import FileField, api_key
+
+    def login(server):
+        return requests.post(f"{server.url}/public-api/user/login",
+                             json={"username": server.username, "password": server.password},
+                             timeout=5).json()["api_key"]
+
+    key = login(sandbox)
+    secret_file = tmp_path / "config.txt"
+    secret_file.write_text(f"apikey={key}\nplate=7\n")
+    client = Client(sandbox.url, auth=api_key(key))
+    path = tmp_path / "up.jsonl"
+    recorder = _open(path, sandbox, client)
+    engine = Engine(client, None, recorder=recorder)
+    experiment = engine.send(engine.prepare_call("POST", "/api/generic/experiment",
+                                                 ["name=e"])).json()
+    spec = RequestSpec("POST", "/api/generic/file/upload",
+                       form={"experiment_id": str(experiment["id"])},
+                       files=[FileField("file", str(secret_file))])
+    _ = engine.send(spec).content
+    recorder.close()
+    client.close()
+    (item,) = _lines(path)[2]["request"]["body"]["multipart"]["files"]
+    assert item["placeholders"] == ["api_key"]
+    assert (tmp_path / item["file"]).read_text() == "apikey={{api_key}}\nplate=7\n"
+
+    fresh_key = login(fresh)
+    report = replay_on(path, fresh, auth=api_key(fresh_key))
+    assert report.passed, [f.describe() for r in report.results for f in r.failures]
+    stored = [p for p in fresh.storage_dir.rglob("*") if p.is_file()]
+    assert [p.read_text() for p in stored] == [f"apikey={fresh_key}\nplate=7\n"]
+
+
+def test_a_secret_learned_later_is_scrubbed_from_lines_and_files_already_written(
+    sandbox, tmp_path
+):
+    """The password goes into an ordinary field first and is only known to be one at the
+    login; a second run appending to the file learns the key the login answered."""
+    from explorer.client import FileField
+
+    password = sandbox.password
+    leak = tmp_path / "notes.txt"
+    leak.write_text(f"pw={password}\n")
+    path = tmp_path / "late.jsonl"
+    client = Client(sandbox.url, auth=bearer(sandbox.token))
+    recorder = _open(path, sandbox, client)
+    engine = Engine(client, None, recorder=recorder)
+    _ = engine.send(engine.prepare_call(
+        "POST", "/public/v1/instruments", ["name=late", f"description={password}"],
+        command=f"post /public/v1/instruments description={password}")).content
+    experiment = engine.send(engine.prepare_call("POST", "/api/generic/experiment",
+                                                 ["name=e"])).json()
+    spec = RequestSpec("POST", "/api/generic/file/upload",
+                       form={"experiment_id": str(experiment["id"])},
+                       files=[FileField("file", str(leak))])
+    _ = engine.send(spec).content
+    assert password in path.read_text()  # not known to be a secret yet
+    _ = engine.send(engine.prepare_call(
+        "POST", "/public-api/user/login",
+        [f"username={sandbox.username}", f"password={password}"])).content
+    recorder.close()
+    client.close()
+    text = path.read_text()
+    assert password not in text
+    lines = _lines(path)
+    assert lines[1]["command"] == "post /public/v1/instruments description={{password}}"
+    assert lines[1]["request"]["body"]["json"]["description"] == "{{password}}"
+    (upload,) = lines[3]["request"]["body"]["multipart"]["files"]
+    assert upload["placeholders"] == ["password"]
+    for body in files_dir(path).rglob("*"):
+        if body.is_file():
+            assert password.encode() not in body.read_bytes()
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    # recording goes on into the rewritten file
+    key = lines[4]["response"]["body"]["json"]["api_key"]
+    assert key == "{{api_key}}"
+    client = Client(sandbox.url, auth=bearer(sandbox.token))
+    recorder = _open(path, sandbox, client)
+    _ = recorder.wrap(RequestSpec("GET", "/discover"), client.send(RequestSpec("GET", "/discover")))
+    recorder.close()
+    client.close()
+    assert [line.get("step") for line in _lines(path)[1:]] == [1, 2, 3, 4, 5]
+    assert read_session(path).exchanges[-1].path == "/discover"
