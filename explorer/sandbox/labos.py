@@ -13,6 +13,13 @@ unknown field, or a wrong type, is a 400.
 Commands: ``POST .../instruments/:id/commands {"action": "prime", "params": {...}}``
 creates a ``queued`` command for an action the instrument has (400 otherwise);
 ``POST .../commands/:cid/kill`` sets it ``killed`` (200; a ``done`` command: 409).
+
+Actions live inside their instrument (``actions``, read also through
+``.../instruments/:id/actions/:aid?``) and are full objects too: id, name (the action
+word unless given), description, createdBy, createdAt, updatedBy, updatedAt, tags, acl,
+beside ``action`` and ``params``.  A body's ``actions`` list replaces the old one; an
+action given again (same id, or same action word when no id) keeps its id and creation
+stamps, and its update stamps too when nothing in it changed.
 """
 
 from __future__ import annotations
@@ -39,11 +46,20 @@ COMMON: dict[str, v.Checker] = {
 }
 
 
+ACTION_FIELDS: dict[str, v.Checker] = {
+    "id": v.string,
+    **COMMON,
+    "action": v.name,
+    "params": v.obj,
+}
+
+
 def _action(value: Any, where: str) -> dict[str, Any]:
     body = v.check_body(
         v.obj(value, where),
-        {"id": v.string, "action": v.name, "params": v.obj},
+        ACTION_FIELDS,
         required=("action",),
+        ignored=READ_ONLY,
         where=where,
     )
     body.setdefault("params", {})
@@ -93,7 +109,7 @@ COMMAND = Kind(
     {**COMMON, "action": v.name, "params": v.obj},
     server_fields=("status", "instrumentId"),
 )
-ACTION = Kind("action", "Action", "actions", {"id": v.string, "action": v.name, "params": v.obj})
+ACTION = Kind("action", "Action", "actions", {**COMMON, "action": v.name, "params": v.obj})
 LABWARE = Kind(
     "labware",
     "Labware",
@@ -211,7 +227,7 @@ class LabOS:
     def create(self, kind: Kind, request: Request) -> Reply:
         fields = self._checked(kind, request.json_object(limit=BODY_LIMIT), full=True)
         doc = self._new(kind, request.user)
-        _action_ids(fields, {})
+        _complete_actions(fields, {}, request.user)
         doc.update(fields)
         self._stamp(doc, request.user, created=True)
         self.store.insert(kind.kind, doc)
@@ -225,7 +241,7 @@ class LabOS:
             doc = self._new(kind, request.user)
             for key in ("id", "createdBy", "createdAt", "updatedBy", "updatedAt"):
                 doc[key] = old[key]
-            _action_ids(fields, old)
+            _complete_actions(fields, old, request.user)
             doc.update(fields)
             if doc != old:
                 self._stamp(doc, request.user, created=False)
@@ -236,7 +252,7 @@ class LabOS:
         fields = self._checked(kind, request.json_object(limit=BODY_LIMIT), full=False)
         with self.store.atomic():
             old = self._load(kind, request.params["id"])
-            _action_ids(fields, old)
+            _complete_actions(fields, old, request.user)
             doc = {**old, **fields}
             if doc != old:
                 self._stamp(doc, request.user, created=False)
@@ -314,15 +330,37 @@ class LabOS:
         raise ACTION.not_found(aid)
 
 
-def _action_ids(fields: dict[str, Any], old: dict[str, Any]) -> None:
-    """Give new actions an id: the old action's of the same name, else a fresh one."""
-    previous = {a.get("action"): a.get("id") for a in old.get("actions", ())}
-    if "actions" in fields:
-        fields["actions"] = [
-            {
-                "id": a.get("id") or previous.get(a["action"]) or seed.new_oid(),
-                "action": a["action"],
-                "params": a["params"],
-            }
-            for a in fields["actions"]
-        ]
+def _complete_actions(fields: dict[str, Any], old: dict[str, Any], user: str | None) -> None:
+    """Make each action in ``fields`` a full object (see the module docstring)."""
+    if "actions" not in fields:
+        return
+    before = old.get("actions", ())
+    by_id = {a.get("id"): a for a in before}
+    by_word: dict[Any, dict[str, Any]] = {}
+    for action in before:
+        by_word.setdefault(action.get("action"), action)
+    now = seed.now_iso()
+    done = []
+    for given in fields["actions"]:
+        prev = by_id.get(given["id"]) if given.get("id") else by_word.get(given["action"])
+        doc = {
+            "id": given.get("id") or (prev["id"] if prev else seed.new_oid()),
+            "name": given.get("name") or given["action"],
+            "description": given.get("description", ""),
+            "createdBy": prev.get("createdBy") if prev else user,
+            "createdAt": prev.get("createdAt") if prev else now,
+            "updatedBy": user,
+            "updatedAt": now,
+            "tags": given.get("tags", []),
+            "acl": given.get("acl", {"owner": user, "read": ["*"], "write": [user]}),
+            "action": given["action"],
+            "params": given["params"],
+        }
+        if prev is not None and all(doc[k] == prev.get(k) for k in _ACTION_DATA):
+            doc["updatedBy"], doc["updatedAt"] = prev.get("updatedBy"), prev.get("updatedAt")
+        done.append(doc)
+    fields["actions"] = done
+
+
+#: what a client can change in an action (a change moves its updatedAt)
+_ACTION_DATA = ("id", "name", "description", "tags", "acl", "action", "params")

@@ -146,7 +146,10 @@ def instruments() -> list[dict[str, Any]]:
         actions = []
         for a, (action, params) in enumerate(FAMILIES[family]):
             scaled = {k: v * (1 + n % 3) if k in SCALED else v for k, v in params.items()}
-            actions.append({"id": oid("action", n * 10 + a), "action": action, "params": scaled})
+            words = action.replace("_", " ").capitalize()
+            item = common("action", n * 10 + a, action, f"{words} ({family})", [])
+            item.update(createdAt=doc["createdAt"], updatedAt=doc["createdAt"])
+            actions.append({**item, "action": action, "params": scaled})
         doc.update(
             family=oid("family", n % len(names)),
             status=STATUSES[_pick(f"s{n}", len(STATUSES))],

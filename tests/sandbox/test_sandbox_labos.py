@@ -20,21 +20,38 @@ HEX24 = re.compile(r"[0-9a-f]{24}")
 # ------------------------------------------------------------------------------ seed
 
 
+COMMON_ATTRIBUTES = {
+    "id", "name", "description", "createdBy", "createdAt", "updatedBy", "updatedAt",
+    "tags", "acl",
+}  # fmt: skip
+
+
+def assert_common_attributes(item: dict) -> None:
+    assert set(item) >= COMMON_ATTRIBUTES, sorted(COMMON_ATTRIBUTES - set(item))
+    assert HEX24.fullmatch(item["id"])
+    assert ISO.fullmatch(item["createdAt"]) and ISO.fullmatch(item["updatedAt"])
+    assert item["createdAt"] <= item["updatedAt"]
+    assert HEX24.fullmatch(item["createdBy"]) and HEX24.fullmatch(item["updatedBy"])
+    assert isinstance(item["name"], str) and item["name"]
+    assert isinstance(item["description"], str)
+    assert all(isinstance(t, str) for t in item["tags"])
+    assert isinstance(item["acl"], dict)
+
+
 def test_seed_has_every_common_attribute(reader):
     items = reader.data(INSTRUMENTS)
     assert len(items) >= 50
     for item in items:
-        assert HEX24.fullmatch(item["id"])
-        assert ISO.fullmatch(item["createdAt"]) and ISO.fullmatch(item["updatedAt"])
-        assert item["createdAt"] <= item["updatedAt"]
-        assert HEX24.fullmatch(item["createdBy"]) and HEX24.fullmatch(item["updatedBy"])
-        assert isinstance(item["name"], str) and item["name"]
-        assert isinstance(item["description"], str)
-        assert all(isinstance(t, str) for t in item["tags"])
-        assert isinstance(item["acl"], dict)
-        assert item["actions"] and all(
-            set(a) == {"id", "action", "params"} for a in item["actions"]
-        )
+        assert_common_attributes(item)
+        assert item["actions"]
+        for action in item["actions"]:
+            assert set(action) == COMMON_ATTRIBUTES | {"action", "params"}
+            assert_common_attributes(action)
+            assert action["name"] == action["action"]
+            assert isinstance(action["params"], dict)
+    for path in ("/public/v1/families", f"{INSTRUMENTS}/{items[0]['id']}/commands"):
+        for item in reader.data(path):
+            assert_common_attributes(item)
     families = {f["id"]: f["name"] for f in reader.data("/public/v1/families")}
     assert set(families.values()) == {"LiquidHandler", "PlateReader", "Incubator", "Centrifuge"}
     assert {families[i["family"]] for i in items} == set(families.values())
@@ -321,3 +338,32 @@ def test_actions(reader):
     one = instrument["actions"][1]
     assert reader.get(f"{base}/{one['id']}").json() == one
     assert_error(reader.get(f"{base}/nope"), 404, message="Action 'nope' not found")
+
+
+def test_actions_carry_the_common_attributes_through_writes(labos):
+    body = {"name": "With actions", "actions": [{"action": "prime", "params": {"volume": 5}}]}
+    created = labos("POST", INSTRUMENTS, json=body).json()
+    (prime,) = created["actions"]
+    assert set(prime) == COMMON_ATTRIBUTES | {"action", "params"}
+    assert prime["name"] == "prime" and prime["description"] == "" and prime["tags"] == []
+    assert prime["createdBy"] == created["createdBy"] and prime["createdAt"] == created["createdAt"]
+    url = f"{INSTRUMENTS}/{created['id']}"
+    assert labos.get(f"{url}/actions/{prime['id']}").json() == prime
+    assert [i["id"] for i in labos.data(INSTRUMENTS + "?actions.action=prime")].count(
+        created["id"]
+    ) == 1
+    assert labos.data(f"{url}/actions?name=prime&fields=name") == [
+        {"id": prime["id"], "name": "prime"}
+    ]
+
+    same = labos("PUT", url, json={**created, "actions": created["actions"]}).json()
+    assert same == created  # read-only stamps in a body are ignored; nothing changed
+
+    renamed = {**prime, "name": "Prime the tips", "tags": ["daily"], "createdAt": "ignored"}
+    changed = labos("PATCH", url, json={"actions": [renamed]}).json()
+    (after,) = changed["actions"]
+    assert (after["id"], after["name"], after["tags"]) == (prime["id"], "Prime the tips", ["daily"])
+    assert after["createdAt"] == prime["createdAt"] and after["updatedAt"] >= prime["updatedAt"]
+    empty_name = labos("PATCH", url, json={"actions": [{"action": "open", "name": ""}]})
+    assert_error(empty_name, 400, message="actions[0].name")
+
