@@ -85,10 +85,30 @@ def _base_path(doc: dict, *, swagger: bool) -> str:
         base = doc.get("basePath") or ""
     else:
         servers = doc.get("servers") or []
-        url = servers[0].get("url", "") if servers and isinstance(servers[0], dict) else ""
-        base = urlsplit(url).path if isinstance(url, str) and "{" not in url else ""
+        server = servers[0] if servers and isinstance(servers[0], dict) else {}
+        url = _server_url(server)
+        base = urlsplit(url).path if "{" not in url else ""
     base = base if isinstance(base, str) else ""
     return _literal(base.rstrip("/"))
+
+
+def _server_url(server: dict) -> str:
+    """A server object's ``url`` with its ``{variables}`` set to their defaults
+    (``{scheme}://x/public/{ver}`` -> ``https://x/public/v1``); a variable without a
+    default is left as it is."""
+    url = server.get("url", "")
+    if not isinstance(url, str):
+        return ""
+    variables = server.get("variables")
+    if not isinstance(variables, dict):
+        return url
+
+    def default(match: re.Match) -> str:
+        spec = variables.get(match.group(1))
+        value = spec.get("default") if isinstance(spec, dict) else None
+        return value if isinstance(value, str) else match.group(0)
+
+    return re.sub(r"\{([^{}]+)\}", default, url)
 
 
 def _literal(text: str) -> str:

@@ -211,6 +211,23 @@ def test_openapi_base_path_is_literal_too():
 
 
 @pytest.mark.parametrize(
+    ("server", "path"),
+    [
+        ({"url": "{scheme}://x/public/{ver}",
+          "variables": {"scheme": {"default": "https"}, "ver": {"default": "v1"}}},
+         "/public/v1/instruments"),
+        ({"url": "/public/{ver}", "variables": {"ver": {"default": "v2", "enum": ["v2"]}}},
+         "/public/v2/instruments"),
+        ({"url": "https://x/{nodefault}", "variables": {"nodefault": {}}}, "/instruments"),
+    ],
+)
+def test_openapi_server_variables_take_their_defaults(server, path):
+    doc = {"openapi": "3.0.0", "servers": [server], "paths": {"/instruments": {"get": {}}}}
+    (route,) = parse_openapi(doc, warn=lambda m: None)
+    assert route.path == path
+
+
+@pytest.mark.parametrize(
     "operation",
     [
         {"parameters": 5},
