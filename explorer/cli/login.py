@@ -17,7 +17,19 @@ from explorer.errors import ResponseError, UsageError
 USAGE = "usage: explorer [GLOBAL] login [--username NAME] [--password-stdin]"
 
 
+HELP = f"""{USAGE}
+
+Labstep's login: POST /public-api/user/login with the username and password; the
+api_key it answers is saved for the profile (0600) and sent as the apikey header.
+
+  --username NAME    the account (default: the profile's username, else asked)
+  --password-stdin   read the password from standard input (else asked, no echo)"""
+
+
 def main(context, args: list[str]) -> int:
+    if "--help" in args or "-h" in args:
+        print(HELP)
+        return 0
     username, from_stdin = None, False
     it = iter(args)
     for arg in it:

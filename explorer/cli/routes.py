@@ -9,7 +9,19 @@ from explorer.errors import UsageError
 USAGE = "usage: explorer [GLOBAL] routes [--json] [--refresh] [FILTER]"
 
 
+HELP = f"""{USAGE}
+
+A table of every discovered route: method, pattern and the generated command name.
+
+  FILTER     only rows whose pattern or command contains FILTER
+  --json     a list of {{"method", "path", "command"}} objects instead
+  --refresh  fetch the routes again and print what was added and removed"""
+
+
 def main(context, args: list[str]) -> int:
+    if "--help" in args or "-h" in args:
+        print(HELP)
+        return 0
     as_json = "--json" in args
     refresh = "--refresh" in args
     rest = [a for a in args if a not in ("--json", "--refresh")]

@@ -58,3 +58,15 @@ def test_an_item_error_shows_escaped_control_characters_and_a_caret(run, labos):
     lines = result.stderr.splitlines()
     item = next(i for i, line in enumerate(lines) if line.startswith("  a\\x1bb"))
     assert lines[item + 1].index("^") == len(lines[item])  # after the last character
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    ("routes", ["--json", "--refresh", "FILTER"]),
+    ("login", ["--username", "--password-stdin", "api_key"]),
+])
+def test_subcommand_help_prints_its_options_without_a_server(run, command, words):
+    result = run(command, "--help")  # no --url: help needs no server
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: explorer [GLOBAL] {command}")
+    for word in words:
+        assert word in result.stdout
