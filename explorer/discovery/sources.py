@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from explorer.client.models import RequestSpec
-from explorer.errors import DiscoveryError, ExplorerError
+from explorer.errors import EXIT_4XX, EXIT_5XX, EXIT_USAGE, DiscoveryError, ExplorerError
 from explorer.registry import Route
 
 BUILTIN_ROUTES = Path(__file__).resolve().parent.parent / "data"
@@ -90,9 +90,11 @@ class DiscoverSource(_Keyed):
             return Fetched(None, validator)
         body = response.content
         if response.status >= 400:
-            raise DiscoveryError(
+            error = DiscoveryError(
                 f"GET {self.path} answered {response.status}{_error_message(body)}"
             )
+            error.exit_code = EXIT_4XX if response.status < 500 else EXIT_5XX
+            raise error
         return Fetched(body, response.headers.get("ETag"))
 
     def parse(self, raw: bytes, warn) -> list[Route]:
@@ -179,7 +181,9 @@ def _read_local(path: Path, validator: str | None, *, what: str) -> Fetched:
             return Fetched(None, stamp)
         return Fetched(path.read_bytes(), stamp)
     except FileNotFoundError:
-        raise DiscoveryError(f"{what} {path} does not exist") from None
+        error = DiscoveryError(f"{what} {path} does not exist")
+        error.exit_code = EXIT_USAGE  # a path the user gave, like --token-file's
+        raise error from None
     except OSError as exc:
         raise DiscoveryError(f"cannot read {what} {path}: {exc.strerror}") from exc
 

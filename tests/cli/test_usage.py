@@ -70,3 +70,11 @@ def test_subcommand_help_prints_its_options_without_a_server(run, command, words
     assert result.stdout.startswith(f"usage: explorer [GLOBAL] {command}")
     for word in words:
         assert word in result.stdout
+
+
+@pytest.mark.parametrize("option", ["--routes", "--spec", "--token-file"])
+def test_a_missing_file_named_by_an_option_is_a_usage_error(run, tmp_path, option):
+    missing = tmp_path / "nosuch.json"
+    result = run("--url", "http://127.0.0.1:9", option, str(missing), "routes")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and str(missing) in result.stderr

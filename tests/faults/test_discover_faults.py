@@ -100,20 +100,23 @@ def test_100000_routes_are_all_usable_and_cached(run, make_faults):
 
 
 @pytest.mark.parametrize(
-    ("mode", "message"),
+    ("mode", "message", "code"),
     [
-        ("error", "GET /discover answered an error: discovery is disabled for this key"),
-        ("error-403", "GET /discover answered 403: Forbidden: bad or missing token"),
+        ("error", "GET /discover answered an error: discovery is disabled for this key", 1),
+        ("error-403", "GET /discover answered 403: Forbidden: bad or missing token", 4),
         ("not-json", "GET /discover: not JSON (Unterminated string starting at: "
-                     "line 1 column 29 (char 28))"),
-        ("html-500", "GET /discover answered 500"),
+                     "line 1 column 29 (char 28))", 1),
+        ("html-500", "GET /discover answered 500", 5),
     ],
 )
-def test_an_unusable_listing_is_one_line_and_nothing_is_cached(run, make_faults, mode, message):
+def test_an_unusable_listing_is_one_line_and_nothing_is_cached(run, make_faults, mode, message,
+                                                               code):
+    """A 4xx or 5xx from /discover exits 4 or 5, as any answer does (a bad token is
+    told apart from a broken server); an unusable 200 exits 1."""
     server = make_faults(discover=mode)
     for words in (["routes"], ["ok", "list"]):
         result = run("--url", server.url, *words)
-        assert result.returncode == 1
+        assert result.returncode == code
         assert one_line(result.err) == f"explorer: {message}"
         assert result.stdout == b""
     assert cache_files(run) == {}
@@ -135,7 +138,7 @@ def test_a_bad_refresh_leaves_the_cache_as_it_was(run, faults, mode):
         assert result.returncode == 0
         assert cache_files(run) != before
     else:
-        assert result.returncode == 1
+        assert result.returncode == (5 if mode == "html-500" else 1)
         assert "Traceback" not in result.err
         assert cache_files(run) == before
     faults.discover = "routes"
