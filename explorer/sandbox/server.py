@@ -7,10 +7,22 @@ or chunked encoding (sending ``100 Continue`` only when a handler first reads), 
 every error, the framework's own included (bad request line, 414, 431), with the JSON
 error object, turns a handler bug into a 500 error object and keeps serving, and
 drains an unread body after answering early (413) so the client can read the answer.
+A reply that cannot be encoded is a handler bug too: it becomes the 500 error object,
+never an empty answer.
+
+Framing follows RFC 9112.  Content-Length headers that disagree are a 400 (and the
+connection is closed).  Two answers are deliberately 5xx although they answer a
+malformed request, because RFC 9112 names them: a request line with HTTP/2.0 or a
+later major version gets 505 (HTTP Version Not Supported), and a Transfer-Encoding
+other than ``chunked`` gets 501 (Not Implemented); both carry the usual error object.
+
+:func:`serve` and :func:`stopping_on_signals` turn SIGTERM and SIGHUP, like Ctrl-C,
+into an orderly stop, so the temporary upload directory is always removed.
 """
 
 from __future__ import annotations
 
+import email.errors
 import re
 import secrets
 import shutil
@@ -22,6 +34,8 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +60,11 @@ MAX_HEADER_BYTES = 32 * 1024
 DRAIN_LIMIT = 64 * 1024 * 1024
 DRAIN_SECONDS = 10.0
 IDLE_SECONDS = 60.0
+_BAD_HEADER_LINES = (
+    email.errors.MissingHeaderBodySeparatorDefect,
+    email.errors.FirstHeaderLineIsContinuationDefect,
+)
+_INTERNAL = ApiError(500, "internal server error", details="see the server log")
 _STORED = re.compile(r"\d+-[0-9a-f]{16}(\.[A-Za-z0-9]{1,10})?|\.upload-[0-9a-f]{16}\.part")
 
 
@@ -200,8 +219,7 @@ class Handler(BaseHTTPRequestHandler):
             reply = error_reply(error)
         except Exception:
             self.server.failed(traceback.format_exc())
-            error = ApiError(500, "internal server error", details="see the server log")
-            reply = error_reply(error)
+            reply = error_reply(_INTERNAL)
         if body is None or not body.finished:
             self.close_connection = True
         if body is not None and body.started is False and self._continue_pending:
@@ -215,6 +233,11 @@ class Handler(BaseHTTPRequestHandler):
         size = sum(len(k) + len(v) + 4 for k, v in self.headers.items())
         if size > MAX_HEADER_BYTES:
             raise ApiError(431, f"request headers over {MAX_HEADER_BYTES} bytes")
+        for defect in self.headers.defects:  # a line with no colon, or a leading fold:
+            if isinstance(defect, _BAD_HEADER_LINES):  # the headers after it are lost
+                raise ApiError(400, "malformed header line", details=type(defect).__name__)
+        if any("\n" in value for value in self.headers.values()):
+            raise ApiError(400, "obsolete line folding in a header (RFC 9112)")
         target = self.path
         if target.startswith(("http://", "https://")):
             parts = urlsplit(target)
@@ -222,21 +245,11 @@ class Handler(BaseHTTPRequestHandler):
         if not target.startswith("/"):
             raise ApiError(400, f"malformed request target {target[:100]!r}")
         path, _, query = target.partition("#")[0].partition("?")
-        coding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
-        raw_length = self.headers.get("Content-Length")
-        if coding and coding != "chunked":
-            raise ApiError(501, f"Transfer-Encoding {coding!r} is not supported")
-        if coding and raw_length is not None:
+        chunked = self._chunked()
+        length = self._content_length()
+        if chunked and length is not None:
             raise ApiError(400, "both Content-Length and Transfer-Encoding given")
-        length = None
-        if raw_length is not None:
-            raw_length = raw_length.strip()
-            if not raw_length.isascii() or not raw_length.isdigit() or len(raw_length) > 15:
-                raise ApiError(400, f"malformed Content-Length {raw_length[:40]!r}")
-            length = int(raw_length)
-        body = Body(
-            self.rfile, length=length, chunked=bool(coding), on_first_read=self._send_continue
-        )
+        body = Body(self.rfile, length=length, chunked=chunked, on_first_read=self._send_continue)
         request = Request(
             method=self.command.upper(),
             path=path,
@@ -245,15 +258,47 @@ class Handler(BaseHTTPRequestHandler):
             headers=self.headers,
             read_body=body.read,
             content_length=length,
-            has_body=bool(coding) or bool(length),
+            has_body=chunked or bool(length),
         )
         return request, body
+
+    def _chunked(self) -> bool:
+        """Whether the body is chunked; any other transfer coding is a 501 (RFC 9112)."""
+        fields = self.headers.get_all("Transfer-Encoding") or []
+        codings = [c.strip().lower() for f in fields for c in f.split(",") if c.strip()]
+        for coding in codings:
+            if coding != "chunked":
+                raise ApiError(501, f"Transfer-Encoding {coding[:40]!r} is not supported")
+        if len(codings) > 1:
+            raise ApiError(400, "Transfer-Encoding lists chunked more than once")
+        return bool(codings)
+
+    def _content_length(self) -> int | None:
+        """The body's length from Content-Length; repeated headers (or a list) must all
+        agree, or the request is a 400, since the framing would be ambiguous."""
+        fields = self.headers.get_all("Content-Length")
+        if not fields:
+            return None
+        values = {v.strip() for f in fields for v in f.split(",")}
+        for value in values:
+            if not value.isascii() or not value.isdigit() or len(value) > 15:
+                raise ApiError(400, f"malformed Content-Length {value[:40]!r}")
+        lengths = {int(v) for v in values}
+        if len(lengths) > 1:
+            shown = ", ".join(str(n) for n in sorted(lengths))
+            raise ApiError(400, f"conflicting Content-Length headers ({shown})")
+        return lengths.pop()
 
     def _write(self, reply: Reply, *, head: bool) -> None:
         if getattr(self, "request_version", "") in ("", "HTTP/0.9"):
             self.request_version = "HTTP/1.0"  # answer with a status line and headers
             self.close_connection = True
-        payload, length = reply.payload()
+        try:
+            payload, length = reply.payload()
+        except Exception:  # e.g. a value JSON cannot carry: a bug, never an empty answer
+            self.server.failed(traceback.format_exc())
+            reply = error_reply(_INTERNAL)
+            payload, length = reply.payload()
         headers = dict(reply.headers)
         if payload is not None and "Content-Type" not in headers:
             headers["Content-Type"] = JSON_TYPE
@@ -438,7 +483,8 @@ class SandboxServer:
         httpd, self._httpd = self._httpd, None
         if httpd is not None:
             httpd.app.stopping.set()
-            httpd.shutdown()
+            if self._thread is not None and self._thread.ident is not None:
+                httpd.shutdown()  # waits for serve_forever, so only once it runs
             httpd.server_close()
             httpd.hang_up_all()
         if self._thread is not None:
@@ -518,42 +564,81 @@ def serve(
     out: IO[str] | None = None,
     ready: Any = None,
 ) -> None:
-    """Run the sandbox in the foreground until KeyboardInterrupt (or until stopped).
+    """Run the sandbox in the foreground until Ctrl-C, SIGTERM or SIGHUP (or until
+    stopped); each stops it in order, so the temporary upload directory is removed.
 
-    Prints ``URL:``, ``Token:``, ``Username:``, ``Password:`` and ``API key:`` lines to
-    ``out`` (default: standard output); requests are logged to standard error.
-    ``ready``, when given, is called with the running :class:`SandboxServer`."""
+    Prints ``URL:``, ``Token:``, ``Username:``, ``Password:``, ``API key:`` and
+    ``Uploads:`` (the upload directory) lines to ``out`` (default: standard output);
+    requests are logged to standard error.  ``ready``, when given, is called with the
+    running :class:`SandboxServer`."""
     out = out if out is not None else sys.stdout
     server = SandboxServer(host=host, port=port, token=token, db=db, reset=reset, log=sys.stderr)
-    server.start()
-    try:
-        print(f"URL: {server.url}", file=out)
-        print(f"Token: {server.token}", file=out)
-        print(f"Username: {server.username}", file=out)
-        print(f"Password: {server.password}", file=out)
-        print(f"API key: {server.api_key}", file=out)
-        out.flush()
-        if ready is not None:
-            ready(server)
-        while not server.wait(0.5):
+    with stopping_on_signals(server):
+        server.start()
+        try:
+            print(f"URL: {server.url}", file=out)
+            print(f"Token: {server.token}", file=out)
+            print(f"Username: {server.username}", file=out)
+            print(f"Password: {server.password}", file=out)
+            print(f"API key: {server.api_key}", file=out)
+            print(f"Uploads: {server.storage_dir}", file=out)
+            out.flush()
+            if ready is not None:
+                ready(server)
+            while not server.wait(0.5):
+                pass
+        except KeyboardInterrupt:
             pass
-    except KeyboardInterrupt:
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived (raised in the main thread by
+    :func:`stopping_on_signals`, like KeyboardInterrupt for Ctrl-C)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signum}")
+        self.signum = signum
+
+
+#: the signals that stop a sandbox in order (SIGINT comes as KeyboardInterrupt)
+STOP_SIGNALS: tuple[int, ...] = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+@contextmanager
+def stopping_on_signals(server: SandboxServer) -> Iterator[None]:
+    """Run the block, then stop ``server`` however the block ends.
+
+    In the main thread, SIGTERM and SIGHUP raise :class:`Terminated` inside the block
+    (it is swallowed here: the block simply ends), and while the server stops, SIGINT,
+    SIGTERM and SIGHUP are ignored so a second signal (or one sent to the whole process
+    group) cannot cut the shutdown short and leave the upload directory behind.  The
+    previous handlers come back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        try:
+            yield
+        finally:
+            server.stop()
+        return
+    previous = {signum: signal.signal(signum, _terminate) for signum in STOP_SIGNALS}
+    try:
+        yield
+    except Terminated:
         pass
     finally:
-        _stop_ignoring_interrupts(server)
-
-
-def _stop_ignoring_interrupts(server: SandboxServer) -> None:
-    """Stop ``server``; a second Ctrl-C (or a signal sent to the whole process group)
-    must not cut the shutdown short."""
-    if threading.current_thread() is not threading.main_thread():
-        server.stop()
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        server.stop()
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        quiet = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOP_SIGNALS}
+        quiet[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            server.stop()
+        finally:
+            for signum, handler in quiet.items():
+                handler = previous.get(signum, handler)
+                signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 def _secret(nbytes: int) -> str:

@@ -36,8 +36,12 @@ class Store:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._depth = 0
-        with self._lock:
-            self._db.executescript(SCHEMA)
+        try:
+            with self._lock:
+                self._db.executescript(SCHEMA)
+        except sqlite3.Error:  # not a database, or read-only: do not leak the handle
+            self._db.close()
+            raise
 
     def close(self) -> None:
         with self._lock:

@@ -11,12 +11,21 @@ Query strings are split here, never with ``parse_qs``: a component is cut at ``&
 first, and keys and values are percent-decoded only after that, so an operator the
 client percent-encoded (``updatedAt%3E2023``) is data, not an operator.  ``+`` is a
 space in keys and values (as in Express's ``qs``); send ``%2B`` for a plus sign.
+
+JSON bodies are strict RFC 8259 JSON, as ``JSON.parse`` reads it: ``NaN``,
+``Infinity`` and numbers too big for a double (``1e400``) are refused, and so are
+strings or keys with a lone surrogate escape (``"\\ud800"``: not Unicode, and not
+encodable as UTF-8) and values nested deeper than :data:`MAX_DEPTH`; each is a 400
+at parse time, so nothing of the kind is ever stored.  Replies are encoded with
+``allow_nan=False``.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +51,10 @@ REASONS = {
 JSON_TYPE = "application/json; charset=utf-8"
 
 _PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: how deep arrays and objects may nest in a JSON body
+MAX_DEPTH = 100
+_DOUBLE_MAX = int(sys.float_info.max)
 
 
 class ApiError(Exception):
@@ -63,10 +76,15 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         """The error object sent to the client."""
-        out: dict[str, Any] = {"code": self.status, "message": self.message}
+        out: dict[str, Any] = {"code": self.status, "message": _printable(self.message)}
         if self.details:
-            out["details"] = self.details
+            out["details"] = _printable(self.details)
         return out
+
+
+def _printable(text: str) -> str:
+    """``text`` with any lone surrogate written as a ``\\udXXX`` escape (UTF-8 safe)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -92,7 +110,10 @@ class Reply:
 
 
 def encode_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON; NaN or infinities, and strings that are not Unicode (lone
+    surrogates), raise ValueError rather than give a reply no strict parser reads."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
 
 
 def error_reply(error: ApiError) -> Reply:
@@ -164,11 +185,9 @@ class Request:
                 return None
             raise ApiError(400, "a JSON body is required")
         try:
-            return json.loads(data.decode("utf-8"))
+            return parse_json(data.decode("utf-8"))
         except UnicodeDecodeError:
             raise ApiError(400, "the body is not UTF-8")
-        except ValueError as exc:
-            raise ApiError(400, "malformed JSON body", details=str(exc))
 
     def json_object(self, *, limit: int, allow_empty: bool = False) -> dict[str, Any]:
         body = self.json(limit=limit, allow_empty=allow_empty)
@@ -177,6 +196,66 @@ class Request:
         if not isinstance(body, dict):
             raise ApiError(400, f"the body must be a JSON object, not {json_type(body)}")
         return body
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return number
+
+
+def _whole(text: str) -> int:
+    number = int(text)
+    if len(text) > 300 and abs(number) > _DOUBLE_MAX:  # JSON.parse would read Infinity
+        raise ValueError(f"number {text[:40]}... is out of range")
+    return number
+
+
+def parse_json(text: str) -> Any:
+    """``text`` as strict JSON, or a 400 :class:`ApiError` saying what is wrong: bad
+    syntax, NaN/Infinity, a number that overflows a double, a lone surrogate escape
+    in a string or key, or nesting deeper than :data:`MAX_DEPTH`."""
+    try:
+        value = json.loads(text, parse_constant=_constant, parse_float=_finite, parse_int=_whole)
+    except RecursionError:
+        raise ApiError(400, f"JSON body nested deeper than {MAX_DEPTH} levels")
+    except ValueError as exc:
+        raise ApiError(400, "malformed JSON body", details=str(exc))
+    _check_tree(value)
+    return value
+
+
+def _check_tree(value: Any) -> None:
+    """Walk a parsed body without recursion: refuse deep nesting and lone surrogates."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            _check_text(item, "string")
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_DEPTH:
+                raise ApiError(400, f"JSON body nested deeper than {MAX_DEPTH} levels")
+            if isinstance(item, dict):
+                for key in item:
+                    _check_text(key, "key")
+                stack.extend((v, depth + 1) for v in item.values())
+            else:
+                stack.extend((v, depth + 1) for v in item)
+
+
+def _check_text(text: str, what: str) -> None:
+    found = _SURROGATE.search(text)
+    if found is not None:
+        raise ApiError(
+            400,
+            f"malformed JSON body: a {what} holds a lone surrogate escape",
+            details=f"\\u{ord(found.group()):04x} at character {found.start()} of the {what}",
+        )
 
 
 def json_type(value: Any) -> str:

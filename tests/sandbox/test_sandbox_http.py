@@ -88,19 +88,24 @@ def test_huge_headers(sandbox_session, raw):
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "status"),
     [
-        b"GARBAGE\r\n\r\n",
-        b"GET /x HTTP/1.1 extra\r\n\r\n",
-        b"GET /x HTTP/9.9\r\nHost: a\r\n\r\n",
-        b"GET /x HTTP/1.1\r\nBad Header Line\r\n\r\n",
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET /x HTTP/1.1 extra\r\n\r\n", 400),
+        (b"GET /x HTTP/1.1\r\nBad Header Line\r\n\r\n", 400),
+        (b"GET /x HTTP/1.1\r\nHost: a\r\nBad\r\nContent-Length: 2\r\n\r\n{}", 400),
+        (b"GET /x HTTP/1.1\r\n Lead: x\r\nHost: a\r\n\r\n", 400),
+        (b"GET /x HTTP/1.1\r\nHost: a\r\nX-Folded: a\r\n b\r\n\r\n", 400),
+        (b"GET /x HTTP/1.x\r\nHost: a\r\n\r\n", 400),
+        # RFC 9112 names these two answers: kept on purpose (see the server's docstring)
+        (b"GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505),
+        (b"GET /x HTTP/9.9\r\nHost: a\r\n\r\n", 505),
     ],
 )
-def test_malformed_requests_get_an_error_object(sandbox_session, data):
+def test_malformed_requests_get_an_error_object(sandbox_session, data, status):
     response = raw_request(sandbox_session.url, data)
-    assert 400 <= response.status < 600
-    assert response.headers["content-type"].startswith("application/json")
-    assert response.json()["code"] == response.status
+    assert_error(response, status)
+    assert response.headers["connection"] == "close"
 
 
 def test_bad_framing(raw):
@@ -113,9 +118,65 @@ def test_bad_framing(raw):
         body=b'{"name": "x"}',
     )
     assert_error(both, 400, message="both Content-Length and Transfer-Encoding")
-    gzip = raw(INSTRUMENTS, method="GET", headers={"Transfer-Encoding": "gzip"})
-    assert_error(gzip, 501)
     assert_error(raw("relative/path"), 400)
+
+
+@pytest.mark.parametrize(
+    "codings", [["gzip"], ["gzip, chunked"], ["chunked", "gzip"], ["identity"], ["x" * 100]]
+)
+def test_an_unknown_transfer_coding_is_501(sandbox_session, codings):
+    # 501 is what RFC 9112 asks for here (kept on purpose; see the server's docstring)
+    head = f"POST {INSTRUMENTS} HTTP/1.1\r\nHost: x\r\n"
+    head += f"Authorization: Bearer {sandbox_session.token}\r\n"
+    head += "".join(f"Transfer-Encoding: {c}\r\n" for c in codings) + "\r\n"
+    response = raw_request(sandbox_session.url, head.encode() + b"0\r\n\r\n")
+    assert_error(response, 501, message="is not supported")
+    assert response.headers["connection"] == "close"
+
+
+def test_chunked_twice_is_400(sandbox_session):
+    head = (
+        f"POST {INSTRUMENTS} HTTP/1.1\r\nHost: x\r\n"
+        f"Authorization: Bearer {sandbox_session.token}\r\n"
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    response = raw_request(sandbox_session.url, head.encode() + b"0\r\n\r\n")
+    assert_error(response, 400, message="chunked more than once")
+
+
+def _post_with_lengths(sandbox, lengths: list[str], body: bytes, *, close: str = "") -> bytes:
+    """Send a POST with these Content-Length lines and ``body``; all the bytes that come
+    back, up to the server closing the connection (without ``close``, it must close it)."""
+    head = f"POST {INSTRUMENTS} HTTP/1.1\r\nHost: x\r\n{close}"
+    head += f"Authorization: Bearer {sandbox.token}\r\n"
+    head += "".join(f"Content-Length: {n}\r\n" for n in lengths) + "\r\n"
+    host, port = sandbox.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head.encode() + body)
+        answer = b""
+        while chunk := sock.recv(65536):  # a timeout here: the connection was kept open
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("lengths", [["14", "15"], ["15", "14"], ["14, 15"], ["14", "14, 15"]])
+def test_conflicting_content_lengths_are_400_and_close(sandbox, labos, lengths):
+    body = b'{"name": "cl"}x'
+    answer = _post_with_lengths(sandbox, lengths, body)
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"\r\nConnection: close" in head and b"application/json" in head
+    assert answer.count(b"HTTP/1.1 ") == 1  # the rest of the bytes were not a request
+    error = json.loads(payload)
+    assert error["code"] == 400 and "conflicting Content-Length" in error["message"]
+    assert labos.data(INSTRUMENTS + "?name=cl") == []
+
+
+def test_repeated_equal_content_lengths_are_one_length(sandbox, labos):
+    close = "Connection: close\r\n"
+    answer = _post_with_lengths(sandbox, ["14", "14"], b'{"name": "cl"}', close=close)
+    assert answer.startswith(b"HTTP/1.1 201 ")
+    assert [i["name"] for i in labos.data(INSTRUMENTS + "?name=cl")] == ["cl"]
 
 
 def test_chunked_bodies(labos, sandbox):
