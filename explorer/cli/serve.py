@@ -1,4 +1,9 @@
-"""``explorer serve`` (the sandbox server) and ``explorer demo`` (sandbox + shell)."""
+"""``explorer serve`` (the sandbox server) and ``explorer demo`` (sandbox + shell).
+
+Both stop in order on Ctrl-C, SIGTERM and SIGHUP (a closed terminal), so the sandbox's
+temporary upload directory never outlives it.  A ``--db`` that cannot be opened as a
+sqlite database, like a port that cannot be bound, is a one-line usage error.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,17 @@ import sys
 
 from explorer.errors import UsageError
 
+EPILOG = """\
+endpoint families (switched on and off while the server runs; Bearer token):
+  POST   /_sandbox/families/labware   switch on the labware routes
+  POST   /_sandbox/families/samples   switch on the samples routes
+  DELETE /_sandbox/families/NAME      switch a family off again
+  GET    /_sandbox/families           list the families and whether they are on
+GET /discover lists the new routes at once (its ETag changes), so a running shell
+picks them up with 'refresh'.  From the demo shell: post /_sandbox/families/labware.
+SIGTERM and SIGHUP stop the server like Ctrl-C.  More: docs/sandbox.md.
+"""
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line: main() prints it, exit 2
@@ -14,7 +30,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
-    parser = _Parser(prog=f"explorer {command}", allow_abbrev=False)
+    parser = _Parser(
+        prog=f"explorer {command}",
+        allow_abbrev=False,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     if command == "serve":
@@ -33,33 +54,41 @@ def main(context, command: str, args: list[str]) -> int:
     if not 0 <= options.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {options.port}")
     if command == "serve":
-        from explorer.sandbox import serve
-
-        try:
-            serve(
-                host=options.host,
-                port=options.port,
-                token=options.token,
-                db=options.db,
-                reset=options.reset,
-                out=sys.stdout,
-            )
-        except OSError as exc:
-            raise UsageError(f"cannot serve on {options.host}:{options.port}: {exc.strerror}")
-        return 0
+        return serve(options)
     return demo(context, options)
+
+
+def serve(options) -> int:
+    import sqlite3
+
+    from explorer.sandbox import serve as run_sandbox
+
+    try:
+        run_sandbox(
+            host=options.host,
+            port=options.port,
+            token=options.token,
+            db=options.db,
+            reset=options.reset,
+            out=sys.stdout,
+        )
+    except sqlite3.Error as exc:
+        raise UsageError(f"cannot use --db {options.db}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(_cannot("serve", options, exc)) from None
+    return 0
 
 
 def demo(context, options) -> int:
     from explorer.sandbox import SandboxServer
+    from explorer.sandbox.server import stopping_on_signals
 
-    try:
-        server = SandboxServer(host=options.host, port=options.port).start()
-    except OSError as exc:
-        raise UsageError(
-            f"cannot start the sandbox on {options.host}:{options.port}: {exc.strerror}"
-        )
-    with server:
+    server = SandboxServer(host=options.host, port=options.port)
+    with stopping_on_signals(server):  # SIGTERM/SIGHUP end the shell; the server stops
+        try:
+            server.start()
+        except OSError as exc:
+            raise UsageError(_cannot("start the sandbox", options, exc)) from None
         print(f"sandbox: {server.url}  token: {server.token}", file=sys.stderr)
         print(f"labstep user: {server.username}  password: {server.password}", file=sys.stderr)
         context.options.url = server.url
@@ -67,3 +96,11 @@ def demo(context, options) -> int:
         from explorer.cli.shell import run_shell
 
         return run_shell(context, [])
+    return 0  # a signal ended the shell
+
+
+def _cannot(what: str, options, exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if exc.filename is not None:  # the upload directory, not the socket
+        return f"cannot {what}: {reason}: {exc.filename}"
+    return f"cannot {what} on {options.host}:{options.port}: {reason}"
