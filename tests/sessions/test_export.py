@@ -48,6 +48,10 @@ def test_python_export_replays_labstep_flow_on_a_fresh_sandbox(labstep_session, 
     assert result.returncode == 0, result.stderr
     assert '"name": "Programmatic Protocol"' in result.stdout
     assert "plate-readings.csv" in result.stdout
+    # the login's answer is printed with its key masked: CI logs keep no secret
+    assert '"api_key": "***"' in result.stdout
+    assert fresh.api_key not in result.stdout + result.stderr
+    assert fresh.password not in result.stdout + result.stderr
 
 
 def test_python_export_replays_labos_tour_with_raw_filters(labos_session, fresh, tmp_path):
@@ -83,6 +87,9 @@ def test_curl_export_runs_through_bash(labos_session, labstep_session, fresh, tm
         result = subprocess.run(["bash", str(script)], capture_output=True, text=True,
                                 timeout=60, env=_env(fresh, **extra))
         assert result.returncode == 0, result.stderr
+        for secret in (fresh.token, fresh.api_key, fresh.password):
+            assert secret not in result.stdout + result.stderr
+    assert '"api_key":"***"' in result.stdout  # the login answer, its key masked
     assert '"status":"killed"' in subprocess.run(
         ["bash", str(_write(tmp_path, labos_session, "curl", ".sh"))], capture_output=True,
         text=True, timeout=60, env=_env(fresh, EXPLORER_TOKEN=fresh.token),
@@ -272,7 +279,7 @@ def test_exports_keep_typed_credential_headers_and_replace_only_their_own_auth(t
     path = tmp_path / "typed.jsonl"
     path.write_text(json.dumps(header) + "\n" + json.dumps(step) + "\n")
     curl = export(read_session(path), "curl")
-    command = next(line for line in curl.splitlines() if line.startswith("curl "))
+    command = next(line for line in curl.splitlines() if line.startswith("BODY=$(curl "))
     assert '-H "X-Api-Key: ${API_KEY}"' in command and '-H "X-Auth-Token: ${TOKEN}"' in command
     assert "Authorization:" not in command and '"apikey:' not in command
     hurl = export(read_session(path), "hurl")

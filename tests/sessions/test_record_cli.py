@@ -34,7 +34,7 @@ def test_login_is_recorded_without_the_password_or_the_key(sandbox, run, tmp_pat
     assert result.returncode == 0, result.stderr
     path = tmp_path / "sessions" / "login.jsonl"
     text = path.read_text()
-    header, step = _lines(path)
+    _header, step = _lines(path)
     assert step["request"]["method"] == "POST"
     assert step["request"]["path"] == "/public-api/user/login"
     assert step["request"]["body"]["json"]["password"] == "{{password}}"

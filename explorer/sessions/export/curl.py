@@ -14,6 +14,7 @@ import shlex
 from pathlib import Path
 
 from explorer import __version__
+from explorer.secrets import MIN_TEXT_SECRET
 from explorer.sessions.export.plan import Var, plan, split_placeholders
 from explorer.sessions.format import Session
 
@@ -100,6 +101,15 @@ def render(session: Session, *, files_root: Path) -> str:
         "    value = value[key]",
         "print(value)' \"$1\"",
         "}",
+        "show() {  # the body, with the secrets known so far masked",
+        '  local body="$1" secret',
+        '  for secret in "$TOKEN" "$API_KEY" "$PASSWORD" "$COOKIE"; do',
+        f'    if [ "${{#secret}}" -ge {MIN_TEXT_SECRET} ]; then',
+        '      body="${body//"$secret"/***}"',
+        "    fi",
+        "  done",
+        "  printf '%s\\n' \"$body\"",
+        "}",
         "set_auth",
     ]
     for step in steps:
@@ -134,15 +144,12 @@ def render(session: Session, *, files_root: Path) -> str:
         command = " ".join(words)
         out.append("")
         out.append(f"# step {step.number} (expect {step.status}): {step.title}")
-        if step.captures:
-            out.append(f"BODY=$({command})")
-            out.append("printf '%s\\n' \"$BODY\"")
-            for capture in step.captures:
-                path = shlex.quote(json.dumps(list(capture.path)))
-                out.append(f"{_var(capture.name)}=$(printf '%s' \"$BODY\" | json_get {path})")
-                if capture.name in ("api_key", "token"):
-                    out.append("set_auth")
-        else:
-            out.append(f"{command}; echo")
+        out.append(f"BODY=$({command})")
+        for capture in step.captures:
+            path = shlex.quote(json.dumps(list(capture.path)))
+            out.append(f"{_var(capture.name)}=$(printf '%s' \"$BODY\" | json_get {path})")
+            if capture.name in ("api_key", "token"):
+                out.append("set_auth")
+        out.append('show "$BODY"')  # after the captures: a key a login answered is masked
     out.append("")
     return "\n".join(out)

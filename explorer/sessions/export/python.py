@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer import __version__
+from explorer.secrets import FIELD_NAMES, MIN_TEXT_SECRET
 from explorer.sessions.export.plan import Step, Var, plan, split_placeholders
 from explorer.sessions.format import Session
 
@@ -169,17 +170,36 @@ def render(session: Session, *, files_root: Path) -> str:
         "    return headers",
         "",
         "",
+        f"SECRET_FIELDS = {tuple(sorted(FIELD_NAMES))!r}",
+        "",
+        "",
+        "def hidden(value):",
+        "    # what is printed carries no secret: a login's api_key, a password field",
+        "    if isinstance(value, dict):",
+        "        return {k: '***' if isinstance(v, str) and (k.lower() in SECRET_FIELDS",
+        "                or k.lower().endswith('_password')) else hidden(v)",
+        "                for k, v in value.items()}",
+        "    if isinstance(value, list):",
+        "        return [hidden(v) for v in value]",
+        "    if isinstance(value, str):",
+        "        for secret in (TOKEN, API_KEY, PASSWORD, COOKIE):",
+        f"            if len(secret) >= {MIN_TEXT_SECRET}:",
+        "                value = value.replace(secret, '***')",
+        "    return value",
+        "",
+        "",
         "def check(r, expected):",
-        "    print(r.request.method, r.url, r.status_code, r.reason)",
+        "    print(r.request.method, hidden(r.url), r.status_code, r.reason)",
         "    try:",
         "        parsed = json.loads(r.content)",
         "    except ValueError:",
         "        parsed = None",
-        "        print(r.text)",
+        "        print(hidden(r.text))",
         "    else:",
-        "        print(json.dumps(parsed, indent=4, sort_keys=True))",
+        "        print(json.dumps(hidden(parsed), indent=4, sort_keys=True))",
         "    if r.status_code != expected:",
-        "        sys.exit(f'{r.request.method} {r.url}: expected {expected}, got {r.status_code}')",
+        "        sys.exit(f'{r.request.method} {hidden(r.url)}: expected {expected}, '",
+        "                 f'got {r.status_code}')",
         "    return parsed",
         "",
     ]
