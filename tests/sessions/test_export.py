@@ -118,6 +118,38 @@ def test_har_export_is_valid_har_1_2(labos_session, labstep_session, tmp_path):
     assert {p["name"] for p in upload["params"]} == {"file", "experiment_id"}
 
 
+def _third_party_har_validator():
+    """The JSON Schemas of the npm package har-schema 2.0.0 (ISC, copied to
+    data/har-schema with its LICENSE): the ones har-validator, and so the request
+    library's HAR support, check with."""
+    from jsonschema import Draft6Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT6
+
+    folder = Path(__file__).parent / "data" / "har-schema"
+    registry = Registry().with_resources(
+        (path.name + "#", Resource.from_contents(json.loads(path.read_text()),
+                                                 default_specification=DRAFT6))
+        for path in folder.glob("*.json")
+    )
+    registry = registry.with_resources(
+        (path.name, registry[path.name + "#"]) for path in folder.glob("*.json")
+    )
+    return Draft6Validator({"$ref": "har.json#"}, registry=registry,
+                           format_checker=FormatChecker())
+
+
+def test_har_export_passes_the_har_schema_package(labos_session, labstep_session):
+    validator = _third_party_har_validator()
+    for session in (labos_session, labstep_session):
+        har = json.loads(export(read_session(session), "har"))
+        errors = list(validator.iter_errors(har))
+        assert not errors, [e.message for e in errors[:5]]
+    har["log"]["entries"][0]["request"].pop("method")
+    har["log"]["entries"][0]["timings"]["send"] = "soon"
+    assert len(list(validator.iter_errors(har))) >= 2
+
+
 def test_har_schema_rejects_what_is_not_har():
     validator = Draft202012Validator(HAR_SCHEMA)
     assert list(validator.iter_errors({"log": {"version": "1.2", "entries": []}}))
