@@ -245,49 +245,37 @@ def compile_regex(parsed: Parsed, *, strict: bool, end: bool, sensitive: bool) -
         raise RouteError(f"invalid regular expression ({exc})", pattern=parsed.text) from None
     if regex.groups != len(parsed.keys):
         raise RouteError("unsupported capture groups", pattern=parsed.text)
-    if parsed.raw_regex and _nested_repeat(python, flags):
+    if parsed.raw_regex:
+        from explorer.routing.backtracking import nested_repeat, repeats_in_a_row
+
+        if nested_repeat(python, flags):
+            reason = "a repeat inside a repeat (it could take exponential time to match)"
+        elif repeats_in_a_row(python, flags):
+            reason = (
+                "repeats in a row over the same characters (it could take polynomial "
+                "time to match a long path)"
+            )
+        else:
+            return regex
         raise RouteError(
-            "regular expression with a repeat inside a repeat (it could take "
-            "exponential time to match)",
-            pattern=parsed.text,
+            f"regular expression with {reason}", pattern=parsed.text, position=_regex_start(parsed)
         )
     return regex
 
 
-def _nested_repeat(source: str, flags: int) -> bool:
-    """Whether an unbounded repeat sits inside another (``(a+)+``, ``(\\d*x)*``): the
-    shape of catastrophic backtracking.  path-to-regexp never generates one itself (none
-    of its 0.1.x vectors has one), so only a route's own regex can bring it."""
-    try:
-        from re import _parser as sre
-        from re._constants import MAXREPEAT
-    except ImportError:  # another Python: the check is skipped, matching still works
-        return False
-    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
-
-    def walk(items, inside: bool) -> bool:
-        for op, av in items:
-            if op in repeats:
-                unbounded = av[1] == MAXREPEAT
-                if (unbounded and inside) or walk(av[2], inside or unbounded):
-                    return True
-                continue
-            if op is sre.SUBPATTERN:
-                children = [av[-1]]
-            elif op is sre.BRANCH:
-                children = av[1]
-            elif op in (sre.ASSERT, sre.ASSERT_NOT):
-                children = [av[1]]
-            else:
-                children = []
-            if any(walk(child, inside) for child in children):
-                return True
-        return False
-
-    try:
-        return walk(sre.parse(source, flags), False)
-    except Exception:  # the regex compiled above; a parser quirk must not reject it
-        return False
+def _regex_start(parsed: Parsed) -> int:
+    """Where the route's own regex starts in its text: the first custom capture or raw
+    regex piece (what path-to-regexp passes through unchanged)."""
+    offset = 0
+    for token in parsed.tokens:
+        if token.kind == "param" and token.capture is not None:
+            return offset + token.src.index("(")
+        if token.kind == "text" and token.literal is None:
+            return offset + min(token.src.index(c) for c in _REGEX_CHARS & set(token.src))
+        if token.kind in ("esc", "group") and token.literal is None:
+            return offset
+        offset += len(token.src)
+    return 0
 
 
 # ---------------------------------------------------------------- shapes and building
