@@ -235,14 +235,28 @@ def regex_source(parsed: Parsed, *, strict: bool, end: bool) -> str:
 
 def compile_regex(parsed: Parsed, *, strict: bool, end: bool, sensitive: bool) -> re.Pattern[str]:
     """Translate and compile; a regex Python cannot express raises RouteError."""
-    python = translate(regex_source(parsed, strict=strict, end=end), pattern=parsed.text)
+    try:
+        python = translate(regex_source(parsed, strict=strict, end=end))
+    except RouteError as exc:  # a bare message: the route and its position are added here
+        raise RouteError(str(exc), pattern=parsed.text, position=_regex_start(parsed)) from None
     flags = re.ASCII | (0 if sensitive else re.IGNORECASE)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             regex = re.compile(python, flags)
-    except (re.error, OverflowError, RecursionError) as exc:
-        raise RouteError(f"invalid regular expression ({exc})", pattern=parsed.text) from None
+    except re.error as exc:
+        # exc.pos counts in the translated regex, not in the route: name where the
+        # route's own regex starts instead
+        raise RouteError(
+            f"invalid regular expression ({exc.msg})",
+            pattern=parsed.text,
+            position=_regex_start(parsed),
+        ) from None
+    except (OverflowError, RecursionError) as exc:
+        raise RouteError(
+            f"invalid regular expression ({exc})", pattern=parsed.text,
+            position=_regex_start(parsed),
+        ) from None
     if regex.groups != len(parsed.keys):
         raise RouteError("unsupported capture groups", pattern=parsed.text)
     if parsed.raw_regex:
@@ -273,7 +287,7 @@ def _regex_start(parsed: Parsed) -> int:
         if token.kind == "text" and token.literal is None:
             return offset + min(token.src.index(c) for c in _REGEX_CHARS & set(token.src))
         if token.kind in ("esc", "group") and token.literal is None:
-            return offset
+            return offset + max(token.src.find("("), 0)
         offset += len(token.src)
     return 0
 

@@ -259,11 +259,21 @@ def test_express5_semantic_errors():
 
 
 @pytest.mark.parametrize(
-    "text", ["/user/(", "/x/[a", "/:id(\\d+", "/x/a++", "/a/:b(?P<n>x)", "/a/\\k<x>"]
+    ("text", "position"),
+    [("/user/(", 6), ("/x/[a", 3), ("/:id(\\d+", 4), ("/x/a++", 4), ("/a/:b(?P<n>x)", 5),
+     ("/a/\\k<x>", 3), ("/a/:x((", 5)],
 )
-def test_express4_raw_regex_errors_show_at_parse_time(text):
-    with pytest.raises(RouteError):
+def test_express4_raw_regex_errors_show_at_parse_time_naming_where_the_regex_starts(
+    text, position
+):
+    """The position is in the route's own text (where its regex starts), never an
+    offset in the regex it was translated to."""
+    with pytest.raises(RouteError) as info:
         RoutePattern.parse(text, syntax="express4")
+    assert info.value.pattern == text
+    assert info.value.position == position
+    assert str(info.value).endswith(f"in route {text!r} at index {position}")
+    assert "at position" not in str(info.value)
 
 
 def test_non_strings_are_rejected():
