@@ -5,11 +5,16 @@ Four kinds of knowledge, each bounded:
 * ids with their names per list path (``/public/v1/instruments`` -> ``{id: name}``),
   from any list answer seen and from the completer's background prefetches; the most
   recently seen are kept (:data:`MAX_IDS` per list, :data:`MAX_TOTAL_IDS` in all,
-  :data:`MAX_COLLECTIONS` lists);
+  :data:`MAX_COLLECTIONS` lists).  Ids go away too: a 2xx DELETE of ``list/ID``
+  forgets ID (and the lists under it); a prefetched page that holds the whole list
+  replaces the ids known for it; one that does not (the list is longer than a page)
+  replaces the ids the previous prefetch brought, keeping those seen in other answers;
 * field names per route pattern, as dotted paths into nested objects and arrays
   (``actions.action``), from the objects a route answered with;
-* values seen per filter key and route (``family`` -> ``@LiquidHandler``), from the
-  queries the user typed first, then from short categorical values in answers;
+* values seen per filter key and route (``family`` -> ``@LiquidHandler``,
+  ``actions.action`` -> ``prime``), from the queries the user typed first, then from
+  short categorical values in answers, nested ones included (at most
+  :data:`MAX_FIELDS` keys per route, :data:`MAX_VALUES` values per key);
 * body field names per method and route (``POST /public/v1/instruments``), from the
   bodies the user sent.
 
@@ -114,9 +119,10 @@ class _Ids:
 
     A list read from the file stays as its encoded bytes until something asks for it,
     so a store of 100,000 ids costs little memory when only one list is used.
+    ``fetched`` are the ids the last background prefetch of the list brought.
     """
 
-    __slots__ = ("_names", "_raw", "count", "sorted", "touched")
+    __slots__ = ("_fetched", "_names", "_raw", "count", "sorted", "touched")
 
     def __init__(
         self,
@@ -127,6 +133,7 @@ class _Ids:
         count: int = 0,
     ) -> None:
         self._names = None if raw is not None else (names or {})
+        self._fetched: set[str] = set()
         self._raw = raw
         self.count = count if raw is not None else len(self._names or {})
         self.sorted: list[str] | None = None
@@ -136,21 +143,31 @@ class _Ids:
     def names(self) -> dict[str, str]:
         if self._names is None:
             try:
-                ids, names = json.loads(self._raw or b"[[],[]]")
+                # [[ids], [names]] or, with the last prefetch's ids, [[ids], [names], [ids]]
+                ids, names, *fetched = json.loads(self._raw or b"[[],[]]")
                 self._names = {str(i): str(n) for i, n in zip(ids, names, strict=True)}
-            except (ValueError, TypeError):
+                known = self._names
+                self._fetched = {str(i) for i in (fetched[0] if fetched else ())} & known.keys()
+            except (ValueError, TypeError, IndexError):
                 self._names = {}  # a damaged line is an empty list
+                self._fetched = set()
             self._raw = None
             self.count = len(self._names)
         return self._names
+
+    @property
+    def fetched(self) -> set[str]:
+        self.names  # noqa: B018 -- decodes the list (and its fetched ids) on first use
+        return self._fetched
 
     def encode(self) -> bytes:
         if self._raw is not None:
             return self._raw
         names = self.names
-        return json.dumps(
-            [list(names), list(names.values())], ensure_ascii=False, separators=(",", ":")
-        ).encode()
+        parts: list[Any] = [list(names), list(names.values())]
+        if self._fetched:
+            parts.append(sorted(self._fetched))
+        return json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode()
 
     def add(self, ident: str, name: str) -> bool:
         names = self.names
@@ -159,10 +176,25 @@ class _Ids:
         names.pop(ident, None)
         names[ident] = name
         while len(names) > MAX_IDS:
+            self._fetched.discard(next(iter(names)))
             del names[next(iter(names))]
         self.count = len(names)
         self.sorted = None
         return True
+
+    def remove(self, ident: str) -> bool:
+        names = self.names
+        if ident not in names:
+            return False
+        del names[ident]
+        self._fetched.discard(ident)
+        self.count = len(names)
+        self.sorted = None
+        return True
+
+    def mark_fetched(self, idents: set[str]) -> None:
+        self.names  # noqa: B018 -- decoded first, so the file's fetched ids are replaced
+        self._fetched = idents & set(self._names or ())
 
     def starting(self, prefix: str, limit: int) -> list[tuple[str, str]]:
         names = self.names
@@ -321,6 +353,9 @@ class LearnedStore:
         """
         path = _clean(path)
         method = method.upper()
+        if method == "DELETE" and 200 <= status < 300:
+            self.forget(path)
+            return
         if route and method in ("POST", "PUT", "PATCH") and isinstance(request_body, Mapping):
             self.learn_body_fields(f"{method} {route}", request_body.keys())
         if route:
@@ -346,27 +381,65 @@ class LearnedStore:
             self.learn_fields(route, field_paths(objects))
             self._learn_values_from(route, objects)
 
-    def learn_ids(self, collection: str, objects: Iterable[Any], *, fetched: bool = False) -> None:
+    def learn_ids(
+        self,
+        collection: str,
+        objects: Iterable[Any],
+        *,
+        fetched: bool = False,
+        complete: bool = False,
+    ) -> None:
+        """Learn the ids (and names) of ``objects``, in the list at ``collection``.
+
+        ``fetched``: they are a background prefetch's page, which replaces the ids the
+        previous prefetch brought; ``complete``: that page is the whole list, and
+        replaces every id known for it.
+        """
         collection = _clean(collection)
+        pairs: dict[str, str] = {}
+        for obj in objects:
+            if not isinstance(obj, Mapping) or obj.get("id") in (None, ""):
+                continue
+            ident = obj["id"]
+            if isinstance(ident, dict | list):
+                continue
+            name = next((obj[k] for k in _NAME_KEYS if isinstance(obj.get(k), str)), "")
+            pairs[str(ident)] = name
         with self._lock:
             self._ensure()
             # Lists are kept least recently used first: this one moves to the end.
             ids = self._ids.pop(collection, None) or _Ids()
             self._ids[collection] = ids
             changed = False
-            for obj in objects:
-                if not isinstance(obj, Mapping) or obj.get("id") in (None, ""):
-                    continue
-                ident = obj["id"]
-                if isinstance(ident, dict | list):
-                    continue
-                name = next((obj[k] for k in _NAME_KEYS if isinstance(obj.get(k), str)), "")
-                changed |= ids.add(str(ident), name)
+            if fetched:
+                gone = set(ids.names) if complete else set(ids.fetched)
+                for ident in gone - pairs.keys():
+                    changed |= ids.remove(ident)
+            for ident, name in pairs.items():
+                changed |= ids.add(ident, name)
+            if fetched:
+                before = set(ids.fetched)
+                ids.mark_fetched(set(pairs))
+                changed |= before != ids.fetched
+                self._fetched[collection] = time.monotonic()
             ids.touched = time.time()
             self._bound(collection)
-            if fetched:
-                self._fetched[collection] = time.monotonic()
             self.dirty |= changed
+
+    def forget(self, path: str) -> None:
+        """``path`` was deleted: its id leaves its list, and the lists under it go."""
+        path = _clean(path)
+        parent, _, ident = path.rpartition("/")
+        with self._lock:
+            self._ensure()
+            ids = self._ids.get(parent or "/")
+            if ids is not None and ident and ids.remove(ident):
+                self.dirty = True
+            inside = path.rstrip("/") + "/"
+            for collection in [c for c in self._ids if c == path or c.startswith(inside)]:
+                del self._ids[collection]
+                self._fetched.pop(collection, None)
+                self.dirty = True
 
     def _bound(self, keep: str) -> None:
         """Forget the least recently used lists beyond the limits (never ``keep``)."""
@@ -408,6 +481,8 @@ class LearnedStore:
                 if len(self._values) >= MAX_ROUTES:
                     return
                 keys = self._values[route] = {}
+            if key not in keys and len(keys) >= MAX_FIELDS:
+                return
             values = keys.setdefault(key, {})
             if value in values and not first:
                 return
@@ -422,15 +497,8 @@ class LearnedStore:
             self.dirty = True
 
     def _learn_values_from(self, route: str, objects: list[Any]) -> None:
-        for obj in objects[:SAMPLE]:
-            for key, value in obj.items():
-                if (
-                    isinstance(value, str)
-                    and value
-                    and not _UNIQUE.search(key)
-                    and not secret_field(key)
-                ):
-                    self.learn_value(route, key, value)
+        for key, value in _string_leaves(objects[:SAMPLE]):
+            self.learn_value(route, key, value)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -476,6 +544,35 @@ class LearnedStore:
         with self._lock:
             self._ensure()
             return list(self._body.get(route_key, ()))
+
+
+def _string_leaves(objects: Iterable[Any], *, depth: int = DEPTH) -> Iterator[tuple[str, str]]:
+    """``(dotted key, value)`` for the short categorical strings in ``objects``, nested
+    objects and arrays of objects walked through as :func:`field_paths` does; a key
+    whose last part names something unique (``id``, ``name``, ``updatedAt``...) or a
+    secret is skipped."""
+
+    def walk(value: Any, prefix: str, level: int) -> Iterator[tuple[str, str]]:
+        if level >= depth:
+            return
+        if isinstance(value, list):
+            for element in value[:5]:
+                if isinstance(element, Mapping):
+                    yield from walk(element, prefix, level)
+            return
+        for key, child in value.items():
+            if not isinstance(key, str) or not key or "." in key or secret_field(key):
+                continue
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(child, str):
+                if child and not _UNIQUE.search(key):
+                    yield path, child
+            elif isinstance(child, Mapping | list):
+                yield from walk(child, path, level + 1)
+
+    for obj in objects:
+        if isinstance(obj, Mapping):
+            yield from walk(obj, "", 0)
 
 
 def _add(table: dict[str, dict[str, None]], key: str, names: Iterable[str], cap: int) -> bool:

@@ -262,3 +262,85 @@ def test_a_failed_write_is_tried_again(tmp_path, monkeypatch):
     except OSError:
         pass
     assert s.dirty
+
+
+def test_filter_values_are_learned_for_dotted_paths(tmp_path):
+    s = store(tmp_path)
+    s.learn_exchange(
+        method="GET", path="/public/v1/instruments", route=ROUTE, status=200,
+        body={"data": [
+            *INSTRUMENTS["data"],
+            {"id": "c3", "actions": [{"id": "y", "action": "aspirate"}],
+             "location": {"room": "B12", "apiKey": "k-secret", "updatedAt": "2023"},
+             "secret": {"kind": "hidden-value"}},
+        ]},
+    )
+    assert s.values(ROUTE, "actions.action") == ["prime", "aspirate"]
+    assert s.values(ROUTE, "location.room") == ["B12"]
+    # unique and secret fields stay out, nested or not
+    assert s.values(ROUTE, "actions.id") == []
+    assert s.values(ROUTE, "location.updatedAt") == []
+    assert s.values(ROUTE, "location.apiKey") == []
+    assert s.values(ROUTE, "secret.kind") == []
+
+
+def test_filter_keys_per_route_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(learned_mod, "MAX_FIELDS", 3)
+    s = store(tmp_path)
+    s.learn_exchange(
+        method="GET", path="/x", route="/x", status=200,
+        body=[{"id": "1", "a": {"b": "1", "c": "2"}, "d": ["e"], "f": "3", "g": "4"}],
+    )
+    assert [k for k in ("a.b", "a.c", "f", "g") if s.values("/x", k)] == ["a.b", "a.c", "f"]
+
+
+def test_a_deleted_id_is_forgotten_and_stays_forgotten(tmp_path):
+    s = store(tmp_path)
+    s.learn_exchange(
+        method="GET", path="/public/v1/instruments", route=ROUTE, status=200, body=INSTRUMENTS
+    )
+    s.learn_ids("/public/v1/instruments/a1/commands", [{"id": "c1", "name": "prime"}])
+    s.save()
+    s.learn_exchange(
+        method="DELETE", path="/public/v1/instruments/nope", route=ROUTE, status=404, body=None
+    )
+    assert not s.dirty  # a failed delete forgets nothing
+    s.learn_exchange(
+        method="DELETE", path="/public/v1/instruments/a1", route=ROUTE, status=204, body=None
+    )
+    assert s.ids("/public/v1/instruments") == [("b2", "Reader")]
+    assert s.count("/public/v1/instruments/a1/commands") == 0  # the lists under it go too
+    assert s.save()
+    again = LearnedStore(s.path)
+    assert again.ids("/public/v1/instruments") == [("b2", "Reader")]
+    assert again.count("/public/v1/instruments/a1/commands") == 0
+
+
+def test_a_fetched_whole_list_replaces_the_ids(tmp_path):
+    s = store(tmp_path)
+    s.learn_ids("/x", [{"id": "old", "name": "Old"}, {"id": "kept", "name": "Kept"}])
+    s.learn_ids("/x", [{"id": "kept", "name": "Kept"}, {"id": "new", "name": "New"}],
+                fetched=True, complete=True)
+    assert s.ids("/x") == [("kept", "Kept"), ("new", "New")]
+
+
+def test_a_fetched_first_page_replaces_what_the_last_fetch_brought(tmp_path):
+    s = store(tmp_path)
+    s.learn_ids("/x", [{"id": "seen", "name": "Seen in an answer"}])
+    s.learn_ids("/x", [{"id": "p1"}, {"id": "p2"}], fetched=True)
+    s.save()
+    again = LearnedStore(s.path)  # the last fetch's ids are persisted with the list
+    again.learn_ids("/x", [{"id": "p2"}, {"id": "p3"}], fetched=True)
+    # p1 left the first page (deleted, or pushed past it); what answers showed stays
+    assert [i for i, _ in again.ids("/x")] == ["p2", "p3", "seen"]
+    again.learn_ids("/x", [{"id": "p3"}], fetched=True)
+    assert [i for i, _ in again.ids("/x")] == ["p3", "seen"]
+
+
+def test_an_old_list_line_without_fetched_ids_is_read(tmp_path):
+    path = tmp_path / "old.json"
+    meta = b'{"format":2,"fields":{},"values":{},"body":{}}\n'
+    path.write_bytes(meta + b'"/x"\t1.0\t1\t[["a"],["A"]]\n')
+    s = LearnedStore(path)
+    s.learn_ids("/x", [{"id": "b"}], fetched=True)
+    assert [i for i, _ in s.ids("/x")] == ["a", "b"]
