@@ -3,18 +3,23 @@
 :class:`Prefetcher`: when completion reaches a list whose ids are unknown (or were
 fetched long ago), fetch a small page of it (``fields=name&limit=50``, or ``count=50``
 for routes that declare cursor paging) with its own short timeout, on one worker
-thread, and teach the ids and names to the learned store.
+thread, and teach the ids and names to the learned store.  A page that holds the
+whole list replaces the ids known for it (see :meth:`LearnedStore.learn_ids`).
 
-Failures are quiet here (a failed prefetch is retried after a while); nothing raises
-into the prompt.  No prompt_toolkit.
+Each fetch carries the headers a request typed now would carry (``headers``, read
+at the time of the fetch: the shell's ``headers apikey:...`` included).  Failures are
+quiet here: a failed prefetch is retried after a while, and one the server refused
+(401, 403) as soon as those headers change.  Nothing raises into the prompt.  No
+prompt_toolkit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from explorer.client.models import RequestSpec
@@ -37,8 +42,10 @@ class Prefetcher:
         learned: LearnedStore,
         on_fetched: Callable[[str], None] = lambda collection: None,
         refetch_after: float = REFETCH_AFTER,
+        headers: Callable[[], Mapping[str, str]] = dict,
     ) -> None:
         self._client_factory = client_factory
+        self._headers = headers
         self._client = None
         self._registry = registry
         self.learned = learned
@@ -46,6 +53,8 @@ class Prefetcher:
         self.refetch_after = refetch_after
         self._lock = threading.Lock()
         self._tried: dict[str, float] = {}
+        #: lists the server refused (401/403), with the headers that were refused
+        self._refused: dict[str, str] = {}
         self._pending: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-prefetch")
         self._closed = False
@@ -58,7 +67,9 @@ class Prefetcher:
                 return
             tried = self._tried.get(collection)
             if tried is not None and now - tried < min(self.refetch_after, RETRY_AFTER):
-                return
+                refused = self._refused.get(collection)
+                if refused is None or refused == self._fingerprint(self._headers()):
+                    return  # failed lately, and nothing changed that could help
             ago = self.learned.fetched_ago(collection)
             if ago is not None and ago < self.refetch_after:
                 return
@@ -118,7 +129,8 @@ class Prefetcher:
             query = ["fields=name", f"limit={PAGE}"]
         if self._client is None:
             self._client = self._client_factory()
-        spec = RequestSpec("GET", path, query=query)
+        headers = dict(self._headers())
+        spec = RequestSpec("GET", path, query=query, headers=headers)
         try:
             response = self._client.send(spec)
             try:
@@ -127,14 +139,34 @@ class Prefetcher:
                 response.close()
         except ExplorerError:
             return False
+        with self._lock:
+            if response.status in (401, 403):
+                self._refused[collection] = self._fingerprint(headers)
+            else:
+                self._refused.pop(collection, None)
         if not 200 <= response.status < 300:
             return False
         try:
-            items = list_items(json.loads(content))
+            body = json.loads(content)
         except ValueError:
             return False
+        items = list_items(body)
         if items is None:
             return False
-        self.learned.learn_ids(collection, items, fetched=True)
+        self.learned.learn_ids(collection, items, fetched=True, complete=_whole_list(body, items))
         return True
+
+    @staticmethod
+    def _fingerprint(headers: Mapping[str, str]) -> str:
+        """A digest of ``headers`` (no secret is kept in the clear)."""
+        text = "\n".join(sorted(f"{k.lower()}:{v}" for k, v in headers.items()))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _whole_list(body, items: list) -> bool:
+    """Whether one page holds the whole list: fewer items than asked for, or a
+    cursor that says the end (Labstep's ``next_cursor: "-1"``)."""
+    if len(items) < PAGE:
+        return True
+    return isinstance(body, Mapping) and str(body.get("next_cursor", "")) == "-1"
 

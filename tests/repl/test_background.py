@@ -100,3 +100,42 @@ def test_after_close_nothing_is_fetched(make):
     prefetcher(INSTRUMENTS)
     assert prefetcher.wait(2)
     assert client.sent == []
+
+
+PROTOCOLS = "/api/generic/protocol"
+PROTOCOL_ROUTE = Route("GET", PROTOCOLS + "/:id?", query_params=("search", "cursor", "count"))
+
+
+def test_fetches_carry_the_headers_of_the_moment_and_retry_when_they_change(sandbox, learned):
+    client = CountingClient(sandbox.url, timeout=5.0)  # no auth of its own
+    headers: dict[str, str] = {}
+    registry = Registry([PROTOCOL_ROUTE])
+    prefetcher = Prefetcher(
+        client_factory=lambda: client,
+        registry=lambda: registry,
+        learned=learned,
+        headers=lambda: dict(headers),
+    )
+    try:
+        prefetcher(PROTOCOLS)
+        assert prefetcher.wait(10)
+        assert len(client.sent) == 1 and not learned.count(PROTOCOLS)  # 401: no key yet
+        prefetcher(PROTOCOLS)
+        assert prefetcher.wait(10)
+        assert len(client.sent) == 1  # refused, and the headers are the same: not again
+        headers["apikey"] = sandbox.api_key  # as `headers apikey:KEY` in the shell
+        prefetcher(PROTOCOLS)
+        assert prefetcher.wait(10)
+        assert len(client.sent) == 2
+        assert learned.count(PROTOCOLS) > 0
+    finally:
+        prefetcher.close()
+
+
+def test_a_fetched_whole_list_drops_ids_that_are_gone(make, learned):
+    prefetcher, _, _ = make([PROTOCOL_ROUTE])
+    learned.learn_ids(PROTOCOLS, [{"id": 999, "name": "deleted elsewhere"}])
+    prefetcher(PROTOCOLS)
+    assert prefetcher.wait(10)
+    ids = dict(learned.ids(PROTOCOLS))
+    assert ids and "999" not in ids  # the sandbox's few protocols are one whole page
