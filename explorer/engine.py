@@ -12,6 +12,8 @@ what the user typed into a :class:`Prepared` request here, and send it through
   the last word.  So is a path the registry cannot decode (``%C3``): Express would
   answer it, so the server should.  Items can be read first (:func:`read_items`), so
   a typo costs no round trip.
+* A refetch that changed the routes is handed to ``on_routes_changed`` (the shell
+  rebuilds its completion and says what was added and removed).
 * ``WORDS... [ARG...] [ITEM...]``: :meth:`Engine.prepare_command`.  The longest command
   name wins; the next arguments fill the route's path parameters in order; the rest
   are request items.
@@ -30,6 +32,7 @@ from explorer.errors import DecodeError, UsageError
 from explorer.routing.codec import quote_stray_percents
 
 if TYPE_CHECKING:
+    from explorer.discovery.loader import Change
     from explorer.items import RequestItems
 
 #: what may stand in a URL path unencoded (``%`` is kept when it starts an escape)
@@ -94,11 +97,14 @@ class Engine:
         *,
         warn: Callable[[str], None] = lambda message: None,
         recorder=None,
+        on_routes_changed: Callable[[Change], None] | None = None,
     ) -> None:
         self.client = client
         self.discovery = discovery
         self.warn = warn
         self.recorder = recorder
+        #: called with the change when a refetch found routes added or removed
+        self.on_routes_changed = on_routes_changed
 
     @property
     def registry(self):
@@ -165,8 +171,7 @@ class Engine:
         try:
             entry, rest = registry.lookup_command(list(words))
         except UsageError:
-            change = self.discovery.refetch_once() if self.discovery else None
-            if not change:
+            if not self._refetch():
                 raise
             entry, rest = self.registry.lookup_command(list(words))
         required = len(entry.required)
@@ -203,7 +208,7 @@ class Engine:
             self.warn(f"{spec.path} cannot be matched against the routes ({exc}); sending anyway")
             return
         unknown = resolution.entry is None and not resolution.allowed
-        if unknown and self.discovery and self.discovery.refetch_once():
+        if unknown and self._refetch():
             resolution = self.registry.resolve(spec.method, spec.path)
         prepared.allowed = resolution.allowed
         if resolution.entry is not None:
@@ -217,6 +222,16 @@ class Engine:
             )
         else:
             self.warn(f"no discovered route matches {spec.method} {spec.path}; sending anyway")
+
+    def _refetch(self) -> bool:
+        """One refetch of the routes (see :meth:`Discovery.refetch_once`); True when
+        they changed, after ``on_routes_changed`` heard of it."""
+        change = self.discovery.refetch_once() if self.discovery else None
+        if not change:
+            return False
+        if self.on_routes_changed is not None:
+            self.on_routes_changed(change)
+        return True
 
     # -- sending -------------------------------------------------------------------------
 

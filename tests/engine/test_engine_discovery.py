@@ -44,3 +44,28 @@ def test_a_cached_registry_refetches_once_and_learns_a_new_route(discover_server
     assert discover_server.seen[-1] == ("/discover", '"2"')  # conditional, then a new answer
     e.prepare_call("GET", "/public/v1/still-unknown")
     assert discover_server.fetches() == 2
+
+
+def test_a_refetch_that_changes_the_routes_is_handed_on(discover_server, tmp_path):
+    _engine(discover_server, tmp_path)  # an earlier process wrote the cache
+    discover_server.routes.append({"method": "GET", "path": "/public/v1/labware/:id?"})
+    e, _ = _engine(discover_server, tmp_path)
+    changes = []
+    e.on_routes_changed = changes.append
+    e.prepare_call("GET", "/public/v1/labware")
+    assert [(r.method, r.path) for c in changes for r in c.added] == [
+        ("GET", "/public/v1/labware/:id?")
+    ]
+    e.prepare_command(["labware", "list"])  # known now: no refetch, nothing handed on
+    assert len(changes) == 1
+
+
+def test_a_refetch_that_changes_nothing_is_not_handed_on(discover_server, tmp_path):
+    _engine(discover_server, tmp_path)
+    e, _ = _engine(discover_server, tmp_path)
+    changes = []
+    e.on_routes_changed = changes.append
+    with pytest.raises(UsageError, match="unknown command"):
+        e.prepare_command(["labware", "list"])
+    assert discover_server.fetches() == 2  # it did refetch
+    assert changes == []
