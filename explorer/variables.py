@@ -11,6 +11,14 @@ A string value is inserted as it is; anything else (numbers, booleans, objects) 
 compact JSON, so ``count:={{n}}`` and ``{"ids": {{last.ids}}}`` work.  An unknown name
 or a path that leads nowhere raises :class:`~explorer.errors.UsageError` naming it.
 ``{{`` with no closing ``}}`` is left alone.
+
+Request items keep a value's JSON type (:func:`expand_items`): in a body, the item
+``protocol_id={{pid}}`` whose whole value is one reference to a number, boolean,
+null, object or list is sent as that JSON value (as ``protocol_id:=7``);
+``name={{pid}}-a`` stays a string, and so does every value of a query parameter::
+
+    >>> expand_items(["protocol_id={{pid}}", "name=Run {{pid}}"], {"pid": 7}, body=True)
+    ['protocol_id:=7', 'name=Run 7']
 """
 
 from __future__ import annotations
@@ -73,6 +81,47 @@ def expand(text: str, scope: Mapping[str, Any]) -> str:
     if "{{" not in text:
         return text
     return TEMPLATE.sub(lambda m: as_text(lookup(scope, m.group(1))), text)
+
+
+def whole_reference(text: str) -> str | None:
+    """The reference when ``text`` is exactly one ``{{reference}}``, else None."""
+    found = TEMPLATE.fullmatch(text)
+    return found.group(1) if found else None
+
+
+def expand_items(items: list[str], scope: Mapping[str, Any], *, body: bool) -> list[str]:
+    """Request items (or other words) with their references expanded.
+
+    With ``body`` (the items make a JSON body: a POST, PUT or PATCH), a ``name=VALUE``
+    item whose whole VALUE is one reference to a non-string value becomes
+    ``name:=JSON``, so the value keeps its type.  Not with a file item on the line:
+    a multipart body has no JSON fields.  Words that are not items are just expanded.
+    """
+    if not body or not any("{{" in item for item in items):
+        return [expand(item, scope) for item in items]
+    from explorer.items.syntax import SEP_DATA, SEP_JSON, Kind, split_item
+
+    splits: list[Any] = []
+    for item in items:
+        try:
+            splits.append(split_item(item).item)
+        except UsageError:
+            splits.append(None)  # an argument, or a typo the request reports
+    if any(s is not None and s.kind is Kind.FILE for s in splits):
+        return [expand(item, scope) for item in items]
+    out = []
+    for text, item in zip(items, splits, strict=True):
+        reference = whole_reference(item.value) if item is not None else None
+        if reference is None or item.sep != SEP_DATA:
+            out.append(expand(text, scope))
+            continue
+        value = lookup(scope, reference)
+        if isinstance(value, str):
+            out.append(expand(text, scope))
+            continue
+        key = text[: item.value_column - len(SEP_DATA)]  # as typed, escapes kept
+        out.append(expand(key, scope) + SEP_JSON + json.dumps(value, ensure_ascii=False))
+    return out
 
 
 def paths(

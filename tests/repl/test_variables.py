@@ -3,7 +3,7 @@
 import pytest
 
 from explorer.errors import UsageError
-from explorer.variables import as_text, expand, lookup, paths
+from explorer.variables import as_text, expand, expand_items, lookup, paths
 
 SCOPE = {
     "pid": "p-1",
@@ -67,3 +67,22 @@ def test_paths_offers_dotted_references_with_their_values():
 def test_paths_is_bounded():
     big = {f"k{i}": {"x": i} for i in range(1000)}
     assert len(list(paths(big, prefix="v", limit=50))) == 50
+
+
+def test_items_keep_the_json_type_of_a_whole_reference_in_a_body():
+    scope = {"pid": 7, "on": True, "none": None, "obj": {"a": [1]}, "text": "7", "ids": [1, 2]}
+    items = [
+        "protocol_id={{pid}}", "flag={{ on }}", "gone={{none}}", "meta={{obj}}", "ids={{ids}}",
+        "label={{text}}", "name=Run {{pid}}", "suffix={{pid}}x", "raw:={{pid}}", "q=={{pid}}",
+        "a\\=b={{pid}}", "{{text}}",
+    ]
+    assert expand_items(items, scope, body=True) == [
+        "protocol_id:=7", "flag:=true", "gone:=null", 'meta:={"a": [1]}', "ids:=[1, 2]",
+        "label=7", "name=Run 7", "suffix=7x", "raw:=7", "q==7",
+        "a\\=b:=7", "7",
+    ]
+    # a query (GET) carries text, and a multipart body has no JSON fields
+    assert expand_items(["n={{pid}}"], scope, body=False) == ["n=7"]
+    assert expand_items(["n={{pid}}", "file@x.csv"], scope, body=True) == ["n=7", "file@x.csv"]
+    with pytest.raises(UsageError, match="unknown variable 'nope'"):
+        expand_items(["n={{nope}}"], scope, body=True)
