@@ -56,6 +56,8 @@ FORMAT = "explorer-registry"
 VERSION = 6
 MAX_SEGMENTS = 200
 _CHILDREN_CACHE = 256
+#: how many command groups an unknown command's error names when nothing is close
+GROUPS_SHOWN = 8
 
 # entry row fields (a row is a list, so that it is its own JSON form)
 (_ROUTE, _METHOD, _WORDS, _PARAMS, _REQUIRED, _NAMES, _EXACT, _SHAPES, _EXPLICIT,
@@ -382,6 +384,10 @@ class Registry:
         message = f"unknown command {typed!r}"
         if close:
             message += "; did you mean: " + ", ".join(close)
+        elif names:  # nothing close: what the commands start with, a few of them
+            groups = sorted(dict.fromkeys(name.split(" ", 1)[0] for name in names))
+            shown = ", ".join(groups[:GROUPS_SHOWN]) + (", …" if len(groups) > GROUPS_SHOWN else "")
+            message += f"; commands start with: {shown} (routes lists them all)"
         return message
 
     def commands_starting(self, words: Sequence[str]) -> list[str]:
