@@ -3,9 +3,15 @@
 * The prompt comes first.  Right after it is drawn, a warm-up thread loads the routes
   (from the discovery cache, or fetched when there is none), builds the completer,
   the commands and the highlighter; a line entered before that finishes just waits for
-  it.  A stale cache is then revalidated in the background, and when the routes change
-  a new completer is built and swapped in under a lock (``ThreadedCompleter(
-  DynamicCompleter(lambda: current))``), then the prompt is redrawn.
+  it.  A stale cache is then revalidated in the background, and so are the routes
+  whenever they get older than the ``discovery_ttl`` setting while the shell stays
+  open (a watcher thread; after a failure it waits twice as long each time).  When
+  the routes change (that way, by ``refresh``, or by the engine's refetch of an
+  unknown path) one line says what was added and removed, a new completer is built
+  and swapped in under a lock (``ThreadedCompleter(DynamicCompleter(lambda:
+  current))``), and the prompt is redrawn.
+* Ids are prefetched with the headers a typed request would carry now: the
+  profile's, the auth's and the shell's ``headers``.
 * Ctrl-C at the prompt clears the line; Ctrl-C during a request cancels it (see
   :meth:`explorer.repl.commands.Shell._send`); Ctrl-D exits with 0.  Any failure prints
   one line and the loop goes on.
@@ -43,6 +49,10 @@ from explorer.repl.state import ShellState
 
 #: the learned store is written at most this often while the shell runs
 SAVE_EVERY = 2.0
+#: the shortest wait between two background checks of the routes (seconds)
+MIN_CHECK_EVERY = 1.0
+#: after failed checks the wait doubles, up to this (or the TTL when longer)
+MAX_CHECK_BACKOFF = 3600.0
 
 
 class ShellApp:
@@ -62,6 +72,11 @@ class ShellApp:
         self._waiting = None
         self._warming = False
         self._refreshing = False
+        self._revalidating = threading.Lock()
+        self._closing = threading.Event()
+        #: time.monotonic() when the routes in hand were last fetched or revalidated
+        self._checked_at = time.monotonic()
+        self._check_failures = 0
         self._warning = ""
         self._pending: list[str] = []
         self._saved_at = time.monotonic()
@@ -93,6 +108,7 @@ class ShellApp:
                 registry=lambda: self.context.discovery.registry,
                 learned=self.learned,
                 on_fetched=self._fetched,
+                headers=self._request_headers,
             )
             self._load_routes()
             self._swap_completer()
@@ -109,10 +125,12 @@ class ShellApp:
                 ask=self._ask,
                 confirm=self.interactive,
                 history=self._history_lines,
-                on_routes_changed=self._swap_completer,
+                on_routes_changed=self._routes_changed,
                 out=self._out,
             )
             self._ready.set()
+            if self.interactive:
+                self.watch_routes()
         self._invalidate()
 
     def _warm_up(self, _app=None) -> None:
@@ -130,24 +148,81 @@ class ShellApp:
 
     def _load_routes(self) -> None:
         self.context.load_routes(required=False, revalidate=False)
+        self._checked_at = time.monotonic() - self._cache_age()
         if self.context.discovery.state == "stale":
-            self._refreshing = True
-            thread = threading.Thread(target=self._revalidate, name="explorer-revalidate")
+            thread = threading.Thread(target=self.revalidate, name="explorer-revalidate")
             thread.daemon = True
             thread.start()
 
-    def _revalidate(self) -> None:
+    def _cache_age(self) -> float:
+        """How old the cached routes in hand are (0 when they were just fetched)."""
+        discovery = self.context.discovery
+        if discovery.state not in ("cached", "stale") or discovery.cache is None:
+            return 0.0
         try:
-            change = self.context.discovery.revalidate()
+            written = discovery.cache.meta_path.stat().st_mtime  # fetched or revalidated
+        except OSError:
+            return 0.0
+        return max(0.0, time.time() - written)
+
+    def revalidate(self) -> None:
+        """Check the routes against the server now (from a background thread); a
+        change is shown in one line and swapped into the completion.  Returns at once
+        when a check is already running."""
+        if not self._revalidating.acquire(blocking=False):
+            return
+        self._refreshing = True
+        self._invalidate()
+        try:
+            discovery = self.context.discovery
+            self._checked_at = time.monotonic()
+            change = discovery.revalidate()
+            self._check_failures = self._check_failures + 1 if discovery.state == "offline" else 0
             if change:
+                from explorer.repl.commands import change_note
+
                 self._swap_completer()
-                added, removed = len(change.added), len(change.removed)
-                self.warn(f"routes changed: {added} added, {removed} removed")
+                self._announce(change_note(change, discovery.registry))
         except Exception as exc:  # a background failure is a warning
+            self._check_failures += 1
             self.warn(f"could not revalidate the routes: {exc}")
         finally:
             self._refreshing = False
+            self._revalidating.release()
             self._invalidate()
+
+    def watch_routes(self) -> None:
+        """Start the thread that revalidates the routes when they get older than the
+        TTL (see the module docstring); it ends with :meth:`close`."""
+        thread = threading.Thread(target=self._watch, name="explorer-watch-routes")
+        thread.daemon = True
+        thread.start()
+
+    def _watch(self) -> None:
+        while not self._closing.is_set():
+            due_in = self._check_due_in()
+            if due_in > 0:
+                # Woken at least each minute: a refresh meanwhile moves the next check.
+                self._closing.wait(min(due_in, 60.0))
+                continue
+            if self._refreshing:  # the start-up revalidation is still running
+                self._closing.wait(MIN_CHECK_EVERY)
+                continue
+            self.revalidate()
+
+    def _check_due_in(self) -> float:
+        ttl = self.context.discovery.ttl
+        wait = ttl
+        if self._check_failures:
+            wait = min(ttl * 2**min(self._check_failures, 16), max(ttl, MAX_CHECK_BACKOFF))
+        wait = max(wait, MIN_CHECK_EVERY)
+        return self._checked_at + wait - time.monotonic()
+
+    def _routes_changed(self) -> None:
+        """``refresh``, or the engine's refetch, brought the routes up to date."""
+        self._checked_at = time.monotonic()
+        self._check_failures = 0
+        self._swap_completer()
 
     def _swap_completer(self) -> None:
         from explorer.repl.completer import ShellCompleter
@@ -174,17 +249,31 @@ class ShellApp:
             return self._completer or self._waiting
 
     def _background_client(self):
+        """A client of its own for prefetches (short timeout, no retries); the headers
+        come with each fetch (:meth:`_request_headers`)."""
         from explorer.client.session import Client
 
         client = self.context.client
         return Client(
             client.base_url,
-            auth=client.auth,
-            headers=client.headers,
             timeout=min(client.timeout, 5.0),
             verify=client.verify,
             retries=0,
         )
+
+    def _request_headers(self) -> dict[str, str]:
+        """The headers a request typed now would carry, as the client layers them:
+        the profile's, then the auth's, then the shell's ``headers`` (later ones win,
+        whatever their case)."""
+        client = self.context.client
+        merged: dict[str, str] = {}
+        auth = client.auth.headers() if client.auth is not None else {}
+        for layer in (client.headers, auth, self.state.headers):
+            for name, value in layer.items():
+                for existing in [k for k in merged if k.lower() == name.lower()]:
+                    del merged[existing]
+                merged[name] = value
+        return merged
 
     def _fetched(self, collection: str) -> None:
         self._save()  # at most every SAVE_EVERY seconds; close() writes the rest
@@ -204,8 +293,16 @@ class ShellApp:
         self.context.warnings.append(message)
         text = self.context.redact(message)
         self._warning = text
-        if not self._in_loop(lambda: self._print_above(f"explorer: warning: {text}")):
-            self._pending.append(text)
+        self._announce(f"explorer: warning: {text}")
+
+    def _announce(self, line: str) -> None:
+        """Print ``line`` on stderr: above the prompt when one is up, else now (main
+        thread) or before the next prompt (a background thread)."""
+        if threading.current_thread() is threading.main_thread():
+            print(line, file=sys.stderr, flush=True)
+            return
+        if not self._in_loop(lambda: self._print_above(line)):
+            self._pending.append(line)
         self._invalidate()
 
     def _print_above(self, text: str) -> None:
@@ -226,7 +323,7 @@ class ShellApp:
 
     def _flush_pending(self) -> None:
         while self._pending:
-            print(f"explorer: warning: {self._pending.pop(0)}", file=sys.stderr, flush=True)
+            print(self._pending.pop(0), file=sys.stderr, flush=True)
 
     def _error(self, exc: BaseException) -> None:
         from explorer.render import format_error
@@ -446,6 +543,7 @@ class ShellApp:
             self._out.end_line()
 
     def close(self) -> None:
+        self._closing.set()
         # A warm-up still running (say, fetching routes from a slow server) is not
         # waited for long: its thread is a daemon.
         if self._setup_lock.acquire(timeout=2.0):

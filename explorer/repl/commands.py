@@ -7,7 +7,13 @@ here: the prompt loop (:mod:`.app`) hands in how to ask a yes/no question and ho
 read the history, so tests drive this class directly.
 
 A line may end with a raw JSON body (see :mod:`.line`); ``{{name}}`` and
-``{{last.data.0.id}}`` are expanded in every word and in the body.
+``{{last.data.0.id}}`` are expanded in every word and in the body.  In a body item,
+``protocol_id={{pid}}`` keeps the JSON type of a non-string value (see
+:func:`explorer.variables.expand_items`).
+
+When the engine's refetch (an unknown path or command) or a background revalidation
+changes the routes, one line says what was added and removed (:func:`change_note`)
+and ``on_routes_changed`` rebuilds the completion at once.
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_item, tokenize
 from explorer.repl.line import resolve_path as _resolve
 from explorer.repl.state import ShellState
-from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
-from explorer.variables import NAME, TEMPLATE, as_text, lookup
+from explorer.repl.vocabulary import BODY_METHODS, OUTPUT_MODES, READ_PARAMS, SHELL_COMMANDS, VERBS
+from explorer.variables import NAME, TEMPLATE, as_text, expand_items, lookup
 
 #: answers up to this size are kept for ``{{last}}`` and learning; bigger ones stream past
 KEEP_LIMIT = 8 * 1024 * 1024
@@ -72,6 +78,7 @@ class Shell:
         self.outcome = Outcome()
         #: the recorder ``record start`` opened (the ``--record`` one stays the context's)
         self.recording = None
+        context.engine.on_routes_changed = self.routes_changed
 
     @property
     def out(self) -> IO[str]:
@@ -83,6 +90,15 @@ class Shell:
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+    def note(self, text: str) -> None:
+        """A line about the shell itself (not an answer): on stderr."""
+        print(text, file=self.err, flush=True)
+
+    def routes_changed(self, change) -> None:
+        """The engine's refetch changed the routes: say how, rebuild the completion."""
+        self.note(change_note(change, self.context.discovery.registry))
+        self.on_routes_changed()
 
     # -- one line ----------------------------------------------------------------------
 
@@ -112,13 +128,20 @@ class Shell:
             path = _resolve(self.state.cwd, path)
         else:
             path, items = self.state.cwd, args
-        items = [self.state.expand(item) for item in items]
+        items = expand_items(items, self.state.scope(), body=method in BODY_METHODS)
         prepared = self.context.engine.prepare_call(method, path, items, command=typed)
         self._send(prepared, body)
 
     def generated(self, words: list[str], body: str | None, *, typed: str) -> None:
-        expanded = [self.state.expand(word) for word in words]
-        prepared = self.context.engine.prepare_command(expanded, command=typed)
+        scope = self.state.scope()
+        engine = self.context.engine
+        expanded = expand_items(words, scope, body=False)
+        prepared = engine.prepare_command(expanded, command=typed)
+        if prepared.spec.method in BODY_METHODS:
+            # The method is known once the command is: body items keep their JSON types.
+            typed_words = expand_items(words, scope, body=True)
+            if typed_words != expanded:
+                prepared = engine.prepare_command(typed_words, command=typed)
         self._send(prepared, body)
 
     def _send(self, prepared, body: str | None) -> None:
@@ -148,7 +171,7 @@ class Shell:
                 verbose=bool(getattr(self.context.options, "verbose", False)),
                 spec=spec,
                 base_url=self.context.base_url,
-                table=settings.table,
+                table=self.table_view,
             )
         except KeyboardInterrupt:
             # The connection may be half-read: drop it (and the pool) and start afresh.
@@ -203,6 +226,12 @@ class Shell:
             body=data,
             created=created,
         )
+
+    @property
+    def table_view(self) -> bool:
+        """Lists as tables: ``output table|json``, else the config's ``table``."""
+        chosen = self.state.output
+        return self.context.config.settings.table if chosen is None else chosen == "table"
 
     # -- the shell's own commands ------------------------------------------------------
 
@@ -283,8 +312,17 @@ class Shell:
         if name.startswith("/"):
             self._path_help(registry, _resolve(self.state.cwd, args[0]))
             return
-        entry, _ = registry.lookup_command([a.lower() for a in args])
-        self._emit(command_help(entry))
+        words = [a.lower() for a in args]
+        try:
+            entry, rest = registry.lookup_command(words)
+        except UsageError:
+            if not registry.commands_starting(words):
+                raise
+            entry, rest = None, words
+        if rest and registry.commands_starting(words):
+            self._emit(group_help(registry, words))  # ``help instruments commands``
+            return
+        self._emit(command_help(entry, learned=self.learned))
 
     def _path_help(self, registry, path: str) -> None:
         from explorer.engine import quote_path
@@ -292,7 +330,9 @@ class Shell:
         matches = registry.match(quote_path(path))
         if not matches:
             raise UsageError(f"no route matches {path}")
-        self._emit("\n\n".join(command_help(entry) for entry, _ in matches))
+        self._emit(
+            "\n\n".join(command_help(entry, learned=self.learned) for entry, _ in matches)
+        )
 
     def _general_help(self) -> str:
         registry = self.context.discovery.registry
@@ -310,6 +350,9 @@ class Shell:
             "",
             "values from answers: {{last.id}}, {{last.data.0.id}}; set pid={{last.id}}, then "
             "{{pid}}",
+            "  in a body, name={{pid}} sends a number, boolean, null, object or list as that "
+            "JSON value",
+            "  (name={{pid}}-x is a string; name:='\"{{pid}}\"' makes one of a number)",
             "keys: Tab completes, Ctrl-R searches history, Ctrl-X Ctrl-E opens $EDITOR, "
             "Alt-Enter adds a line, Ctrl-C cancels, Ctrl-D exits",
         ]
@@ -325,6 +368,15 @@ class Shell:
             self.say(f"{len(change.added)} added, {len(change.removed)} removed; {count} commands")
         else:
             self.say(f"routes unchanged ({count} commands)")
+
+    def cmd_output(self, args: list[str]) -> None:
+        if len(args) > 1 or (args and args[0].lower() not in OUTPUT_MODES):
+            raise UsageError("usage: output [table|json]")
+        if args:
+            self.state.output = args[0].lower()
+        mode = "table" if self.table_view else "json"
+        origin = "" if self.state.output is not None else " (the config's table setting)"
+        self.say(f"lists shown as {mode}{origin}")
 
     def cmd_set(self, args: list[str]) -> None:
         if not args:
@@ -458,8 +510,23 @@ ITEMS_HELP = """request items (after the path):
   a trailing {...} or [...] is a raw JSON body (it may span lines)"""
 
 
-def command_help(entry) -> str:
-    """A generated command's usage, route, parameters, query parameters and body fields."""
+def group_help(registry, words: Sequence[str]) -> str:
+    """Every command of the group ``words`` (``instruments commands``), with its route."""
+    from explorer.registry.naming import fold_words
+
+    key = fold_words(list(words))
+    entries = [e for e in registry.entries if fold_words(e.command[: len(words)]) == key]
+    entries.sort(key=lambda e: e.command)
+    width = max(len(e.usage) for e in entries)
+    lines = [f"{' '.join(words)}: {len(entries)} commands (help COMMAND shows one)"]
+    lines += [f"  {e.usage:<{width}}  {e.method:<6} {e.route.path}" for e in entries]
+    return "\n".join(lines)
+
+
+def command_help(entry, *, learned: LearnedStore | None = None) -> str:
+    """A generated command's usage, route, parameters, query parameters and fields:
+    from the route (a routes file or an OpenAPI document) and from what ``learned``
+    saw in answers and sent bodies."""
     params = list(entry.params)
     route = entry.route
     lines = [f"usage: {entry.usage} [ITEM...]", f"  {entry.method} {route.path}"]
@@ -469,6 +536,20 @@ def command_help(entry) -> str:
         lines += ["path parameters:"] + [f"  {p.upper():<12} :{p}" for p in params]
     if route.query_params:
         lines += ["query parameters:", "  " + ", ".join(route.query_params)]
+    elif entry.method == "GET":
+        lines += [
+            "query parameters:",
+            "  " + ", ".join(READ_PARAMS) + "; filters on fields (name=v, name>v, ...)",
+        ]
+    if learned is not None:
+        if entry.method == "GET":
+            seen = learned.fields(route.path)
+            title = "fields seen in answers:"
+        else:
+            seen = learned.body_fields(f"{entry.method} {route.path}")
+            title = "body fields sent before:"
+        if seen:
+            lines += [title, *_wrapped(seen)]
     schema = route.body_schema if isinstance(route.body_schema, dict) else {}
     props = schema.get("properties")
     if isinstance(props, dict) and props:
@@ -479,6 +560,46 @@ def command_help(entry) -> str:
             mark = " (required)" if key in required else ""
             lines.append(f"  {key:<14} {kind}{mark}".rstrip())
     return "\n".join(lines)
+
+
+def _wrapped(names: Sequence[str], width: int = 88) -> list[str]:
+    """``names`` joined by commas, in lines of at most ``width`` (indented)."""
+    lines: list[str] = []
+    current = ""
+    for name in names:
+        piece = f"{current}, {name}" if current else name
+        if current and len(piece) + 2 > width:
+            lines.append("  " + current + ",")
+            piece = name
+        current = piece
+    if current:
+        lines.append("  " + current)
+    return lines
+
+
+def change_note(change, registry, *, shown: int = 4) -> str:
+    """One line for a change of the routes: ``routes: +2 (labware list, labware get, …)``
+    with the new commands by name, and the routes removed by pattern."""
+    parts = []
+    if change.added:
+        added = {(r.method, r.path) for r in change.added}
+        names = [
+            e.name
+            for e in (registry.entries if registry is not None else ())
+            if (e.route.method, e.route.path) in added
+        ]
+        parts.append(f"+{len(change.added)}" + _listed(names, shown))
+    if change.removed:
+        gone = [f"{r.method} {r.path}" for r in change.removed]
+        parts.append(f"-{len(change.removed)}" + _listed(gone, shown))
+    return "routes: " + ", ".join(parts) if parts else "routes unchanged"
+
+
+def _listed(names: list[str], shown: int) -> str:
+    if not names:
+        return ""
+    more = ", …" if len(names) > shown else ""
+    return f" ({', '.join(names[:shown])}{more})"
 
 
 def _merge_body(spec, body: Any) -> None:

@@ -30,6 +30,7 @@ from explorer.repl.vocabulary import (
     COMMON_FIELDS,
     COMMON_HEADERS,
     MEDIA_TYPES,
+    OUTPUT_MODES,
     QUERY_METHODS,
     READ_PARAMS,
     SHELL_COMMANDS,
@@ -365,6 +366,10 @@ class ShellCompleter(Completer):
                 yield from self._command(s.Command(tuple(a.lower() for a in sug.args), sug.partial))
         elif sug.command == "record" and not sug.args:
             for word, meta in (("start", "record start NAME"), ("stop", "stop recording")):
+                if word.startswith(want):
+                    yield Completion(word, start, display_meta=meta)
+        elif sug.command == "output" and not sug.args:
+            for word, meta in OUTPUT_MODES.items():
                 if word.startswith(want):
                     yield Completion(word, start, display_meta=meta)
         elif sug.command in ("set", "unset") and not sug.args:

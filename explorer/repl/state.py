@@ -24,6 +24,8 @@ class ShellState:
     headers: dict[str, str] = field(default_factory=dict)
     #: the parsed JSON body of the last answer, as ``{{last...}}``
     last: Any = _NOTHING
+    #: ``output table|json``: how lists are shown (None: the config's ``table`` setting)
+    output: str | None = None
 
     @property
     def has_last(self) -> bool:

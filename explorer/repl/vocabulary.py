@@ -22,16 +22,23 @@ SHELL_COMMANDS: dict[str, tuple[str, str]] = {
     "cd": ("cd [PATH]", "move to PATH in the route tree (relative paths then work)"),
     "ls": ("ls [PATH]", "what follows the current path"),
     "routes": ("routes [FILTER]", "list the discovered routes and command names"),
-    "help": ("help [COMMAND]", "this help, or a command's route, parameters and fields"),
+    "help": ("help [COMMAND | GROUP]", "this help, a command's route and fields, or a group's"),
     "refresh": ("refresh", "fetch the routes again and show what changed"),
     "set": ("set NAME=VALUE", "set a variable, used as {{NAME}} in any later line"),
     "unset": ("unset NAME", "forget a variable"),
     "vars": ("vars", "list the variables (and what {{last...}} holds)"),
     "headers": ("headers [Name:value | Name:]", "show, set or remove default headers"),
     "history": ("history [N]", "the last N lines typed"),
+    "output": ("output [table | json]", "show lists as tables or as JSON (no word: which now)"),
     "record": ("record start NAME | record stop", "record exchanges to sessions/NAME.jsonl"),
     "exit": ("exit", "leave the shell (Ctrl-D too)"),
     "quit": ("quit", "leave the shell"),
+}
+
+#: ``output MODE``: how list answers are shown
+OUTPUT_MODES: dict[str, str] = {
+    "table": "lists as tables (cells cut to the screen)",
+    "json": "lists as JSON, whole",
 }
 
 #: methods whose plain ``name=value`` items are query parameters (as in explorer.items)

@@ -105,11 +105,12 @@ def make_context(url: str, *extra: str):
 
 @pytest.fixture
 def make_console(sandbox, home):
-    """``make_console(**shell_options)``: a new shell (and context) on the sandbox."""
+    """``make_console(*global_options, **shell_options)``: a new shell (and context) on
+    the sandbox, with its token and any other options (``--routes=labstep``)."""
     contexts = []
 
-    def make(**kwargs) -> Console:
-        context = make_context(sandbox.url, f"--token={sandbox.token}")
+    def make(*extra: str, **kwargs) -> Console:
+        context = make_context(sandbox.url, f"--token={sandbox.token}", *extra)
         contexts.append(context)
         context.load_routes()
         return Console(context, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 from explorer.cli.context import Context
 from explorer.cli.main import global_parser
@@ -46,3 +47,70 @@ def test_prompt_and_toolbar_never_show_a_url_password(home):
         assert "s3cretpw" not in toolbar and "ada" not in toolbar
     finally:
         context.close()
+
+
+def _app(sandbox, *extra: str) -> ShellApp:
+    options = global_parser().parse_args([f"--url={sandbox.url}", "--no-pager", *extra])
+    return ShellApp(Context(options, stderr=io.StringIO()), interactive=False)
+
+
+def _completions(app: ShellApp, line: str) -> list[str]:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    event = CompleteEvent(completion_requested=True)
+    return [c.text for c in app.current_completer().get_completions(Document(line), event)]
+
+
+def test_a_revalidation_swaps_new_routes_into_the_completion(home, sandbox, capsys):
+    app = _app(sandbox, f"--token={sandbox.token}")
+    try:
+        app.setup()
+        assert _completions(app, "get /public/v1/lab") == []
+        sandbox.enable_family("labware")
+        app.revalidate()
+        assert _completions(app, "get /public/v1/lab") == ["labware"]
+        assert "list" in _completions(app, "labware ")
+        assert "routes: +" in capsys.readouterr().err
+    finally:
+        app.close()
+        app.context.close()
+
+
+def test_routes_are_revalidated_while_the_shell_stays_open(home, sandbox):
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text("[settings]\ndiscovery_ttl = 1\n")
+    app = _app(sandbox, f"--token={sandbox.token}")
+    try:
+        app.setup()
+        app.watch_routes()  # the prompt loop starts it; no terminal here
+        sandbox.enable_family("labware")
+        deadline = time.monotonic() + 10
+        while "labware" not in _completions(app, "get /public/v1/lab"):
+            assert time.monotonic() < deadline, "the new routes never joined the completion"
+            time.sleep(0.05)
+        sandbox.disable_family("labware")
+        while _completions(app, "get /public/v1/lab"):
+            assert time.monotonic() < deadline + 10, "the removed routes stayed"
+            time.sleep(0.05)
+    finally:
+        app.close()
+        app.context.close()
+
+
+def test_prefetches_use_the_shells_headers_after_a_login(home, sandbox):
+    app = _app(sandbox, "--routes=labstep")  # no credentials at all
+    try:
+        shell = app.shell
+        app.prefetcher("/api/generic/protocol")
+        assert app.prefetcher.wait(10)
+        assert app.learned.count("/api/generic/protocol") == 0  # 401: no key yet
+        shell.execute(f"user login username={sandbox.username} password={sandbox.password}")
+        shell.execute("headers apikey:{{last.api_key}}")
+        assert app._request_headers() == {"apikey": sandbox.api_key}
+        app.prefetcher("/api/generic/protocol")  # at once: the headers changed
+        assert app.prefetcher.wait(10)
+        assert app.learned.count("/api/generic/protocol") > 0
+    finally:
+        app.close()
+        app.context.close()

@@ -338,3 +338,90 @@ def test_a_relative_path_with_a_query_goes_to_that_path(console):
     assert sent[0] == f"{INSTRUMENTS}?limit=1&fields=name"
     assert sent[1].startswith(f"{INSTRUMENTS}?limit=2&")
     assert sent[2] == "/public/v1?url=http://x/y"
+
+
+def test_a_refetch_says_what_it_added_and_rebuilds_the_completion(make_console, sandbox):
+    make_console()  # an earlier shell fetched the routes and cached them
+    console = make_console()  # this one starts from the cache, as the audit's did
+    swapped = []
+    console.shell.on_routes_changed = lambda: swapped.append(True)
+    sandbox.enable_family("labware")
+    console.run("get /public/v1/labware limit==1")  # unknown: the engine refetches
+    assert console.shell.outcome.status == 200
+    note = console.err.getvalue()
+    assert "routes: +" in note and "labware list" in note
+    assert swapped == [True]  # the completion was rebuilt then, not at the next refresh
+    assert "routes unchanged" in console.run("refresh")
+
+
+def test_a_whole_reference_keeps_its_json_type_in_a_body(make_console):
+    console = make_console("--routes=labstep")
+    console.run('protocol create name="PCR protocol"')
+    protocol = console.shell.state.last
+    console.run("set pid={{last.id}}")
+    console.run('experiment create name="Run 1" protocol_id={{pid}}')  # as the issue types it
+    assert console.shell.outcome.status == 200
+    assert console.shell.state.last["protocol_id"] == protocol["id"]
+    assert console.shell.state.last["name"] == "Run 1"
+    console.run('post /api/generic/experiment name="Run {{pid}}" protocol_id={{pid}}')
+    assert console.shell.state.last["protocol_id"] == protocol["id"]
+    assert console.shell.state.last["name"] == f"Run {protocol['id']}"  # text stays text
+    console.run('post /api/generic/experiment name={{pid}}-b')
+    assert console.shell.state.last["name"] == f"{protocol['id']}-b"
+    console.run("set n=2")
+    console.run("protocol list count={{n}}")  # a query parameter is text on the wire
+    assert len(console.shell.state.last["items"]) == 2
+
+
+def test_a_deleted_id_leaves_completion_here_and_in_the_next_shell(make_console, tmp_path):
+    from explorer.repl.learned import LearnedStore
+
+    learned = LearnedStore(tmp_path / "learned.json")
+    console = make_console(learned=learned)
+    instrument = first_instrument(console)
+    assert (instrument["id"], instrument["name"]) in learned.ids(INSTRUMENTS)
+    learned.save()
+    console.answers = [True]
+    console.run(f"delete {INSTRUMENTS}/{instrument['id']}")
+    assert console.shell.outcome.status == 204
+    assert instrument["id"] not in dict(learned.ids(INSTRUMENTS))
+    assert learned.save()
+    assert instrument["id"] not in dict(LearnedStore(learned.path).ids(INSTRUMENTS))
+
+
+def test_output_switches_lists_between_table_and_json(console):
+    assert console.run("output") == "lists shown as table (the config's table setting)\n"
+    table = console.run(f"get {INSTRUMENTS} limit==2 fields=name")
+    assert "2 rows" in table and '"data"' not in table
+    assert console.run("output json") == "lists shown as json\n"
+    shown = console.run(f"get {INSTRUMENTS} limit==2 fields=name")
+    body = json.loads(shown.split("\n", 1)[1])  # the status line, then the whole answer
+    assert body == console.shell.state.last
+    console.run("output table")
+    assert "2 rows" in console.run(f"get {INSTRUMENTS} limit==2 fields=name")
+    with pytest.raises(UsageError, match=r"usage: output \[table\|json\]"):
+        console.run("output xml")
+
+
+def test_help_for_a_group_and_for_a_command_with_its_parameters(console):
+    group = console.run("help instruments commands")
+    for name in ("list", "get", "create", "kill"):
+        assert f"instruments commands {name}" in group
+    assert "POST   /public/v1/instruments/:id/commands\n" in group + "\n"
+    assert "instruments create" in console.run("help instruments")
+    before = console.run("help instruments list")
+    assert "query parameters:\n  sort, limit, skip, fields" in before
+    assert "fields seen in answers" not in before
+    console.run(f"get {INSTRUMENTS} limit==2")
+    after = console.run("help instruments list")
+    assert "fields seen in answers:" in after and "actions.action" in after
+    with pytest.raises(UsageError, match="unknown command"):
+        console.run("help nothing here")
+
+
+def test_help_shows_declared_query_parameters(make_console):
+    console = make_console("--routes=labstep")
+    text = console.run("help protocol list")
+    assert "query parameters:\n  search, cursor, count, is_deleted, sort" in text
+    console.run('protocol create name="P"')
+    assert "body fields sent before:\n  name" in console.run("help protocol create")

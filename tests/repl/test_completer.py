@@ -179,6 +179,9 @@ def test_filter_values_seen_before(completer, learned):
     assert "PlateReader" in found
     assert texts(completer, f"get {INSTRUMENTS} family=@") == ["@LiquidHandler"]
     assert texts(completer, f"get {INSTRUMENTS} family!=Pla") == ["PlateReader"]
+    # dotted paths into arrays of objects, as the LabOS filters write them
+    assert texts(completer, f"get {INSTRUMENTS} actions.action=") == ["prime"]
+    assert texts(completer, "instruments list actions.action=pr") == ["prime"]
 
 
 def test_body_fields_from_the_schema(completer):
@@ -231,6 +234,12 @@ def test_shell_command_arguments(completer, state):
     assert texts(completer, "help ref") == ["refresh"]
     assert texts(completer, "help instruments commands ") == ["create", "get", "kill", "list"]
     assert texts(completer, "record s") == ["start", "stop"]
+    assert metas(completer, "output ") == {
+        "table": "lists as tables (cells cut to the screen)",
+        "json": "lists as JSON, whole",
+    }
+    assert texts(completer, "output j") == ["json"]
+    assert texts(completer, "outp") == ["output"]
     state.variables = {"pid": "1"}
     assert texts(completer, "set p") == ["pid="]
     assert texts(completer, "unset ") == ["pid"]

@@ -1,8 +1,9 @@
 """The real shell in a pseudo-terminal (pexpect) against the sandbox.
 
-Each test spawns ``.venv/bin/explorer --url URL --token T --no-pager`` with
-EXPLORER_HOME in a tmp dir, a fixed 40x120 window, TERM=xterm and no cursor-position
-requests, and waits for what it expects with pexpect timeouts (no sleeps).
+Each test spawns ``.venv/bin/explorer --url URL --token T --no-pager`` (the pager test
+leaves ``--no-pager`` out) with EXPLORER_HOME in a tmp dir, a fixed 40x120 window,
+TERM=xterm and no cursor-position requests, and waits for what it expects with pexpect
+timeouts (no sleeps).
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ TIMEOUT = 15
 
 
 class Shell:
-    def __init__(self, sandbox, home: Path, cwd: Path, *extra: str) -> None:
+    def __init__(
+        self,
+        sandbox,
+        home: Path,
+        cwd: Path,
+        *extra: str,
+        env_extra: dict[str, str] | None = None,
+        pager: bool = False,
+    ) -> None:
         env = dict(os.environ)
         env.update(
             EXPLORER_HOME=str(home),
@@ -34,7 +43,9 @@ class Shell:
         )
         for name in ("EXPLORER_URL", "EXPLORER_TOKEN", "EXPLORER_PROFILE", "PAGER"):
             env.pop(name, None)
-        args = [f"--url={sandbox.url}", f"--token={sandbox.token}", "--no-pager", *extra]
+        env.update(env_extra or {})
+        args = [f"--url={sandbox.url}", f"--token={sandbox.token}"]
+        args += [*([] if pager else ["--no-pager"]), *extra]
         self.prompt = f"{urlsplit(sandbox.url).netloc}/>"  # the space is drawn by a move
         self.child = pexpect.spawn(
             str(EXPLORER),
@@ -78,8 +89,8 @@ class Shell:
 def shell(sandbox, tmp_path):
     shells: list[Shell] = []
 
-    def start(*extra: str) -> Shell:
-        s = Shell(sandbox, tmp_path / "home", tmp_path, *extra)
+    def start(*extra: str, **options) -> Shell:
+        s = Shell(sandbox, tmp_path / "home", tmp_path, *extra, **options)
         shells.append(s)
         s.expect_exact("explorer shell on")
         s.wait_prompt()
@@ -252,3 +263,99 @@ def test_history_persists_across_runs_without_the_token(shell, sandbox, tmp_path
     again.expect_exact('"Authorization:***"')
     again.send("\x07")  # Ctrl-G: leave the search, the line is empty again
     assert again.close() == 0
+
+
+def test_routes_a_refetch_found_complete_at_once(shell, sandbox):
+    first = shell()  # writes the discovery cache; the next shell starts from it
+    assert first.close() == 0
+    s = shell()
+    sandbox.enable_family("labware")
+    s.line("get /public/v1/labware limit==1")  # unknown to the cache: a refetch
+    s.expect_exact("routes: +")
+    s.expect_exact("labware list")
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+    s.send("get /public/v1/lab")
+    s.expect_exact("labware list")  # the menu, without a refresh
+    s.send("\t")
+    s.line(" limit==1")
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+
+
+def test_routes_are_revalidated_while_the_shell_is_open(shell, sandbox, tmp_path):
+    config = tmp_path / "home" / "config"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text("[settings]\ndiscovery_ttl = 1\n")
+    s = shell()
+    s.line("routes list")  # the routes are loaded
+    s.expect_exact("instruments list")
+    s.wait_prompt()
+    sandbox.enable_family("labware")
+    s.expect_exact("routes: +")  # printed above the prompt, nothing typed
+    s.send("get /public/v1/lab")
+    s.expect_exact("labware list")
+    s.child.sendintr()
+    s.wait_prompt()
+
+
+def test_a_variable_keeps_its_number_in_a_generated_command(shell):
+    s = shell("--routes=labstep")
+    s.line('protocol create name="PCR protocol"')
+    s.expect_exact("200 OK")
+    s.wait_prompt()
+    s.line("set pid={{last.id}}")
+    pid = s.expect(r"pid = (\d+)").group(1)
+    s.wait_prompt()
+    s.line('experiment create name="Run 1" protocol_id={{pid}}')
+    s.expect_exact("200 OK")
+    s.expect_exact(f'"protocol_id": {pid}')
+    s.wait_prompt()
+
+
+def test_ctrl_x_ctrl_e_opens_the_editor_and_runs_what_it_wrote(shell, tmp_path):
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "get {INSTRUMENTS} limit==1 fields=name" > "$1"\n'
+        f'echo opened >> "{tmp_path / "editor.log"}"\n'
+    )
+    editor.chmod(0o755)
+    s = shell(env_extra={"EDITOR": str(editor), "VISUAL": str(editor)})
+    s.send("get /typed/before")
+    s.child.sendcontrol("x")
+    s.child.sendcontrol("e")
+    s.expect_exact("1 row")  # the line the editor wrote, run
+    s.wait_prompt()
+    assert (tmp_path / "editor.log").read_text() == "opened\n"
+
+
+def test_output_taller_than_the_screen_goes_through_the_pager(shell, tmp_path):
+    paged = tmp_path / "paged.txt"
+    s = shell(pager=True, env_extra={"PAGER": f"cat > {paged}"})
+    s.line(f"get {INSTRUMENTS} limit==3 fields=name")  # fits: no pager
+    s.expect_exact("3 rows")
+    s.wait_prompt()
+    assert not paged.exists()
+    s.line(f"get {INSTRUMENTS} limit==45 fields=name")  # 40 rows on the screen
+    s.line("output")  # runs once the request above is done
+    s.expect_exact("lists shown as table")
+    text = paged.read_text()
+    assert "200 OK" in text and "45 rows" in text
+
+
+def test_a_new_shell_completes_ids_from_what_the_last_one_learned(shell, sandbox):
+    listed = instruments(sandbox)
+    ids = [item["id"] for item in listed]
+    chosen = next(i for i in listed if sum(x.startswith(i["id"][:4]) for x in ids) == 1)
+    first = shell()
+    first.line(f"get {INSTRUMENTS} fields=name")
+    first.expect_exact("200 OK")
+    first.wait_prompt()
+    assert first.close() == 0  # what was learned is saved on the way out
+    sandbox.stop()  # nothing can be fetched now: the ids come from the saved store
+    s = shell()
+    s.send(f"get {INSTRUMENTS}/{chosen['id'][:4]}")
+    s.expect_exact(chosen["name"])
+    s.send("\t")
+    s.expect_exact(chosen["id"])
