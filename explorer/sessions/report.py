@@ -2,14 +2,14 @@
 
 The JSON report is :meth:`ReplayReport.as_dict`; the JUnit file follows the schema CI
 servers read (one ``testsuite`` per session, one ``testcase`` per step, ``failure`` and
-``error`` elements carrying the messages, ``skipped`` for steps not sent), like newman's
-``junit`` reporter.  Both are written 0600: they name the server and the requests.
+``error`` elements carrying the messages, ``skipped`` for steps not sent, ``system-out``
+for what a step did not check), like newman's ``junit`` reporter.  Both are written 0600
+and atomically (write, fsync, rename): they name the server and the requests.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -43,10 +43,15 @@ def summary_table(report: ReplayReport, *, width: int = 100) -> str:
         cells[5] = cells[5].strip().rjust(widths[5])
         cells[0] = cells[0].strip().rjust(widths[0])
         lines.append("  ".join(cells).rstrip())
-    failures = [m for r in report.results for m in r.messages()]
-    if failures:
+    messages = []
+    for r in report.results:
+        messages += r.messages()
+        note = r.note_line()
+        if note is not None:
+            messages.append(note)
+    if messages:
         lines.append("")
-        lines.extend(failures)
+        lines.extend(messages)
     lines.append("")
     lines.append(
         f"{len(report.results)} steps: {report.count('passed')} passed, "
@@ -90,6 +95,8 @@ def junit_report(report: ReplayReport) -> str:
             body = "<skipped/>"
         else:
             body = ""
+        if r.note is not None:
+            body += f"<system-out>{escape(r.note)}</system-out>"
         cases.append(f"    <testcase {attrs}>{body}</testcase>" if body else
                      f"    <testcase {attrs}/>")
     counts = (
@@ -111,14 +118,12 @@ def junit_report(report: ReplayReport) -> str:
 
 
 def write_private(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the owner only."""
+    """Replace ``path`` with ``text``, readable by the owner only, atomically: a reader
+    (or a replay interrupted while writing) sees the old report or the new one."""
+    from explorer.fileio import atomic_write
+
     path = Path(path)
     try:
-        if path.parent != Path(""):
-            path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(path, 0o600)
+        atomic_write(path, text.encode("utf-8"), mode=0o600)
     except OSError as exc:
-        raise SessionError(f"cannot write {path}: {exc.strerror}") from exc
+        raise SessionError(f"cannot write {path}: {exc.strerror or exc}") from exc

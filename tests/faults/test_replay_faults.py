@@ -1,18 +1,26 @@
 """`replay` of a session against the fault server: each fault is one step's error or
 failure, named in the table and in the reports; an unreachable or silent server ends
-the replay after a few steps with exit 3; a recording made meanwhile stays readable."""
+the replay after a few steps with exit 3; a recording made meanwhile stays readable; a
+200 MB answer is read in bounded memory; the session replayed is never changed."""
 
 from __future__ import annotations
 
 import json
 import re
+import tracemalloc
 
 import pytest
 from faultcli import one_line
+from faultserver import HUGE_SIZE
 
+from explorer.client.models import Response
 from explorer.sessions.format import dumps_line, make_header, read_session
+from explorer.sessions.replay import CHECK_LIMIT, Replayer
 
 OK_BODY = {"data": [{"id": "a1", "name": "fine"}]}
+#: /huge as a recording keeps it: in a file beside the session (never read by replay)
+HUGE_BODY = {"file": "faults.jsonl.d/0008-response.bin", "size": HUGE_SIZE,
+             "type": "application/octet-stream"}
 STEPS = [
     ("GET", "/ok", {"json": OK_BODY}),
     ("GET", "/bad-json", {"json": {"data": []}}),
@@ -21,6 +29,7 @@ STEPS = [
     ("GET", "/big-headers", {"json": {}}),
     ("GET", "/loop", None),
     ("GET", "/html-500", {"json": {}}),
+    ("GET", "/huge", HUGE_BODY),
     ("GET", "/hang", None),
     ("GET", "/ok", {"json": OK_BODY}),
 ]
@@ -74,7 +83,8 @@ def session(run):
 def test_every_fault_is_one_step_of_the_report(run, faults, session):
     recorded = run.cwd / "again.jsonl"
     report = run.cwd / "report.json"
-    result = run(
+    before = session.read_bytes()
+    result = run.measured(
         "--url", faults.url, "--timeout", "1", "--record", str(recorded),
         "replay", str(session), "--report-json", str(report),
     )
@@ -90,18 +100,84 @@ def test_every_fault_is_one_step_of_the_report(run, faults, session):
         "(got more than 100 headers)",
         f"step 6 (GET /loop): too many redirects from {url}/loop",
         "step 7 (GET /html-500): status: expected 200, got 500",
-        f"step 8 (GET /hang): {url} did not answer within 1 s (timed out)",
-        "9 steps: 2 passed, 3 failed, 4 errors, 0 skipped",
+        "step 8 (GET /huge): body not checked: recorded in a file beside the session",
+        f"step 9 (GET /hang): {url} did not answer within 1 s (timed out)",
+        "10 steps: 3 passed, 3 failed, 4 errors, 0 skipped",
     ]:
         assert line in out, out
-    results = [step["result"] for step in json.loads(report.read_text())["steps"]]
-    assert results == ["passed", "failed", "failed", "error", "error", "error", "failed",
-                       "error", "passed"]
+    steps = json.loads(report.read_text())["steps"]
+    assert [step["result"] for step in steps] == [
+        "passed", "failed", "failed", "error", "error", "error", "failed", "passed", "error",
+        "passed",
+    ]
+    assert steps[7]["note"] == "body not checked: recorded in a file beside the session"
+    # 200 MB came through (and were recorded beside the new session) without being held.
+    assert result.maxrss_kb < 150 * 1024, f"peak RSS {result.maxrss_kb} KB"
     # What the replay recorded is a readable session: the answers that came, in order.
     again = read_session(recorded)
     assert [e.path for e in again] == ["/ok", "/bad-json", "/bad-utf8", "/reset", "/html-500",
-                                       "/ok"]
+                                       "/huge", "/ok"]
     assert again.exchanges[3].response["body"]["truncated"] is True
+    huge = again.exchanges[5].response["body"]
+    assert huge["size"] == HUGE_SIZE
+    assert (recorded.parent / huge["file"]).stat().st_size == HUGE_SIZE
+    # The session replayed is left byte for byte as it was.
+    assert session.read_bytes() == before
+
+
+def _streamed(size: int, *, ctype: str):
+    """A send() whose answer streams ``size`` bytes without holding them."""
+    chunk = b"7" * (1024 * 1024)
+
+    def chunks():
+        for _ in range(size // len(chunk)):
+            yield chunk
+
+    def send(spec):
+        return Response(200, "OK", {"Content-Type": ctype}, "http://127.0.0.1:9" + spec.path,
+                        0.01, _stream=chunks())
+
+    return send
+
+
+def _replay_one(tmp_path, response_body, send):
+    path = tmp_path / "one.jsonl"
+    write_session(path, [exchange(1, "GET", "/big", response_body)])
+    replayer = Replayer(read_session(path), send=send, base_url="http://127.0.0.1:9")
+    tracemalloc.start()
+    try:
+        report = replayer.run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return report.results[0], peak
+
+
+def test_an_answer_larger_than_the_check_limit_is_drained_not_held(tmp_path):
+    """Recorded as JSON, answered with 64 MB: the status is checked, the body is not,
+    and the step says so; memory stays near the limit, not the answer's size."""
+    step, peak = _replay_one(tmp_path, {"json": {"data": []}},
+                             _streamed(64 * 1024 * 1024, ctype="application/json"))
+    assert step.result == "passed", step.failures
+    assert step.actual_status == 200
+    assert step.note == (
+        f"body not checked: {64 * 1024 * 1024} bytes, more than the 8 MB replay reads to "
+        "check an answer"
+    )
+    assert peak < 2 * CHECK_LIMIT, f"peak {peak} bytes"
+
+
+def test_a_download_recorded_in_a_file_is_checked_by_its_size(tmp_path):
+    recorded = {"file": "one.jsonl.d/0001-response.bin", "size": 100,
+                "type": "application/octet-stream"}
+    step, peak = _replay_one(tmp_path, recorded,
+                             _streamed(32 * 1024 * 1024, ctype="application/octet-stream"))
+    assert step.result == "failed"
+    assert [f.describe() for f in step.failures] == [
+        f"body: expected 100 bytes, got {32 * 1024 * 1024} bytes"
+    ]
+    assert step.note == "body not checked: recorded in a file beside the session"
+    assert peak < 4 * 1024 * 1024, f"peak {peak} bytes"
 
 
 def test_a_refused_server_stops_the_replay_with_exit_3(run, refused, session):
@@ -110,7 +186,7 @@ def test_a_refused_server_stops_the_replay_with_exit_3(run, refused, session):
     out = result.stdout.decode()
     assert f"step 1 (GET /ok): cannot reach {refused}: connection refused" in out
     assert "step 4 (GET /reset): not sent: the server stopped answering" in out
-    assert "9 steps: 0 passed, 0 failed, 3 errors, 6 skipped" in out
+    assert "10 steps: 0 passed, 0 failed, 3 errors, 7 skipped" in out
     assert result.err == ""
 
 
@@ -120,7 +196,7 @@ def test_a_silent_server_stops_the_replay_with_exit_3(run, make_faults, session)
     assert result.returncode == 3
     out = result.stdout.decode()
     assert f"step 1 (GET /ok): {server.url} did not answer within 0.5 s (timed out)" in out
-    assert "9 steps: 0 passed, 0 failed, 3 errors, 6 skipped" in out
+    assert "10 steps: 0 passed, 0 failed, 3 errors, 7 skipped" in out
 
 
 def test_an_upload_the_server_hangs_up_on_is_an_error_step(run, faults, upload_file):
