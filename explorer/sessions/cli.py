@@ -3,7 +3,7 @@
     replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] [--dry-run] [--only-safe]
                 [--volatile JSONPATH]... [--serve [--host H] [--port N]]
     export FILE --to curl|python|hurl|har|locust [-o OUT]
-    import FILE.har -o sessions/NAME.jsonl [--host HOST]
+    import FILE.har -o sessions/NAME.jsonl [--host HOST] [--force]
 
 Global options (``--url``, ``--token``, ``--api-key``…) come before the command and
 reach here in the context: replay sends through ``context.engine``, so auth, timeouts
@@ -25,7 +25,8 @@ USAGES = {
     "replay": "explorer [GLOBAL] replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] "
     "[--dry-run] [--only-safe] [--volatile JSONPATH]... [--serve [--port N]]",
     "export": "explorer export FILE --to curl|python|hurl|har|locust [-o OUT]",
-    "import": "explorer [--url URL] import FILE.har -o sessions/NAME.jsonl [--host HOST]",
+    "import": "explorer [--url URL] import FILE.har -o sessions/NAME.jsonl [--host HOST] "
+    "[--force]",
 }
 
 
@@ -58,6 +59,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
     else:
         add("-o", "--output", metavar="OUT", required=True, help="the session file to write")
         add("--host", help="keep the requests to this host (default: the API host)")
+        add("--force", action="store_true", help="replace OUT if it already exists")
     return parser
 
 
@@ -274,7 +276,7 @@ def import_(context, options) -> int:
     if not host:
         url = _configured_url(context)
         host = urlsplit(url).netloc if url else None
-    result = import_har(options.file, options.output, host=host)
+    result = import_har(options.file, options.output, host=host, force=options.force)
     for skipped in result.skipped:
         context.warn(f"skipped {skipped}")
     print(f"imported {result.imported} of {result.total} requests (host {result.host}) "

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from explorer import __version__
-from explorer.errors import SessionError
+from explorer.errors import SessionError, UsageError
 from explorer.secrets import AUTH_HEADERS, header_secret
 from explorer.sessions.format import (
     DIR_MODE,
@@ -159,12 +159,19 @@ class ImportResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def import_har(source: str | Path, target: str | Path, *, host: str | None = None) -> ImportResult:
+def import_har(
+    source: str | Path, target: str | Path, *, host: str | None = None, force: bool = False
+) -> ImportResult:
     """Write the session from the HAR ``source``'s calls to ``host``.
 
     Entries whose status is outside 100..599 (a browser saves ``0`` for a request that
     never got an answer) are left out and listed in :attr:`ImportResult.skipped`.
+    An existing ``target`` is a UsageError unless ``force``: a recorded session is never
+    replaced by accident.  The session is written atomically (write, fsync, rename), 0600.
     """
+    target = Path(target)
+    if not force and (target.exists() or target.is_symlink()):
+        raise UsageError(f"{target} already exists (give --force to replace it)")
     entries = load_har(source)
     host = host or api_host(entries)
     if not host:
@@ -185,7 +192,6 @@ def import_har(source: str | Path, target: str | Path, *, host: str | None = Non
     if not kept:
         answered = " that got an answer" if skipped else ""
         raise SessionError(f"{source}: no requests to {host}{answered}")
-    target = Path(target)
     first = urlsplit(str(kept[0]["request"]["url"]))
     base_url = f"{first.scheme}://{first.netloc}"
     redactor = Redactor()
@@ -207,14 +213,12 @@ def import_har(source: str | Path, target: str | Path, *, host: str | None = Non
         if redactor.leaks(line):  # learned in a later entry: replace it as text only
             line = dumps_line(redactor.strings(exchange))
         lines.append(line)
+    from explorer.fileio import atomic_write
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with open(fd, "wb") as f:
-            f.writelines(lines)
-        os.chmod(target, FILE_MODE)
+        atomic_write(target, lines, mode=FILE_MODE)
     except OSError as exc:
-        raise SessionError(f"cannot write {target}: {exc.strerror}") from exc
+        raise SessionError(f"cannot write {target}: {exc.strerror or exc}") from exc
     return ImportResult(len(kept), len(entries), host, skipped)
 
 
