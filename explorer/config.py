@@ -28,6 +28,10 @@ A profile names a server and how to authenticate to it::
 
 Precedence: command-line options, then ``EXPLORER_*`` environment variables, then the
 profile, then defaults.
+
+A file holding a credential that others can read gets one warning line on stderr
+(``explorer: warning: ... run: chmod 600 FILE``): a token file, a config.toml whose
+profiles hold a token, an API key or a credential header, and credentials.json.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import math
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -130,11 +134,44 @@ class Config:
     path: Path | None = None
 
 
-def load_config(path: Path | None = None) -> Config:
+Warn = Callable[[str], None]
+
+
+def warn_stderr(message: str) -> None:
+    """The default ``warn`` of the loaders: one line on stderr."""
+    print(f"explorer: warning: {message}", file=sys.stderr, flush=True)
+
+
+#: files already warned about in this process (path, inode, mode): said once
+_WARNED: set[tuple[str, int, int]] = set()
+
+
+def warn_if_shared(
+    path: Path, what: str, warn: Warn | None, *, st: os.stat_result | None = None
+) -> None:
+    """Warn once when ``path`` (holding a credential) is readable by group or others:
+    ``{what} is readable by other users; run: chmod 600 PATH``."""
+    if warn is None or sys.platform == "win32":
+        return
+    try:
+        st = st or path.stat()
+    except OSError:
+        return
+    if not st.st_mode & (stat.S_IRGRP | stat.S_IROTH):
+        return
+    key = (str(path), st.st_ino, st.st_mode)
+    if key in _WARNED:
+        return
+    _WARNED.add(key)
+    warn(f"{what} is readable by other users; run: chmod 600 {path}")
+
+
+def load_config(path: Path | None = None, *, warn: Warn | None = warn_stderr) -> Config:
     """Read ``config.toml``; a missing file is an empty config.
 
     Anything malformed raises :class:`ConfigError` naming the file and the problem;
-    the file itself is never modified.
+    the file itself is never modified.  A file whose profiles hold a credential and
+    that others can read is named to ``warn`` (once).
     """
     path = path or config_dir() / "config.toml"
     try:
@@ -149,7 +186,20 @@ def load_config(path: Path | None = None) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_config(data, path=path)
+    config = parse_config(data, path=path)
+    if any(_holds_credential(p) for p in config.profiles.values()):
+        warn_if_shared(path, f"config file {path}, which holds a credential,", warn)
+    return config
+
+
+def _holds_credential(profile: Profile) -> bool:
+    if profile.token or profile.api_key:
+        return True
+    if not profile.headers:
+        return False
+    from explorer.secrets import is_secret_header
+
+    return any(is_secret_header(name) and value for name, value in profile.headers.items())
 
 
 def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
@@ -240,7 +290,10 @@ def credentials_path() -> Path:
     return config_dir() / "credentials.json"
 
 
-def load_credentials(path: Path | None = None) -> dict[str, dict[str, str]]:
+def load_credentials(
+    path: Path | None = None, *, warn: Warn | None = warn_stderr
+) -> dict[str, dict[str, str]]:
+    """The saved keys by profile; ``warn`` hears (once) when others can read them."""
     path = path or credentials_path()
     try:
         data = json.loads(path.read_text("utf-8"))
@@ -250,7 +303,10 @@ def load_credentials(path: Path | None = None) -> dict[str, dict[str, str]]:
         raise ConfigError(f"cannot read credentials {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"credentials {path}: expected an object")
-    return {k: v for k, v in data.items() if isinstance(v, dict)}
+    saved = {k: v for k, v in data.items() if isinstance(v, dict)}
+    if any(saved.values()):
+        warn_if_shared(path, f"credentials file {path}", warn)
+    return saved
 
 
 def save_credential(profile: str, values: dict[str, str], path: Path | None = None) -> Path:
@@ -261,7 +317,7 @@ def save_credential(profile: str, values: dict[str, str], path: Path | None = No
     """
     path = path or credentials_path()
     with _locked(path.with_name(path.name + ".lock")):
-        data = load_credentials(path)
+        data = load_credentials(path, warn=None)  # rewritten 0600 below
         data.setdefault(profile, {}).update(values)
         text = json.dumps(data, indent=2, sort_keys=True).encode() + b"\n"
         atomic_write(path, text, mode=0o600)
@@ -285,7 +341,7 @@ def _locked(lock_path: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def read_token_file(path: str, *, warn=None) -> str:
+def read_token_file(path: str, *, warn: Warn | None = None) -> str:
     """The token in ``path`` (first non-empty line), warning when others can read it."""
     file = Path(path).expanduser()
     try:
@@ -295,8 +351,7 @@ def read_token_file(path: str, *, warn=None) -> str:
         raise ConfigError(f"cannot read token file {file}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"token file {file} is not text") from exc
-    if st.st_mode & (stat.S_IRGRP | stat.S_IROTH) and sys.platform != "win32" and warn:
-        warn(f"token file {file} is readable by other users; run: chmod 600 {file}")
+    warn_if_shared(file, f"token file {file}", warn, st=st)
     token = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if not token:
         raise ConfigError(f"token file {file} is empty")
