@@ -19,6 +19,9 @@ import sys
 from explorer import __version__
 from explorer.errors import EXIT_OTHER, EXIT_USAGE, ExplorerError
 
+#: the exit code of a command the user interrupted (Ctrl-C): 128 + SIGINT, as shells do
+EXIT_INTERRUPTED = 130
+
 COMMANDS = {
     "demo": "sandbox server + shell, nothing to configure",
     "serve": "run the sandbox server of the LabOS and Labstep APIs",
@@ -42,7 +45,7 @@ request items (after the path or the command's arguments):
   field@file    multipart file upload  field>v field<v field>=v field<=v field!=v  filters
 
 exit codes: 0 ok (2xx/3xx), 2 usage, 3 unreachable or timed out, 4 a 4xx answer,
-            5 a 5xx answer, 1 anything else
+            5 a 5xx answer, 1 anything else, 130 interrupted (Ctrl-C)
 environment: EXPLORER_URL, EXPLORER_TOKEN, EXPLORER_API_KEY, EXPLORER_PROFILE, NO_COLOR
 """
 
@@ -131,7 +134,7 @@ def _main(argv: list[str]) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("explorer: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (explorer ... | head): not an error of ours.
         try:
