@@ -6,6 +6,7 @@ ends the options, so an item that starts with ``-`` can follow it.
 
 from __future__ import annotations
 
+import io
 import json
 
 from explorer.client.paging import PAGED_METHODS
@@ -100,10 +101,24 @@ def group_help(registry, words: list[str]) -> str:
 
 
 def send_and_render(context, prepared, *, follow: bool = False) -> int:
+    """Send, show the answer, and return the exit code for its status.
+
+    Piped, stdout gets the body exactly and nothing else; what the terminal would have
+    shown about it goes to stderr as one line each: a 4xx/5xx status (``HTTP 500
+    Internal Server Error``; ``-v`` shows the status line instead), and a body that
+    claims to be JSON but is not valid text in its charset or does not parse.
+    """
     from explorer.render import exit_code_for, render_response
 
     engine, env = context.engine, context.output_env()
     response = _fetch_all(context, prepared) if follow else engine.send(prepared)
+    watch = None
+    if not env.stdout_isatty:
+        from dataclasses import replace
+
+        watch = PipedBody.around(env.stdout, response)
+        if watch is not None:
+            env = replace(env, stdout=watch)
     render_response(
         response,
         env,
@@ -111,7 +126,115 @@ def send_and_render(context, prepared, *, follow: bool = False) -> int:
         spec=prepared.spec,
         base_url=context.base_url,
     )
+    if not env.stdout_isatty:
+        if response.status >= 400 and not context.options.verbose:
+            from explorer.render.status import reason_for
+
+            context.warn(f"HTTP {response.status} {reason_for(response.status, response.reason)}")
+        problem = watch.problem() if watch is not None else None
+        if problem is not None:
+            context.warn(problem)
     return exit_code_for(response.status)
+
+
+class PipedBody(io.RawIOBase):
+    """The byte stream a piped body is written to: passes every byte on unchanged and
+    checks, on the way, what the body claims to be (valid text in its charset, and JSON
+    when at most :attr:`PARSE_LIMIT` bytes; a larger one is only checked as text)."""
+
+    #: the largest body parsed to tell whether it is JSON
+    PARSE_LIMIT = 4 * 1024 * 1024
+
+    def __init__(self, sink, *, content_type: str, charset: str) -> None:
+        import codecs
+
+        super().__init__()
+        self.sink = sink
+        self.content_type = content_type
+        self.charset = charset
+        self.decoder = codecs.getincrementaldecoder(charset)("strict")
+        self.size = 0
+        self.kept: bytearray | None = bytearray()
+        self.bad_byte: int | None = None
+        self._closing = False
+        self.cut = False
+
+    @classmethod
+    def around(cls, stdout, response) -> PipedBody | None:
+        """A watcher over ``stdout``'s bytes when the answer says it is JSON (None for any
+        other type, or a stdout that takes no bytes)."""
+        from explorer.render.response import binary_stream
+
+        if not response.is_json:
+            return None
+        sink = binary_stream(stdout)
+        if sink is None:
+            return None
+        return cls(sink, content_type=response.content_type, charset=response.charset)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        try:
+            written = self.sink.write(data)
+        except BrokenPipeError:
+            self.cut = True  # the reader went away (``| head``): the body is not whole
+            raise
+        chunk = data if isinstance(data, bytes) else bytes(data)
+        if self.bad_byte is None:
+            try:
+                self.decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                self.bad_byte = self.size + exc.start
+        self.size += len(chunk)
+        if self.kept is not None:
+            self.kept += chunk
+            if len(self.kept) > self.PARSE_LIMIT:
+                self.kept = None  # too large to parse: checked as text only
+        return len(chunk) if written is None else written
+
+    def flush(self) -> None:
+        if not self._closing:
+            try:
+                self.sink.flush()
+            except BrokenPipeError:
+                self.cut = True
+                raise
+
+    def close(self) -> None:
+        """Closing the watcher (when it is collected) leaves stdout as it is: the
+        program flushes it, and a reader that went away is handled there."""
+        self._closing = True
+        super().close()
+
+    def problem(self) -> str | None:
+        """``the body is not valid JSON (application/json, 39 bytes)`` or None."""
+        if not self.size or self.cut:
+            return None
+        if self.bad_byte is None:
+            try:
+                self.decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self.bad_byte = self.size
+        about = f"{self.content_type}, {self.size} bytes"
+        if self.bad_byte is not None:
+            name = "UTF-8" if self.charset.lower().replace("_", "-") in ("utf-8", "utf8") else (
+                self.charset
+            )
+            return f"the body is not valid {name} ({about}, at byte {self.bad_byte})"
+        if self.kept is None:
+            return None
+        try:
+            json.loads(bytes(self.kept).decode(self.charset), object_pairs_hook=_nothing)
+        except (ValueError, RecursionError):
+            return f"the body is not valid JSON ({about})"
+        return None
+
+
+def _nothing(pairs) -> None:
+    """Parsing only to validate: an object's contents need not be kept."""
+    return None
 
 
 def _fetch_all(context, prepared):

@@ -17,6 +17,7 @@ included) behave as fault ``NAME``, and ``FaultServer(discover=NAME)`` chooses w
     /upload         (POST) reads a little of the body, then closes the connection
     /redirect-host  302 to the same port on ``localhost`` (another host name)
     /echo-headers   200 with the request headers as JSON
+    /big-json       200, application/json, BIG_JSON: valid JSON of about 3 MB
 
 Every request's line and headers are kept in :attr:`FaultServer.requests`.
 :func:`refused_url` gives the URL of a port on which nothing listens.
@@ -35,6 +36,7 @@ RESET_PROMISED = 1024 * 1024
 RESET_SENT = 64 * 1024
 STALL_SENT = 1024 * 1024
 MEDIUM = 2_000
+BIG_JSON = json.dumps({"data": [{"id": n, "name": "x" * 30} for n in range(60_000)]}).encode()
 UPLOAD_READ = 4096
 ERROR_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>\n"
@@ -316,6 +318,8 @@ class FaultServer:
         elif fault == "redirect-host":
             location = f"http://localhost:{self.port}/echo-headers"
             send(_head(302, "text/plain", 0, location=location))
+        elif fault == "big-json":
+            send(_head(200, "application/json", len(BIG_JSON)) + BIG_JSON)
         elif fault == "echo-headers":
             body = json.dumps(seen.headers).encode()
             send(_head(200, "application/json", len(body)) + body)

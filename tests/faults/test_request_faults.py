@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from faultcli import one_line
-from faultserver import ERROR_PAGE, RESET_PROMISED
+from faultserver import BIG_JSON, ERROR_PAGE, RESET_PROMISED
 
 FORMS = {
     "call": lambda path: ["call", "GET", path],
@@ -57,15 +57,36 @@ def test_a_reset_in_the_middle_of_the_body(run, faults, form):
 def test_invalid_json_with_a_json_type_is_passed_through_when_piped(run, faults, form):
     result = run("--url", faults.url, *form("/bad-json"))
     assert result.returncode == 0
-    assert result.stdout == b'{"data": [{"id": "a1", "name": "cut off'
-    assert result.err == ""
+    assert result.stdout == b'{"data": [{"id": "a1", "name": "cut off'  # exactly, and only
+    assert one_line(result.err) == (
+        "explorer: warning: the body is not valid JSON (application/json, 39 bytes)"
+    )
 
 
 def test_invalid_utf8_is_passed_through_byte_for_byte_when_piped(run, faults, form):
     result = run("--url", faults.url, *form("/bad-utf8"))
     assert result.returncode == 0
     assert result.stdout == b'{"name": "caf\xe9 \xff\xfe broken"}'
+    assert one_line(result.err) == (
+        "explorer: warning: the body is not valid UTF-8 (application/json, 26 bytes, at byte 13)"
+    )
+
+
+def test_a_valid_json_answer_piped_says_nothing(run, faults, form):
+    result = run("--url", faults.url, *form("/ok"))
+    assert result.returncode == 0
+    assert result.stdout == b'{"data": [{"id": "a1", "name": "fine"}]}'
     assert result.err == ""
+
+
+def test_a_4xx_answer_piped_is_named_on_stderr(run, faults):
+    result = run("--url", faults.url, "call", "GET", "/no-such-fault")
+    assert result.returncode == 4
+    assert result.stdout == b'{"code": 404, "message": "no fault \'no-such-fault\'"}'
+    assert result.err.splitlines() == [
+        "explorer: warning: no discovered route matches GET /no-such-fault; sending anyway",
+        "explorer: warning: HTTP 404 Not Found",
+    ]
 
 
 def test_enormous_headers_are_a_malformed_answer(run, faults, form):
@@ -88,14 +109,16 @@ def test_a_redirect_loop_stops(run, faults, form):
 def test_a_500_with_an_html_page(run, faults, form):
     result = run("--url", faults.url, *form("/html-500"))
     assert result.returncode == 5
-    assert result.stdout == ERROR_PAGE  # piped: the body, exactly; the exit code says 5xx
-    assert result.err == ""
+    assert result.stdout == ERROR_PAGE  # piped: the body, exactly
+    assert one_line(result.err) == "explorer: warning: HTTP 500 Internal Server Error"
 
 
 def test_a_500_with_an_html_page_under_verbose_names_the_status(run, faults):
     result = run("--url", faults.url, "-v", "call", "GET", "/html-500")
     assert result.returncode == 5
+    assert result.stdout == ERROR_PAGE
     assert "HTTP/1.1 500 Internal Server Error" in result.err
+    assert "explorer: warning: HTTP 500" not in result.err  # the status line says it
     assert "Traceback" not in result.err
 
 
@@ -125,3 +148,18 @@ def test_a_200_mb_body_streams_to_a_file_in_bounded_memory(run, faults, tmp_path
     with open(target, "rb") as f:
         assert f.read(512) == bytes(range(256)) * 2
     assert result.maxrss_kb < 150 * 1024, f"peak RSS {result.maxrss_kb} KB"
+
+
+def test_a_large_json_answer_piped_whole_or_cut_by_the_reader_says_nothing(run, faults):
+    """3 MB of valid JSON: parsed on the way and found fine; and a reader that stops
+    after a few bytes (``| head -c 10``) is not taken for a broken body."""
+    whole = run("--url", faults.url, "call", "GET", "/big-json")
+    assert whole.returncode == 0
+    assert whole.stdout == BIG_JSON
+    assert "not valid" not in whole.err
+    reader = run.popen("--url", faults.url, "call", "GET", "/big-json")
+    assert reader.stdout.read(10) == BIG_JSON[:10]
+    reader.stdout.close()
+    err = reader.stderr.read().decode()
+    assert reader.wait(timeout=30) == 0
+    assert "not valid" not in err and "Traceback" not in err
