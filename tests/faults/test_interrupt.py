@@ -1,6 +1,7 @@
-"""Ctrl-C (SIGINT) while a one-shot request or a replay waits on a silent server: the
-command ends at once with one line and exit 130, and the session being recorded is still
-a readable session file holding every exchange that completed."""
+"""Ctrl-C (SIGINT) while a one-shot request (``call`` or a generated command) or a replay
+waits on a silent server: the command ends at once with one line and exit 130, and the
+session being recorded is still a readable session file holding every exchange that
+completed."""
 
 from __future__ import annotations
 
@@ -47,6 +48,25 @@ def test_ctrl_c_during_a_call_ends_cleanly_and_the_recording_is_readable(run, fa
     again = run("--url", faults.url, "--record", str(session), "ok", "list")
     assert again.returncode == 0
     assert [e.step for e in read_session(session)] == [1, 2]
+
+
+def test_ctrl_c_during_a_generated_command_ends_cleanly_and_the_recording_is_readable(
+        run, faults):
+    session = run.cwd / "sessions" / "cut.jsonl"
+    first = run("--url", faults.url, "--record", str(session), "ok", "list")
+    assert first.returncode == 0
+    before = session.read_bytes()
+    process = run.popen("--url", faults.url, "--timeout", "60", "--record", str(session),
+                        "hang", "list")
+    wait_for_request(faults, "/hang", process)
+    code, err, out = interrupt(process)
+    assert code == 130
+    assert one_line(err) == "explorer: interrupted"
+    assert out == b""
+    assert session.read_bytes() == before  # nothing of the cut exchange was written
+    recorded = read_session(session)
+    assert [e.path for e in recorded] == ["/ok"]
+    assert recorded.warnings == []
 
 
 def test_ctrl_c_while_a_body_streams_leaves_the_exchange_marked_truncated(run, faults, tmp_path):

@@ -1,10 +1,13 @@
 """`probe` over the fault server's routes: one row per route naming what happened, the
-exit code for the worst of them, and a 200 MB route timed without being held."""
+exit code for the worst of them, and a 200 MB route timed without being held; a broken
+/discover is one line and its exit code, bad entries are warnings and the good routes
+are probed; 100,000 routes are not 100,000 requests unasked (``--max``)."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from faultcli import one_line
 
 
@@ -54,10 +57,98 @@ def test_probe_of_a_refused_server_is_one_line_and_exit_3(run, refused):
     assert result.stdout == b""
 
 
-def test_probe_with_an_unusable_listing_is_one_line_and_exit_1(run, make_faults):
-    server = make_faults(discover="error")
+@pytest.mark.parametrize(
+    ("mode", "message", "code"),
+    [
+        ("error", "GET /discover answered an error: discovery is disabled for this key", 1),
+        ("error-403", "GET /discover answered 403: Forbidden: bad or missing token", 4),
+        ("html-500", "GET /discover answered 500", 5),
+        ("not-json", "GET /discover: not JSON (Unterminated string starting at: "
+                     "line 1 column 29 (char 28))", 1),
+    ],
+)
+def test_probe_with_an_unusable_listing_is_one_line_and_its_exit_code(run, make_faults, mode,
+                                                                       message, code):
+    server = make_faults(discover=mode)
     result = run("--url", server.url, "probe")
-    assert result.returncode == 1
+    assert result.returncode == code
+    assert one_line(result.err) == f"explorer: {message}"
+    assert result.stdout == b""
+    assert server.paths() == ["/discover"]  # nothing probed without routes
+
+
+@pytest.mark.parametrize(
+    ("mode", "warnings"),
+    [
+        ("garbage", [
+            "explorer: warning: GET /discover: entry 1 skipped: not an object: 42",
+            "explorer: warning: GET /discover: entry 2 skipped: not an object: \"GET /x\"",
+            "explorer: warning: GET /discover: entry 3 skipped: not an object: null",
+            "explorer: warning: GET /discover: entry 4 skipped: no path, or a path not "
+            "starting with '/': None",
+            "explorer: warning: GET /discover: entry 5 skipped: no method",
+            "explorer: warning: GET /discover: entry 6 skipped: no path, or a path not "
+            "starting with '/': 'no-slash'",
+            "explorer: warning: GET /discover: entry 8 skipped: 'query' must be a list of names",
+            "explorer: warning: GET /discover: entry 9 skipped: 'max_upload' must be a number "
+            "of bytes",
+            "explorer: warning: GET /discover: entry 10 skipped: no method",
+            "explorer: warning: skipping route GET '/broken/:(': invalid regular expression "
+            "(missing ), unterminated subpattern) in route '/broken/:(' at index 9",
+        ]),
+        ("unknown-methods", [
+            "explorer: warning: skipping route FROBNICATE '/ok': unknown method 'FROBNICATE'",
+            "explorer: warning: skipping route BREW '/coffee': unknown method 'BREW'",
+            "explorer: warning: skipping route G E T '/spaced': unknown method 'G E T'",
+        ]),
+        ("duplicates", [
+            "explorer: warning: skipping route GET '/ok': duplicate of an earlier route",
+        ] * 3 + [
+            "explorer: warning: skipping route GET '/html-500': duplicate of an earlier route",
+        ]),
+    ],
+)
+def test_probe_of_a_listing_with_bad_entries_warns_and_probes_the_good_ones(run, make_faults,
+                                                                            mode, warnings):
+    server = make_faults(discover=mode)
+    result = run("--url", server.url, "probe")
+    assert result.returncode == 5  # /html-500
+    assert result.err.splitlines() == warnings
+    assert rows(result.stdout) == {"GET /html-500": "500 Internal Server Error",
+                                   "GET /ok": "200 OK"}
+    assert sorted(server.paths()) == ["/discover", "/html-500", "/ok"]
+
+
+def test_probe_of_100000_routes_sends_a_few_hundred_and_says_so(run, make_faults):
+    server = make_faults(discover="many")
+    result = run("--url", server.url, "probe")
+    assert result.returncode == 0  # the first routes in order are /bulk/...: 404s
     assert one_line(result.err) == (
-        "explorer: GET /discover answered an error: discovery is disabled for this key"
+        "explorer: warning: probed 300 of 100,000 GET routes; 99,700 not probed "
+        "(give --max N for more, --max 0 for all)"
     )
+    probed = [path for path in server.paths() if path != "/discover"]
+    assert len(probed) == 300
+    assert len(set(rows(result.stdout))) == 300  # each route once (its id form skipped)
+
+
+def test_max_chooses_how_many_routes_are_probed(run, make_faults):
+    server = make_faults(discover="duplicates")  # /ok and /html-500, after warnings
+    result = run("--url", server.url, "probe", "--max", "1")
+    assert result.returncode == 5
+    assert result.err.splitlines()[-1] == (
+        "explorer: warning: probed 1 of 2 GET routes; 1 not probed "
+        "(give --max N for more, --max 0 for all)"
+    )
+    assert rows(result.stdout) == {"GET /html-500": "500 Internal Server Error"}
+    result = run("--url", server.url, "probe", "--max=0")
+    assert "not probed" not in result.err
+    assert len(rows(result.stdout)) == 2
+
+
+@pytest.mark.parametrize("args", [["--max", "many"], ["--max"], ["--max=-1"], ["extra"]])
+def test_a_bad_probe_argument_is_one_line_and_exit_2(run, faults, args):
+    result = run("--url", faults.url, "probe", *args)
+    assert result.returncode == 2
+    assert one_line(result.err).endswith("(usage: explorer [GLOBAL] probe [--max N])")
+    assert faults.paths() == []

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 from faultcli import one_line
-from faultserver import BIG_JSON, ERROR_PAGE, RESET_PROMISED
+from faultserver import BIG_JSON, ERROR_PAGE, HUGE_SIZE, RESET_PROMISED
+
+from explorer.sessions.format import read_session
 
 FORMS = {
     "call": lambda path: ["call", "GET", path],
@@ -138,16 +140,37 @@ def test_the_connection_closed_during_a_multipart_upload(run, faults, upload_fil
     assert len(posts) == 1  # a POST is never retried
 
 
-def test_a_200_mb_body_streams_to_a_file_in_bounded_memory(run, faults, tmp_path):
+def test_a_200_mb_body_streams_to_a_file_in_bounded_memory(run, faults, tmp_path, form):
     """Piped to a file, 200 MB pass through without being held: the process stays small."""
     target = tmp_path / "huge.out"
-    result = run.measured("--url", faults.url, "huge", "list", stdout_path=target)
+    result = run.measured("--url", faults.url, *form("/huge"), stdout_path=target)
     assert result.returncode == 0, result.err
     assert result.err == ""
-    assert target.stat().st_size == 200 * 1024 * 1024
+    assert target.stat().st_size == HUGE_SIZE
     with open(target, "rb") as f:
         assert f.read(512) == bytes(range(256)) * 2
     assert result.maxrss_kb < 150 * 1024, f"peak RSS {result.maxrss_kb} KB"
+
+
+def test_a_200_mb_body_recorded_goes_beside_the_session_in_bounded_memory(run, faults,
+                                                                          tmp_path):
+    session = run.cwd / "sessions" / "huge.jsonl"
+    result = run.measured("--url", faults.url, "--record", str(session), "huge", "list",
+                          stdout_path=tmp_path / "huge.out")
+    assert result.returncode == 0, result.err
+    assert result.err == ""
+    assert result.maxrss_kb < 150 * 1024, f"peak RSS {result.maxrss_kb} KB"
+    recorded = read_session(session)
+    assert recorded.warnings == []
+    [exchange] = recorded.exchanges
+    body = exchange.response["body"]
+    assert body["size"] == HUGE_SIZE and "truncated" not in body
+    beside = session.parent / body["file"]
+    assert beside.parent.parent == session.parent  # sessions/huge.jsonl.d/...
+    assert beside.stat().st_size == HUGE_SIZE
+    assert beside.stat().st_mode & 0o777 == 0o600
+    with open(beside, "rb") as f:
+        assert f.read(512) == bytes(range(256)) * 2
 
 
 def test_a_large_json_answer_piped_whole_or_cut_by_the_reader_says_nothing(run, faults):
