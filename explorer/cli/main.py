@@ -144,20 +144,35 @@ def _main(argv: list[str]) -> int:
             pass
         return 0
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        redact = _crash_redactor(context)
         if options.verbose:  # the traceback too: secrets in it are masked like the rest
             import traceback
 
-            print(context.redact(traceback.format_exc()), end="", file=sys.stderr)
-        _print_error(exc, context)
+            print(redact(traceback.format_exc()), end="", file=sys.stderr)
+        _print_error(exc, context, redact=redact)
         return EXIT_OTHER
     finally:
         context.close()
 
 
-def _print_error(exc: BaseException, context) -> None:
+def _print_error(exc: BaseException, context, *, redact=None) -> None:
     from explorer.render.error import format_error
 
-    print("\n".join(format_error(exc, redact=context.redact)), file=sys.stderr)
+    lines = format_error(exc, redact=redact or context.redact)
+    print("\n".join(lines), file=sys.stderr)
+
+
+def _crash_redactor(context):
+    """How an error nobody foresaw is masked: its message may quote a request whose
+    secrets this run never registered (the password of a login, in its JSON body), so
+    besides every secret the run knows of, any value a credential's name gives away
+    (``"password": "..."``, ``apikey:...``, ``--token T``) is hidden too."""
+    from explorer.secrets import scrub_command
+
+    def redact(text: str) -> str:
+        return context.redact(scrub_command(text))
+
+    return redact
 
 
 def dispatch(context) -> int:

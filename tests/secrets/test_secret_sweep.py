@@ -4,13 +4,17 @@ searched for the token, the api key and the password used.
 The day: a token given with --token, from a token file and from EXPLORER_TOKEN; a
 Labstep login with a password; calls with -v (request and response heads shown);
 errors (a 404, an unreachable server, a bad item, a credential typed as a header or a
-body field) and an internal error with its -v traceback; three recorded sessions
-(LabOS, the Labstep login and upload, the shell); exports of every format; replay
-reports (JSON and JUnit); the shell with its history; the discovery and learned caches.
+body field, a session that cannot be read); internal errors with their -v traceback (a
+real crash: crashing.py breaks the HTTP adapter, which then quotes the request with its
+token, key or login password); ``probe -v`` and ``routes``; three recorded sessions
+(LabOS, the Labstep login and upload, the shell); exports of every format; a browser's
+HAR holding the real secrets imported; replay reports (JSON and JUnit); ``replay
+--serve`` answering a call; the shell with its history; the discovery and learned caches.
 
 None of the three secrets may appear in any file under EXPLORER_HOME or the working
-dir, nor in any output of the one-shot commands -- except where they belong: the api key
-in credentials.json (0600), and the token in the token file the user made.  The shell's
+dir, nor in any output of the commands -- except where they belong: the api key in
+credentials.json (0600), the token in the token file the user made, and all three in the
+HAR file the user's browser saved.  The shell's
 screen is swept for the token and the password (less the typed line drawn back).
 Files holding credentials, sessions and reports are 0600.
 """
@@ -120,6 +124,23 @@ def test_no_secret_in_any_file_or_output_after_a_days_work(run, sandbox, tmp_pat
                        + b'{"step":1,"request":{"method":"GET","path":"/x","headers":-1},'
                          b'"response":{"status":200}}\n')
     assert run(*labos, f"--token={token}", "-v", "replay", str(broken)).returncode == 1
+    # Internal errors with -v: the traceback and the one-line error are printed, and the
+    # secret the broken adapter quoted (the run's token or key, a login's password) is not.
+    for args, stdin in [
+        ((*labos, f"--token={token}", "-v", "instruments", "list"), None),
+        ((*labstep, f"--api-key={key}", "-v", "protocol", "list"), None),
+        ((*labstep, "-v", "login", "--username", sandbox.username, "--password-stdin"),
+         password.encode() + b"\n"),
+    ]:
+        crashed = run.crashed(*args, input=stdin)
+        assert crashed.returncode == 1, crashed.err
+        assert crashed.err.startswith("Traceback (most recent call last):"), crashed.err
+        assert "\nexplorer: internal error: RuntimeError: adapter fell over on " in crashed.err
+        assert "***" in crashed.err  # the secret was there, masked
+    # probe -v and routes, with the token.
+    assert run(*labos, f"--token={token}", "-v", "probe").returncode in (0, 5)
+    ok(run(*labos, f"--token={token}", "routes"))
+    ok(run(*labos, f"--token={token}", "routes", "--json", "--refresh"))
 
     # Labstep: login with a password (recorded), then the saved key, then --api-key.
     labstep_session = sessions / "labstep.jsonl"
@@ -147,6 +168,16 @@ def test_no_secret_in_any_file_or_output_after_a_days_work(run, sandbox, tmp_pat
             ok(run("export", str(session), "--to", fmt, "-o",
                    str(run.cwd / "exports" / f"{session.stem}.{fmt}")))
         ok(run("export", str(session), "--to", "curl"))  # to stdout too
+    # A HAR the browser saved, with the real secrets in it, imported as a session.
+    har = run.cwd / "browser.har"
+    har.write_text((run.cwd / "exports" / "labstep.har").read_text()
+                   .replace("{{token}}", token).replace("{{api_key}}", key)
+                   .replace("{{password}}", password))
+    assert password in har.read_text() and key in har.read_text()
+    ok(run(*labstep, "import", str(har), "-o", str(sessions / "imported.jsonl")))
+    # The recorded LabOS session served offline, and a call with the token against it.
+    with run.serving("replay", str(labos_session), "--serve") as served:
+        ok(run("--url", served, f"--token={token}", "-v", "call", "GET", INSTRUMENTS, "limit==2"))
     reports = run.cwd / "reports"
     for session in (labos_session, labstep_session):
         result = run(*labos, f"--token={token}", "--record",
@@ -160,6 +191,7 @@ def test_no_secret_in_any_file_or_output_after_a_days_work(run, sandbox, tmp_pat
     allowed = {
         token_file: {"token"},  # the user's own token file
         run.home / "config" / "credentials.json": {"api key"},  # by design, 0600
+        har: set(secrets),  # the user's own browser export
     }
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     kinds = {p.suffix for p in files}
