@@ -28,7 +28,7 @@ COMMANDS = {
     "login": "Labstep-style login; the key is saved to the profile",
     "routes": "list the discovered routes and their command names",
     "call": "send one request: call METHOD PATH [ITEM...]",
-    "probe": "call every GET route and print a status table",
+    "probe": "call the GET routes (--max N, default 300) and print a status table",
     "replay": "replay a recorded session and check the answers",
     "export": "export a session as curl, python, hurl, har or locust",
     "import": "turn a browser's HAR export into a session",
