@@ -26,6 +26,8 @@ class Context:
         self.options = options
         self.stderr = stderr or sys.stderr
         self.warnings: list[str] = []
+        #: secrets met while running (a password typed at ``login``), for redaction
+        self.typed_secrets: list[str] = []
 
     # -- messages ----------------------------------------------------------------------
 
@@ -47,7 +49,7 @@ class Context:
         used while an error (a broken config, say) is being reported."""
         from explorer.client.urls import url_secrets
 
-        found = []
+        found = list(self.typed_secrets)
         if "client" in self.__dict__:
             found.extend(self.client.secrets)
         found += url_secrets(self.options.url) + url_secrets(os.environ.get("EXPLORER_URL"))
@@ -70,7 +72,7 @@ class Context:
 
     @cached_property
     def config(self) -> cfg.Config:
-        return cfg.load_config()
+        return cfg.load_config(warn=self.warn)
 
     @cached_property
     def selected_profile(self) -> cfg.Profile:
@@ -189,7 +191,7 @@ class Context:
             return bearer(cfg.read_token_file(p.token_file, warn=self.warn))
         if p.api_key:
             return api_key(p.api_key)
-        saved = cfg.load_credentials().get(self.credential_key, {})
+        saved = cfg.load_credentials(warn=self.warn).get(self.credential_key, {})
         if saved.get("api_key"):
             return api_key(saved["api_key"])
         if saved.get("token"):

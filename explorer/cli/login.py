@@ -56,6 +56,7 @@ def main(context, args: list[str]) -> int:
         password = getpass.getpass("password: ")
     if not password:
         raise UsageError("empty password")
+    context.typed_secrets.append(password)  # never shown, even in a crash's traceback
     key = login(context.engine, username, password)  # the engine: --record sees it
     from explorer.config import save_credential
 

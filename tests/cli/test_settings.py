@@ -96,3 +96,15 @@ def test_a_configured_pager_in_a_one_shot_command_on_a_terminal(tmp_path, sandbo
     _spawn(tmp_path, sandbox, paged, "instruments", "list", "limit==5")
     assert not paged.exists()
     assert '"data"' in chosen.read_text()
+
+
+def test_a_shared_config_is_warned_about_through_the_context(home):
+    """The loaders' warnings go through Context.warn: redacted, and kept in
+    context.warnings (the shell shows them the same way)."""
+    _config(home, '[profiles.default]\ntoken = "tok-abcdef"\n')
+    (home / "config" / "config.toml").chmod(0o644)
+    context = _context()
+    context.stderr = FakeTTY()
+    assert context.config.profiles
+    assert len(context.warnings) == 1
+    assert "readable by other users" in context.warnings[0]
