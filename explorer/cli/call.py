@@ -278,28 +278,11 @@ def _fetch_all(context, prepared):
 
 
 def _command_help(context, words: list[str]) -> int:
-    registry = context.discovery.registry
-    entry, _ = registry.lookup_command(words)
-    params = list(entry.params)
-    route = entry.route
-    lines = [
-        f"usage: explorer {entry.usage} [ITEM...] [--all]",
-        "",
-        f"  {entry.method} {route.path}",
-    ]
-    if route.summary:
-        lines += ["", f"  {route.summary}"]
-    if params:
-        lines += ["", "path parameters:"] + [f"  {p.upper():<12} :{p}" for p in params]
-    if route.query_params:
-        lines += ["", "query parameters:", "  " + ", ".join(route.query_params)]
-    props = (route.body_schema or {}).get("properties") if route.body_schema else None
-    if isinstance(props, dict) and props:
-        lines += ["", "body fields:"] + [
-            f"  {k:<12} {v.get('type', '') if isinstance(v, dict) else ''}"
-            for k, v in props.items()
-        ]
-    print("\n".join(lines))
+    from explorer.render.command_help import command_help
+
+    entry, _ = context.discovery.registry.lookup_command(words)
+    flags = ["[--all]"] if entry.method == "GET" else []
+    print(command_help(entry, prog="explorer ", flags=flags))
     return 0
 
 

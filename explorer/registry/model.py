@@ -96,7 +96,10 @@ class Entry:
     @property
     def usage(self) -> str:
         """``instruments commands kill ID CID`` (optional params in brackets)."""
-        args = [p.upper() if p in self.required else f"[{p.upper()}]" for p in self.params]
+        args = [
+            arg_name(p, self.params) if p in self.required else f"[{arg_name(p, self.params)}]"
+            for p in self.params
+        ]
         return " ".join([*self.command, *args])
 
     def path_for(self, args: Sequence[str]) -> str:
@@ -153,3 +156,13 @@ class Child:
     methods: frozenset[str]
     commands: tuple[str, ...]
     has_children: bool
+
+
+def arg_name(param: str, params: Sequence[str] = ()) -> str:
+    """How a path parameter is shown as an argument: ``id`` -> ``ID``; the unnamed
+    capture of an Express 4 ``*`` (``"0"``) -> ``PATH`` (``PATH0``, ``PATH1``… when a
+    route has several)."""
+    if param.isdigit():
+        unnamed = [p for p in params if p.isdigit()]
+        return "PATH" if len(unnamed) <= 1 else f"PATH{param}"
+    return param.upper()

@@ -30,7 +30,7 @@ from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_item, tokenize
 from explorer.repl.line import resolve_path as _resolve
 from explorer.repl.state import ShellState
-from explorer.repl.vocabulary import BODY_METHODS, OUTPUT_MODES, READ_PARAMS, SHELL_COMMANDS, VERBS
+from explorer.repl.vocabulary import BODY_METHODS, OUTPUT_MODES, SHELL_COMMANDS, VERBS
 from explorer.variables import NAME, TEMPLATE, as_text, expand_items, lookup
 
 #: answers up to this size are kept for ``{{last}}`` and learning; bigger ones stream past
@@ -524,57 +524,19 @@ def group_help(registry, words: Sequence[str]) -> str:
 
 
 def command_help(entry, *, learned: LearnedStore | None = None) -> str:
-    """A generated command's usage, route, parameters, query parameters and fields:
-    from the route (a routes file or an OpenAPI document) and from what ``learned``
-    saw in answers and sent bodies."""
-    params = list(entry.params)
-    route = entry.route
-    lines = [f"usage: {entry.usage} [ITEM...]", f"  {entry.method} {route.path}"]
-    if route.summary:
-        lines.append(f"  {route.summary}")
-    if params:
-        lines += ["path parameters:"] + [f"  {p.upper():<12} :{p}" for p in params]
-    if route.query_params:
-        lines += ["query parameters:", "  " + ", ".join(route.query_params)]
-    elif entry.method == "GET":
-        lines += [
-            "query parameters:",
-            "  " + ", ".join(READ_PARAMS) + "; filters on fields (name=v, name>v, ...)",
-        ]
+    """A generated command's help (:mod:`explorer.render.command_help`), with the
+    fields ``learned`` saw in answers (GET) or in bodies sent before."""
+    from explorer.render.command_help import command_help as render_help
+
+    seen: Sequence[str] = ()
+    title = ""
     if learned is not None:
         if entry.method == "GET":
-            seen = learned.fields(route.path)
-            title = "fields seen in answers:"
+            seen, title = learned.fields(entry.route.path), "fields seen in answers:"
         else:
-            seen = learned.body_fields(f"{entry.method} {route.path}")
+            seen = learned.body_fields(f"{entry.method} {entry.route.path}")
             title = "body fields sent before:"
-        if seen:
-            lines += [title, *_wrapped(seen)]
-    schema = route.body_schema if isinstance(route.body_schema, dict) else {}
-    props = schema.get("properties")
-    if isinstance(props, dict) and props:
-        required = set(schema.get("required") or ())
-        lines.append("body fields:")
-        for key, prop in props.items():
-            kind = prop.get("type", "") if isinstance(prop, dict) else ""
-            mark = " (required)" if key in required else ""
-            lines.append(f"  {key:<14} {kind}{mark}".rstrip())
-    return "\n".join(lines)
-
-
-def _wrapped(names: Sequence[str], width: int = 88) -> list[str]:
-    """``names`` joined by commas, in lines of at most ``width`` (indented)."""
-    lines: list[str] = []
-    current = ""
-    for name in names:
-        piece = f"{current}, {name}" if current else name
-        if current and len(piece) + 2 > width:
-            lines.append("  " + current + ",")
-            piece = name
-        current = piece
-    if current:
-        lines.append("  " + current)
-    return lines
+    return render_help(entry, seen=seen, seen_title=title)
 
 
 def change_note(change, registry, *, shown: int = 4) -> str:

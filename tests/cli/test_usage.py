@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 EXIT_USAGE = 2
@@ -78,3 +80,39 @@ def test_a_missing_file_named_by_an_option_is_a_usage_error(run, tmp_path, optio
     result = run("--url", "http://127.0.0.1:9", option, str(missing), "routes")
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and str(missing) in result.stderr
+
+
+def _help(run, server, source: dict, tmp_path, *words):
+    path = tmp_path / "source.json"
+    path.write_text(json.dumps(source))
+    option = "--spec" if "openapi" in source else "--routes"
+    result = run("--url", server.url, option, str(path), *words, "--help")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_generated_help_shows_wildcards_types_and_required_fields(run, sandbox, tmp_path):
+    routes = {"data": [{"method": "GET", "path": "/files/*"},
+                       {"method": "GET", "path": "/docs/*rest"}]}
+    files = _help(run, sandbox, routes, tmp_path, "files", "get")
+    assert files.splitlines()[0] == "usage: explorer files get PATH [ITEM...] [--all]"
+    assert "  PATH  *" in files.splitlines()
+    docs = _help(run, sandbox, routes, tmp_path, "docs", "get")
+    assert "  REST  *rest" in docs.splitlines()
+    schema = {"type": "object", "required": ["name"],
+              "properties": {"name": {"type": "string"},
+                             "experiment_id": {"type": ["integer", "null"]},
+                             "tags": {"type": "array", "items": {"type": "string"}}}}
+    body = {"content": {"application/json": {"schema": schema}}}
+    spec = {"openapi": "3.0.0", "paths": {
+        "/samples": {"get": {}, "post": {"requestBody": body}},
+        "/samples/{id}": {"get": {}},
+    }}
+    create = _help(run, sandbox, spec, tmp_path, "samples", "create").splitlines()
+    assert create[0] == "usage: explorer samples create [ITEM...]"  # no --all on a POST
+    assert create[-4:] == [
+        "body fields:",
+        "  name           string (required)",
+        "  experiment_id  integer|null",
+        "  tags           array of string",
+    ]
