@@ -215,6 +215,45 @@ class IdMap(Substitution):
 _NONE = object()
 
 
+def ids_in(value: Any, key: Any = None, in_id_list: bool = False) -> set[str]:
+    """The ids a recorded body holds, by the rules :meth:`IdMap.learn` maps them with:
+    values under id keys and in id lists, and the keys of an object keyed by ids."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        if value and all(map(looks_like_id, value)):
+            found.update(value)
+        for k, v in value.items():
+            found |= ids_in(v, k)
+    elif isinstance(value, list):
+        ids = in_id_list or is_id_list_key(key)
+        for v in value:
+            found |= ids_in(v, key, ids)
+    elif (
+        _scalar(value)
+        and (in_id_list or is_id_key(key))
+        and not (isinstance(value, str) and PLACEHOLDER.fullmatch(value))
+    ):
+        found.add(str(value))
+    return found
+
+
+class Uses(Substitution):
+    """Finds whether a request uses one of ``ids`` where an id goes (nothing is
+    replaced): ``uses.found`` names the first one met."""
+
+    def __init__(self, ids: set[str] | dict[str, Any]) -> None:
+        self.ids = ids
+        self.found: str | None = None
+
+    def active(self) -> bool:
+        return bool(self.ids)
+
+    def swap(self, recorded: str | int) -> Any | None:
+        if str(recorded) in self.ids and self.found is None:
+            self.found = str(recorded)
+        return None
+
+
 def _param_positions(route_path: str | None, count: int) -> set[int] | None:
     """Indices of the path segments that are parameters in ``route_path`` (None: unknown)."""
     if not route_path:

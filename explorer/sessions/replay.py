@@ -34,7 +34,7 @@ from urllib.parse import quote, quote_plus
 from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
 from explorer.errors import ExplorerError, SessionError, TransportError
 from explorer.secrets import CREDENTIAL_HEADERS
-from explorer.sessions.capture import IdMap
+from explorer.sessions.capture import IdMap, Uses, ids_in
 from explorer.sessions.checks import Checker, Failure
 from explorer.sessions.format import (
     MISSING,
@@ -346,6 +346,8 @@ class Replayer:
         results: list[StepResult] = []
         total = len(self.session.exchanges)
         unreachable = 0
+        known: set[str] = set()  # ids the recorded answers held so far (--only-safe)
+        unavailable: dict[str, int] = {}  # id -> the skipped step that created it
         for index, exchange in enumerate(self.session.exchanges, start=1):
             result = StepResult(
                 exchange.step or index,
@@ -361,15 +363,43 @@ class Replayer:
                     Failure("", "", "not sent: the server stopped answering", "unreachable")
                 )
                 continue
+            recorded = exchange.response_json
             if self.only_safe and exchange.method not in SAFE_METHODS:
                 result.result = "skipped"
+                if recorded is not MISSING:  # what it created, later steps cannot use
+                    for new in ids_in(recorded) - known:
+                        unavailable.setdefault(new, result.step)
+            elif (needs := self._needs(exchange, unavailable)) is not None:
+                result.result = "skipped"
+                result.note = (
+                    f"not sent: it uses {needs}, which step {unavailable[needs]} created "
+                    "and --only-safe did not send"
+                )
             else:
                 unreachable = self._step(exchange, result, unreachable)
+            if recorded is not MISSING:
+                known |= ids_in(recorded)
             if self.progress is not None:
                 self.progress(index, total)
         return ReplayReport(
             str(self.session.path), self.base_url, results, time.perf_counter() - started
         )
+
+    def _needs(self, exchange: Exchange, unavailable: dict[str, int]) -> str | None:
+        """The id, created by a step ``--only-safe`` skipped, that ``exchange`` uses in
+        its path, query or body (None: it can be sent)."""
+        if not unavailable:
+            return None
+        uses = Uses(unavailable)
+        request = exchange.request
+        uses.path(request["path"], exchange.route_path)
+        uses.query(list(request.get("query") or []))
+        body = request.get("body") or {}
+        if "json" in body:
+            uses.json(body["json"])
+        elif "multipart" in body:
+            uses.fields(dict(body["multipart"].get("fields") or {}))
+        return uses.found
 
     def _step(self, exchange: Exchange, result: StepResult, unreachable: int) -> int:
         began = time.perf_counter()

@@ -140,6 +140,15 @@ def test_only_safe_skips_writes(labos_session, fresh, replay_on):
         methods[r.method].add(r.result)
     assert methods["POST"] == {"skipped"}
     assert report.results[0].result == "passed"
+    # the last step reads the command a skipped POST created: skipped, saying why
+    created = report.results[4]
+    last = report.results[-1]
+    assert (last.method, last.result) == ("GET", "skipped")
+    assert last.note.startswith("not sent: it uses ")
+    assert last.note.endswith(f"which step {created.step} created and --only-safe did not send")
+    assert report.passed
+    # a GET of an object that existed before (the instrument) is still sent
+    assert report.results[3].result == "passed"
 
 
 def test_an_unreachable_server_stops_after_a_few_steps(labos_session, replay_on):
