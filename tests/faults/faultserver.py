@@ -289,6 +289,9 @@ class FaultServer:
         elif fault == "reset":
             send(_head(200, "application/json", RESET_PROMISED))
             send(b'{"data": "' + b"x" * (RESET_SENT - 10))
+            # A reset throws away what the peer has not read yet: give the client a
+            # moment to read what was sent, as a server dying mid-body would.
+            self._stop.wait(0.5)
             return "reset"
         elif fault == "bad-json":
             body = b'{"data": [{"id": "a1", "name": "cut off'
