@@ -195,8 +195,7 @@ class LabOS:
         return fields
 
     @staticmethod
-    def _stamp(doc: dict[str, Any], user: str | None, *, created: bool) -> None:
-        now = seed.now_iso()
+    def _stamp(doc: dict[str, Any], user: str | None, *, created: bool, now: str) -> None:
         if created:
             doc["createdBy"], doc["createdAt"] = user, now
         doc["updatedBy"], doc["updatedAt"] = user, now
@@ -227,9 +226,10 @@ class LabOS:
     def create(self, kind: Kind, request: Request) -> Reply:
         fields = self._checked(kind, request.json_object(limit=BODY_LIMIT), full=True)
         doc = self._new(kind, request.user)
-        _complete_actions(fields, {}, request.user)
+        now = seed.now_iso()  # one instant for the object and its actions
+        _complete_actions(fields, {}, request.user, now)
         doc.update(fields)
-        self._stamp(doc, request.user, created=True)
+        self._stamp(doc, request.user, created=True, now=now)
         self.store.insert(kind.kind, doc)
         location = f"{PREFIX}/{kind.collection}/{doc['id']}"
         return Reply(201, doc, {"Location": location})
@@ -241,10 +241,11 @@ class LabOS:
             doc = self._new(kind, request.user)
             for key in ("id", "createdBy", "createdAt", "updatedBy", "updatedAt"):
                 doc[key] = old[key]
-            _complete_actions(fields, old, request.user)
+            now = seed.now_iso()
+            _complete_actions(fields, old, request.user, now)
             doc.update(fields)
             if doc != old:
-                self._stamp(doc, request.user, created=False)
+                self._stamp(doc, request.user, created=False, now=now)
                 self.store.replace(kind.kind, doc)
         return Reply(200, doc)
 
@@ -252,10 +253,11 @@ class LabOS:
         fields = self._checked(kind, request.json_object(limit=BODY_LIMIT), full=False)
         with self.store.atomic():
             old = self._load(kind, request.params["id"])
-            _complete_actions(fields, old, request.user)
+            now = seed.now_iso()
+            _complete_actions(fields, old, request.user, now)
             doc = {**old, **fields}
             if doc != old:
-                self._stamp(doc, request.user, created=False)
+                self._stamp(doc, request.user, created=False, now=now)
                 self.store.replace(kind.kind, doc)
         return Reply(200, doc)
 
@@ -301,7 +303,7 @@ class LabOS:
         doc.update(name=fields["action"], params=dict(action.get("params", {})))
         doc.update(fields)
         doc.update(status="queued", instrumentId=instrument["id"])
-        self._stamp(doc, request.user, created=True)
+        self._stamp(doc, request.user, created=True, now=seed.now_iso())
         self.store.insert("command", doc)
         location = f"{PREFIX}/instruments/{instrument['id']}/commands/{doc['id']}"
         return Reply(201, doc, {"Location": location})
@@ -314,7 +316,7 @@ class LabOS:
                 raise ApiError(409, f"Command {command['id']!r} is already done")
             if command["status"] != "killed":
                 command["status"] = "killed"
-                self._stamp(command, request.user, created=False)
+                self._stamp(command, request.user, created=False, now=seed.now_iso())
                 self.store.replace("command", command)
         return Reply(200, command)
 
@@ -330,8 +332,11 @@ class LabOS:
         raise ACTION.not_found(aid)
 
 
-def _complete_actions(fields: dict[str, Any], old: dict[str, Any], user: str | None) -> None:
-    """Make each action in ``fields`` a full object (see the module docstring)."""
+def _complete_actions(
+    fields: dict[str, Any], old: dict[str, Any], user: str | None, now: str
+) -> None:
+    """Make each action in ``fields`` a full object (see the module docstring), stamped
+    ``now`` (the instant of the write, the object's own stamp too)."""
     if "actions" not in fields:
         return
     before = old.get("actions", ())
@@ -339,7 +344,6 @@ def _complete_actions(fields: dict[str, Any], old: dict[str, Any], user: str | N
     by_word: dict[Any, dict[str, Any]] = {}
     for action in before:
         by_word.setdefault(action.get("action"), action)
-    now = seed.now_iso()
     done = []
     for given in fields["actions"]:
         prev = by_id.get(given["id"]) if given.get("id") else by_word.get(given["action"])
