@@ -591,9 +591,13 @@ def serve(
             pass
 
 
-class Terminated(BaseException):
+class Terminated(SystemExit):
     """SIGTERM or SIGHUP arrived (raised in the main thread by
-    :func:`stopping_on_signals`, like KeyboardInterrupt for Ctrl-C)."""
+    :func:`stopping_on_signals`, like KeyboardInterrupt for Ctrl-C).
+
+    A SystemExit, because asyncio lets only SystemExit and KeyboardInterrupt out of a
+    callback: raised while the shell's prompt_toolkit loop runs a callback, any other
+    exception would be logged there and the shell would go on."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(f"stopped by signal {signum}")

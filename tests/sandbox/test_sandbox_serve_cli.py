@@ -201,3 +201,22 @@ def test_serve_help_tells_how_to_switch_on_endpoint_families(tmp_path):
         assert re.search(rf"POST\s+/_sandbox/families/{family}", text), text
     assert re.search(r"DELETE\s+/_sandbox/families/NAME", text)
     assert "/discover" in text and "SIGTERM" in text and "docs/sandbox.md" in text
+
+
+def test_a_stop_signal_gets_out_of_an_asyncio_callback():
+    """The shell runs prompt_toolkit's asyncio loop; a signal that lands while a callback
+    runs must still end it (asyncio logs and swallows anything but SystemExit and
+    KeyboardInterrupt), or `explorer demo` would ignore SIGTERM now and then."""
+    import asyncio
+
+    from explorer.sandbox.server import Terminated, _terminate
+
+    loop = asyncio.new_event_loop()
+    try:
+        later = loop.create_future()
+        loop.call_later(0.2, later.set_result, None)
+        loop.call_soon(_terminate, signal.SIGTERM, None)
+        with pytest.raises(Terminated):
+            loop.run_until_complete(later)
+    finally:
+        loop.close()
