@@ -363,13 +363,13 @@ class Replayer:
                     Failure("", "", "not sent: the server stopped answering", "unreachable")
                 )
                 continue
-            recorded = exchange.response_json
+            recorded = exchange.response_json if self.only_safe else MISSING
             if self.only_safe and exchange.method not in SAFE_METHODS:
                 result.result = "skipped"
                 if recorded is not MISSING:  # what it created, later steps cannot use
                     for new in ids_in(recorded) - known:
                         unavailable.setdefault(new, result.step)
-            elif (needs := self._needs(exchange, unavailable)) is not None:
+            elif unavailable and (needs := self._needs(exchange, unavailable)) is not None:
                 result.result = "skipped"
                 result.note = (
                     f"not sent: it uses {needs}, which step {unavailable[needs]} created "
@@ -377,7 +377,7 @@ class Replayer:
                 )
             else:
                 unreachable = self._step(exchange, result, unreachable)
-            if recorded is not MISSING:
+            if self.only_safe and recorded is not MISSING:
                 known |= ids_in(recorded)
             if self.progress is not None:
                 self.progress(index, total)
