@@ -164,6 +164,8 @@ def test_a_refused_server_still_gives_a_prompt(shell, refused):
     [
         ("error", "GET /discover answered an error: discovery is disabled for this key"),
         ("not-json", "GET /discover: not JSON"),
+        ("error-403", "GET /discover answered 403: Forbidden: bad or missing token"),
+        ("html-500", "GET /discover answered 500"),
     ],
 )
 def test_an_unusable_listing_still_gives_a_prompt(shell, make_faults, mode, message):
@@ -180,6 +182,40 @@ def test_garbage_routes_are_skipped_and_the_good_ones_complete(shell, make_fault
     s = shell(server.url, "--timeout=2")
     out = s.run("routes list", "html-500 list")
     assert "ok list" in out
+    s.run("ok list", "HTTP/1.1 200 OK", "fine")
+    assert s.close() == 0
+
+
+@pytest.mark.parametrize(
+    ("mode", "warnings"),
+    [
+        ("duplicates", ["skipping route GET '/ok': duplicate of an earlier route",
+                        "skipping route GET '/html-500': duplicate of an earlier route"]),
+        ("unknown-methods", ["skipping route FROBNICATE '/ok': unknown method 'FROBNICATE'",
+                             "skipping route BREW '/coffee': unknown method 'BREW'"]),
+    ],
+)
+def test_duplicate_and_unknown_routes_are_warned_about_and_the_rest_works(
+    shell, make_faults, mode, warnings
+):
+    server = make_faults(discover=mode)
+    s = shell(server.url, "--timeout=2")
+    out = s.run("routes list", "html-500 list")
+    assert "ok list" in out
+    s.run("ok list", "HTTP/1.1 200 OK", "fine")
+    shown = s.transcript.getvalue()
+    for warning in warnings:
+        assert f"explorer: warning: {warning}" in shown
+    assert s.close() == 0
+
+
+def test_a_listing_of_100000_routes_gives_a_prompt_and_its_commands(shell, make_faults):
+    server = make_faults(discover="many")
+    s = shell(server.url, "--timeout=10")
+    # The routes load in the background; the first command waits for them once. A
+    # generated command deep in the listing finds its route and sends its path.
+    s.run("bulk group999 item99900 get x1",
+          "404 Not Found: no fault 'bulk/group999/item99900/x1'")
     s.run("ok list", "HTTP/1.1 200 OK", "fine")
     assert s.close() == 0
 
