@@ -359,3 +359,5 @@ def test_a_new_shell_completes_ids_from_what_the_last_one_learned(shell, sandbox
     s.expect_exact(chosen["name"])
     s.send("\t")
     s.expect_exact(chosen["id"])
+    s.send("\x03")  # Ctrl-C drops the line: Ctrl-D exits only at an empty prompt
+    assert s.close() == 0
