@@ -35,7 +35,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
@@ -585,10 +585,11 @@ def serve(
             out.flush()
             if ready is not None:
                 ready(server)
-            while not server.wait(0.5):
-                pass
+            stopped = False
+            while not stopped:  # short waits: Ctrl-C is seen within half a second
+                stopped = server.wait(0.5)
         except KeyboardInterrupt:
-            pass
+            return  # Ctrl-C: the server stops on the way out of the block
 
 
 class Terminated(SystemExit):
@@ -631,9 +632,8 @@ def stopping_on_signals(server: SandboxServer) -> Iterator[None]:
         return
     previous = {signum: signal.signal(signum, _terminate) for signum in STOP_SIGNALS}
     try:
-        yield
-    except Terminated:
-        pass
+        with suppress(Terminated):  # the block simply ends
+            yield
     finally:
         quiet = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOP_SIGNALS}
         quiet[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
