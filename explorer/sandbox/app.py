@@ -8,6 +8,8 @@ Authentication, checked once a path is known to exist (unknown paths are 404 for
 * Labstep routes (``/api/generic/...``): header ``apikey: KEY``, or ``Authorization:
   Bearer`` with that key or the LabOS token; missing or wrong: 401.
 * ``POST /public-api/user/login``, ``/_sandbox/slow`` and ``/_sandbox/bytes``: anyone.
+* ``/_sandbox/faults`` (server errors on purpose, :mod:`explorer.sandbox.faults`):
+  the LabOS Bearer token.
 
 ``GET /discover`` lists the LabOS routes and the endpoint families switched on, with an
 ``ETag``; ``If-None-Match`` with that tag answers 304.  Endpoint families are switched
@@ -26,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from explorer.sandbox import seed
+from explorer.sandbox.faults import Faults
 from explorer.sandbox.labos import ENDPOINT_FAMILIES, PREFIX, LabOS
 from explorer.sandbox.labstep import Account, Labstep
 from explorer.sandbox.routing import APIKEY, BEARER, PUBLIC, Router, allowed, pick
@@ -35,6 +38,7 @@ from explorer.sandbox.wire import JSON_TYPE, ApiError, Reply, Request, encode_js
 MAX_SLEEP = 60.0
 MAX_BYTES = 1 << 30
 BYTES_CHUNK = 64 * 1024
+FAULT_BODY_LIMIT = 64 * 1024
 
 
 class App:
@@ -49,6 +53,7 @@ class App:
         self.slow_started = threading.Event()
         self._lock = threading.Lock()
         self._families: frozenset[str] = frozenset()
+        self.faults = Faults()
         self.router = Router()
         self.router.add("GET", "/discover", self.discover, discover=False)
         LabOS(store).register(self.router)
@@ -57,6 +62,9 @@ class App:
         self.router.add("GET", "/_sandbox/families/:name?", self.show_families, **admin)
         self.router.add("POST", "/_sandbox/families/:name", self.switch_on, **admin)
         self.router.add("DELETE", "/_sandbox/families/:name", self.switch_off, **admin)
+        self.router.add("GET", "/_sandbox/faults", self.show_faults, **admin)
+        self.router.add("POST", "/_sandbox/faults", self.add_fault, **admin)
+        self.router.add("DELETE", "/_sandbox/faults", self.clear_faults, **admin)
         helper = {"discover": False, "auth": PUBLIC}
         self.router.add("GET", "/_sandbox/slow", self.slow, **helper)
         self.router.add("GET", "/_sandbox/bytes", self.bytes, **helper)
@@ -68,6 +76,7 @@ class App:
         if not found:
             raise ApiError(404, f"no route for {request.method} {request.path}")
         self.authorise(found[0][0].auth, request)
+        self.faults.check(request.method, request.path)
         if request.method == "OPTIONS":
             return Reply(204, headers={"Allow": ", ".join(allowed(found))})
         route, params = pick(found, request.method)
@@ -144,6 +153,19 @@ class App:
     def switch_off(self, request: Request) -> Reply:
         self.switch(request.params["name"], False)
         return Reply(200, self._family(request.params["name"]))
+
+    # --------------------------------------------------------------------- faults
+
+    def show_faults(self, request: Request) -> Reply:
+        return Reply(200, {"data": self.faults.listed()})
+
+    def add_fault(self, request: Request) -> Reply:
+        body = request.json_object(limit=FAULT_BODY_LIMIT, allow_empty=True)
+        return Reply(201, self.faults.add(body).show())
+
+    def clear_faults(self, request: Request) -> Reply:
+        self.faults.clear()
+        return Reply(204)
 
     # ------------------------------------------------------------------ discovery
 

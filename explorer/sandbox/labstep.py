@@ -13,6 +13,9 @@
   extra ones.  ``POST`` creates (200, like Labstep), ``PUT .../{id}`` edits the fields
   given; ``{"deleted_at": "<ISO time>"}`` soft-deletes and ``null`` restores.
   ``GET .../{id}`` answers soft-deleted items too (the SDK asks ``is_deleted=both``).
+* Ids sent in bodies and form fields (``protocol_id``, ``experiment_id``, ``group_id``)
+  are whole numbers or the same numbers as strings of digits (``"protocol_id": "2522"``,
+  as Labstep's ``create-experiment.py`` sends it); answers always hold numbers.
 * ``POST /api/generic/file/upload``: ``multipart/form-data`` with a ``file`` part (and
   optionally ``experiment_id``) -> ``{"<id>": {"id", "name", "path", "size",
   "mime_type", "created_at", ...}}``.  Over 25 MB: 413 and nothing stored.  The part
@@ -67,7 +70,7 @@ FIELDS: dict[str, dict[str, v.Checker]] = {
     "experiment": {
         "name": v.name,
         "description": v.optional(v.string),
-        "protocol_id": v.optional(v.integer),
+        "protocol_id": v.optional(v.identifier),
         "deleted_at": v.optional(_time),
     },
 }
@@ -270,8 +273,10 @@ class Labstep:
             raise ApiError(400, "no 'file' part in the upload")
         experiment_id = None
         if form.get("experiment_id"):
-            experiment_id = _whole(form["experiment_id"], "experiment_id", minimum=1)
+            experiment_id = v.identifier(form["experiment_id"], "experiment_id")
             self._load("experiment", str(experiment_id))
+        if form.get("group_id"):
+            v.identifier(form["group_id"], "group_id")
         answer: dict[str, Any] = {}
         for client_name, mime, temp, size in received:
             name = safe_name(client_name)

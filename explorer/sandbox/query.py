@@ -4,9 +4,13 @@ Pure: no I/O, no HTTP; errors are :class:`~explorer.sandbox.wire.ApiError` (400)
 
 The raw query is cut at ``&``; in each component the FIRST operator found in the raw
 text decides what it is (``!=``, ``>=``, ``<=``, ``=``, ``>``, ``<``), so a component
-with no ``=`` at all (``updatedAt>2023-05-01``) is a filter.  Keys and values are
-percent-decoded only after the cut: ``updatedAt%3E2023`` has no operator and is refused
-(400), naming the encoded operator, rather than silently matching nothing.
+with no ``=`` at all (``updatedAt>2023-05-01``) is a filter.  RFC 3986 allows no ``<``
+or ``>`` in a query, so ``requests``, browsers and Postman send them percent-encoded
+(``updatedAt%3E2023-05-01``, ``updatedAt%3C=2023-05-01``): ``%3C``, ``%3E`` and ``%21``
+(followed by ``=`` or ``%3D``) are the same operators as ``<``, ``>`` and ``!``, found
+in the same left-to-right scan.  An encoded ``=`` (``%3D``) alone is data, so
+``name=a%3Db`` still asks for the name ``a=b``.  Keys and values are percent-decoded
+only after the cut.  A component with no operator at all (``flag``) is a 400.
 
 Reserved keys, only with ``=`` and at most once each:
 
@@ -44,7 +48,6 @@ from explorer.sandbox.wire import ApiError, percent_decode, raw_components
 RESERVED = ("sort", "limit", "skip", "fields")
 OPERATORS = ("!=", ">=", "<=", "=", ">", "<")
 _NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-_ENCODED_OPERATOR = re.compile(r"%(?:3[CcDdEe]|21)")
 
 
 @dataclass(frozen=True)
@@ -71,16 +74,35 @@ class ListQuery:
     filters: list[Filter] = field(default_factory=list)
 
 
+_ENCODED = {"%3c": "<", "%3e": ">", "%21": "!"}
+
+
+def _equals_at(component: str, i: int) -> int:
+    """How long the ``=`` at ``component[i]`` is: 1 raw, 3 as ``%3D``, 0 if none."""
+    if component[i : i + 1] == "=":
+        return 1
+    return 3 if component[i : i + 3].lower() == "%3d" else 0
+
+
 def split_component(component: str) -> tuple[str, str, str] | None:
-    """``(raw key, operator, raw value)`` for the first operator in ``component``."""
-    for i, char in enumerate(component):
+    """``(raw key, operator, raw value)`` for the first operator in ``component``; an
+    operator may be percent-encoded (``%3E``, ``%3C=``, ``%21%3D``)."""
+    i = 0
+    while i < len(component):
+        char = component[i]
+        width = 1
+        if char == "%":
+            char = _ENCODED.get(component[i : i + 3].lower(), "%")
+            width = 3
         if char in "<>":
-            op = char + "=" if component[i + 1 : i + 2] == "=" else char
-            return component[:i], op, component[i + len(op) :]
-        if char == "!" and component[i + 1 : i + 2] == "=":
-            return component[:i], "!=", component[i + 2 :]
+            equals = _equals_at(component, i + width)
+            op = char + "=" if equals else char
+            return component[:i], op, component[i + width + equals :]
+        if char == "!" and (equals := _equals_at(component, i + width)):
+            return component[:i], "!=", component[i + width + equals :]
         if char == "=":
             return component[:i], "=", component[i + 1 :]
+        i += width if char != "%" else 1
     return None
 
 
@@ -112,10 +134,12 @@ def parse(query: str, *, known: Iterable[str] | None = None) -> ListQuery:
         parts = split_component(component)
         if parts is None:
             name = percent_decode(component, plus_is_space=True)
-            details = None
-            if _ENCODED_OPERATOR.search(component):
-                details = "an operator sent percent-encoded is data; send it as is: " + name
-            raise ApiError(400, f"query component {name!r} has no operator", details=details)
+            raise ApiError(
+                400,
+                f"query component {name!r} has no operator",
+                details="a filter is field=value, field!=value, field>value, field<value, "
+                "field>=value or field<=value",
+            )
         raw_key, op, raw_value = parts
         key = percent_decode(raw_key, plus_is_space=True)
         value = percent_decode(raw_value, plus_is_space=True)

@@ -538,6 +538,18 @@ class SandboxServer:
     def disable_family(self, name: str) -> None:
         self._switch(name, False)
 
+    def next_labstep_id(self, entity: str, number: int) -> None:
+        """Make ``number`` the id of the next Labstep ``entity`` created (``protocol``,
+        ``experiment``, ``file``), as a document's examples number them; it must be
+        above every id ``entity`` has given out (else ValueError)."""
+        store = self._app().store
+        with store.atomic():
+            used = [int(doc["id"]) for doc in store.all(entity)]
+            current = store.next_number(entity)
+            if number < max([current, *(u + 1 for u in used)]):
+                raise ValueError(f"{entity} ids up to {current - 1} are taken")
+            store.set_next_number(entity, number)
+
     def _switch(self, name: str, on: bool) -> None:
         try:
             self._app().switch(name, on)

@@ -44,6 +44,20 @@ def integer(value: Any, where: str) -> int:
     return value
 
 
+def identifier(value: Any, where: str) -> int:
+    """A Labstep id: a whole number >= 1, or the same number as a string of digits
+    (``"2522"``, as Labstep's own example scripts send it); answered as the number."""
+    if isinstance(value, str):
+        if value.isascii() and value.isdigit() and len(value) <= 15:
+            value = int(value)
+        else:
+            raise ApiError(400, f"{where}: expected an id (a whole number), got {value[:40]!r}")
+    value = integer(value, where)
+    if value < 1:
+        raise ApiError(400, f"{where}: an id is >= 1, not {value}")
+    return value
+
+
 def count(value: Any, where: str) -> int:
     value = integer(value, where)
     if value < 0:

@@ -8,8 +8,9 @@ or raise :class:`ApiError`; the server turns both into bytes.  Every error goes 
 something to add).
 
 Query strings are split here, never with ``parse_qs``: a component is cut at ``&``
-first, and keys and values are percent-decoded only after that, so an operator the
-client percent-encoded (``updatedAt%3E2023``) is data, not an operator.  ``+`` is a
+first, and keys and values are percent-decoded only after that, so a ``&`` or ``=``
+the client percent-encoded inside a value stays data (LabOS list queries also read
+encoded ``<``, ``>`` and ``!`` operators: :mod:`explorer.sandbox.query`).  ``+`` is a
 space in keys and values (as in Express's ``qs``); send ``%2B`` for a plus sign.
 
 JSON bodies are strict RFC 8259 JSON, as ``JSON.parse`` reads it: ``NaN``,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-EXIT_USAGE, EXIT_UNREACHABLE, EXIT_4XX = 2, 3, 4
+EXIT_USAGE, EXIT_UNREACHABLE, EXIT_4XX, EXIT_5XX = 2, 3, 4, 5
 
 
 def test_routes_json_lists_every_discovered_route_with_its_command(run, labos):
@@ -212,3 +212,20 @@ def test_a_malformed_item_costs_no_round_trip(run, logged):
     missing = run(*base, "call", "POST", "/public/v1/instruments", "name=@/no/such/file")
     assert missing.returncode == EXIT_USAGE and "no such file" in missing.stderr
     assert logged.log_lines.lines == []
+
+
+def test_a_fault_on_purpose_is_exit_5_and_a_failure_row_in_probe(run, labos, sandbox):
+    # the admin call through the console script itself, as the README shows it
+    made = run(*labos, "call", "POST", "/_sandbox/faults", "status:=503",
+               "path=/public/v1/families")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    failed = run(*labos, "call", "GET", "/public/v1/families")
+    assert failed.returncode == EXIT_5XX, failed.stderr
+    assert json.loads(failed.stdout)["code"] == 503
+    probed = run(*labos, "probe")
+    rows = [line.split() for line in probed.stdout.splitlines()[1:]]
+    assert ["/public/v1/families", "503"] in [row[2:4] for row in rows], probed.stdout
+    assert probed.returncode == EXIT_5XX
+    assert any("200" in line for line in probed.stdout.splitlines()[1:])
+    assert run(*labos, "call", "DELETE", "/_sandbox/faults").returncode == 0
+    assert run(*labos, "call", "GET", "/public/v1/families").returncode == 0

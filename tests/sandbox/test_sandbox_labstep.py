@@ -173,14 +173,43 @@ def test_create_edit_and_soft_delete(labstep):
     assert back.json()["deleted_at"] is None
 
 
+def test_ids_as_strings_of_digits_are_the_numbers(labstep):
+    # Labstep's create-experiment.py sends "protocol_id": "2522"
+    pid = labstep("POST", "/api/generic/protocol", json={"name": "P"}).json()["id"]
+    made = labstep(
+        "POST", "/api/generic/experiment", json={"name": "E", "protocol_id": str(pid)}
+    )
+    assert made.status_code == 200, made.text
+    assert made.json()["protocol_id"] == pid
+    eid = made.json()["id"]
+    edited = labstep("PUT", f"/api/generic/experiment/{eid}", json={"protocol_id": str(pid)})
+    assert edited.json()["protocol_id"] == pid
+    upload = labstep(
+        "POST",
+        "/api/generic/file/upload",
+        files={"file": ("a.txt", b"x")},
+        data={"experiment_id": eid, "group_id": "7"},
+    )
+    assert upload.status_code == 200, upload.text
+    (meta,) = upload.json().values()
+    assert meta["experiment_id"] == eid
+    bad_group = labstep(
+        "POST", "/api/generic/file/upload", files={"file": ("a", b"x")}, data={"group_id": "g"}
+    )
+    assert_error(bad_group, 400, message="group_id")
+
+
 def test_entity_errors(labstep):
     assert_error(labstep.get("/api/generic/protocol/999"), 404, message="Protocol '999' not found")
     assert_error(labstep.get("/api/generic/protocol/abc"), 404)
     assert_error(labstep.get("/api/generic/widget"), 404)
     missing = labstep("POST", "/api/generic/experiment", json={"name": "x", "protocol_id": 999})
     assert_error(missing, 404, message="Protocol '999' not found")
-    typed = labstep("POST", "/api/generic/experiment", json={"name": "x", "protocol_id": "1"})
-    assert_error(typed, 400, message="protocol_id")
+    for bad in ("1.5", "x1", "-1", "", " 1", "1" * 16, True, 1.5, 0, -3, ["1"]):
+        typed = labstep("POST", "/api/generic/experiment", json={"name": "x", "protocol_id": bad})
+        assert_error(typed, 400, message="protocol_id")
+    as_text = labstep("POST", "/api/generic/experiment", json={"name": "x", "protocol_id": "999"})
+    assert_error(as_text, 404, message="Protocol '999' not found")
     assert_error(labstep("POST", "/api/generic/protocol", json={"name": "x", "colour": 1}), 400)
     assert_error(labstep("POST", "/api/generic/protocol", data=b"{bad"), 400)
     bad_time = labstep("PUT", "/api/generic/protocol/1", json={"deleted_at": "yesterday"})

@@ -48,11 +48,22 @@ def refused(raw: str) -> ApiError:
         ("name=a=b>c", ("name", "=", "a=b>c")),
         ("name=>x", ("name", "=", ">x")),
         ("a>b=c", ("a", ">", "b=c")),
-        ("updatedAt%3E2023", None),
+        ("updatedAt%3E2023", ("updatedAt", ">", "2023")),
+        ("updatedAt%3e2023", ("updatedAt", ">", "2023")),
+        ("updatedAt%3C=2023-05-01", ("updatedAt", "<=", "2023-05-01")),
+        ("updatedAt%3E%3D2023", ("updatedAt", ">=", "2023")),
+        ("name%21=x", ("name", "!=", "x")),
+        ("name!%3Dx", ("name", "!=", "x")),
+        ("name%21x", None),
+        ("name=a%3Cb", ("name", "=", "a%3Cb")),
+        ("name%3Dx", None),
+        ("a%20b%3Ec", ("a%20b", ">", "c")),
         ("flag", None),
+        ("%", None),
+        ("x%3", None),
     ],
 )
-def test_the_first_raw_operator_splits_a_component(component, expected):
+def test_the_first_operator_splits_a_component(component, expected):
     assert query.split_component(component) == expected
 
 
@@ -61,11 +72,21 @@ def test_filter_without_any_equals_sign_is_kept():
     assert parsed.filters == [Filter(("updatedAt",), ">", "2023-05-01")]
 
 
-def test_an_encoded_operator_is_refused_naming_it():
-    error = refused("updatedAt%3E2023-05-01")
+def test_an_encoded_operator_is_the_same_filter_as_the_raw_one():
+    for raw, encoded in [
+        ("updatedAt>2023-05-01", "updatedAt%3E2023-05-01"),
+        ("updatedAt<=2023-05-01", "updatedAt%3C=2023-05-01"),
+        ("slots>=9", "slots%3E%3D9"),
+        ("name!=alpha", "name%21=alpha"),
+    ]:
+        assert query.parse(encoded, known=KNOWN) == query.parse(raw, known=KNOWN)
+        assert ids(encoded) == ids(raw), raw
+
+
+def test_a_component_without_operator_is_refused_naming_the_forms():
+    error = refused("flag")
     assert "has no operator" in error.message
-    assert "percent-encoded" in error.details
-    assert "updatedAt>2023-05-01" in error.details
+    assert "field>value" in error.details
 
 
 def test_keys_and_values_are_decoded_after_splitting():
