@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from faultcli import one_line
+from faultcli import Runner, one_line
 
 from explorer.discovery import DiscoveryCache
 from explorer.discovery.sources import DiscoverSource
@@ -76,19 +76,24 @@ def test_unknown_methods_are_skipped(run, make_faults):
     ]
 
 
-def test_100000_routes_are_all_usable_and_cached(run, make_faults):
-    server = make_faults(discover="many")
-    # The first command fetches all of them, builds the registry and caches it.
-    result = run("--url", server.url, "bulk", "group999", "item99900", "get", "x1")
+@pytest.mark.xdist_group("many-routes")
+def test_100000_routes_are_all_usable_and_cached(run, many_routes):
+    server = many_routes.server
+    # The first command fetched all of them, built the registry and cached it.
+    result = many_routes.first
     assert result.returncode == 4, result.err  # the fault server has no such fault: 404
     assert result.err == "explorer: warning: HTTP 404 Not Found\n"  # piped: said on stderr
     assert json.loads(result.stdout)["code"] == 404
-    assert server.paths()[-1] == "/bulk/group999/item99900/x1"
+    assert "/bulk/group999/item99900/x1" in server.paths()
+    assert many_routes.discovers_after_first == 1
     # The next one starts from the cache: no second fetch, and the route resolves.
+    many_routes.warm_home(run.home.parent / "warm")
+    run = Runner(run.home.parent / "warm", run.cwd)
+    before = discovers(server)
     result = run("--url", server.url, "bulk", "group0", "item7", "list")
     assert result.returncode == 4, result.err
     assert server.paths()[-1] == "/bulk/group0/item7"
-    assert discovers(server) == 1
+    assert discovers(server) == before
     entry = DiscoveryCache(run.home / "cache", server.url, DiscoverSource().key).read()
     assert entry is not None
     assert len(entry.registry.routes) == 100_000

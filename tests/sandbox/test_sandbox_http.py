@@ -266,7 +266,7 @@ def test_slow_is_capped_at_60_seconds_and_stop_does_not_wait_for_it():
 
     thread = threading.Thread(target=call)
     thread.start()
-    time.sleep(0.3)
+    assert server.slow_started.wait(15), "the slow request never reached the server"
     started = time.monotonic()
     server.stop()
     thread.join(15)
