@@ -47,14 +47,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from explorer.auth.resolve import keys as auth_keys
+from explorer.auth.resolve import secret_keys as auth_secret_keys
 from explorer.errors import ConfigError
 from explorer.fileio import atomic_write
 
-PROFILE_KEYS = {
+#: a profile's credential keys are the auth schemes' (token, token_file, api_key, auth)
+CREDENTIAL_KEYS = auth_keys("profile")
+PROFILE_KEYS = CREDENTIAL_KEYS | {
     "url",
-    "token",
-    "token_file",
-    "api_key",
     "username",
     "spec",
     "routes",
@@ -99,9 +100,8 @@ class Profile:
 
     name: str
     url: str | None = None
-    token: str | None = None
-    token_file: str | None = None
-    api_key: str | None = None
+    #: the credential keys it sets (:data:`CREDENTIAL_KEYS`): read by :mod:`explorer.auth`
+    credentials: dict[str, str] = field(default_factory=dict)
     username: str | None = None
     spec: str | None = None
     routes: str | None = None
@@ -109,6 +109,18 @@ class Profile:
     timeout: float = 30.0
     insecure: bool = False
     ca_bundle: str | None = None
+
+    @property
+    def token(self) -> str | None:
+        return self.credentials.get("token")
+
+    @property
+    def token_file(self) -> str | None:
+        return self.credentials.get("token_file")
+
+    @property
+    def api_key(self) -> str | None:
+        return self.credentials.get("api_key")
 
     def with_overrides(self, **values: Any) -> Profile:
         """A copy with every non-None value replaced."""
@@ -193,7 +205,7 @@ def load_config(path: Path | None = None, *, warn: Warn | None = warn_stderr) ->
 
 
 def _holds_credential(profile: Profile) -> bool:
-    if profile.token or profile.api_key:
+    if any(profile.credentials.get(key) for key in auth_secret_keys()):
         return True
     if not profile.headers:
         return False
@@ -266,7 +278,10 @@ def _parse_profile(name: str, body: Any, where: str) -> Profile:
                 raise ConfigError(f"{where}: profiles.{name}.insecure must be true or false")
         elif not isinstance(value, str):
             raise ConfigError(f"{where}: profiles.{name}.{key} must be a string")
-        setattr(profile, key, value)
+        if key in CREDENTIAL_KEYS:
+            profile.credentials[key] = value
+        else:
+            setattr(profile, key, value)
     return profile
 
 

@@ -93,9 +93,11 @@ def split_credential(value: str) -> tuple[str, str]:
 
 
 def credential_kind(scheme: str) -> str:
-    """The kind of secret behind an ``Authorization`` scheme: a bearer (or bare) token is a
-    ``token``, anything else (``Basic``…) a ``secret``."""
-    return "token" if not scheme or scheme.lower() == "bearer" else "secret"
+    """The kind of secret behind an ``Authorization`` scheme: the auth scheme's own
+    placeholder (a bearer, or bare, token is a ``token``), else a ``secret``."""
+    from explorer.auth import placeholder_for_authorization
+
+    return placeholder_for_authorization(scheme)
 
 
 # -- typed command lines -----------------------------------------------------------------

@@ -52,20 +52,18 @@ class Context:
         found = list(self.typed_secrets)
         if "client" in self.__dict__:
             found.extend(self.client.secrets)
+        if self.__dict__.get("auth") is not None:
+            found.extend(self.auth.secrets)
         found += url_secrets(self.options.url) + url_secrets(os.environ.get("EXPLORER_URL"))
         if "profile" in self.__dict__:
             found += url_secrets(self.profile.url)
-        for value in (
-            self.options.token,
-            self.options.api_key,
-            os.environ.get("EXPLORER_TOKEN"),
-            os.environ.get("EXPLORER_API_KEY"),
-            os.environ.get("EXPLORER_PASSWORD"),
-        ):
-            if value:
-                found.append(value)
-                if value.strip() != value:  # as sent (stripped), and as given
-                    found.append(value.strip())
+        from explorer.auth import given_secrets
+
+        found += given_secrets(lambda key: getattr(self.options, key, None))
+        found += given_secrets(os.environ.get)
+        password = os.environ.get("EXPLORER_PASSWORD")
+        if password:
+            found += [password, password.strip()]
         return found
 
     # -- configuration -----------------------------------------------------------------
@@ -116,22 +114,39 @@ class Context:
             return self.profile.name
         return f"url:{self.base_url}"
 
-    def _run_auth(self):
-        """Credentials given for this run (options, environment), or None."""
-        from explorer.client.auth import api_key, bearer
+    def _places(self, profile: cfg.Profile | None = None) -> list:
+        """Where credentials are looked for, in order of precedence (see
+        :mod:`explorer.auth.resolve`): this run's options and environment, then (with
+        ``profile``) the profile and what ``explorer login`` saved for it."""
+        from explorer.auth import Place
 
-        o = self.options
-        if o.token:
-            return bearer(o.token)
-        if o.token_file:
-            return bearer(cfg.read_token_file(o.token_file, warn=self.warn))
-        if o.api_key:
-            return api_key(o.api_key)
-        if os.environ.get("EXPLORER_TOKEN"):
-            return bearer(os.environ["EXPLORER_TOKEN"])
-        if os.environ.get("EXPLORER_API_KEY"):
-            return api_key(os.environ["EXPLORER_API_KEY"])
-        return None
+        def read_file(path: str) -> str:
+            return cfg.read_token_file(path, warn=self.warn)
+
+        def saved() -> dict:
+            return cfg.load_credentials(warn=self.warn).get(self.credential_key, {})
+
+        places = [
+            Place("options", lambda: vars(self.options), read_file, self._ask),
+            Place("environment", lambda: os.environ, read_file, self._ask),
+        ]
+        if profile is not None:
+            places += [
+                Place("profile", lambda: profile.credentials, read_file, self._ask),
+                Place("saved", saved, read_file, self._ask),
+            ]
+        return places
+
+    def _ask(self, prompt: str) -> str | None:
+        """A password typed at the terminal without echo (None: no terminal); it joins
+        the run's secrets."""
+        if not sys.stdin.isatty():
+            return None
+        import getpass
+
+        password = getpass.getpass(prompt)
+        self.typed_secrets.append(password)
+        return password
 
     @cached_property
     def home_profile(self) -> cfg.Profile:
@@ -143,14 +158,12 @@ class Context:
             return p
         from dataclasses import replace
 
+        from explorer.auth.resolve import holds
         from explorer.secrets import is_secret_header
 
         secret_headers = [k for k in p.headers if is_secret_header(k)]
-        own = p.token or p.token_file or p.api_key or self._saved(p.name)
-        o = self.options
-        given = o.token or o.token_file or o.api_key or os.environ.get("EXPLORER_TOKEN") or (
-            os.environ.get("EXPLORER_API_KEY")
-        )
+        own = bool(p.credentials) or bool(self._saved(p.name))
+        given = any(holds(place) for place in self._places())
         if secret_headers or (own and not given):
             from explorer.client.urls import display_url
 
@@ -160,9 +173,7 @@ class Context:
             )
         return replace(
             p,
-            token=None,
-            token_file=None,
-            api_key=None,
+            credentials={},
             headers={k: v for k, v in p.headers.items() if k not in secret_headers},
         )
 
@@ -179,24 +190,10 @@ class Context:
 
     @cached_property
     def auth(self):
-        from explorer.client.auth import api_key, bearer
+        """The credential of this run (:func:`explorer.auth.resolve`), or None."""
+        from explorer.auth import resolve
 
-        found = self._run_auth()
-        if found is not None:
-            return found
-        p = self.home_profile
-        if p.token:
-            return bearer(p.token)
-        if p.token_file:
-            return bearer(cfg.read_token_file(p.token_file, warn=self.warn))
-        if p.api_key:
-            return api_key(p.api_key)
-        saved = cfg.load_credentials(warn=self.warn).get(self.credential_key, {})
-        if saved.get("api_key"):
-            return api_key(saved["api_key"])
-        if saved.get("token"):
-            return bearer(saved["token"])
-        return None
+        return resolve(self._places(self.home_profile))
 
     # -- the engine --------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import sys
 
-from explorer.client.auth import LOGIN_PATH
 from explorer.client.models import RequestSpec
 from explorer.errors import ResponseError, UsageError
 
+LOGIN_PATH = "/public-api/user/login"
 USAGE = "usage: explorer [GLOBAL] login [--username NAME] [--password-stdin]"
 
 

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from explorer import __version__
-from explorer.client.auth import Auth
+from explorer.auth import Scheme
+from explorer.client.headers import has, layered
 from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.client.urls import display_url, url_secrets
 from explorer.errors import ResponseError, TransportError, UsageError
@@ -61,7 +62,7 @@ class Client:
         self,
         base_url: str,
         *,
-        auth: Auth | None = None,
+        auth: Scheme | None = None,
         headers: dict[str, str] | None = None,
         timeout: float = 30.0,
         verify: bool | str = True,
@@ -153,7 +154,7 @@ class Client:
         """Secret values this client sends, for redaction by renderers and recorders:
         the auth secret, the values of credential headers among the fixed headers
         (a profile's ``X-Auth-Token``), and a password written into the base URL."""
-        found = [self.auth.secret] if self.auth and self.auth.secret else []
+        found = list(self.auth.secrets) if self.auth else []
         for name, value in self.headers.items():
             if not value or not is_secret_header(name):
                 continue
@@ -173,14 +174,7 @@ class Client:
         """The exact request :meth:`send` would put on the wire."""
         import requests
 
-        headers: dict[str, str | None] = {}
-        sources = [self.headers, self.auth.headers() if self.auth else {}, spec.headers]
-        for layer in sources:
-            for name, value in layer.items():
-                # Later layers win whatever the case they are typed in.
-                for existing in [k for k in headers if k.lower() == name.lower()]:
-                    del headers[existing]
-                headers[name] = value
+        headers = layered(self.headers, self.auth.headers() if self.auth else None, spec.headers)
         data = None
         if spec.files or spec.form:
             from explorer.client.multipart import MultipartBody
@@ -214,6 +208,9 @@ class Client:
             raise UsageError(f"cannot build the request: {str(exc).splitlines()[0][:200]}") from exc
         # Set the target ourselves: requests would re-quote characters like '>'.
         prepared.url = self.url_for(spec)
+        if self.auth is not None and self.auth.query():
+            joiner = "&" if "?" in prepared.url else "?"
+            prepared.url += joiner + "&".join(self.auth.query())
         return prepared
 
     def send(
@@ -297,8 +294,7 @@ class Client:
 def _default(headers: dict[str, str | None], name: str, value: str) -> None:
     """Set ``name`` unless the user gave it in any case (``content-type:`` included,
     whose None value then removes it)."""
-    low = name.lower()
-    if not any(k.lower() == low for k in headers):
+    if not has(headers, name):
         headers[name] = value
 
 

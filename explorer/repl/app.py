@@ -265,15 +265,11 @@ class ShellApp:
         """The headers a request typed now would carry, as the client layers them:
         the profile's, then the auth's, then the shell's ``headers`` (later ones win,
         whatever their case)."""
+        from explorer.client.headers import layered, present
+
         client = self.context.client
-        merged: dict[str, str] = {}
-        auth = client.auth.headers() if client.auth is not None else {}
-        for layer in (client.headers, auth, self.state.headers):
-            for name, value in layer.items():
-                for existing in [k for k in merged if k.lower() == name.lower()]:
-                    del merged[existing]
-                merged[name] = value
-        return merged
+        auth = client.auth.headers() if client.auth is not None else None
+        return present(layered(client.headers, auth, self.state.headers))
 
     def _fetched(self, collection: str) -> None:
         self._save()  # at most every SAVE_EVERY seconds; close() writes the rest

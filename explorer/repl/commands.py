@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from explorer.client.headers import layered, present
 from explorer.errors import ItemError, UsageError
 from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_item, tokenize
@@ -148,10 +149,8 @@ class Shell:
         spec = prepared.spec
         if body is not None:
             _merge_body(spec, self._body(body))
-        present = {name.lower() for name in spec.headers}
-        for name, value in self.state.headers.items():
-            if name.lower() not in present:
-                spec.headers[name] = value
+        # The shell's ``headers`` under the typed items (explorer.client.headers).
+        spec.headers = layered(self.state.headers, spec.headers)
         settings = self.context.config.settings
         if prepared.destructive and self.confirm and settings.confirm_destructive:
             question = f"Really {spec.method} {spec.path}? [y/N] "
@@ -431,10 +430,8 @@ class Shell:
         from explorer.render import redact_headers
 
         client = self.context.client
-        merged: dict[str, str] = dict(client.headers)
-        if client.auth is not None:
-            merged.update(client.auth.headers())
-        merged.update(self.state.headers)
+        auth = client.auth.headers() if client.auth is not None else None
+        merged = present(layered(client.headers, auth, self.state.headers))
         if not merged:
             self.say("no default headers (headers Name:value)")
             return

@@ -6,6 +6,8 @@ Shared by :mod:`.suggest` (what kind of word is expected), :mod:`.completer`
 
 from __future__ import annotations
 
+from explorer.auth import header_help
+
 #: verb -> description
 VERBS: dict[str, str] = {
     "get": "GET PATH [ITEM...]: read",
@@ -56,10 +58,9 @@ READ_PARAMS: dict[str, str] = {
 #: attributes every LabOS object has (used before responses taught us better)
 COMMON_FIELDS = ("id", "name", "description", "createdBy", "createdAt", "updatedBy", "updatedAt")
 
-COMMON_HEADERS: dict[str, str] = {
+COMMON_HEADERS: dict[str, str] = dict(sorted({
     "Accept": "media types the answer may have",
     "Accept-Language": "preferred languages",
-    "Authorization": "credentials (the profile sets it)",
     "Cache-Control": "caching directives",
     "Content-Type": "media type of the body",
     "If-Match": "only if the ETag matches",
@@ -67,8 +68,8 @@ COMMON_HEADERS: dict[str, str] = {
     "Prefer": "preferences (return=minimal)",
     "User-Agent": "client name",
     "X-Request-Id": "a request id for tracing",
-    "apikey": "Labstep API key (the profile sets it)",
-}
+    **header_help(),  # the auth schemes' headers (Authorization, apikey)
+}.items()))
 
 MEDIA_TYPES = (
     "application/json",

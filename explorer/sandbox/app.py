@@ -7,6 +7,8 @@ Authentication, checked once a path is known to exist (unknown paths are 404 for
   TOKEN``; missing or wrong: 403.
 * Labstep routes (``/api/generic/...``): header ``apikey: KEY``, or ``Authorization:
   Bearer`` with that key or the LabOS token; missing or wrong: 401.
+
+Each credential is checked by its :mod:`explorer.auth` scheme (``accepts``).
 * ``POST /public-api/user/login``, ``/_sandbox/slow`` and ``/_sandbox/bytes``: anyone.
 * ``/_sandbox/faults`` (server errors on purpose, :mod:`explorer.sandbox.faults`):
   the LabOS Bearer token.
@@ -22,16 +24,16 @@ after N seconds (at most 60; sooner when the server stops) and ``GET
 from __future__ import annotations
 
 import hashlib
-import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from explorer.auth import ApiKey, Bearer, Scheme
 from explorer.sandbox import seed
 from explorer.sandbox.faults import Faults
 from explorer.sandbox.labos import ENDPOINT_FAMILIES, PREFIX, LabOS
 from explorer.sandbox.labstep import Account, Labstep
-from explorer.sandbox.routing import APIKEY, BEARER, PUBLIC, Router, allowed, pick
+from explorer.sandbox.routing import LABOS, LABSTEP, PUBLIC, Router, allowed, pick
 from explorer.sandbox.store import Store
 from explorer.sandbox.wire import JSON_TYPE, ApiError, Reply, Request, encode_json, query_pairs
 
@@ -83,35 +85,36 @@ class App:
         request.params = params
         return route.handler(request)
 
-    def authorise(self, scheme: str, request: Request) -> None:
-        if scheme == PUBLIC:
+    def credentials(self, realm: str) -> list[Scheme]:
+        """What a route of ``realm`` accepts (see the module docstring)."""
+        if realm == LABOS:
+            return [Bearer(self.token)]
+        account = self.account
+        return [
+            ApiKey(account.api_key),
+            Bearer(account.api_key),
+            Bearer(self.token),
+        ]
+
+    def authorise(self, realm: str, request: Request) -> None:
+        if realm == PUBLIC:
             return
-        header = request.headers.get("Authorization") or ""
-        kind, _, credential = header.strip().partition(" ")
-        bearer = credential.strip() if kind.lower() == "bearer" and credential.strip() else None
-        if scheme == BEARER:
-            if bearer is None:
+        if realm not in (LABOS, LABSTEP):
+            raise ApiError(500, f"route with unknown realm {realm!r}")
+        if any(c.accepts(request.headers) for c in self.credentials(realm)):
+            request.user = seed.user_id()
+            return
+        if realm == LABOS:
+            if not Bearer.presented(request.headers):
                 raise ApiError(
                     403, "missing Bearer token", details="send Authorization: Bearer <token>"
                 )
-            if not _same(bearer, self.token):
-                raise ApiError(403, "invalid token")
-            request.user = seed.user_id()
-            return
-        if scheme == APIKEY:
-            key = request.headers.get("apikey")
-            if (key is not None and _same(key.strip(), self.account.api_key)) or (
-                bearer is not None
-                and (_same(bearer, self.account.api_key) or _same(bearer, self.token))
-            ):
-                request.user = seed.user_id()
-                return
-            raise ApiError(
-                401,
-                "missing or invalid API key",
-                details="send the header apikey: <key>; POST /public-api/user/login gives it",
-            )
-        raise ApiError(500, f"route with unknown auth scheme {scheme!r}")
+            raise ApiError(403, "invalid token")
+        raise ApiError(
+            401,
+            "missing or invalid API key",
+            details="send the header apikey: <key>; POST /public-api/user/login gives it",
+        )
 
     # ------------------------------------------------------------------- families
 
@@ -217,8 +220,3 @@ def json_list_bytes(size: int) -> Iterator[bytes]:
         pairs -= take
     yield b"0" + b" " * pad + b"]"
 
-
-def _same(given: str, expected: str | None) -> bool:
-    if not expected:
-        return False
-    return secrets.compare_digest(given.encode(), expected.encode())

@@ -38,7 +38,7 @@ from typing import Any
 from explorer.sandbox import seed
 from explorer.sandbox import validate as v
 from explorer.sandbox.multipart import MultipartReader, boundary_of
-from explorer.sandbox.routing import PUBLIC, Router
+from explorer.sandbox.routing import LABSTEP, PUBLIC, Router
 from explorer.sandbox.store import Store
 from explorer.sandbox.wire import ApiError, Reply, Request, query_pairs
 
@@ -108,7 +108,7 @@ class Labstep:
 
     def register(self, router: Router) -> None:
         router.add("POST", "/public-api/user/login", self.login, auth=PUBLIC, discover=False)
-        api = {"auth": "apikey", "discover": False}
+        api = {"auth": LABSTEP, "discover": False}
         router.add("POST", "/api/generic/file/upload", self.upload, **api)
         router.add("GET", "/api/generic/file/:id", self.get_file, **api)
         for entity in FIELDS:

@@ -19,8 +19,8 @@ from typing import Any
 
 from explorer.sandbox.wire import ApiError, percent_decode
 
-#: who may call a route: LabOS Bearer token, Labstep API key, or anyone
-BEARER, APIKEY, PUBLIC = "bearer", "apikey", "public"
+#: whose credentials a route takes (its realm): LabOS's, Labstep's, or nobody's
+LABOS, LABSTEP, PUBLIC = "labos", "labstep", "public"
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Route:
     method: str
     pattern: str
     handler: Callable[..., Any]
-    auth: str = BEARER
+    auth: str = LABOS
     #: listed by /discover
     discover: bool = True
     #: the endpoint family it belongs to (None: always there)

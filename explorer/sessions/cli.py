@@ -108,12 +108,11 @@ def _configured_url(context) -> str | None:
 def _profile_lookup(context):
     def lookup(name: str) -> str | None:
         auth = context.auth
-        if name == "token" and auth is not None and auth.kind == "bearer":
-            return auth.secret
-        if name == "api_key" and auth is not None and auth.kind == "apikey":
-            return auth.secret
-        if name == "secret" and auth is not None:
-            return auth.secret
+        value = auth.value(name) if auth is not None else None
+        if value:
+            return value
+        if name == "secret" and auth is not None and auth.secrets:
+            return auth.secrets[0]  # a recorded credential of another scheme
         if name == "password":
             return os.environ.get("EXPLORER_PASSWORD")
         if name == "username":

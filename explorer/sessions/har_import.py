@@ -21,7 +21,6 @@ from urllib.parse import urlencode, urlsplit
 
 from explorer import __version__
 from explorer.errors import SessionError, UsageError
-from explorer.secrets import AUTH_HEADERS, header_secret
 from explorer.sessions.format import (
     DIR_MODE,
     FILE_MODE,
@@ -222,14 +221,16 @@ def import_har(
     return ImportResult(len(kept), len(entries), host, skipped)
 
 
-def _auth_kind(entries: list[dict[str, Any]]) -> str | None:
+def _auth_kind(entries: list[dict[str, Any]]) -> Any:
+    """Which scheme the requests authenticate with (the first one recognised)."""
+    from explorer.auth import recognise
+
     for entry in entries:
-        for header in entry["request"].get("headers") or []:
-            kind = header_secret(header["name"])
-            if header["name"].lower() in AUTH_HEADERS:
-                return "bearer"
-            if kind == "api_key":
-                return "apikey"
+        headers = {str(h["name"]): str(h.get("value", ""))
+                   for h in entry["request"].get("headers") or []}
+        found = recognise(headers)
+        if found is not None:
+            return found
     return None
 
 

@@ -38,7 +38,7 @@ from explorer.sessions.format import (
     make_header,
     parse_session,
 )
-from explorer.sessions.redact import Redactor, placeholder
+from explorer.sessions.redact import Redactor
 
 
 def utc_now() -> str:
@@ -63,12 +63,14 @@ class Recorder:
         *,
         redactor: Redactor,
         next_step: int,
-        auth_kind: str | None,
+        auth: Any = None,
     ) -> None:
         self.path = path
         self._fd: int | None = fd
         self.redactor = redactor
-        self.auth_kind = auth_kind
+        #: the client's :class:`~explorer.auth.Scheme`: its headers are recorded as
+        #: placeholders (``Authorization: Bearer {{token}}``) unless a request typed its own
+        self.auth = auth
         self._step = next_step - 1
         self._lock = threading.Lock()
         self._pending: set[_Pending] = set()
@@ -89,18 +91,15 @@ class Recorder:
     ) -> Recorder:
         """Create ``path`` (or append to the session already there).
 
-        ``auth`` (optional) is the client's :class:`~explorer.client.auth.Auth`; with it
-        the session notes which credential it used, and its header is recorded as a
-        placeholder.
+        ``auth`` (optional) is the client's :class:`~explorer.auth.Scheme`; with it the
+        session notes which credential it used, and its headers are recorded with
+        placeholders for its secrets.
         """
         path = Path(path)
-        kind = getattr(auth, "kind", None)
-        names = {}
-        if auth is not None and getattr(auth, "secret", None):
-            names[auth.secret] = "api_key" if kind == "apikey" else "token"
+        names = auth.placeholders() if auth is not None else {}
         redactor = Redactor(secrets, names=names)
-        if auth is not None and getattr(auth, "secret", None):
-            redactor.learn(auth.secret, names[auth.secret])
+        for secret, name in names.items():
+            redactor.learn(secret, name)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             next_step = _prepare_existing(path)
@@ -111,14 +110,14 @@ class Recorder:
             os.fchmod(fd, FILE_MODE)
         except OSError:
             pass
-        recorder = cls(path, fd, redactor=redactor, next_step=next_step, auth_kind=kind)
+        recorder = cls(path, fd, redactor=redactor, next_step=next_step, auth=auth)
         if next_step == 1 and os.fstat(fd).st_size == 0:
             from explorer import __version__
 
             header = make_header(
                 base_url=redactor.text(base_url.rstrip("/")),
                 routes_fingerprint=routes_fingerprint,
-                auth=kind,
+                auth=auth.session_value() if auth is not None else None,
                 created=utc_now(),
                 version=__version__,
             )
@@ -259,10 +258,10 @@ class Recorder:
             ctype = next((v for k, v in spec.headers.items() if k.lower() == "content-type"), "")
             body = self._small_or_file(bytes(spec.data), step, "request", ctype or "")
         headers = dict(spec.headers)
-        if self.auth_kind == "bearer" and not _has(headers, "authorization"):
-            headers["Authorization"] = "Bearer " + placeholder("token")
-        elif self.auth_kind == "apikey" and not _has(headers, "apikey"):
-            headers["apikey"] = placeholder("api_key")
+        if self.auth is not None:
+            for name, value in self.auth.recorded_headers().items():
+                if not _has(headers, name.lower()):
+                    headers[name] = value
         query = r.query(spec.query)
         path = r.text(spec.path)
         target = path + ("?" + "&".join(query) if query else "")

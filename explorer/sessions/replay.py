@@ -10,7 +10,8 @@ Each recorded request is rebuilt, then changed in three ways before it is sent:
    (the client's own auth applies), and so is a cookie; any other unknown placeholder
    fails its step;
 3. with no credential configured, a key or token captured during the run is sent as
-   the ``apikey`` or ``Authorization: Bearer`` header from then on.
+   its scheme's header from then on (:func:`explorer.auth.by_placeholder`: a login's
+   ``api_key`` as the ``apikey`` header).
 
 Sending goes through one function (the engine's), so auth, raw query targets, timeouts
 and recording are shared with every other front end; nothing is parsed again per step.
@@ -232,10 +233,11 @@ class Replayer:
                 if name.lower() not in CREDENTIAL_HEADERS and missing.name not in SECRET_NAMES:
                     raise
         if not self.auth_configured and not any(k.lower() in CREDENTIAL_HEADERS for k in headers):
-            if self.ids.captured.get("api_key"):
-                headers["apikey"] = self.ids.captured["api_key"]
-            elif self.ids.captured.get("token"):
-                headers["Authorization"] = "Bearer " + self.ids.captured["token"]
+            from explorer.auth import by_placeholder
+
+            captured = by_placeholder(self.ids.captured)
+            if captured is not None:
+                headers.update(captured.headers())
         spec = RequestSpec(
             exchange.method,
             path,

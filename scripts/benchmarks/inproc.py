@@ -216,8 +216,8 @@ def task_record(url: str, token: str, path: str, exchanges: int) -> dict[str, An
     The targets cycle through lists (with sort, limit, fields and a filter) and single
     objects, so replay checks a realistic mix of shapes.
     """
+    from explorer.auth import bearer
     from explorer.client import Client
-    from explorer.client.auth import bearer
     from explorer.client.models import RequestSpec
     from explorer.sessions.recorder import Recorder
 

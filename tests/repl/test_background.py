@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.client.auth import bearer
+from explorer.auth import bearer
 from explorer.client.session import Client
 from explorer.registry import Registry, Route
 from explorer.repl.background import Prefetcher

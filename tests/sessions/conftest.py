@@ -136,7 +136,7 @@ def replay(path: Path, server, *, auth=None, variables=None, volatile=(), only_s
             send=client.send,
             base_url=server.url,
             variables=variables,
-            profile=lambda name: auth.secret if auth and name in ("token", "api_key") else None,
+            profile=lambda name: auth.value(name) if auth else None,
             auth_configured=auth is not None,
             checker=Checker(volatile=list(volatile)),
             only_safe=only_safe,

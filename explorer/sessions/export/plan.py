@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.client.auth import APIKEY, BEARER, Auth
+from explorer.auth import SCHEMES
 from explorer.sessions.capture import Substitution, is_id_key, is_id_list_key
 from explorer.sessions.format import MISSING, Exchange, Session
 from explorer.sessions.redact import PLACEHOLDER
@@ -27,7 +27,7 @@ _REENCODED = frozenset('<>"{}|\\^` ')
 #: session recorded (X-Api-Key, X-Auth-Token) is sent as recorded, its placeholder filled
 #: from the environment.
 _OWN_HEADERS = frozenset(
-    {name.lower() for kind in (BEARER, APIKEY) for name in Auth(kind, "x").headers()}
+    {name for cls in SCHEMES.values() for name in cls.from_session(cls.name).header_names}
     | {"content-length", "host"}
 )
 
