@@ -2,7 +2,8 @@
 
 * :mod:`.scheme`: the :class:`Scheme` interface and the table :data:`SCHEMES`;
 * :mod:`.bearer`: ``Authorization: Bearer`` (LabOS), :mod:`.apikey`: an API key in a
-  header, query or cookie (Labstep's ``apikey`` header);
+  header, query or cookie (Labstep's ``apikey`` header), :mod:`.basic`: HTTP Basic
+  (``--auth USER[:PASS]``);
 * :mod:`.resolve`: precedence between options, environment, profile and saved
   credentials, in one function.
 
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.auth.apikey import ApiKey, api_key
+from explorer.auth.basic import Basic, basic
 from explorer.auth.bearer import Bearer, bearer
 from explorer.auth.resolve import Place, given_secrets, resolve
 from explorer.auth.scheme import SCHEMES, ExportAuth, Scheme, register
@@ -24,11 +26,13 @@ from explorer.auth.scheme import SCHEMES, ExportAuth, Scheme, register
 __all__ = [
     "SCHEMES",
     "ApiKey",
+    "Basic",
     "Bearer",
     "ExportAuth",
     "Place",
     "Scheme",
     "api_key",
+    "basic",
     "bearer",
     "by_placeholder",
     "from_session",

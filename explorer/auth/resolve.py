@@ -3,9 +3,9 @@
 Four places are asked in turn, and in each the schemes in :data:`SCHEMES` order; the
 first credential found wins:
 
-1. the global options (``--token``, ``--token-file``, ``--api-key``);
-2. the environment (``EXPLORER_TOKEN``, ``EXPLORER_API_KEY``);
-3. the profile (``token``, ``token_file``, ``api_key``);
+1. the global options (``--token``, ``--token-file``, ``--api-key``, ``--auth``);
+2. the environment (``EXPLORER_TOKEN``, ``EXPLORER_API_KEY``, ``EXPLORER_AUTH``);
+3. the profile (``token``, ``token_file``, ``api_key``, ``auth``);
 4. what ``explorer login`` saved for the profile (``api_key``).
 """
 

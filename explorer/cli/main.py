@@ -46,7 +46,8 @@ request items (after the path or the command's arguments):
 
 exit codes: 0 ok (2xx/3xx), 2 usage, 3 unreachable or timed out, 4 a 4xx answer,
             5 a 5xx answer, 1 anything else, 130 interrupted (Ctrl-C)
-environment: EXPLORER_URL, EXPLORER_TOKEN, EXPLORER_API_KEY, EXPLORER_PROFILE, NO_COLOR
+environment: EXPLORER_URL, EXPLORER_TOKEN, EXPLORER_API_KEY, EXPLORER_AUTH, EXPLORER_PROFILE,
+             NO_COLOR
 """
 
 
@@ -70,6 +71,8 @@ def global_parser() -> argparse.ArgumentParser:
     add("--token", help="Bearer token (env EXPLORER_TOKEN)")
     add("--token-file", metavar="FILE", help="read the Bearer token from FILE (token.txt)")
     add("--api-key", metavar="KEY", help="send KEY in the apikey header (Labstep)")
+    add("-a", "--auth", metavar="USER[:PASS]",
+        help="HTTP Basic auth; the password is asked when left out (env EXPLORER_AUTH)")
     add("--profile", help="a profile from ~/.config/explorer/config.toml (env EXPLORER_PROFILE)")
     add("--spec", metavar="FILE|URL", help="routes from an OpenAPI 3 / Swagger 2 document")
     add("--routes", metavar="FILE", help="routes from a file in the /discover format, or 'labstep'")

@@ -5,8 +5,9 @@ Authentication, checked once a path is known to exist (unknown paths are 404 for
 
 * LabOS routes, ``/discover`` and ``/_sandbox/families``: ``Authorization: Bearer
   TOKEN``; missing or wrong: 403.
-* Labstep routes (``/api/generic/...``): header ``apikey: KEY``, or ``Authorization:
-  Bearer`` with that key or the LabOS token; missing or wrong: 401.
+* Labstep routes (``/api/generic/...``): header ``apikey: KEY``, ``Authorization:
+  Bearer`` with that key or the LabOS token, or HTTP Basic with the account's username
+  and password; missing or wrong: 401.
 
 Each credential is checked by its :mod:`explorer.auth` scheme (``accepts``).
 * ``POST /public-api/user/login``, ``/_sandbox/slow`` and ``/_sandbox/bytes``: anyone.
@@ -28,7 +29,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from explorer.auth import ApiKey, Bearer, Scheme
+from explorer.auth import ApiKey, Basic, Bearer, Scheme
 from explorer.sandbox import seed
 from explorer.sandbox.faults import Faults
 from explorer.sandbox.labos import ENDPOINT_FAMILIES, PREFIX, LabOS
@@ -94,6 +95,7 @@ class App:
             ApiKey(account.api_key),
             Bearer(account.api_key),
             Bearer(self.token),
+            Basic(account.username, account.password),
         ]
 
     def authorise(self, realm: str, request: Request) -> None:

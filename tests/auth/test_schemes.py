@@ -3,11 +3,14 @@ the one precedence rule between the places credentials come from."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from explorer.auth import (
     SCHEMES,
     ApiKey,
+    Basic,
     Bearer,
     Place,
     by_placeholder,
@@ -21,7 +24,7 @@ from explorer.errors import UsageError
 
 
 def test_the_schemes_in_order_of_precedence():
-    assert list(SCHEMES) == ["bearer", "apikey"]
+    assert list(SCHEMES) == ["bearer", "apikey", "basic"]
 
 
 @pytest.mark.parametrize(
@@ -30,6 +33,10 @@ def test_the_schemes_in_order_of_precedence():
         (Bearer("tok-1234"), {"Authorization": "Bearer tok-1234"},
          {"Authorization": "Bearer {{token}}"}, ["tok-1234"]),
         (ApiKey("key-5678"), {"apikey": "key-5678"}, {"apikey": "{{api_key}}"}, ["key-5678"]),
+        (Basic("alice", "pw:with colon"),
+         {"Authorization": "Basic " + base64.b64encode(b"alice:pw:with colon").decode()},
+         {"Authorization": "Basic {{secret}}"},
+         [base64.b64encode(b"alice:pw:with colon").decode(), "pw:with colon"]),
     ],
 )
 def test_headers_secrets_and_what_a_session_records(scheme, headers, recorded, secrets):
@@ -41,6 +48,22 @@ def test_headers_secrets_and_what_a_session_records(scheme, headers, recorded, s
     assert scheme.accepts({k.lower(): v for k, v in headers.items()})
     assert type(scheme).presented(headers)
     assert not scheme.accepts({k: v + "x" for k, v in headers.items()})
+
+
+def test_replay_fills_placeholders_from_the_scheme():
+    pair = Basic("alice", "s3cret")
+    assert pair.value("secret") == base64.b64encode(b"alice:s3cret").decode()
+    assert pair.value("password") == "s3cret" and pair.value("username") == "alice"
+    assert pair.value("token") is None
+    assert Bearer("t0ken").value("token") == "t0ken" and Bearer("t0ken").value("api_key") is None
+    assert ApiKey("k3y").value("api_key") == "k3y"
+
+
+def test_basic_round_trips_through_its_encoded_form():
+    pair = Basic("ünïcode", "pässwörd")
+    assert Basic.from_value(pair.value("secret")) == pair
+    with pytest.raises(UsageError, match="not a Basic credential"):
+        Basic.from_value("not base64!")
 
 
 def test_an_api_key_in_a_header_a_query_or_a_cookie():
@@ -66,12 +89,14 @@ def test_an_api_key_in_a_header_a_query_or_a_cookie():
 def test_a_session_header_names_a_template_of_its_scheme():
     assert from_session("bearer").recorded_headers() == {"Authorization": "Bearer {{token}}"}
     assert from_session("apikey").recorded_headers() == {"apikey": "{{api_key}}"}
+    assert from_session("basic").recorded_headers() == {"Authorization": "Basic {{secret}}"}
     assert from_session(None) is None and from_session("kerberos") is None
 
 
 def test_what_headers_carry_and_what_was_captured():
     assert recognise({"Authorization": "Bearer x"}) == "bearer"
     assert recognise({"Api-Key": "k"}) == "apikey"
+    assert recognise({"authorization": "Basic eA=="}) == "basic"
     assert recognise({"Accept": "*/*"}) is None
     assert by_placeholder({"api_key": "k3y"}).headers() == {"apikey": "k3y"}
     assert by_placeholder({"token": "t0k"}).headers() == {"Authorization": "Bearer t0k"}
@@ -99,12 +124,32 @@ def test_precedence_options_environment_profile_saved():
     assert resolve(places[3:]) == ApiKey("saved-key")
     assert resolve([_place("options", {"token_file": "t.txt"})]) == Bearer("from-file-t.txt")
     # in one place, the schemes' own order: --token before --api-key before --auth
-    both = _place("options", {"api_key": "k", "token": "t"})
+    both = _place("options", {"auth": "u:p", "api_key": "k", "token": "t"})
     assert resolve([both]) == Bearer("t")
+    assert resolve([_place("options", {"auth": "u:p", "api_key": "k"})]) == ApiKey("k")
+    assert resolve([_place("saved", {"auth": "u:p"})]) is None  # passwords are never saved
     assert resolve([]) is None
 
 
+def test_basic_asks_for_a_left_out_password_and_refuses_without_a_terminal():
+    prompts = []
+
+    def ask(prompt):
+        prompts.append(prompt)
+        return "typed-pw"
+
+    assert resolve([_place("options", {"auth": "alice"}, ask)]) == Basic("alice", "typed-pw")
+    assert prompts == ["password for alice: "]
+    assert resolve([_place("options", {"auth": "alice:"}, ask)]) == Basic("alice", "")
+    assert len(prompts) == 1  # an empty password is given, not left out
+    with pytest.raises(UsageError, match="no terminal to ask"):
+        resolve([_place("environment", {"EXPLORER_AUTH": "alice"})])
+    with pytest.raises(UsageError, match="user name"):
+        resolve([_place("options", {"auth": ":pw"})])
+
+
 def test_the_secrets_given_for_a_run_are_known_before_anything_is_resolved():
-    values = {"token": " tok-1234\n", "EXPLORER_API_KEY": "k3y-9"}
+    values = {"token": " tok-1234\n", "auth": "alice:pa55word", "EXPLORER_API_KEY": "k3y-9"}
     found = given_secrets(values.get)
-    assert {"tok-1234", " tok-1234\n", "k3y-9"} <= set(found)
+    assert {"tok-1234", " tok-1234\n", "alice:pa55word", "pa55word", "k3y-9"} <= set(found)
+    assert "alice" not in found
