@@ -1,14 +1,21 @@
 """What counts as a secret: one list for every part that hides or must not keep one.
 
 The renderer masks these in ``-v`` output, the recorder and the HAR import replace
-them with placeholders, the shell keeps them out of its history and of what it learns.
+them with placeholders, the shell keeps them out of its history and of what it learns,
+and the exports' scripts hide them in what they print.
 
-* Headers whose whole value is secret (:data:`SECRET_HEADERS`, :func:`header_secret`
-  says which kind), and ``Authorization`` style headers whose scheme may stay visible
-  (:data:`AUTH_HEADERS`, :func:`split_credential`).  :data:`CREDENTIAL_HEADERS` are the
-  ones that carry the client's own credential (all of them but cookies).
-* Field names (in JSON bodies, request items and query parameters) whose values are
-  secret: :func:`secret_field` says which kind of secret, for placeholders.
+* :data:`NAMES`: the secret-looking names of headers and fields alike (``Authorization``,
+  ``apikey``, ``X-Auth-Token``, ``password``, ``client_secret``, ``Cookie``...), each with
+  the kind of secret it holds; :data:`SUFFIXES`: endings that make any name secret
+  (``new_password``, ``webhookSecret``).  Names are compared in their compact form
+  (:func:`compact`), so every spelling (``refreshToken``, ``REFRESH-TOKEN``) is one
+  name.  :func:`secret_name` is the one test; :func:`secret_field`,
+  :func:`header_secret` and :func:`is_secret_header` are it under older names.
+  A script that cannot import this module (an export) embeds :data:`COMPACT_NAMES` and
+  :data:`SUFFIXES` and compares ``compact(name)`` the same way.
+* ``Authorization`` style headers keep their scheme visible (:data:`AUTH_HEADERS`,
+  :func:`split_credential`).  :data:`CREDENTIAL_HEADERS` are the usual spellings of
+  the headers that carry the client's own credential (all secret headers but cookies).
 * :func:`scrub_command`: a typed command line with its secrets hidden, either masked
   with ``***`` (the shell's history) or replaced by ``{{kind}}`` placeholders (what a
   recorded session keeps of the command).
@@ -20,17 +27,82 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-#: headers whose whole value is secret (lower-case), and the kind of secret each holds
-_HEADER_KINDS = {
-    "apikey": "api_key", "api-key": "api_key", "x-api-key": "api_key",
-    "x-auth-token": "token", "x-access-token": "token",
+#: The one list of secret-looking names, for headers and fields alike, by the kind of
+#: secret each holds (the placeholder a recording writes: ``{{token}}``...).  A name is
+#: compared in its compact form (:func:`compact`: lower case, letters and digits only),
+#: so ``refresh_token``, ``refresh-token``, ``refreshToken`` and ``REFRESH_TOKEN`` are one.
+NAMES: dict[str, str] = {
+    # headers of the form ``Scheme credentials``, and bearer-style tokens
+    "authorization": "token", "proxy-authorization": "token",
+    "token": "token", "access_token": "token", "refresh_token": "token",
+    "id_token": "token", "auth_token": "token", "session_token": "token",
+    "api_token": "token", "oauth_token": "token", "bearer": "token", "jwt": "token",
+    "x-api-token": "token", "x-auth-token": "token", "x-access-token": "token",
+    "x-session-token": "token", "private-token": "token", "x-amz-security-token": "token",
+    # API keys (Labstep's ``apikey`` header)
+    "apikey": "api_key", "api_key": "api_key", "api-key": "api_key", "x-api-key": "api_key",
+    # passwords
+    "password": "password", "passwd": "password", "pass": "password", "pwd": "password",
+    "passphrase": "password",
+    # other secrets
+    "secret": "secret", "client_secret": "secret", "api_secret": "secret",
+    "private_key": "secret", "credentials": "secret", "credential": "secret",
+    "session": "secret", "session_id": "secret",
+    # cookies
     "cookie": "cookie", "set-cookie": "cookie",
 }  # fmt: skip
-SECRET_HEADERS = frozenset(_HEADER_KINDS)
-#: headers of the form ``Scheme credentials`` (lower-case)
+#: compact endings that make any name secret (``new_password``, ``webhookSecret``,
+#: ``openai_api_key``), with their kind; a bare ``…token`` is not one of them
+#: (``next_token``, ``page_token`` are paging cursors, not credentials)
+SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("password", "password"), ("passwd", "password"), ("secret", "secret"),
+    ("apikey", "api_key"), ("accesstoken", "token"), ("refreshtoken", "token"),
+    ("authtoken", "token"), ("sessiontoken", "token"), ("apitoken", "token"),
+    ("privatekey", "secret"),
+)  # fmt: skip
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def compact(name: str) -> str:
+    """``name`` lower-cased with everything but letters and digits left out:
+    ``X-Api-Key`` -> ``xapikey``, ``refreshToken`` -> ``refreshtoken``."""
+    return _NOT_ALNUM.sub("", name.lower())
+
+
+#: :data:`NAMES` by compact form
+COMPACT_NAMES: dict[str, str] = {compact(name): kind for name, kind in NAMES.items()}
+
+
+def secret_name(name: str) -> str | None:
+    """The kind of secret (``"token"``, ``"api_key"``, ``"password"``, ``"secret"``,
+    ``"cookie"``) a header or field called ``name`` holds, or None when it is no secret.
+
+    The one test every part uses: the renderer's masks (``-v``), recording and HAR
+    import, the shell's history and learned store, the exports.
+    """
+    if not isinstance(name, str):
+        return None
+    key = compact(name)
+    if not key:
+        return None
+    kind = COMPACT_NAMES.get(key)
+    if kind is not None:
+        return kind
+    for suffix, kind in SUFFIXES:
+        if key.endswith(suffix):
+            return kind
+    return None
+
+
+#: headers of the form ``Scheme credentials`` (lower-case): their scheme may stay visible
 AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
+#: every header name in :data:`NAMES` (lower-case, as usually written): for set
+#: membership; :func:`is_secret_header` also knows the spellings and endings
+SECRET_HEADERS = frozenset(
+    name.replace("_", "-") for name in NAMES if name not in AUTH_HEADERS
+)
 #: the headers that carry a client's credential (every secret header but cookies)
-CREDENTIAL_HEADERS = AUTH_HEADERS | {h for h, kind in _HEADER_KINDS.items() if kind != "cookie"}
+CREDENTIAL_HEADERS = AUTH_HEADERS | {h for h in SECRET_HEADERS if NAMES.get(h) != "cookie"}
 #: authentication schemes a typed ``Authorization`` value may start with (lower-case)
 AUTH_SCHEMES = frozenset(
     {"bearer", "basic", "digest", "token", "jwt", "apikey", "negotiate", "ntlm", "hoba"}
@@ -39,37 +111,23 @@ AUTH_SCHEMES = frozenset(
 MIN_TEXT_SECRET = 4
 MASK = "***"
 
-PASSWORD_FIELDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase"})
-API_KEY_FIELDS = frozenset({"api_key", "apikey", "x_api_key", "api_secret"})
-TOKEN_FIELDS = frozenset(
-    {
-        "token", "access_token", "refresh_token", "id_token", "auth_token", "session_token",
-        "bearer", "authorization", "jwt",
-    }
-)  # fmt: skip
-SECRET_FIELDS = frozenset({"secret", "client_secret", "private_key"})
-#: every field name whose value is secret, as typed most often (for pattern building)
-FIELD_NAMES = PASSWORD_FIELDS | API_KEY_FIELDS | TOKEN_FIELDS | SECRET_FIELDS
+#: the names of :data:`NAMES` by kind, in the ``snake_case`` a field is most often
+#: written in (for building patterns, and for the scripts an export writes)
+PASSWORD_FIELDS = frozenset(n for n, k in NAMES.items() if k == "password")
+API_KEY_FIELDS = frozenset(n.replace("-", "_") for n, k in NAMES.items() if k == "api_key")
+TOKEN_FIELDS = frozenset(n.replace("-", "_") for n, k in NAMES.items() if k == "token")
+SECRET_FIELDS = frozenset(n.replace("-", "_") for n, k in NAMES.items() if k == "secret")
+FIELD_NAMES = frozenset(n.replace("-", "_") for n in NAMES)
 
 
 def secret_field(name: str) -> str | None:
-    """The kind of secret a field called ``name`` holds (``"password"``, ``"api_key"``,
-    ``"token"``, ``"secret"``), or None when its value is not secret."""
-    key = name.strip().lower().replace("-", "_")
-    if key in PASSWORD_FIELDS or key.endswith("_password"):
-        return "password"
-    if key in API_KEY_FIELDS:
-        return "api_key"
-    if key in TOKEN_FIELDS:
-        return "token"
-    if key in SECRET_FIELDS:
-        return "secret"
-    return None
+    """The kind of secret a field called ``name`` holds (see :func:`secret_name`)."""
+    return secret_name(name)
 
 
 def is_secret_header(name: str) -> bool:
-    low = name.lower()
-    return low in SECRET_HEADERS or low in AUTH_HEADERS
+    """Whether a header called ``name`` carries a secret (see :func:`secret_name`)."""
+    return secret_name(name) is not None
 
 
 def header_secret(name: str) -> str | None:
@@ -78,10 +136,13 @@ def header_secret(name: str) -> str | None:
     For an ``Authorization`` header this is the kind of a bare credential (``token``);
     :func:`credential_kind` gives it once the scheme is known.
     """
-    low = name.strip().lower()
-    if low in AUTH_HEADERS:
-        return "token"
-    return _HEADER_KINDS.get(low)
+    return secret_name(name.strip())
+
+
+def is_credential_header(name: str) -> bool:
+    """A secret header other than a cookie: one that carries the client's credential."""
+    kind = secret_name(name)
+    return kind is not None and kind != "cookie"
 
 
 def split_credential(value: str) -> tuple[str, str]:
@@ -107,9 +168,17 @@ def _alternation(names: Iterable[str]) -> str:
     return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
 
 
-_FIELD_NAMES = FIELD_NAMES | {name.replace("_", "-") for name in FIELD_NAMES}
-_FIELDS = rf"(?:\w*_password|{_alternation(_FIELD_NAMES)})"
-_HEADERS = _alternation(SECRET_HEADERS | AUTH_HEADERS)
+def _spelled(word: str) -> str:
+    """A pattern for a compact name in any spelling: ``apikey`` -> ``a[_-]?p[_-]?i...``."""
+    return r"[_-]?".join(map(re.escape, word))
+
+
+#: a secret name as typed (any case, ``_``/``-`` anywhere): an exact name, or any word
+#: ending in a secret suffix; :func:`secret_name` has the last word on each match
+_NAME = r"(?:{}|[\w-]*?(?:{}))".format(
+    "|".join(_spelled(c) for c in sorted(COMPACT_NAMES, key=len, reverse=True)),
+    "|".join(_spelled(suffix) for suffix, _ in SUFFIXES),
+)
 _SCHEMES = _alternation(AUTH_SCHEMES)
 #: a value: quoted, ``Scheme credential``, or one unquoted word
 _VALUE = rf"(?P<value>\"[^\"]*\"|'[^']*'|(?:{_SCHEMES})\s+[^\s'\"]+|[^\s'\"]+)"
@@ -123,15 +192,14 @@ _RULES = (
     ("option", re.compile(r"(?i)(?P<name>--(?:token|api-key|apikey|password))(?P<sep>\s+|=)"
                           + _VALUE)),
     # a URL's query: /x?limit=1&api_key=K&sort=name (the value ends at & or #)
-    ("query", re.compile(rf"(?i)(?<=[?&])(?P<name>{_FIELDS}|{_HEADERS})(?P<sep>=)"
+    ("query", re.compile(rf"(?i)(?<=[?&])(?P<name>{_NAME})(?P<sep>=)"
                          r"(?P<value>[^\s'\"&#]+)")),
-    # header items: Authorization:Bearer x, apikey:k (also as a quoted word)
-    ("header", re.compile(rf"(?i){_START}(?P<name>{_HEADERS})(?P<sep>:=|==|=|:\s*)"
-                          + _ITEM_VALUE)),
-    # field items: password=x, api_key:=..., token==x
-    ("field", re.compile(rf"(?i){_START}(?P<name>{_FIELDS})(?P<sep>:=|==|=)" + _ITEM_VALUE)),
+    # items: Authorization:Bearer x, apikey:k, password=x, api_key:=..., token==x (also
+    # as a quoted word)
+    ("item", re.compile(rf"(?i){_START}(?P<name>{_NAME})(?P<sep>:=|==|=|:\s*)"
+                        + _ITEM_VALUE)),
     # JSON bodies: "password": "x"
-    ("json", re.compile(rf'(?i)(?P<name>"(?:{_FIELDS}|{_HEADERS})")(?P<sep>\s*:\s*)'
+    ("json", re.compile(rf'(?i)(?P<name>"{_NAME}")(?P<sep>\s*:\s*)'
                         r'(?P<value>"(?:[^"\\]|\\.)*")')),
 )
 _OPTION_KINDS = {"--token": "token", "--api-key": "api_key", "--apikey": "api_key"}
@@ -161,7 +229,9 @@ def scrub_command(
     names: dict[str, str] = {}
 
     def hide(rule: str, match: re.Match) -> str:
-        name = match["name"]
+        name = match["name"].strip('"')
+        if rule != "option" and secret_name(name) is None:
+            return match[0]  # a word that only looks like a secret name
         part = "value" if match["value"] is not None else "inner"
         value = match[part]
         quoted = len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0]
@@ -172,7 +242,6 @@ def scrub_command(
                 inner = json.loads(value)
             except ValueError:
                 return match[0]
-            name = name.strip('"')
         elif match["sep"] == ":=":
             try:
                 decoded = json.loads(inner)
@@ -193,7 +262,7 @@ def scrub_command(
         elif auth:
             kind = credential_kind(scheme)
         else:
-            kind = secret_field(name) or header_secret(name) or "secret"
+            kind = secret_name(name) or "secret"
         names.setdefault(secret, kind)
         if found is not None:
             found(secret, kind)

@@ -129,9 +129,9 @@ def request_head(
     without them, the ones the user gave.
     """
     from explorer.render import body as _body
-    from explorer.render.redact import redact_body, redact_headers
+    from explorer.render.redact import redact_body, redact_headers, redact_target
 
-    lines = [paint(f"{spec.method} {spec.target} HTTP/1.1", BOLD, color)]
+    lines = [paint(f"{spec.method} {redact_target(spec.target)} HTTP/1.1", BOLD, color)]
     headers: list[tuple[str, str | None]] = []
     if base_url:
         from explorer.client.urls import display_netloc

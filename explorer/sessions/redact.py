@@ -117,16 +117,7 @@ class Redactor:
     def strings(self, value: Any) -> Any:
         """``value`` with every known secret replaced in its strings (keys included), and
         nothing else changed: no field rule, so ``Bearer {{token}}`` stays as it is."""
-        if isinstance(value, dict):
-            return {
-                (self.text(k) if isinstance(k, str) else k): self.strings(v)
-                for k, v in value.items()
-            }
-        if isinstance(value, list):
-            return [self.strings(v) for v in value]
-        if isinstance(value, str):
-            return self.text(value)
-        return value
+        return _rebuild(value, self.text)
 
     def leaks(self, line: bytes) -> bool:
         """Whether ``line`` (a JSON line) holds a known secret, as text or JSON-escaped."""
@@ -215,25 +206,47 @@ class Redactor:
                 stack.extend(item for item in node if isinstance(item, dict | list))
 
     def _redact_json(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            out = {}
-            for key, item in value.items():
-                name = secret_field(key) if isinstance(key, str) else None
-                if name and isinstance(item, str | int | float) and not isinstance(item, bool):
-                    out[self.text(key)] = placeholder(name)
-                else:
-                    out[self.text(key) if isinstance(key, str) else key] = self._redact_json(
-                        item
-                    )
-            return out
-        if isinstance(value, list):
-            return [self._redact_json(item) for item in value]
-        if isinstance(value, str):
-            return self.text(value)
-        return value
+        def secret(key: Any, item: Any) -> str | None:
+            name = secret_field(key) if isinstance(key, str) else None
+            scalar = isinstance(item, str | int | float) and not isinstance(item, bool)
+            return placeholder(name) if name and scalar else None
+
+        return _rebuild(value, self.text, secret)
 
     def stream(self) -> StreamRedactor:
         return StreamRedactor(self)
+
+
+def _rebuild(
+    value: Any,
+    text: Callable[[str], str],
+    secret: Callable[[Any, Any], str | None] | None = None,
+) -> Any:
+    """A copy of a JSON value with ``text`` applied to every string (keys included), and
+    each member for which ``secret(key, item)`` gives a placeholder replaced by it.
+    Walked without recursion: no body is nested too deeply for it."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        node, parent, slot = stack.pop()
+        if isinstance(node, dict):
+            copy: dict[Any, Any] = {}
+            parent[slot] = copy
+            for key, item in node.items():
+                new_key = text(key) if isinstance(key, str) else key
+                shown = secret(key, item) if secret is not None else None
+                copy[new_key] = shown
+                if shown is None:
+                    stack.append((item, copy, new_key))
+        elif isinstance(node, list):
+            items: list[Any] = [None] * len(node)
+            parent[slot] = items
+            stack.extend((item, items, i) for i, item in enumerate(node))
+        elif isinstance(node, str):
+            parent[slot] = text(node)
+        else:
+            parent[slot] = node
+    return root[0]
 
 
 class StreamReplacer:

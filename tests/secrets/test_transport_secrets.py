@@ -138,10 +138,12 @@ def test_a_token_that_cannot_be_sent_is_refused_without_quoting_it(run, plain_se
 
 def test_a_profile_header_that_cannot_be_sent_names_the_header_not_the_value(run, plain_server):
     (run.home / "config").mkdir()
-    (run.home / "config" / "config.toml").write_text(
+    config = run.home / "config" / "config.toml"
+    config.write_text(
         f'[profiles.lab]\nurl = "{plain_server.url}"\n'
         f'headers = {{ "X-Secret" = "{KEY}\\n" }}\n'
     )
+    config.chmod(0o600)  # a credential header: a readable config would get a warning too
     result = run("--profile", "lab", "-v", "echo-headers", "list")
     assert result.returncode == 2
     assert result.err == (
