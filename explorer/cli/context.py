@@ -220,6 +220,7 @@ class Context:
             headers=self.home_profile.headers,
             timeout=p.timeout,
             verify=verify,
+            warn=self.warn,
         )
 
     @cached_property

@@ -4,6 +4,11 @@
 ``api_key``; the key is saved to the profile's entry in the credentials file (0600) and
 sent as the ``apikey`` header from then on.  The password is read without echo from
 the terminal, or from standard input with ``--password-stdin``; it is never saved.
+
+The login follows no redirect: a 3xx answer is an error naming where it pointed, so
+the password goes nowhere else and no key from anywhere else is saved.  When the
+credentials file cannot be written, the key is printed instead (with one warning
+line) and the exit is 0: the login itself worked.
 """
 
 from __future__ import annotations
@@ -58,9 +63,17 @@ def main(context, args: list[str]) -> int:
         raise UsageError("empty password")
     context.typed_secrets.append(password)  # never shown, even in a crash's traceback
     key = login(context.engine, username, password)  # the engine: --record sees it
-    from explorer.config import save_credential
+    from explorer.config import credentials_path, save_credential
+    from explorer.errors import ConfigError
 
-    path = save_credential(context.credential_key, {"api_key": key, "username": username})
+    try:
+        path = save_credential(context.credential_key, {"api_key": key, "username": username})
+    except (OSError, ConfigError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        context.warn(f"the key could not be saved to {credentials_path()} ({reason}); "
+                     "give it with --api-key or EXPLORER_API_KEY")
+        print(f"logged in as {username}; key (not saved): {key}", flush=True)
+        return 0
     print(f"logged in as {username}; key saved to {path} ({context.credential_key})")
     return 0
 
@@ -69,7 +82,19 @@ def login(client, username: str, password: str) -> str:
     """The API key the server gives for ``username``/``password``; ``client`` is
     anything with ``send(RequestSpec)`` (an Engine, so the exchange is recorded)."""
     spec = RequestSpec("POST", LOGIN_PATH, json={"username": username, "password": password})
-    response = client.send(spec)
+    response = client.send(spec, allow_redirects=False)
+    if 300 <= response.status < 400:
+        from urllib.parse import urljoin
+
+        from explorer.client.urls import display_url
+
+        response.close()
+        where = response.headers.get("Location")
+        where = urljoin(response.url, where) if where else "nowhere (no Location)"
+        raise ResponseError(
+            f"login was redirected to {display_url(where)} ({response.status}); not followed, "
+            "so the password was sent nowhere else and no key was saved"
+        )
     try:
         body = response.json()
     except ValueError:

@@ -76,6 +76,11 @@ class MultipartBody:
                 while chunk := f.read(CHUNK):
                     yield chunk
 
+    def rewind(self) -> None:
+        """Start over (a 307/308 redirect sends the body again)."""
+        self._chunks = None
+        self._buffer = b""
+
     def read(self, size: int = -1) -> bytes:
         if self._chunks is None:
             self._chunks = iter(self)

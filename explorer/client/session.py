@@ -19,9 +19,11 @@ Retries: only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried, 
 failed connection and on 502/503/504, twice with a short backoff; a read timeout is
 never retried (a server that does not answer would otherwise cost three timeouts).
 
-When a redirect leaves the original host, every credential header is dropped: the
-names in :data:`explorer.secrets.SECRET_HEADERS` and ``Authorization``, whatever
-their case, and whether they came from auth, a profile's headers or a typed item.
+Redirects are followed here, one hop at a time, by the rules of
+:mod:`explorer.client.redirects`: nothing that says who the client is (the auth
+scheme's headers, every credential header whatever its source, cookies) goes to
+another origin (scheme, host, port), a body goes nowhere but its own origin, and a
+307/308 that would take it elsewhere is not followed (``warn`` says where it pointed).
 Messages show the base URL without any ``user:password@`` (see
 :mod:`explorer.client.urls`).
 """
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import json as _json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -38,9 +40,10 @@ from explorer import __version__
 from explorer.auth import Scheme
 from explorer.client.headers import has, layered
 from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.client.redirects import MAX_REDIRECTS, NotFollowed, location, next_hop
 from explorer.client.urls import display_url, url_secrets
 from explorer.errors import ResponseError, TransportError, UsageError
-from explorer.secrets import AUTH_HEADERS, SECRET_HEADERS, is_secret_header
+from explorer.secrets import AUTH_HEADERS, is_secret_header
 
 if TYPE_CHECKING:
     import requests
@@ -50,9 +53,6 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 USER_AGENT = f"explorer/{__version__}"
 #: the longest wait for a connection to be made (seconds), whatever the read timeout
 CONNECT_TIMEOUT = 10.0
-#: headers dropped when a redirect leaves the host (Proxy-Authorization is for the
-#: proxy, which stays the same; requests rebuilds it from the proxy settings)
-_CROSS_HOST_DROPPED = (SECRET_HEADERS | AUTH_HEADERS) - {"proxy-authorization"}
 
 
 class Client:
@@ -67,6 +67,7 @@ class Client:
         timeout: float = 30.0,
         verify: bool | str = True,
         retries: int = 2,
+        warn: Callable[[str], None] = lambda message: None,
     ) -> None:
         try:
             parts = urlsplit(base_url)
@@ -82,6 +83,8 @@ class Client:
         self.timeout = timeout
         self.verify = verify
         self.retries = retries
+        #: hears about a redirect that was not followed
+        self.warn = warn
         self._session: requests.Session | None = None
         #: proxies per (scheme, host:port), resolved once (see :meth:`_proxies_for`)
         self._proxies: dict[tuple[str, str], dict[str, str]] = {}
@@ -100,16 +103,7 @@ class Client:
 
         from explorer.client.transport import RawTargetAdapter
 
-        class _Session(requests.Session):
-            def rebuild_auth(self, prepared, response):
-                # requests drops Authorization on a cross-host redirect; drop every
-                # other credential header too (prepared.headers ignores case).
-                if self.should_strip_auth(response.request.url, prepared.url):
-                    for name in _CROSS_HOST_DROPPED:
-                        prepared.headers.pop(name, None)
-                super().rebuild_auth(prepared, response)
-
-        session = _Session()
+        session = requests.Session()
         session.trust_env = True
         retry = Retry(
             total=self.retries,
@@ -145,7 +139,8 @@ class Client:
     def sibling(self, base_url: str) -> Client:
         """A client for another server with this one's TLS settings, timeout and
         retries, but none of its credentials or headers (close it after use)."""
-        return Client(base_url, timeout=self.timeout, verify=self.verify, retries=self.retries)
+        return Client(base_url, timeout=self.timeout, verify=self.verify, retries=self.retries,
+                      warn=self.warn)
 
     # -- building and sending --------------------------------------------------------
 
@@ -222,24 +217,59 @@ class Client:
         allow_redirects: bool = True,
     ) -> Response:
         """Send ``spec``; the body of the answer streams from :meth:`Response.iter_bytes`."""
-        import requests
-
         prepared = self.build(spec, max_upload=max_upload)
         limit = timeout or self.timeout
+        started = time.perf_counter()
+        r = self._hop(prepared, spec, limit)
+        hops = 0
+        while allow_redirects:
+            target = location(r)
+            if target is None:
+                break
+            hops += 1
+            if hops > MAX_REDIRECTS:
+                r.close()
+                url = display_url(self.url_for(spec))
+                raise ResponseError(f"too many redirects from {url}")
+            try:
+                prepared = next_hop(prepared, r, target, own_headers=self._own_headers,
+                                    cookies=self.session.cookies)
+            except NotFollowed as stop:
+                self.warn(str(stop))
+                break
+            r.close()
+            r = self._hop(prepared, spec, limit)
+        elapsed = time.perf_counter() - started
+        shown = self.display_url
+        return Response(
+            status=r.status_code,
+            reason=r.reason or "",
+            headers=r.headers,
+            url=r.url,
+            elapsed=elapsed,
+            request_headers=r.request.headers if r.request is not None else None,
+            _stream=_guarded(r, shown),
+            _close=r.close,
+        )
+
+    @property
+    def _own_headers(self) -> frozenset[str]:
+        return self.auth.header_names if self.auth is not None else frozenset()
+
+    def _hop(self, prepared, spec: RequestSpec, limit: float) -> requests.Response:
+        """Send ``prepared`` as it is (no redirect followed), failures translated."""
+        import requests
+
         connect_limit = min(limit, CONNECT_TIMEOUT)
         shown = self.display_url
-        started = time.perf_counter()
         try:
-            r = self.session.send(
+            return self.session.send(
                 prepared,
                 stream=True,
                 timeout=(connect_limit, limit),
-                allow_redirects=allow_redirects,
+                allow_redirects=False,
                 proxies=self._proxies_for(prepared),
             )
-        except requests.TooManyRedirects as exc:
-            url = display_url(self.url_for(spec))
-            raise ResponseError(f"too many redirects from {url}") from exc
         except requests.exceptions.SSLError as exc:
             raise TransportError(
                 f"TLS error talking to {shown}: {_reason(exc)}", reason="tls"
@@ -258,17 +288,6 @@ class Client:
             raise _connection_error(exc, shown, reason, spec) from exc
         except requests.RequestException as exc:
             raise TransportError(f"request to {shown} failed: {_reason(exc)}") from exc
-        elapsed = time.perf_counter() - started
-        return Response(
-            status=r.status_code,
-            reason=r.reason or "",
-            headers=r.headers,
-            url=r.url,
-            elapsed=elapsed,
-            request_headers=r.request.headers if r.request is not None else None,
-            _stream=_guarded(r, shown),
-            _close=r.close,
-        )
 
     def _proxies_for(self, prepared: requests.PreparedRequest) -> dict[str, str]:
         """What ``Session.send`` would work out for this URL's proxies, once per server.

@@ -72,3 +72,16 @@ def test_wrong_password(run, sandbox):
     assert result.returncode == 4
     assert result.stderr.startswith("explorer: login failed: 40")
     assert not (run.home / "config" / "credentials.json").exists()
+
+
+def test_a_login_whose_key_cannot_be_saved_prints_it_and_succeeds(run, sandbox):
+    lock = run.home / "config" / "credentials.json.lock"
+    lock.mkdir(parents=True)  # the credentials file cannot be written past a directory
+    login = run("--url", sandbox.url, "--routes", "labstep", "login", "--username",
+                sandbox.username, "--password-stdin", input=sandbox.password + "\n")
+    assert login.returncode == 0, login.stderr
+    assert f"key (not saved): {sandbox.api_key}" in login.stdout
+    warnings = [line for line in login.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "could not be saved" in warnings[0]
+    assert sandbox.password not in login.stdout + login.stderr
+    assert not (run.home / "config" / "credentials.json").exists()
