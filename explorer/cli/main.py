@@ -30,7 +30,7 @@ COMMANDS = {
     "call": "send one request: call METHOD PATH [ITEM...]",
     "probe": "call the GET routes (--max N, default 300) and print a status table",
     "replay": "replay a recorded session and check the answers",
-    "export": "export a session as curl, python, hurl, har or locust",
+    "export": "export a session as a script or a HAR (export --help: the formats)",
     "import": "turn a browser's HAR export into a session",
     "shell": "the interactive shell (the default without a command)",
 }

@@ -23,7 +23,8 @@ import re
 from typing import Any
 from urllib.parse import quote, unquote
 
-from explorer.sessions.redact import PLACEHOLDER
+from explorer.errors import SessionError
+from explorer.sessions.format import PLACEHOLDER
 
 _ID_KEYS = frozenset({"id", "_id", "uuid", "guid", "cid", "aid"})
 #: a UUID as written (8-4-4-4-12); without hyphens it is still an id to
@@ -83,7 +84,13 @@ class Substitution:
         raise NotImplementedError
 
     def encode(self, value: Any) -> str:
+        """A replacement as it goes into a query value: percent-encoded."""
         return quote(str(value), safe="")
+
+    def segment(self, value: Any) -> str:
+        """A replacement as it goes into a path: one percent-encoded segment, never
+        ``.``, ``..`` or empty (``DELETE /items/..`` is another resource)."""
+        return path_segment(value)
 
     def active(self) -> bool:
         """False when nothing can be replaced (every method then returns its input)."""
@@ -110,7 +117,7 @@ class Substitution:
             decoded = unquote(segment)
             new = self.value(decoded, id_context=True)
             if new is not decoded:
-                segments[i] = self.encode(new)
+                segments[i] = self.segment(new)
         return "/".join(segments)
 
     def query(self, components: list[str]) -> list[str]:
@@ -139,11 +146,24 @@ class Substitution:
             return [self.json(v, key, ids) for v in value]
         return self.value(value, id_context=in_id_list or is_id_key(key))
 
-    def fields(self, fields: dict[str, Any]) -> dict[str, str]:
+    def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Multipart fields (text): like JSON values, under their field names."""
         if not self.active():
             return fields
-        return {k: str(self.value(v, id_context=is_id_key(k))) for k, v in fields.items()}
+        return {k: self.field(self.value(v, id_context=is_id_key(k))) for k, v in fields.items()}
+
+    def field(self, value: Any) -> Any:
+        """A replacement as it goes into a multipart field: text."""
+        return str(value)
+
+
+def path_segment(value: Any) -> str:
+    """``value`` as one path segment, percent-encoded; ``.``, ``..`` and the empty
+    string are a SessionError: they would name another resource than an id does."""
+    text = str(value)
+    if text in ("", ".", ".."):
+        raise SessionError(f"the id {text!r} cannot be used as a path segment")
+    return quote(text, safe="")
 
 
 class IdMap(Substitution):

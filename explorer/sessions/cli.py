@@ -2,7 +2,7 @@
 
     replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] [--dry-run] [--only-safe]
                 [--volatile JSONPATH]... [--serve [--host H] [--port N]]
-    export FILE --to curl|python|hurl|har|locust [-o OUT]
+    export FILE --to FORMAT [-o OUT] [--force]
     import FILE.har -o sessions/NAME.jsonl [--host HOST] [--force]
 
 Global options (``--url``, ``--token``, ``--api-key``…) come before the command and
@@ -24,15 +24,23 @@ from explorer.errors import EXIT_OK, EXIT_OTHER, EXIT_UNREACHABLE, UsageError
 USAGES = {
     "replay": "explorer [GLOBAL] replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] "
     "[--dry-run] [--only-safe] [--volatile JSONPATH]... [--serve [--port N]]",
-    "export": "explorer export FILE --to curl|python|hurl|har|locust [-o OUT]",
+    "export": "explorer export FILE --to {formats} [-o OUT] [--force]",
     "import": "explorer [--url URL] import FILE.har -o sessions/NAME.jsonl [--host HOST] "
     "[--force]",
 }
 
 
+def usage(command: str) -> str:
+    if command == "export":
+        from explorer.sessions.export import table
+
+        return USAGES["export"].format(formats="|".join(table()))
+    return USAGES[command]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
-        raise UsageError(f"{self.prog}: {message} (usage: {USAGES[self.prog.split()[-1]]})")
+        raise UsageError(f"{self.prog}: {message} (usage: {usage(self.prog.split()[-1])})")
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
@@ -52,10 +60,12 @@ def _parser(command: str) -> argparse.ArgumentParser:
         add("--host", default="127.0.0.1", help="with --serve: the address to listen on")
         add("--port", type=int, default=0, help="with --serve: the port (0: a free one)")
     elif command == "export":
-        from explorer.sessions.export import FORMATS
+        from explorer.sessions.export import summary, table
 
-        add("--to", required=True, choices=FORMATS, help="the format")
+        add("--to", required=True, choices=list(table()), metavar="FORMAT",
+            help="; ".join(f"{name}: {summary(name)}" for name in table()))
         add("-o", "--output", metavar="OUT", help="write here instead of standard output")
+        add("--force", action="store_true", help="replace OUT if it already exists")
     else:
         add("-o", "--output", metavar="OUT", required=True, help="the session file to write")
         add("--host", help="keep the requests to this host (default: the API host)")
@@ -255,6 +265,8 @@ def export(context, options) -> int:
     from explorer.sessions.export import export as render
     from explorer.sessions.report import write_private
 
+    if options.output:
+        _check_output(options.output, options.file, force=options.force)
     session = _session(context, options.file)
     text = render(session, options.to)
     if options.output:
@@ -264,6 +276,25 @@ def export(context, options) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     return EXIT_OK
+
+
+def _check_output(output: str, source: str, *, force: bool) -> None:
+    """``export -o OUT`` never replaces the session it exports (or a file beside it),
+    and replaces another existing file only with ``--force``, as ``import`` does."""
+    from pathlib import Path
+
+    from explorer.sessions.format import files_dir
+
+    out, session = Path(output), Path(source)
+    try:
+        target = out.resolve()
+        mine = session.resolve()
+    except OSError as exc:
+        raise UsageError(f"-o {output}: {exc.strerror or exc}") from exc
+    if target == mine or files_dir(mine) in target.parents:
+        raise UsageError(f"-o {output} is the session being exported (or one of its files)")
+    if not force and (out.exists() or out.is_symlink()):
+        raise UsageError(f"{output} already exists (give --force to replace it)")
 
 
 def import_(context, options) -> int:

@@ -51,12 +51,23 @@ Secrets never reach the file (see :mod:`explorer.sessions.redact`): they appear 
 placeholders ``{{token}}``, ``{{api_key}}``, ``{{password}}``, ``{{cookie}}`` or
 ``{{secret}}``, which replay fills back in from the current profile and ``--var``.
 Files are created 0600, their directory 0700.
+
+Templates.  The strings of a recorded *request* (path, query components, header values,
+JSON string values, multipart field values, a text body) are templates: ``{{name}}`` is
+a placeholder, and a literal ``{{`` the user sent is written ``{{'{{'}}`` (as in Jinja),
+so ``{"note": "{{x}}"}`` is recorded ``{"note": "{{'{{'}}x}}"}`` and sent back as typed.
+:func:`template_parts` reads both; a file written before the escape existed has none,
+and reads as it always did.  JSON keys, responses and the typed command are data, never
+templates.  Numbers must be JSON numbers: a line holding ``NaN``, ``Infinity`` or a
+number too large for a float (``1e400``) is refused.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import math
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +83,75 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 _MISSING = object()
+
+#: ``{{name}}``
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
+#: how a literal ``{{`` is written in a template
+ESCAPED_BRACES = "{{'{{'}}"
+_TEMPLATE_TOKEN = re.compile(re.escape(ESCAPED_BRACES) + "|" + PLACEHOLDER.pattern)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """``{{name}}`` in a template."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return "{{" + self.name + "}}"
+
+
+def escape_braces(text: str) -> str:
+    """``text`` (data) as a template that stands for exactly ``text``."""
+    return text.replace("{{", ESCAPED_BRACES) if "{{" in text else text
+
+
+def escape_json(value: Any) -> Any:
+    """A JSON value (data) as a template: its strings escaped, keys as they are."""
+    if isinstance(value, str):
+        return escape_braces(value)
+    if isinstance(value, dict):
+        return {k: escape_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [escape_json(v) for v in value]
+    return value
+
+
+def template_parts(text: str) -> list[str | Placeholder]:
+    """``"a{{x}}b{{'{{'}}c"`` -> ``["a", Placeholder("x"), "b{{c"]``: literal text
+    (escapes undone, neighbours joined, empty strings dropped) and placeholders."""
+    if "{{" not in text:
+        return [text] if text else []
+    parts: list[str | Placeholder] = []
+    literal: list[str] = []
+    last = 0
+    for match in _TEMPLATE_TOKEN.finditer(text):
+        literal.append(text[last : match.start()])
+        last = match.end()
+        if match[1] is None:  # the escape
+            literal.append("{{")
+            continue
+        if "".join(literal):
+            parts.append("".join(literal))
+        literal = []
+        parts.append(Placeholder(match[1]))
+    literal.append(text[last:])
+    if "".join(literal):
+        parts.append("".join(literal))
+    return parts
+
+
+def fill_template(text: str, value: Callable[[str], str]) -> str:
+    """``text`` with each placeholder replaced by ``value(name)`` and escapes undone."""
+    if "{{" not in text:
+        return text
+    return "".join(p if isinstance(p, str) else value(p.name) for p in template_parts(text))
+
+
+def template_literal(text: str) -> str:
+    """What ``text`` reads as, placeholders left as ``{{name}}`` (for display, and for a
+    HAR, which has no templates)."""
+    return fill_template(text, lambda name: "{{" + name + "}}")
 
 
 def session_path(name: str | Path) -> str:
@@ -243,12 +323,19 @@ def _check_exchange(obj: Any, where: str) -> Exchange:
     method, path = request.get("method"), request.get("path")
     if not isinstance(method, str) or not method or not isinstance(path, str):
         raise SessionError(f"{where}: the request needs a method and a path")
+    if not _TOKEN.fullmatch(method):
+        raise SessionError(f"{where}: {method!r} is not an HTTP method")
+    if not path.startswith("/") or _NOT_ON_THE_WIRE.search(path) or "?" in path or "#" in path:
+        raise SessionError(f"{where}: the path {path!r} is not a wire-ready path")
     status = response.get("status")
     if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
         raise SessionError(f"{where}: the response needs a status between 100 and 599")
     query = request.get("query", [])
     if not isinstance(query, list) or not all(isinstance(q, str) for q in query):
         raise SessionError(f"{where}: query must be a list of strings")
+    for component in query:
+        if _NOT_ON_THE_WIRE.search(component) or "&" in component or "#" in component:
+            raise SessionError(f"{where}: the query component {component!r} is not wire-ready")
     step = obj.get("step", 0)
     if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
         raise SessionError(f"{where}: step must be a whole number")
@@ -262,11 +349,21 @@ def _check_exchange(obj: Any, where: str) -> Exchange:
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
         ):
             raise SessionError(f"{where}: {name} headers must map names to strings")
+        for key, value in (headers or {}).items():
+            if not _TOKEN.fullmatch(key):
+                raise SessionError(f"{where}: {key!r} is not a header name")
+            if _BREAKS_HEADER.search(value):
+                raise SessionError(f"{where}: the {key} header holds a line break or NUL")
         _check_body(part.get("body"), f"{where}: {name} body")
     return Exchange(obj)
 
 
 _BODY_KINDS = ("json", "text", "file", "multipart")
+#: an HTTP token (RFC 9110): a method or a header name
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+#: what a request target on the wire never holds: whitespace and control characters
+_NOT_ON_THE_WIRE = re.compile(r"[\x00-\x20\x7f]")
+_BREAKS_HEADER = re.compile(r"[\r\n\x00]")
 
 
 def _check_body(body: Any, where: str) -> None:
@@ -327,8 +424,8 @@ def parse_session(data: bytes, *, path: Path) -> Session:
     if torn.strip():
         number = len(lines) + 1
         try:
-            parsed.append((number, json.loads(torn)))
-        except ValueError:
+            parsed.append((number, loads_strict(torn)))
+        except (ValueError, RecursionError):
             warnings.append(
                 f"{path}:{number}: skipped a truncated last line (an exchange cut off)"
             )
@@ -344,11 +441,36 @@ def parse_session(data: bytes, *, path: Path) -> Session:
     return Session(path, header, exchanges, warnings)
 
 
+class _NotJSONNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJSONNumber(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJSONNumber(f"{text} is too large for a number")
+    return value
+
+
+def loads_strict(data: bytes | str) -> Any:
+    """JSON as the standard has it: ``NaN``, ``Infinity`` and numbers that overflow a
+    float (``1e400``) are a ``ValueError``, as they would be on the wire."""
+    return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite)
+
+
 def _loads(line: bytes, where: str) -> Any:
     try:
-        return json.loads(line)
+        return loads_strict(line)
     except UnicodeDecodeError:
         raise SessionError(f"{where}: not UTF-8 text") from None
+    except _NotJSONNumber as exc:
+        raise SessionError(f"{where}: {exc}") from None
+    except RecursionError:
+        raise SessionError(f"{where}: nested too deeply") from None
     except ValueError as exc:
         raise SessionError(f"{where}: not valid JSON ({exc.args[0].split(':')[0]})") from None
 
@@ -356,9 +478,12 @@ def _loads(line: bytes, where: str) -> Any:
 # -- bodies ------------------------------------------------------------------------------
 
 
-def inline_body(data: bytes, content_type: str, redactor: Any) -> dict[str, Any] | None:
+def inline_body(
+    data: bytes, content_type: str, redactor: Any, *, template: bool = False
+) -> dict[str, Any] | None:
     """The ``{"json": ...}`` or ``{"text": ...}`` form of a small text body, redacted (a
-    form-urlencoded one field by field, like a query).
+    form-urlencoded one field by field, like a query); ``template``: a request's body,
+    written as a template (its ``{{`` escaped).
 
     None when the body belongs in a file beside the session instead: larger than
     :data:`INLINE_LIMIT`, or binary (a NUL byte, or not UTF-8).
@@ -371,12 +496,14 @@ def inline_body(data: bytes, content_type: str, redactor: Any) -> dict[str, Any]
         return None
     if "json" in content_type.lower():  # application/json, +json, and the odd text/json
         try:
-            return {"json": redactor.json(json.loads(text))}
-        except ValueError:
-            pass
+            value = loads_strict(text)
+        except (ValueError, RecursionError):
+            pass  # not JSON by the standard (NaN, 1e400...): kept as text, exactly
+        else:
+            return {"json": redactor.template_json(value) if template else redactor.json(value)}
     if is_form_type(content_type):
-        return {"text": redactor.form(text)}
-    return {"text": redactor.text(text)}
+        return {"text": redactor.template_form(text) if template else redactor.form(text)}
+    return {"text": redactor.template_text(text) if template else redactor.text(text)}
 
 
 def is_form_type(content_type: str) -> bool:
@@ -400,15 +527,27 @@ def body_bytes(body: Any, base_dir: Path) -> bytes | None:
     raise SessionError(f"unknown body kind: {', '.join(body) or 'empty'}")
 
 
-def body_path(body: dict[str, Any], base_dir: Path) -> Path:
-    """The file beside the session that holds ``body``; it must stay inside ``base_dir``."""
-    name = body.get("file")
+def inside_session(name: Any, base_dir: Path) -> Path:
+    """The path of the file ``name`` a session names (a body kept beside it, an upload's
+    copy), resolved; a SessionError unless it is inside ``base_dir``, the session's
+    directory: an absolute path, a ``..`` or a symlink leading out is refused.  Replay
+    and every export check with this one function."""
     if not isinstance(name, str) or not name:
         raise SessionError("a file body needs a file name")
+    if "\x00" in name:
+        raise SessionError(f"body file {name!r} is not a file name")
     path = (base_dir / name).resolve()
     root = base_dir.resolve()
     if root not in path.parents:
         raise SessionError(f"body file {name!r} is outside the session's directory")
+    return path
+
+
+def body_path(body: dict[str, Any], base_dir: Path) -> Path:
+    """The file beside the session that holds ``body``; it must stay inside ``base_dir``
+    (:func:`inside_session`) and exist."""
+    name = body.get("file")
+    path = inside_session(name, base_dir)
     if not path.is_file():
         raise SessionError(f"body file {name!r} is missing")
     return path

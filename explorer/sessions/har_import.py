@@ -247,10 +247,11 @@ class _Writer:
             f.write(redactor.data(data))
         return f"{directory.name}/{name}"
 
-    def _body(self, step: int, label: str, data: bytes, mime: str, r: Redactor) -> Any:
+    def _body(self, step: int, label: str, data: bytes, mime: str, r: Redactor, *,
+              template: bool = False) -> Any:
         if not data:
             return None
-        inline = inline_body(data, mime, r)
+        inline = inline_body(data, mime, r, template=template)
         if inline is not None:
             return inline
         name = self._file(step, label, data, r)
@@ -261,7 +262,7 @@ class _Writer:
         response = entry.get("response") or {}
         url = urlsplit(str(request.get("url", "")))
         path = url.path or "/"
-        query = r.query([c for c in url.query.split("&") if c]) if url.query else []
+        query = r.template_query([c for c in url.query.split("&") if c]) if url.query else []
         headers = {
             str(h.get("name")): str(h.get("value", ""))
             for h in request.get("headers") or []
@@ -281,10 +282,10 @@ class _Writer:
             "route": None,
             "request": {
                 "method": str(request.get("method", "GET")).upper(),
-                "url": "{{base_url}}" + r.text(target),
-                "path": r.text(path),
+                "url": "{{base_url}}" + r.template_text(path) + target[len(path):],
+                "path": r.template_text(path),
                 "query": query,
-                "headers": r.headers(headers),
+                "headers": r.template_headers(headers),
                 "body": body,
             },
             "response": {
@@ -329,14 +330,14 @@ class _Writer:
                     })
                 else:
                     fields[name] = str(param.get("value", ""))
-            fields = {k: r.text(str(v)) for k, v in r.json(fields).items()}
+            fields = {k: r.text(str(v)) for k, v in r.template_json(fields).items()}
             return {"multipart": {"fields": fields, "files": files}}
         text = post.get("text")
         if (not isinstance(text, str) or not text) and is_form_type(mime) and params:
             text = urlencode([(str(p.get("name", "")), str(p.get("value", ""))) for p in params])
         if not isinstance(text, str) or not text:
             return None
-        return self._body(step, "request", text.encode(), mime, r)
+        return self._body(step, "request", text.encode(), mime, r, template=True)
 
 
 def _content_bytes(content: dict[str, Any]) -> bytes:

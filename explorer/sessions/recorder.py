@@ -244,33 +244,36 @@ class Recorder:
         return directory / name, f"{directory.name}/{name}"
 
     def request_part(self, spec: RequestSpec, step: int) -> dict[str, Any]:
+        """The request as a template (:mod:`explorer.sessions.format`): what was sent,
+        its ``{{`` escaped, its secrets as placeholders."""
         r = self.redactor
         body: Any = None
         if spec.json is not NO_BODY:
-            body = {"json": r.json(spec.json)}
+            body = {"json": r.template_json(spec.json)}
         if spec.form or spec.files:
             files = []
             for item in spec.files:
                 files.append(self._copy_upload(item, step))
-            fields = {k: r.text(str(v)) for k, v in r.json(dict(spec.form)).items()}
+            fields = r.template_json({k: str(v) for k, v in spec.form.items()})
             body = {"multipart": {"fields": fields, "files": files}}
         elif spec.data is not None:
             ctype = next((v for k, v in spec.headers.items() if k.lower() == "content-type"), "")
-            body = self._small_or_file(bytes(spec.data), step, "request", ctype or "")
-        headers = dict(spec.headers)
-        if self.auth is not None:
+            body = self._small_or_file(bytes(spec.data), step, "request", ctype or "",
+                                       template=True)
+        headers = r.template_headers(spec.headers)
+        if self.auth is not None:  # its placeholders, after the data was escaped
             for name, value in self.auth.recorded_headers().items():
                 if not _has(headers, name.lower()):
                     headers[name] = value
-        query = r.query(spec.query)
-        path = r.text(spec.path)
+        query = r.template_query(spec.query)
+        path = r.template_text(spec.path)
         target = path + ("?" + "&".join(query) if query else "")
         return {
             "method": spec.method,
             "url": BASE_URL_VAR + target,
             "path": path,
             "query": query,
-            "headers": r.headers(headers),
+            "headers": headers,
             "body": body,
         }
 
@@ -300,10 +303,11 @@ class Recorder:
             entry["placeholders"] = sorted(redact.seen)
         return entry
 
-    def _small_or_file(self, data: bytes, step: int, label: str, ctype: str) -> dict | None:
+    def _small_or_file(self, data: bytes, step: int, label: str, ctype: str, *,
+                       template: bool = False) -> dict | None:
         if not data:
             return None
-        inline = inline_body(data, ctype, self.redactor)
+        inline = inline_body(data, ctype, self.redactor, template=template)
         if inline is not None:
             return inline
         suffix = _EXTENSIONS.get(ctype.split(";")[0].strip().lower(), ".bin")

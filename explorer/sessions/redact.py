@@ -24,7 +24,6 @@ Replay fills the placeholders back in from the current profile and ``--var``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote, unquote_plus
@@ -38,9 +37,8 @@ from explorer.secrets import (
     secret_field,
     split_credential,
 )
+from explorer.sessions.format import PLACEHOLDER, escape_braces, escape_json
 
-#: ``{{name}}``
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
 #: the names placeholders for secrets use
 SECRET_NAMES = ("token", "api_key", "password", "cookie", "secret")
 __all__ = ["MIN_TEXT_SECRET", "PLACEHOLDER", "SECRET_NAMES", "Redactor", "StreamRedactor",
@@ -77,6 +75,8 @@ class Redactor:
         if value in self._known and self._known[value] != "secret":
             return  # the first, more specific name wins
         self._known[value] = name
+        if "{{" in value:  # as it reads in a recorded request, where {{ is escaped
+            self._known.setdefault(escape_braces(value), name)
         self._ordered = sorted(
             ((v, n) for v, n in self._known.items() if len(v) >= MIN_TEXT_SECRET),
             key=lambda item: -len(item[0]),
@@ -215,6 +215,37 @@ class Redactor:
 
     def stream(self) -> StreamRedactor:
         return StreamRedactor(self)
+
+    # -- request templates -------------------------------------------------------------
+    # A recorded request is a template (see explorer.sessions.format): the data is
+    # escaped first, so a {{ the user sent reads as a literal, and the only placeholders
+    # are the secrets put here.  Secrets are learned from the data as it was sent.
+
+    def template_text(self, text: str) -> str:
+        return self.text(escape_braces(text))
+
+    def template_json(self, value: Any) -> Any:
+        self._learn_json(value)
+        return self._redact_json(escape_json(value))
+
+    def template_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        for name, value in headers.items():
+            self._learn_header(name, str(value))
+        return {name: self._header(name, escape_braces(str(value)))
+                for name, value in headers.items()}
+
+    def template_query(self, components: Iterable[str]) -> list[str]:
+        components = list(components)
+        escaped = [escape_braces(c) for c in components]
+        if escaped != components:
+            self.query(components)  # learn the secrets as sent
+        return self.query(escaped)
+
+    def template_form(self, text: str) -> str:
+        escaped = escape_braces(text)
+        if escaped != text:
+            self.form(text)
+        return self.form(escaped)
 
 
 def _rebuild(

@@ -35,7 +35,7 @@ from urllib.parse import quote, quote_plus
 from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
 from explorer.errors import ExplorerError, SessionError, TransportError
 from explorer.secrets import CREDENTIAL_HEADERS
-from explorer.sessions.capture import IdMap, Uses, ids_in
+from explorer.sessions.capture import IdMap, Uses, ids_in, path_segment
 from explorer.sessions.checks import Checker, Failure
 from explorer.sessions.format import (
     MISSING,
@@ -43,9 +43,10 @@ from explorer.sessions.format import (
     Session,
     body_bytes,
     body_path,
+    fill_template,
     is_form_type,
 )
-from explorer.sessions.redact import PLACEHOLDER, SECRET_NAMES, Redactor, placeholder
+from explorer.sessions.redact import SECRET_NAMES, Redactor, placeholder
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 #: consecutive unreachable steps after which the rest are skipped
@@ -200,9 +201,8 @@ class Replayer:
         raise MissingValue(name)
 
     def fill(self, text: str) -> str:
-        if "{{" not in text:
-            return text
-        return PLACEHOLDER.sub(lambda m: self.lookup(m[1]), text)
+        """A recorded template as it is sent: placeholders filled, ``{{'{{'}}`` a ``{{``."""
+        return fill_template(text, self.lookup)
 
     def fill_json(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -219,10 +219,10 @@ class Replayer:
         """The request to send for ``exchange`` now (ids mapped, placeholders filled)."""
         request = exchange.request
         ids = self.ids
-        path = ids.path(request["path"], exchange.route_path)
-        if "{{" in path:
-            path = PLACEHOLDER.sub(lambda m: self._quoted(m[1]), path)
-        query = [self._fill_query(c) for c in ids.query(list(request.get("query") or []))]
+        # Placeholders are filled first, then recorded ids replaced: a value the server
+        # gave (an id holding "{{token}}") is data, never filled in.
+        path = ids.path(fill_template(request["path"], self._segment), exchange.route_path)
+        query = ids.query([self._fill_query(c) for c in request.get("query") or []])
         headers = {}
         for name, value in (request.get("headers") or {}).items():
             try:
@@ -250,11 +250,11 @@ class Replayer:
         if body is None:
             return spec
         if "json" in body:
-            spec.json = self.fill_json(ids.json(body["json"]))
+            spec.json = ids.json(self.fill_json(body["json"]))
         elif "multipart" in body:
             multipart = body["multipart"]
-            fields = ids.fields(dict(multipart.get("fields") or {}))
-            spec.form = {k: self.fill(str(v)) for k, v in fields.items()}
+            fields = {k: self.fill(str(v)) for k, v in (multipart.get("fields") or {}).items()}
+            spec.form = ids.fields(fields)
             spec.files = [
                 FileField(f["field"], str(self._upload_path(f)), f.get("type"))
                 for f in multipart.get("files") or []
@@ -264,8 +264,7 @@ class Replayer:
             ctype = next((v for k, v in spec.headers.items() if k.lower() == "content-type"), "")
             if is_form_type(str(ctype)):  # a value filled into a form is URL-encoded
                 text = str(body["text"])
-                filled = PLACEHOLDER.sub(lambda m: self._quoted(m[1], plus=True), text)
-                spec.data = filled.encode()
+                spec.data = fill_template(text, lambda n: self._quoted(n, plus=True)).encode()
             else:
                 spec.data = self.fill(str(body["text"])).encode()
         else:
@@ -312,9 +311,7 @@ class Replayer:
             shutil.rmtree(self._temporary.pop(), ignore_errors=True)
 
     def _fill_query(self, component: str) -> str:
-        if "{{" not in component:
-            return component
-        return PLACEHOLDER.sub(lambda m: self._quoted(m[1]), component)
+        return fill_template(component, self._quoted)
 
     def _quoted(self, name: str, *, plus: bool = False) -> str:
         """The value of ``{{name}}`` percent-encoded (a preview's placeholder as it is)."""
@@ -322,6 +319,13 @@ class Replayer:
         if self._preview and name in SECRET_NAMES:
             return value
         return quote_plus(value) if plus else quote(value, safe="")
+
+    def _segment(self, name: str) -> str:
+        """The value of ``{{name}}`` in a path: percent-encoded, never ``.`` or ``..``."""
+        value = self.lookup(name)
+        if self._preview and name in SECRET_NAMES:
+            return value
+        return path_segment(value)
 
     def preview(self, exchange: Exchange) -> RequestSpec:
         """What :meth:`build` gives, without sending anything: secrets stay placeholders

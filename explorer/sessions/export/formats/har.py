@@ -1,5 +1,8 @@
-"""Export as HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): one entry per
-exchange, against the recorded base URL, placeholders (not secrets) where secrets were.
+"""HAR 1.2 against the recorded base URL, one entry per exchange.
+
+HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), placeholders (not secrets)
+where secrets were.  A HAR has no templates: a request's strings are written as they
+read (a ``{{`` the user sent is a ``{{`` again), its placeholders as ``{{name}}``.
 
 Bodies: JSON and text inline; a body kept in a file beside the session is included
 base64-encoded (``content.encoding``) up to 1 MB, and left out (with a comment) above.
@@ -15,19 +18,33 @@ from urllib.parse import unquote
 
 from explorer import __version__
 from explorer.errors import SessionError
-from explorer.sessions.format import Session, body_path
+from explorer.sessions.export.plan import Step
+from explorer.sessions.format import Session, body_path, template_literal
 
+SUFFIX = ".har"
 EMBED_LIMIT = 1024 * 1024
 
 
-def _pairs(headers: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"name": str(k), "value": str(v)} for k, v in (headers or {}).items()]
+def _pairs(headers: dict[str, Any], template: bool = False) -> list[dict[str, str]]:
+    read = template_literal if template else str
+    return [{"name": str(k), "value": read(str(v))} for k, v in (headers or {}).items()]
+
+
+def _literal_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return template_literal(value)
+    if isinstance(value, dict):
+        return {k: _literal_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal_json(v) for v in value]
+    return value
 
 
 def _query(components: list[str]) -> list[dict[str, str]]:
     out = []
     for component in components:
         name, sep, value = component.partition("=")
+        name, value = template_literal(name), template_literal(value)
         out.append({"name": unquote(name), "value": unquote(value) if sep else ""})
     return out
 
@@ -46,16 +63,18 @@ def _post_data(request: dict[str, Any]) -> dict[str, Any] | None:
     headers = request.get("headers") or {}
     if "json" in body:
         return {"mimeType": _content_type(headers, "application/json"),
-                "text": json.dumps(body["json"], ensure_ascii=False)}
+                "text": json.dumps(_literal_json(body["json"]), ensure_ascii=False)}
     if "multipart" in body:
         multipart = body["multipart"]
-        params = [{"name": k, "value": str(v)} for k, v in (multipart.get("fields") or {}).items()]
+        params = [{"name": k, "value": template_literal(str(v))}
+                  for k, v in (multipart.get("fields") or {}).items()]
         for item in multipart.get("files") or []:
             params.append({"name": item["field"], "fileName": item.get("filename") or "",
                            "contentType": item.get("type") or "application/octet-stream"})
         return {"mimeType": "multipart/form-data", "params": params}
     if "text" in body:
-        return {"mimeType": _content_type(headers, "text/plain"), "text": body["text"]}
+        return {"mimeType": _content_type(headers, "text/plain"),
+                "text": template_literal(body["text"])}
     return {"mimeType": body.get("type") or "application/octet-stream", "text": "",
             "comment": f"body kept in {body.get('file')}"}
 
@@ -96,10 +115,10 @@ def har_document(session: Session) -> dict[str, Any]:
         post = _post_data(request)
         har_request: dict[str, Any] = {
             "method": exchange.method,
-            "url": base_url + exchange.target,
+            "url": base_url + template_literal(exchange.target),
             "httpVersion": "HTTP/1.1",
             "cookies": [],
-            "headers": _pairs(request.get("headers") or {}),
+            "headers": _pairs(request.get("headers") or {}, template=True),
             "queryString": _query(exchange.query),
             "headersSize": -1,
             "bodySize": len(post["text"].encode()) if post and "text" in post else
@@ -142,5 +161,5 @@ def har_document(session: Session) -> dict[str, Any]:
     }
 
 
-def render(session: Session, *, files_root: Path) -> str:
+def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
     return json.dumps(har_document(session), indent=2, ensure_ascii=False) + "\n"

@@ -1,5 +1,7 @@
-"""Export as a Locust file: every simulated user replays the session's steps in order
-(a ``SequentialTaskSet``), with its own captured ids, checking each recorded status.
+"""A Locust file: a SequentialTaskSet replaying the steps per user, one statistics entry per step.
+
+Every simulated user replays the session's steps in order, with its own captured ids,
+checking each recorded status::
 
     EXPLORER_TOKEN=... locust -f session_locust.py --host http://127.0.0.1:8080
     locust -f session_locust.py --master            # distributed: one master,
@@ -9,6 +11,7 @@ Each step is its own entry in Locust's statistics (``step 3: GET /route``).  A t
 that requests and urllib3 would re-encode (a filter such as ``updatedAt>X``) is sent as
 written, like the product's client does (:mod:`explorer.client.transport`): the file
 then carries a small adapter of its own, since it must run without explorer installed.
+Every value from the session is a Python literal (:mod:`explorer.sessions.export.pysource`).
 """
 
 from __future__ import annotations
@@ -16,9 +19,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from explorer import __version__
-from explorer.sessions.export.plan import Step, plan
-from explorer.sessions.export.python import PyNames, py_path, request_lines
+from explorer.sessions.export import pysource
+from explorer.sessions.export.plan import Ref, Step, one_line
+from explorer.sessions.export.pysource import Source, literal
 from explorer.sessions.format import Session
+
+SUFFIX = ".py"
+
+#: placeholder -> the task's expression; any other {{name}} is var('name')
+_NAMES = {
+    "token": "self.v['token']",
+    "api_key": "self.v['api_key']",
+    "password": "PASSWORD",
+    "secret": "(self.v['token'] or self.v['api_key'])",
+    "cookie": "COOKIE",
+    "base_url": "self.user.host",
+}
+
+_DOC = '''"""Locust load test from an explorer session, {count} requests (SESSION names it).
+
+Exported by explorer {version}.  Each user replays the steps in order.  No secret
+is stored here: set EXPLORER_TOKEN, EXPLORER_API_KEY or EXPLORER_PASSWORD.
+
+    locust -f this_file.py --host http://127.0.0.1:8080
+    locust -f this_file.py --master   /   --worker --master-host HOST
+"""
+'''
 
 #: Imports and code of the adapter, emitted only when a step needs it.
 _EXACT_IMPORTS = [
@@ -69,38 +95,49 @@ class ExactTargetAdapter(HTTPAdapter):
 '''.rstrip("\n").split("\n")
 
 
-def render(session: Session, *, files_root: Path) -> str:
-    steps = plan(session)
+
+def _auth() -> list[str]:
+    """How each user authenticates: the headers from the credentials it knows now (a
+    login's answer sets ``self.v['api_key']`` on the way)."""
+    return [
+        "    def auth_headers(self):",
+        "        headers = {}",
+        "        if self.v.get('token'):",
+        "            headers['Authorization'] = 'Bearer ' + str(self.v['token'])",
+        "        if self.v.get('api_key'):",
+        "            headers['apikey'] = str(self.v['api_key'])",
+        "        return headers",
+    ]
+
+
+def _ref(ref: Ref) -> str:
+    if ref.captured:
+        return f"self.v[{literal(ref.name)}]"
+    return _NAMES.get(ref.name) or f"var({literal(ref.name)})"
+
+
+def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
     exact = any(step.raw_target for step in steps)
-    captured = {c.name for s in steps for c in s.captures}
-    names = PyNames(captured, prefix="self.v")
     width = len(str(len(steps)))
     out = [
-        f'"""Locust load test from the explorer session {session.path.name} '
-        f"({len(steps)} requests).",
-        "",
-        f"Exported by explorer {__version__}.  Each user replays the steps in order.  No",
-        "secret is stored here: set EXPLORER_TOKEN, EXPLORER_API_KEY or EXPLORER_PASSWORD.",
-        "",
-        "    locust -f this_file.py --host http://127.0.0.1:8080",
-        "    locust -f this_file.py --master   /   --worker --master-host HOST",
-        '"""',
-        "",
+        _DOC.format(count=len(steps), version=__version__),
+        "import json",
         "import os",
+        "import sys",
         *(["import threading", "from contextlib import contextmanager"] if exact else []),
+        "from urllib.parse import quote, quote_plus",
         "",
         "from locust import HttpUser, SequentialTaskSet, between, task",
         *(_EXACT_IMPORTS if exact else []),
         "",
+        f"SESSION = {literal(session.path.name)}",
+        f"RECORDED_FILES = {literal(str(files_root))}",
         "TOKEN = os.environ.get('EXPLORER_TOKEN', '')",
         "API_KEY = os.environ.get('EXPLORER_API_KEY', '')",
         "PASSWORD = os.environ.get('EXPLORER_PASSWORD', '')",
         "COOKIE = os.environ.get('EXPLORER_COOKIE', '')",
-        f"FILES = os.environ.get('EXPLORER_FILES', {str(files_root)!r})",
-        "",
-        "",
-        "def var(name):",
-        "    return os.environ.get('EXPLORER_VAR_' + name.upper(), '')",
+        "FILES = os.environ.get('EXPLORER_FILES', RECORDED_FILES)",
+        pysource.HELPERS.rstrip("\n"),
         *(_EXACT_TARGETS if exact else []),
         "",
         "",
@@ -112,16 +149,10 @@ def render(session: Session, *, files_root: Path) -> str:
             "            self.client.mount(prefix, ExactTargetAdapter())",
         ] if exact else []),
         "",
-        "    def auth_headers(self):",
-        "        headers = {}",
-        "        if self.v.get('token'):",
-        "            headers['Authorization'] = 'Bearer ' + str(self.v['token'])",
-        "        if self.v.get('api_key'):",
-        "            headers['apikey'] = str(self.v['api_key'])",
-        "        return headers",
+        *_auth(),
     ]
     for step in steps:
-        out += _task(step, names, files_root, name=_stat_name(step, width))
+        out += _task(step, name=_stat_name(step, width))
     out += [
         "",
         "",
@@ -134,27 +165,27 @@ def render(session: Session, *, files_root: Path) -> str:
 
 
 def _stat_name(step: Step, width: int) -> str:
-    """The step's entry in Locust's statistics: its number, then the route it called."""
+    """The step's entry in Locust's statistics: its place, then the route it called."""
     route = step.exchange.route or f"{step.method} {step.exchange.path}"
-    return f"step {step.number:0{width}d}: {route}"
+    return f"step {step.index:0{width}d}: {route}"
 
 
-def _task(step: Step, names: PyNames, files_root: Path, *, name: str) -> list[str]:
-    lines, kwargs = request_lines(step, names, files_root, client="locust",
-                                  auth="self.auth_headers()")
+def _task(step: Step, *, name: str) -> list[str]:
+    source = Source(_ref, f"step {step.number}")
+    lines, kwargs = source.request(step, source.string(step.target), "self.auth_headers()")
     out = [
         "",
         "    @task",
-        f"    def step_{step.number}(self):",
-        f"        # {step.title}",
+        f"    def step_{step.index}(self):",
+        f"        # {one_line(step.title)}",
     ]
     out += ["        " + line for line in "\n".join(lines).split("\n")]
     opening = "as_written(url), self.client.request(" if step.raw_target else \
         "self.client.request("
     out += [
         f"        with {opening}",
-        f"            {step.method!r}, url, {', '.join(kwargs)},",
-        f"            name={name!r}, catch_response=True,",
+        f"            {literal(step.method)}, url, {', '.join(kwargs)},",
+        f"            name={literal(name)}, catch_response=True,",
         "        ) as r:",
         f"            if r.status_code != {step.status}:",
         f"                r.failure(f'expected {step.status}, got {{r.status_code}}')",
@@ -163,5 +194,6 @@ def _task(step: Step, names: PyNames, files_root: Path, *, name: str) -> list[st
     if step.captures:
         out.append("            parsed = r.json()")
         for capture in step.captures:
-            out.append(f"            self.v[{capture.name!r}] = parsed{py_path(capture.path)}")
+            out.append(f"            self.v[{literal(capture.name)}] = "
+                       f"parsed{pysource.path(capture.path)}")
     return out

@@ -1,0 +1,27 @@
+"""What the export tests share: writing an export to a file, and the environment a
+script runs in (no EXPLORER_* of the machine running the tests)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from explorer.sessions.export import export
+from explorer.sessions.format import read_session
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "sessions"
+
+
+def write(tmp_path: Path, session: Path, fmt: str, suffix: str) -> Path:
+    out = tmp_path / f"export-{fmt}{suffix}"
+    out.write_text(export(read_session(session), fmt))
+    return out
+
+
+def script_env(server=None, **extra) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLORER_")}
+    env["NO_PROXY"] = "*"
+    if server is not None:
+        env["EXPLORER_URL"] = server.url
+    env.update(extra)
+    return env
