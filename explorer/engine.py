@@ -7,11 +7,13 @@ what the user typed into a :class:`Prepared` request here, and send it through
 * ``call METHOD PATH [ITEM...]``: :meth:`Engine.prepare_call`.  A path may carry its
   own ``?query``; it is kept as written.  A full URL is accepted when it is on the
   server's base URL (that part is dropped); a URL elsewhere is a usage error.  A path
-  no discovered route serves triggers one refetch of the routes (the server may have
-  added it), and is then sent anyway with a warning: the server, not the cache, has
-  the last word.  So is a path the registry cannot decode (``%C3``): Express would
-  answer it, so the server should.  Items can be read first (:func:`read_items`), so
-  a typo costs no round trip.
+  no discovered route serves triggers a refetch of the routes (the server may have
+  added it; rate-limited, see :meth:`Discovery.refetch_on_miss`), and is then sent
+  anyway with a warning: the server, not the cache, has the last word.  So is a path
+  the registry cannot decode (``%C3``): Express would answer it, so the server should.
+  No warning for ``HEAD`` where a ``GET`` route is, ``OPTIONS`` where any route is
+  (Express answers both), or ``GET /discover`` itself.  Items can be read first
+  (:func:`read_items`), so a typo costs no round trip.
 * A refetch that changed the routes is handed to ``on_routes_changed`` (the shell
   rebuilds its completion and says what was added and removed).
 * ``WORDS... [ARG...] [ITEM...]``: :meth:`Engine.prepare_command`.  The longest command
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 #: what may stand in a URL path unencoded (``%`` is kept when it starts an escape)
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -171,7 +174,9 @@ class Engine:
         try:
             entry, rest = registry.lookup_command(list(words))
         except UsageError:
-            if not self._refetch():
+            # A refetch now, or one another thread just made (the shell's background
+            # check after a write), may know the command.
+            if not self._refetch() and self.registry is registry:
                 raise
             entry, rest = self.registry.lookup_command(list(words))
         required = len(entry.required)
@@ -208,13 +213,17 @@ class Engine:
             self.warn(f"{spec.path} cannot be matched against the routes ({exc}); sending anyway")
             return
         unknown = resolution.entry is None and not resolution.allowed
-        if unknown and self._refetch():
+        if unknown and self._is_discovery(spec):
+            return  # the listing itself: not a route, and no reason to refetch it
+        if unknown and (self._refetch() or self.registry is not registry):
             resolution = self.registry.resolve(spec.method, spec.path)
         prepared.allowed = resolution.allowed
         if resolution.entry is not None:
             prepared.entry = resolution.entry
             prepared.params = dict(resolution.params)
             spec.route = _route_text(resolution.entry)
+        elif _answered_anyway(spec.method, resolution.allowed):
+            return  # HEAD where GET is, OPTIONS where any route is: servers answer both
         elif resolution.allowed:
             self.warn(
                 f"{spec.method} is not among the methods discovered for {spec.path} "
@@ -223,10 +232,20 @@ class Engine:
         else:
             self.warn(f"no discovered route matches {spec.method} {spec.path}; sending anyway")
 
+    def _is_discovery(self, spec: RequestSpec) -> bool:
+        """``GET /discover`` (or the source's own path on the server)."""
+        source = getattr(self.discovery, "source", None)
+        path = getattr(source, "path", None)
+        return (
+            spec.method in ("GET", "HEAD")
+            and isinstance(path, str)
+            and spec.path.rstrip("/") == path.rstrip("/")
+        )
+
     def _refetch(self) -> bool:
-        """One refetch of the routes (see :meth:`Discovery.refetch_once`); True when
-        they changed, after ``on_routes_changed`` heard of it."""
-        change = self.discovery.refetch_once() if self.discovery else None
+        """A refetch of the routes on a miss (see :meth:`Discovery.refetch_on_miss`);
+        True when they changed, after ``on_routes_changed`` heard of it."""
+        change = self.discovery.refetch_on_miss() if self.discovery else None
         if not change:
             return False
         if self.on_routes_changed is not None:
@@ -240,9 +259,19 @@ class Engine:
             prepared = Prepared(prepared)
         kwargs.setdefault("max_upload", prepared.max_upload)
         response = self.client.send(prepared.spec, **kwargs)
+        if prepared.spec.method in WRITES and 200 <= response.status < 300:
+            note = getattr(self.discovery, "note_write", None)
+            if note is not None:
+                note()  # the server may have added routes: the next miss asks again
         if self.recorder is not None:
             response = self.recorder.wrap(prepared.spec, response)
         return response
+
+
+def _answered_anyway(method: str, allowed: frozenset[str]) -> bool:
+    """HEAD on a path with a GET route, OPTIONS on a path with any route: Express (and
+    most frameworks) answer them without a route of their own."""
+    return (method == "HEAD" and "GET" in allowed) or (method == "OPTIONS" and bool(allowed))
 
 
 def _route_text(entry) -> str:

@@ -1,7 +1,7 @@
 """One-shot requests: ``call METHOD PATH [ITEM...]`` and the generated commands.
 
-Both accept ``--all`` (follow pages, print one merged list) and ``--help``; ``--``
-ends the options, so an item that starts with ``-`` can follow it.
+Both take the flags of :mod:`explorer.cli.flags` anywhere among their words (``-v``,
+``--all``, ``--help``); ``--`` ends them, so an item that starts with ``-`` can follow.
 """
 
 from __future__ import annotations
@@ -9,40 +9,59 @@ from __future__ import annotations
 import io
 import json
 
+from explorer.cli.flags import FLAGS_HELP, split_flags
 from explorer.client.paging import PAGED_METHODS
 from explorer.errors import DiscoveryError, TransportError, UsageError
 
-CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [--all]"
+CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [-v] [--all]"
+
+ITEMS_HELP = """request items (HTTPie's, after the path):
+  name==value    query parameter: limit==5, sort==-name
+  name=value     JSON string field of the body; a query parameter for GET, DELETE, HEAD
+  name:=json     raw JSON field: count:=3, tags:='["a","b"]', protocol_id:=12
+  Header:value   request header: Accept:text/csv (Header: with nothing removes it)
+  field@file     multipart upload of a file: file@plate.csv (field=@file: its text)
+  field>v field<v field>=v field<=v field!=v
+                 LabOS filters, sent exactly as typed: 'updatedAt>2023-05-01'
+  quote items holding spaces or shell characters: name='HPLC 2' 'slots>8'"""
+
+CALL_HELP = f"""{CALL_USAGE}
+
+Send one request to the server's METHOD PATH (a full URL on the same server works
+too) and show the answer: the body exactly as received when piped, highlighted on a
+terminal.
+
+{ITEMS_HELP}
+
+{FLAGS_HELP}
+
+examples:
+  explorer call GET /public/v1/instruments limit==5 'updatedAt>2023-05-01' -v
+  explorer call POST /public/v1/instruments name='HPLC 2' slots:=4
+  explorer call POST /api/generic/file/upload file@plate.csv experiment_id=34
+
+exit codes: 0 ok, 2 usage, 3 unreachable or timed out, 4 a 4xx answer, 5 a 5xx answer"""
 
 
-def _split_flags(args: list[str]) -> tuple[set[str], list[str]]:
-    flags: set[str] = set()
-    rest: list[str] = []
-    it = iter(args)
-    for arg in it:
-        if arg == "--":
-            rest.extend(it)
-            break
-        if arg in ("--all", "--help", "-h"):
-            flags.add("--help" if arg == "-h" else arg)
-        elif arg.startswith("--") and len(arg) > 2 and "=" not in arg and ":" not in arg:
-            raise UsageError(f"unknown option {arg} ({CALL_USAGE})")
-        else:
-            rest.append(arg)
-    return flags, rest
+def _flags(context, args: list[str]):
+    flags = split_flags(args, usage=CALL_USAGE)
+    if flags.verbose:
+        context.options.verbose = True
+    return flags
 
 
 def call(context, args: list[str]) -> int:
-    flags, rest = _split_flags(args)
-    if "--help" in flags:
-        print(CALL_USAGE)
+    flags = _flags(context, args)
+    if flags.help:
+        print(CALL_HELP)
         return 0
+    rest = flags.rest
     if len(rest) < 2:
         raise UsageError(f"call needs a METHOD and a PATH ({CALL_USAGE})")
     from explorer.engine import check_method, read_items
 
     method, path, items = check_method(rest[0]), rest[1], rest[2:]
-    follow = "--all" in flags
+    follow = flags.all
     if follow and method not in PAGED_METHODS:
         raise UsageError(f"--all follows the pages of a list; it cannot be used with {method}")
     parsed = read_items(items, method=method)  # a typo costs no /discover round trip
@@ -63,15 +82,16 @@ def call(context, args: list[str]) -> int:
 
 
 def generated(context, words: list[str]) -> int:
-    flags, rest = _split_flags(words)
+    flags = _flags(context, words)
+    rest = flags.rest
     registry = context.load_routes()
     if _is_group(registry, rest):  # ``explorer instruments``: what it offers
         print(group_help(registry, rest))
         return 0
-    if "--help" in flags:
+    if flags.help:
         return _command_help(context, rest)
     prepared = context.engine.prepare_command(rest, command=_typed(*words))
-    return send_and_render(context, prepared, follow="--all" in flags)
+    return send_and_render(context, prepared, follow=flags.all)
 
 
 def _is_group(registry, words: list[str]) -> bool:
@@ -95,7 +115,7 @@ def group_help(registry, words: list[str]) -> str:
     entries.sort(key=lambda e: e.command)
     typed = " ".join(words)
     width = max(len(e.usage) for e in entries)
-    lines = [f"usage: explorer {typed} COMMAND [ARG...] [ITEM...] [--all]", "", "commands:"]
+    lines = [f"usage: explorer {typed} COMMAND [ARG...] [ITEM...] [-v] [--all]", "", "commands:"]
     lines += [f"  {e.usage:<{width}}  {e.method:<6} {e.route.path}" for e in entries]
     return "\n".join(lines)
 
@@ -111,7 +131,7 @@ def send_and_render(context, prepared, *, follow: bool = False) -> int:
     from explorer.render import exit_code_for, render_response
 
     engine, env = context.engine, context.output_env()
-    response = _fetch_all(context, prepared) if follow else engine.send(prepared)
+    response = fetch_all(context, prepared) if follow else engine.send(prepared)
     watch = None
     if not env.stdout_isatty:
         from dataclasses import replace
@@ -225,7 +245,9 @@ def _nothing(pairs) -> None:
     return None
 
 
-def _fetch_all(context, prepared):
+def fetch_all(context, prepared):
+    """Send ``prepared`` page after page (``--all``); one answer holding the merged
+    list (the last answer as it came when it was not a list of pages, or failed)."""
     from dataclasses import replace
 
     from explorer.client.models import Response
@@ -261,6 +283,7 @@ def _fetch_all(context, prepared):
         headers={"Content-Type": "application/json"},
         url=last.url,
         elapsed=last.elapsed,
+        request_headers=last.request_headers,
         _content=body,
     )
 
@@ -269,7 +292,7 @@ def _command_help(context, words: list[str]) -> int:
     from explorer.render.command_help import command_help
 
     entry, _ = context.discovery.registry.lookup_command(words)
-    flags = ["[--all]"] if entry.method == "GET" else []
+    flags = ["[-v]", "[--all]"] if entry.method == "GET" else ["[-v]"]
     print(command_help(entry, prog="explorer ", flags=flags))
     return 0
 

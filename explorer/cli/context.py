@@ -94,7 +94,8 @@ class Context:
         url = self.profile.url
         if not url:
             raise UsageError(
-                "no server: give --url URL, set EXPLORER_URL, or choose a profile with a url"
+                "no server: give --url URL, set EXPLORER_URL, or choose a profile with a url "
+                "(or try explorer demo: a sandbox server and the shell on it)"
             )
         return url.rstrip("/")
 
@@ -285,18 +286,24 @@ class Context:
 
         return Engine(self.client, self.discovery, warn=self.warn, recorder=self.recorder)
 
-    def output_env(self, *, stdout=None, stderr=None):
+    def output_env(self, *, stdout=None, stderr=None, no_pager: bool | None = None):
         """The terminal facts for rendering, with ``--no-pager`` and the config's
         ``pager`` and ``highlight_limit`` applied: the one place an OutputEnv is made
-        for a front end (the shell passes its own streams)."""
+        for a front end (the shell passes its own streams, and ``no_pager`` for its
+        ``pager on|off``)."""
         from explorer.render import OutputEnv
 
         settings = self.config.settings
+        pager_setting = settings.pager
+        if no_pager is None:
+            no_pager = bool(getattr(self.options, "no_pager", False))
+        elif not no_pager and pager_setting is False:
+            pager_setting = None  # ``pager on`` over the config's ``pager = false``
         return OutputEnv.from_system(
-            no_pager=bool(getattr(self.options, "no_pager", False)),
+            no_pager=no_pager,
             stdout=stdout,
             stderr=stderr,
-            pager_setting=settings.pager,
+            pager_setting=pager_setting,
             max_highlight_bytes=settings.highlight_limit,
         )
 

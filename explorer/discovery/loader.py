@@ -7,11 +7,13 @@
 * A stale one is revalidated (``If-None-Match``); 304 renews it.  When the server
   cannot be reached, or answers nonsense, the cached copy is used with a warning.
 * No cache entry: fetch, and a failure is an error.
-* :meth:`Discovery.refetch_once` is what a caller does when the user names a path or
-  command the registry does not know: at most one conditional fetch per process, and
-  none when this process fetched or revalidated in the last :data:`RECENT` seconds
-  (the answer would be the same), so an endpoint the server added after the cache
-  was written works on first use, and a cold cache costs one fetch, not two.
+* :meth:`Discovery.refetch_on_miss` is what a caller does when the user names a path
+  or command the registry does not know: a conditional fetch on every such miss, but
+  none when this process fetched, revalidated or tried in the last :data:`MISS_EVERY`
+  seconds (the answer would be the same), unless a write went through since
+  (:meth:`Discovery.note_write`: a POST may have switched routes on).  So an endpoint
+  the server added while the shell runs works on first use, a cold cache costs one
+  fetch, not two, and a script full of unknown paths costs a fetch every few seconds.
 * :meth:`Discovery.refresh` forces a fetch and reports what was added and removed
   since the cache (or the registry in hand); it reads the cache, never fetches twice.
 
@@ -30,8 +32,8 @@ from explorer.discovery.sources import Source
 from explorer.errors import DiscoveryError, TransportError
 from explorer.registry import Registry, Route
 
-#: seconds after a fetch or revalidation in which refetch_once() sends nothing
-RECENT = 60.0
+#: seconds after a fetch, revalidation or refetch in which refetch_on_miss() sends nothing
+MISS_EVERY = 3.0
 
 
 @dataclass
@@ -105,8 +107,9 @@ class Discovery:
         #: "cached", "fetched", "revalidated", "offline", "stale" (background revalidation due)
         self.state = "not loaded"
         self._lock = threading.RLock()
-        self._refetched = False
-        #: time.monotonic() of this process's last fetch or revalidation (None: never)
+        #: a write went through since the last fetch (the routes may have changed)
+        self._written = False
+        #: time.monotonic() of this process's last fetch, revalidation or refetch attempt
         self._checked_at: float | None = None
         self._entry: CacheEntry | None = None
 
@@ -161,19 +164,21 @@ class Discovery:
             self._fetch(None)
             return self._change(before)
 
-    def refetch_once(self) -> Change | None:
-        """A conditional fetch, once per process, for a path or command the registry
-        does not know (see the module docstring).
+    def refetch_on_miss(self) -> Change | None:
+        """A conditional fetch for a path or command the registry does not know,
+        rate-limited (see the module docstring).
 
         Returns the change (empty when the server says nothing changed), or None when
-        nothing was fetched: a refetch already happened, this process fetched or
-        revalidated moments ago, or the fetch failed (with a warning).
+        nothing was fetched: this process fetched or tried moments ago and nothing was
+        written since, or the fetch failed (with a warning).
         """
         with self._lock:
-            recent = self._checked_at is not None and time.monotonic() - self._checked_at < RECENT
-            if self._refetched or recent:
+            now = time.monotonic()
+            recent = self._checked_at is not None and now - self._checked_at < MISS_EVERY
+            if recent and not self._written:
                 return None
-            self._refetched = True
+            self._written = False
+            self._checked_at = now  # a failure waits its turn too
             before = self.registry
             try:
                 self._fetch(self._entry)
@@ -182,12 +187,18 @@ class Discovery:
                 return None
             return self._change(before)
 
+    def note_write(self) -> None:
+        """A write (POST, PUT, PATCH, DELETE) went through: the next miss may refetch
+        at once, as the server may have added routes (a family switched on)."""
+        self._written = True
+
     # -- internals ---------------------------------------------------------------------
 
     def _fetch(self, entry: CacheEntry | None) -> Registry:
         local = self.source.local
         fetched = self.source.fetch(self.client, entry.validator if entry else None)
         self._checked_at = time.monotonic()
+        self._written = False
         if fetched.raw is None and entry is not None:
             if self.cache and not local:
                 self.cache.touch(entry)

@@ -2,7 +2,8 @@
 
 The pager is a shell command (``less -FRX``, ``cat > FILE``) run with ``sh -c``,
 as git does; ``LESS=FRX`` is set when the user has no ``LESS`` of their own, so
-short output and colours pass straight through.  When the command cannot be
+short output and colours pass straight through, and ``LESSSECURE=1`` always, so keys
+typed ahead can never make ``less`` write a file or run a command.  When the command cannot be
 started the text is written directly instead.
 """
 
@@ -72,6 +73,9 @@ def run_pager(text: str | Iterable[str], command: str, *, stdout: IO[Any] | None
     environ = dict(os.environ)
     environ.setdefault("LESS", "FRX")
     environ.setdefault("LV", "-c")
+    # Keys typed ahead while an answer loads reach less: in secure mode its commands
+    # that write files (s, -o), run programs (!, |, v) or open others (:e) are off.
+    environ["LESSSECURE"] = "1"
     try:
         process = subprocess.Popen(
             command, shell=True, stdin=subprocess.PIPE, stdout=_fileno(stdout), env=environ

@@ -9,7 +9,10 @@ pretty-printed and highlighted, an error object ``{"code", "message", "details"}
 on a 4xx/5xx as one line (``404 Not Found: Instrument 'x' not found``) plus its
 details, a list as a table when the caller asks, binary bodies as a one-line note.
 ``verbose`` adds the request (line, headers, body; secrets masked) before, and the
-response headers after, the status line.  Long output goes through the pager.
+response headers after, the status line.  A ``HEAD`` shows the status line and the
+response headers, an ``OPTIONS`` the status line and ``Allow``.  Header names and
+values are shown with their control characters escaped.  Long output goes through the
+pager.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ def render_response(
         return
     from explorer.render import body as _body
 
+    if spec is not None and spec.method in ("HEAD", "OPTIONS") and not verbose:
+        emit(_head_or_options(response, spec.method, env), env)
+        return
     mime = response.content_type
     body = _body.read_body(response.iter_bytes(), mime)
     shown, is_error = _terminal_body(response, body, env, table=bool(table))
@@ -86,6 +92,30 @@ def render_response(
         line = status_line(response.status, response.reason, response.elapsed, color=env.color)
         text = line + "\n" + shown
     emit(text, env)
+
+
+def _head_or_options(response: Response, method: str, env: OutputEnv) -> str:
+    """``HEAD``: the status line and every response header (as ``curl -I``);
+    ``OPTIONS``: the status line and the ``Allow`` header, then any body."""
+    if method == "HEAD":
+        response.close()
+        return response_head(response, color=env.color)
+    line = status_line(response.status, response.reason, response.elapsed, color=env.color)
+    allow = response.headers.get("Allow")
+    lines = [line]
+    if allow is not None:
+        lines += _header_lines([("Allow", str(allow))], env.color)
+    elif 200 <= response.status < 300:
+        lines.append("(no Allow header in the answer)")
+    from explorer.render import body as _body
+
+    body = _body.read_body(response.iter_bytes(), response.content_type)
+    shown, _ = _terminal_body(response, body, env, table=False)
+    if isinstance(shown, _body.PrettyJson):
+        shown = "".join(shown.chunks())
+    if shown:
+        lines.append(shown.rstrip("\n"))
+    return "\n".join(lines) + "\n"
 
 
 def stream_body(response: Response, stdout: IO[Any]) -> None:
@@ -170,7 +200,10 @@ def _header_pairs(headers: Any) -> Iterable[tuple[str, str]]:
 
 
 def _header_lines(pairs: list[tuple[str, str]], color: bool) -> list[str]:
-    return [f"{paint(name, _NAME, color)}: {value}" for name, value in pairs]
+    from explorer.render.text import one_line
+
+    # A server's header names and values, on a terminal: escapes shown, not obeyed.
+    return [f"{paint(one_line(name), _NAME, color)}: {one_line(value)}" for name, value in pairs]
 
 
 # -- terminal bodies ------------------------------------------------------------------------

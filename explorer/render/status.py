@@ -23,9 +23,12 @@ def exit_code_for(status: int) -> int:
 
 
 def reason_for(status: int, reason: str | None) -> str:
-    """The reason phrase the server sent, or the standard one when it sent none."""
+    """The reason phrase the server sent (control characters escaped: it is shown on
+    terminals), or the standard one when it sent none."""
     if reason:
-        return reason
+        from explorer.render.text import one_line
+
+        return one_line(reason)
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -20,11 +20,32 @@ from __future__ import annotations
 
 from explorer.errors import UsageError
 
+SHELL_HELP = """usage: explorer [GLOBAL] [shell]
+
+The interactive shell on the server of --url, --profile or EXPLORER_URL (explorer demo
+opens it on a sandbox).  Tab completes verbs, commands, paths, ids, query keys, filter
+values, body fields, headers and files; help lists the shell's commands.
+
+  get PATH [ITEM...] [-v] [--all]    post, put, patch, delete, head, options too
+  instruments list sort==name        the commands generated from the server's routes
+  connect PROFILE | connect URL      another server, in the same shell
+  login                              Labstep's login; the key is used at once
+  set pid={{last.id}}                variables, used as {{pid}} in any later line
+  record start NAME | record stop    record to sessions/NAME.jsonl
+
+Without a terminal on stdin (explorer < script) the lines run one after the other;
+the exit status is 1 when a line failed or an answer was 4xx/5xx."""
+
 
 def run(context, args: list[str]) -> int:
     """Open the shell on ``context``'s server; the exit status when it ends."""
+    if args in (["--help"], ["-h"]):
+        print(SHELL_HELP)
+        return 0
     if args:
-        raise UsageError(f"the shell takes no arguments (got {' '.join(args)!r})")
+        raise UsageError(
+            f"the shell takes no arguments (got {' '.join(args)!r}; explorer shell --help)"
+        )
     from explorer.repl.app import ShellApp
 
     return ShellApp(context).run()

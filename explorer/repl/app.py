@@ -126,6 +126,7 @@ class ShellApp:
                 confirm=self.interactive,
                 history=self._history_lines,
                 on_routes_changed=self._routes_changed,
+                on_unknown_write=self._check_soon,
                 out=self._out,
             )
             self._ready.set()
@@ -190,6 +191,12 @@ class ShellApp:
             self._refreshing = False
             self._revalidating.release()
             self._invalidate()
+
+    def _check_soon(self) -> None:
+        """Revalidate in the background now (a write to an unknown path went through)."""
+        thread = threading.Thread(target=self.revalidate, name="explorer-revalidate")
+        thread.daemon = True
+        thread.start()
 
     def watch_routes(self) -> None:
         """Start the thread that revalidates the routes when they get older than the

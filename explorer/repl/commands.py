@@ -18,24 +18,36 @@ and ``on_routes_changed`` rebuilds the completion at once.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from explorer.cli.flags import Flags, split_flags
 from explorer.client.headers import layered, present
+from explorer.engine import WRITES
 from explorer.errors import ItemError, UsageError
 from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_item, tokenize
 from explorer.repl.line import resolve_path as _resolve
 from explorer.repl.state import ShellState
-from explorer.repl.vocabulary import BODY_METHODS, OUTPUT_MODES, SHELL_COMMANDS, VERBS
+from explorer.repl.vocabulary import (
+    BODY_METHODS,
+    OUTPUT_MODES,
+    PAGER_MODES,
+    SHELL_COMMANDS,
+    VERBS,
+)
 from explorer.variables import NAME, TEMPLATE, as_text, expand_items, lookup
 
 #: answers up to this size are kept for ``{{last}}`` and learning; bigger ones stream past
 KEEP_LIMIT = 8 * 1024 * 1024
+#: ``get https://host/path``: a full URL, not a ``https:...`` header item
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class Exit(Exception):
@@ -61,6 +73,7 @@ class Shell:
         confirm: bool = True,
         history: Callable[[], Sequence[str]] | None = None,
         on_routes_changed: Callable[[], None] | None = None,
+        on_unknown_write: Callable[[], None] | None = None,
         out: IO[str] | None = None,
         err: IO[str] | None = None,
         env_factory: Callable[[], Any] | None = None,
@@ -73,6 +86,9 @@ class Shell:
         self.confirm = confirm
         self.history = history or (lambda: [])
         self.on_routes_changed = on_routes_changed or (lambda: None)
+        #: a write to a path no route serves went through (``post /_sandbox/families/x``):
+        #: the server may have added routes, so the shell checks in the background
+        self.on_unknown_write = on_unknown_write or (lambda: None)
         self._out = out
         self._err = err
         self.env_factory = env_factory or self._system_env
@@ -124,28 +140,43 @@ class Shell:
     # -- requests ----------------------------------------------------------------------
 
     def request(self, method: str, args: list[str], body: str | None, *, typed: str) -> None:
-        if args and not is_item(args[0]):
+        verb = method.lower()
+        flags = split_flags(args, usage=f"usage: {verb} {VERBS[verb]}")
+        if flags.help:
+            self.cmd_help([verb])
+            return
+        args = flags.rest
+        if args and (_SCHEME.match(args[0]) or not is_item(args[0])):
             path, items = self.state.expand(args[0]), args[1:]
-            path = _resolve(self.state.cwd, path)
+            if not _SCHEME.match(path):  # a full URL: the engine strips this server's
+                path = _resolve(self.state.cwd, path)
         else:
             path, items = self.state.cwd, args
         items = expand_items(items, self.state.scope(), body=method in BODY_METHODS)
         prepared = self.context.engine.prepare_call(method, path, items, command=typed)
-        self._send(prepared, body)
+        self._send(prepared, body, flags=flags)
 
     def generated(self, words: list[str], body: str | None, *, typed: str) -> None:
+        flags = split_flags(words, usage="usage: COMMAND [ARG...] [ITEM...] [-v] [--all]")
+        words = flags.rest
+        if flags.help:
+            self.cmd_help(words)
+            return
         scope = self.state.scope()
         engine = self.context.engine
         expanded = expand_items(words, scope, body=False)
-        prepared = engine.prepare_command(expanded, command=typed)
+        try:
+            prepared = engine.prepare_command(expanded, command=typed)
+        except UsageError as exc:
+            raise _verb_typo(words, exc) from None
         if prepared.spec.method in BODY_METHODS:
             # The method is known once the command is: body items keep their JSON types.
             typed_words = expand_items(words, scope, body=True)
             if typed_words != expanded:
                 prepared = engine.prepare_command(typed_words, command=typed)
-        self._send(prepared, body)
+        self._send(prepared, body, flags=flags)
 
-    def _send(self, prepared, body: str | None) -> None:
+    def _send(self, prepared, body: str | None, *, flags: Flags | None = None) -> None:
         spec = prepared.spec
         if body is not None:
             _merge_body(spec, self._body(body))
@@ -157,17 +188,30 @@ class Shell:
             if not self.ask(question):
                 self.say("not sent")
                 return
+        flags = flags or Flags()
+        if flags.all:
+            from explorer.client.paging import PAGED_METHODS
+
+            if spec.method not in PAGED_METHODS:
+                raise UsageError(
+                    f"--all follows the pages of a list; it cannot be used with {spec.method}"
+                )
         self.outcome = Outcome()
         response = None
         try:
-            response = self.context.engine.send(prepared)
+            if flags.all:
+                from explorer.cli.call import fetch_all
+
+                response = fetch_all(self.context, prepared)
+            else:
+                response = self.context.engine.send(prepared)
             view, kept = _keep(response)
             from explorer.render import render_response
 
             render_response(
                 view,
                 self.env_factory(),
-                verbose=bool(getattr(self.context.options, "verbose", False)),
+                verbose=flags.verbose or bool(getattr(self.context.options, "verbose", False)),
                 spec=spec,
                 base_url=self.context.base_url,
                 table=self.table_view,
@@ -185,6 +229,8 @@ class Shell:
                 response.close()
         self.outcome = Outcome(status=response.status)
         self._remember(prepared, response, kept)
+        if prepared.entry is None and spec.method in WRITES and 200 <= response.status < 300:
+            self.on_unknown_write()
 
     def _body(self, text: str) -> Any:
         expanded = self.state.expand(text)
@@ -263,7 +309,13 @@ class Shell:
         if not children:
             self.say(f"nothing under {directory}")
             return
-        known = self.learned.count(directory.rstrip("/") or "/")
+        collection = directory.rstrip("/") or "/"
+        known = self.learned.count(collection)
+        total = self.learned.total(collection)
+        if known and total is not None and total >= known:
+            known_text = f"{known} of {total} ids known"
+        else:
+            known_text = f"{known} known ids" if known else ""
         rows = []
         for child in children:
             slash = "/" if child.has_children else ""
@@ -272,7 +324,7 @@ class Shell:
                 label = child.text + slash
             else:
                 label = f":{child.name}{slash}"
-                described += [f"{known} known ids"] if known else []
+                described += [known_text] if known_text else []
             methods = " ".join(sorted(child.methods))
             rows.append((label, methods, "; ".join(described)))
         width = max(len(r[0]) for r in rows) + 2
@@ -376,6 +428,19 @@ class Shell:
         mode = "table" if self.table_view else "json"
         origin = "" if self.state.output is not None else " (the config's table setting)"
         self.say(f"lists shown as {mode}{origin}")
+
+    def cmd_pager(self, args: list[str]) -> None:
+        if len(args) > 1 or (args and args[0].lower() not in PAGER_MODES):
+            raise UsageError("usage: pager [on|off]")
+        if args:
+            self.state.pager = args[0].lower() == "on"
+        pager = self.env_factory().pager
+        if pager:
+            self.say(f"long output is paged through {pager}")
+        elif self.state.pager:
+            self.say("pager on, but no pager to run (set PAGER, or install less)")
+        else:
+            self.say("pager off: output is never paged")
 
     def cmd_set(self, args: list[str]) -> None:
         if not args:
@@ -497,14 +562,16 @@ class Shell:
         emit(text + "\n", self.env_factory())
 
     def _system_env(self):
-        return self.context.output_env(stdout=self._out, stderr=self._err)
+        no_pager = None if self.state.pager is None else not self.state.pager
+        return self.context.output_env(stdout=self._out, stderr=self._err, no_pager=no_pager)
 
 
 ITEMS_HELP = """request items (after the path):
   name==value  query parameter       name=value  JSON string (query for GET/DELETE)
   name:=json   raw JSON value        Header:value  request header
   field@file   file upload           name>v name<v name>=v name<=v name!=v  filters
-  a trailing {...} or [...] is a raw JSON body (it may span lines)"""
+  a trailing {...} or [...] is a raw JSON body (it may span lines)
+flags, anywhere on the line (-- ends them): -v headers too, --all every page, --help"""
 
 
 def group_help(registry, words: Sequence[str]) -> str:
@@ -561,6 +628,19 @@ def _listed(names: list[str], shown: int) -> str:
     return f" ({', '.join(names[:shown])}{more})"
 
 
+def _verb_typo(words: list[str], error: UsageError) -> UsageError:
+    """``gett /x``: the unknown command's error, naming the verb or shell command meant."""
+    if not words:
+        return error
+    typed = words[0].lower()
+    close = difflib.get_close_matches(typed, [*VERBS, *SHELL_COMMANDS], n=1, cutoff=0.75)
+    if not close:
+        return error
+    meant = close[0]
+    usage = f"{meant} {VERBS[meant]}" if meant in VERBS else SHELL_COMMANDS[meant][0]
+    return UsageError(f"unknown command {words[0]!r}; did you mean {meant}? ({usage})")
+
+
 def _merge_body(spec, body: Any) -> None:
     from explorer.client.models import NO_BODY
 
@@ -591,6 +671,7 @@ def _keep(response) -> tuple[Any, bytes | None]:
                 response.headers,
                 response.url,
                 response.elapsed,
+                request_headers=response.request_headers,
                 _stream=itertools.chain(chunks, stream),
                 _close=response.close,
             )
@@ -602,6 +683,7 @@ def _keep(response) -> tuple[Any, bytes | None]:
         response.headers,
         response.url,
         response.elapsed,
+        request_headers=response.request_headers,
         _content=content,
     )
     return view, content

@@ -16,7 +16,10 @@ Four kinds of knowledge, each bounded:
   short categorical values in answers, nested ones included (at most
   :data:`MAX_FIELDS` keys per route, :data:`MAX_VALUES` values per key);
 * body field names per method and route (``POST /public/v1/instruments``), from the
-  bodies the user sent.
+  bodies the user sent;
+* how many items a list holds, when an answer says so (a ``total``, or the whole
+  list answered at once), kept up to date by creates and deletes seen (``ls`` shows
+  ``50 of 52 known ids``).
 
 Stored in ``cache_dir()/learned/<server key>.json`` (JSON lines, see
 :meth:`LearnedStore.save`), written atomically (:func:`explorer.fileio.atomic_write`)
@@ -220,6 +223,7 @@ class LearnedStore:
         self._values: dict[str, dict[str, dict[str, None]]] = {}
         self._body: dict[str, dict[str, None]] = {}
         self._fetched: dict[str, float] = {}
+        self._totals: dict[str, int] = {}
         self.dirty = False
         #: the file is read on first use, so opening a store costs nothing at start-up
         self._loaded = path is None
@@ -259,6 +263,7 @@ class LearnedStore:
             self.load()
 
     def _reset(self) -> None:
+        self._totals.clear()
         self._ids.clear()
         self._fields.clear()
         self._values.clear()
@@ -286,6 +291,9 @@ class LearnedStore:
             mine = self._values.setdefault(route, {})
             for key, values in keys.items():
                 mine.setdefault(key, dict.fromkeys(map(str, values)))
+        for collection, total in meta.get("totals", {}).items():
+            if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+                self._totals.setdefault(str(collection), total)
 
     def save(self) -> bool:
         """Write the store when it changed; False when there was nothing to write.
@@ -309,6 +317,7 @@ class LearnedStore:
                         for r, keys in self._values.items()
                     },
                     "body": {k: list(v) for k, v in self._body.items()},
+                    "totals": dict(self._totals),
                 }
                 lists = list(self._ids.items())
                 self.dirty = False
@@ -367,6 +376,7 @@ class LearnedStore:
         if items is not None and method == "GET":
             objects = [o for o in items[:SAMPLE] if isinstance(o, Mapping)]
             self.learn_ids(path, objects)
+            self.learn_total(path, _list_total(body, items, query))
         elif isinstance(body, Mapping) and "id" in body:
             objects = [body]
             ident = str(body["id"])
@@ -375,6 +385,7 @@ class LearnedStore:
                 self.learn_ids(parent, objects)
             elif created:
                 self.learn_ids(path, objects)
+                self._count_change(path, +1)
         else:
             return
         if route and method == "GET":
@@ -422,6 +433,9 @@ class LearnedStore:
                 ids.mark_fetched(set(pairs))
                 changed |= before != ids.fetched
                 self._fetched[collection] = time.monotonic()
+                if complete and self._totals.get(collection) != len(pairs):
+                    self._totals[collection] = len(pairs)
+                    changed = True
             ids.touched = time.time()
             self._bound(collection)
             self.dirty |= changed
@@ -435,11 +449,34 @@ class LearnedStore:
             ids = self._ids.get(parent or "/")
             if ids is not None and ident and ids.remove(ident):
                 self.dirty = True
+                self._count_change(parent or "/", -1)
+            if self._totals.pop(path, None) is not None:
+                self.dirty = True
             inside = path.rstrip("/") + "/"
             for collection in [c for c in self._ids if c == path or c.startswith(inside)]:
                 del self._ids[collection]
                 self._fetched.pop(collection, None)
                 self.dirty = True
+
+    def learn_total(self, collection: str, total: int | None) -> None:
+        """The list at ``collection`` holds ``total`` items (None: not known)."""
+        if total is None:
+            return
+        collection = _clean(collection)
+        with self._lock:
+            self._ensure()
+            if self._totals.get(collection) == total:
+                return
+            if collection not in self._totals and len(self._totals) >= MAX_COLLECTIONS:
+                self._totals.pop(next(iter(self._totals)))
+            self._totals[collection] = total
+            self.dirty = True
+
+    def _count_change(self, collection: str, step: int) -> None:
+        total = self._totals.get(collection)
+        if total is not None:
+            self._totals[collection] = max(total + step, 0)
+            self.dirty = True
 
     def _bound(self, keep: str) -> None:
         """Forget the least recently used lists beyond the limits (never ``keep``)."""
@@ -523,6 +560,12 @@ class LearnedStore:
             ids = self._ids.get(_clean(collection))
             return ids.count if ids is not None else 0
 
+    def total(self, collection: str) -> int | None:
+        """How many items the list at ``collection`` holds, when an answer said so."""
+        with self._lock:
+            self._ensure()
+            return self._totals.get(_clean(collection))
+
     def fetched_ago(self, collection: str) -> float | None:
         """Seconds since this process last prefetched ``collection`` (None: never)."""
         with self._lock:
@@ -573,6 +616,24 @@ def _string_leaves(objects: Iterable[Any], *, depth: int = DEPTH) -> Iterator[tu
     for obj in objects:
         if isinstance(obj, Mapping):
             yield from walk(obj, "", 0)
+
+
+#: query keys that leave the whole list in the answer
+_WHOLE_LIST_KEYS = frozenset({"sort", "fields"})
+
+
+def _list_total(body: Any, items: list, query: Iterable[str]) -> int | None:
+    """How many items the list holds, by this answer: its ``total``, or the number of
+    items when the query neither filtered nor paged it (only ``sort``, ``fields``)."""
+    if isinstance(body, Mapping):
+        total = body.get("total")
+        if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+            return total
+    for component in query:
+        key = re.split(r"[=<>!]", unquote(component), maxsplit=1)[0]
+        if key not in _WHOLE_LIST_KEYS:
+            return None
+    return len(items)
 
 
 def _add(table: dict[str, dict[str, None]], key: str, names: Iterable[str], cap: int) -> bool:

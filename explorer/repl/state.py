@@ -26,6 +26,8 @@ class ShellState:
     last: Any = _NOTHING
     #: ``output table|json``: how lists are shown (None: the config's ``table`` setting)
     output: str | None = None
+    #: ``pager on|off`` (None: ``--no-pager`` and the config decide)
+    pager: bool | None = None
 
     @property
     def has_last(self) -> bool:

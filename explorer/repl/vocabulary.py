@@ -33,8 +33,15 @@ SHELL_COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("history [N]", "the last N lines typed"),
     "output": ("output [table | json]", "show lists as tables or as JSON (no word: which now)"),
     "record": ("record start NAME | record stop", "record exchanges to sessions/NAME.jsonl"),
+    "pager": ("pager [on | off]", "page long output (less, or $PAGER) or never"),
     "exit": ("exit", "leave the shell (Ctrl-D too)"),
     "quit": ("quit", "leave the shell"),
+}
+
+#: ``pager MODE``
+PAGER_MODES: dict[str, str] = {
+    "on": "long output goes through the pager",
+    "off": "never page",
 }
 
 #: ``output MODE``: how list answers are shown

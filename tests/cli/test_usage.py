@@ -95,7 +95,7 @@ def test_generated_help_shows_wildcards_types_and_required_fields(run, sandbox, 
     routes = {"data": [{"method": "GET", "path": "/files/*"},
                        {"method": "GET", "path": "/docs/*rest"}]}
     files = _help(run, sandbox, routes, tmp_path, "files", "get")
-    assert files.splitlines()[0] == "usage: explorer files get PATH [ITEM...] [--all]"
+    assert files.splitlines()[0] == "usage: explorer files get PATH [ITEM...] [-v] [--all]"
     assert "  PATH  *" in files.splitlines()
     docs = _help(run, sandbox, routes, tmp_path, "docs", "get")
     assert "  REST  *rest" in docs.splitlines()
@@ -109,10 +109,51 @@ def test_generated_help_shows_wildcards_types_and_required_fields(run, sandbox, 
         "/samples/{id}": {"get": {}},
     }}
     create = _help(run, sandbox, spec, tmp_path, "samples", "create").splitlines()
-    assert create[0] == "usage: explorer samples create [ITEM...]"  # no --all on a POST
+    assert create[0] == "usage: explorer samples create [ITEM...] [-v]"  # no --all on a POST
     assert create[-4:] == [
         "body fields:",
         "  name           string (required)",
         "  experiment_id  integer|null",
         "  tags           array of string",
     ]
+
+
+def test_every_subcommand_has_help_and_call_explains_its_items(run):
+    for command in ("shell", "call", "login", "serve", "demo", "replay", "export", "probe"):
+        result = run(command, "--help")
+        assert result.returncode == 0, (command, result.stderr)
+        assert result.stdout.startswith("usage: explorer"), command
+    call = run("call", "--help").stdout
+    for item in ("name==value", "name:=json", "Header:value", "field@file", "updatedAt>"):
+        assert item in call
+    assert "-v, --verbose" in call and "--all" in call
+
+
+def test_no_server_names_the_demo(run):
+    result = run()
+    assert result.returncode == EXIT_USAGE
+    assert len(result.stderr.splitlines()) == 1
+    assert "explorer demo" in result.stderr
+
+
+def test_flags_anywhere_after_the_command(run, labos, sandbox):
+    result = run(*labos, "call", "GET", "/public/v1/instruments", "limit==1", "-v")
+    assert result.returncode == 0, result.stderr
+    assert "GET /public/v1/instruments?limit=1 HTTP/1.1" in result.stderr
+    assert "Authorization: Bearer ***" in result.stderr and sandbox.token not in result.stderr
+    merged = run(*labos, "instruments", "list", "sort==name", "fields==name", "--all")
+    assert merged.returncode == 0 and len(json.loads(merged.stdout)) == 52
+    dashed = run(*labos, "call", "GET", "--", "/public/v1/families")
+    assert dashed.returncode == 0, dashed.stderr
+    bad = run(*labos, "call", "GET", "/public/v1/families", "--nope")
+    assert bad.returncode == EXIT_USAGE and "unknown option --nope" in bad.stderr
+
+
+def test_the_listing_head_and_options_are_called_without_warnings(run, labos):
+    for method, path in [("GET", "/discover"), ("HEAD", "/public/v1/instruments"),
+                         ("OPTIONS", "/public/v1/instruments/x1")]:  # fmt: skip
+        result = run(*labos, "call", method, path)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == "", (method, path, result.stderr)
+    unknown = run(*labos, "call", "HEAD", "/public/v1/nothing")
+    assert "no discovered route matches HEAD /public/v1/nothing" in unknown.stderr

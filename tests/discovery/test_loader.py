@@ -120,23 +120,54 @@ def test_corrupt_cache_is_ignored(stub, tmp_path):
     assert d.state == "fetched"
 
 
-def test_refetch_once_per_process_after_a_cached_load(stub, tmp_path):
+def test_every_miss_refetches_rate_limited(stub, tmp_path, monkeypatch):
+    from explorer.discovery import loader
+
     make(stub, tmp_path).load()  # an earlier process wrote the cache
     d = make(stub, tmp_path)
     d.load()
     assert d.state == "cached" and len(stub.requests) == 1
     stub.routes.append({"method": "GET", "path": "/public/v1/labware/:id?"})
-    change = d.refetch_once()
+    change = d.refetch_on_miss()
     assert [(r.method, r.path) for r in change.added] == [("GET", "/public/v1/labware/:id?")]
-    assert d.refetch_once() is None
+    assert d.refetch_on_miss() is None  # moments later: the answer would be the same
+    assert len(stub.requests) == 2
+    # not once per process: once the interval has passed, the next miss asks again
+    monkeypatch.setattr(loader, "MISS_EVERY", 0.0)
+    stub.routes.append({"method": "GET", "path": "/public/v1/samples/:id?"})
+    change = d.refetch_on_miss()
+    assert [(r.method, r.path) for r in change.added] == [("GET", "/public/v1/samples/:id?")]
+    assert len(stub.requests) == 3
+
+
+def test_a_write_lets_the_next_miss_refetch_at_once(stub, tmp_path):
+    d = make(stub, tmp_path)
+    d.load()
+    assert d.refetch_on_miss() is None  # just fetched
+    d.note_write()  # say, POST /_sandbox/families/labware
+    stub.routes.append({"method": "GET", "path": "/public/v1/labware/:id?"})
+    assert d.refetch_on_miss().added
+    assert d.refetch_on_miss() is None  # one write, one refetch
     assert len(stub.requests) == 2
 
 
-def test_refetch_once_is_a_conditional_request(stub, tmp_path):
+def test_a_failed_refetch_waits_its_turn_too(stub, tmp_path):
+    warnings = []
+    make(stub, tmp_path).load()
+    d = make(stub, tmp_path, warnings=warnings)
+    d.load()
+    stub.status = 500
+    assert d.refetch_on_miss() is None
+    assert any("could not refresh the routes" in w for w in warnings)
+    assert d.refetch_on_miss() is None  # the second miss sends nothing
+    assert len(stub.requests) == 2 and len(warnings) == 1
+
+
+def test_refetch_on_miss_is_a_conditional_request(stub, tmp_path):
     make(stub, tmp_path).load()
     d = make(stub, tmp_path)
     d.load()
-    assert not d.refetch_once()  # nothing changed: the server says 304
+    assert not d.refetch_on_miss()  # nothing changed: the server says 304
     assert len(stub.requests) == 2
     assert stub.requests[-1]["if_none_match"]  # the cached ETag
     assert d.state == "revalidated"
@@ -145,7 +176,7 @@ def test_refetch_once_is_a_conditional_request(stub, tmp_path):
 def test_cold_cache_fetches_once_even_when_a_path_is_unknown(stub, tmp_path):
     d = make(stub, tmp_path)
     d.load()
-    assert d.refetch_once() is None  # this process has just fetched: nothing to learn
+    assert d.refetch_on_miss() is None  # this process has just fetched: nothing to learn
     assert len(stub.requests) == 1
 
 

@@ -17,7 +17,7 @@ class FixedDiscovery:
         self.later = [Route(m, p) for m, p in later]
         self.refetches = 0
 
-    def refetch_once(self):
+    def refetch_on_miss(self):
         self.refetches += 1
         if not self.later:
             return None

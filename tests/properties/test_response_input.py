@@ -28,3 +28,24 @@ def test_an_error_object_is_shown_without_control_characters(status, message, de
     first, *rest = shown.split("\n")
     assert first.startswith(f"{status} ")
     assert all(line.startswith("  ") for line in rest)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(TEXT, TEXT), max_size=4), TEXT, st.sampled_from(["HEAD", "OPTIONS", "GET"])
+)
+def test_response_headers_are_shown_without_control_characters(pairs, reason, method):
+    """``head PATH``, ``options PATH`` and ``-v`` show a server's reason phrase, header
+    names and values: escapes and carriage returns in them are shown escaped."""
+    import io
+
+    from explorer.client.models import RequestSpec, Response
+    from explorer.render import OutputEnv, render_response
+
+    headers = {name: value for name, value in pairs}
+    headers["Allow"] = pairs[0][1] if pairs else "GET"
+    out = io.StringIO()
+    env = OutputEnv(out, io.StringIO(), stdout_isatty=True, color=False, height=10_000)
+    response = Response(200, reason, headers, "http://x/", 0.001, _content=b"")
+    render_response(response, env, verbose=method == "GET", spec=RequestSpec(method, "/x"))
+    assert not CONTROL.search(out.getvalue()), repr(out.getvalue())
