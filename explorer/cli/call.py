@@ -277,15 +277,9 @@ def fetch_all(context, prepared):
     if not 200 <= last.status < 300:
         return last
     body = json.dumps(paged.items, ensure_ascii=False).encode()
-    return Response(
-        status=last.status,
-        reason=last.reason,
-        headers={"Content-Type": "application/json"},
-        url=last.url,
-        elapsed=last.elapsed,
-        request_headers=last.request_headers,
-        _content=body,
-    )
+    return Response.of(last.status, body, headers={"Content-Type": "application/json"},
+                       reason=last.reason, url=last.url, elapsed=last.elapsed,
+                       request_headers=last.request_headers)
 
 
 def _command_help(context, words: list[str]) -> int:

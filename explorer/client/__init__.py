@@ -1,5 +1,14 @@
 """The HTTP client: request/response values, sending, header layering, paging.
 
+* :mod:`.models`: ``RequestSpec`` (what to send), ``Request`` (what goes on the wire),
+  ``Response`` (public constructors ``of``/``streaming``, ``tee`` for observers);
+* :mod:`.session`: :class:`Client` builds a ``Request`` (:mod:`.headers` layers the
+  headers once), hands it to its transport and follows redirects by
+  :mod:`.redirects`' origin rules;
+* :mod:`.transport`: the seam, ``handle(request) -> response``; ``RequestsTransport``
+  (default, with :mod:`.rawtarget`) and ``MockTransport`` for tests;
+* :mod:`.multipart`, :mod:`.urls`, :mod:`.paging`.
+
 Credentials are :mod:`explorer.auth`'s schemes; the client asks one for its headers,
 query and secrets.
 """

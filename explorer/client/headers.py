@@ -11,7 +11,7 @@ The result keeps the name as the winning layer spelled it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 
 def layered(*layers: Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -39,3 +39,29 @@ def has(headers: Iterable[str], name: str) -> bool:
 def present(headers: Mapping[str, str | None]) -> dict[str, str]:
     """``headers`` without the removed ones (``None`` values)."""
     return {k: v for k, v in headers.items() if v is not None}
+
+
+class Headers(Mapping[str, str]):
+    """A read-only mapping of header names to values that ignores case (what a
+    :class:`~explorer.client.models.Response` built here holds)."""
+
+    def __init__(self, headers: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        self._items: dict[str, tuple[str, str]] = {}
+        for name, value in pairs:
+            self._items[name.lower()] = (name, value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __repr__(self) -> str:
+        return f"Headers({dict(self.items())!r})"

@@ -1,14 +1,19 @@
-"""What to send and what came back: the two values every front end passes around.
+"""What to send and what came back: the values every front end passes around.
 
 ``RequestSpec`` is built by the request-item parser and the commands, sent by
-:class:`explorer.client.Client`, written by the recorder.  ``Response`` wraps what
-came back; its body is read lazily so a 200 MB answer can stream to a pipe.
+:class:`explorer.client.Client`, written by the recorder.  ``Request`` is one request
+as it goes on the wire (an absolute URL, final headers, a body): what a
+:class:`~explorer.client.transport.Transport` handles.  ``Response`` wraps what came
+back; its body is read lazily so a 200 MB answer can stream to a pipe.  Build one
+with :meth:`Response.of` (a body in hand) or :meth:`Response.streaming` (chunks);
+:meth:`Response.tee` gives a response whose body is also handed to an observer as it
+is read (the recorder).
 """
 
 from __future__ import annotations
 
 import json as _json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +93,49 @@ class RequestSpec:
         return base_url.rstrip("/") + self.target
 
 
+@dataclass(frozen=True)
+class Timeout:
+    """How long a request may take: ``connect`` to make the connection, ``read`` for
+    each read, ``total`` (``--max-time``) for the whole exchange, None for no bound."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    total: float | None = None
+
+
+@dataclass
+class Request:
+    """One request as a transport sends it.
+
+    ``url`` is absolute and its target goes on the wire exactly as written;
+    ``headers`` are final (layered, defaults in); ``body`` is None, bytes, or a stream
+    with ``__len__``, ``read`` and ``rewind`` (a multipart upload).  ``cookies``:
+    whether the transport may add its cookies for the URL (not after a redirect to
+    another origin).  ``label`` is how messages name the server (no password);
+    ``spec`` what it was built from, if anything.
+    """
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    timeout: Timeout = field(default_factory=Timeout)
+    cookies: bool = True
+    label: str = ""
+    spec: RequestSpec | None = None
+
+
+class Observer:
+    """What :meth:`Response.tee` hands the body to: ``feed`` each chunk as it is read,
+    then ``finish(complete=...)`` once (False when the reader stopped early)."""
+
+    def feed(self, chunk: bytes) -> None:
+        """One more piece of the body."""
+
+    def finish(self, *, complete: bool) -> None:
+        """The body ended (``complete``) or the response was closed before its end."""
+
+
 @dataclass
 class Response:
     """An answer from the server.
@@ -107,6 +155,78 @@ class Response:
     _content: bytes | None = None
     _stream: Iterator[bytes] | None = None
     _close: Any = None
+
+    @classmethod
+    def of(
+        cls,
+        status: int,
+        content: bytes = b"",
+        *,
+        headers: Mapping[str, str] | None = None,
+        reason: str = "",
+        url: str = "",
+        elapsed: float = 0.0,
+        request_headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """An answer whose body is in hand (tests, a merged ``--all``, a kept body)."""
+        return cls(status, reason, _headers(headers), url, elapsed,
+                   request_headers=request_headers, _content=bytes(content))
+
+    @classmethod
+    def streaming(
+        cls,
+        status: int,
+        chunks: Iterable[bytes],
+        *,
+        headers: Mapping[str, str] | None = None,
+        reason: str = "",
+        url: str = "",
+        elapsed: float = 0.0,
+        close: Callable[[], None] | None = None,
+        request_headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """An answer whose body is read from ``chunks`` as it is used (once);
+        ``close`` is called when it is read to the end or closed."""
+        return cls(status, reason, _headers(headers), url, elapsed,
+                   request_headers=request_headers, _stream=iter(chunks), _close=close)
+
+    @property
+    def consumed(self) -> bool:
+        """Whether the body is already in memory (or there is none to stream)."""
+        return self._content is not None or self._stream is None
+
+    def tee(self, observer: Observer) -> Response:
+        """This answer again, with its body handed to ``observer`` as it is read; a
+        body already in memory is handed over at once.  Read the returned response,
+        not this one."""
+        if self.consumed:
+            observer.feed(self.content)
+            observer.finish(complete=True)
+            return self
+        stream, close = self._stream, self._close
+        self._stream, self._close = None, None
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                for chunk in stream:
+                    observer.feed(chunk)
+                    yield chunk
+            except BaseException:
+                observer.finish(complete=False)
+                raise
+            observer.finish(complete=True)
+
+        def close_both() -> None:
+            try:
+                if close is not None:
+                    close()
+            finally:
+                observer.finish(complete=False)
+
+        return Response.streaming(
+            self.status, chunks(), headers=self.headers, reason=self.reason, url=self.url,
+            elapsed=self.elapsed, close=close_both, request_headers=self.request_headers,
+        )
 
     @property
     def content(self) -> bytes:
@@ -152,6 +272,13 @@ class Response:
     def json(self) -> Any:
         """The body parsed as JSON; raises ``ValueError`` when it is not."""
         return _json.loads(self.content)
+
+
+def _headers(headers: Mapping[str, str] | None) -> Mapping[str, str]:
+    """``headers`` as a case-insensitive mapping (what every Response holds)."""
+    from explorer.client.headers import Headers
+
+    return Headers(headers or {})
 
 
 def charset_of(content_type: str) -> str:

@@ -22,19 +22,17 @@ most :data:`MAX_REDIRECTS` times, by these rules:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from dataclasses import replace
+from urllib.parse import urljoin, urlsplit
 
+from explorer.client.models import Request, Response
 from explorer.client.urls import display_url, same_origin
 from explorer.secrets import AUTH_HEADERS, SECRET_HEADERS
-
-if TYPE_CHECKING:
-    import requests
 
 #: hops followed before the answer is "too many redirects"
 MAX_REDIRECTS = 30
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_BODY_HEADERS = ("Content-Type", "Content-Length", "Transfer-Encoding")
+_BODY_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding"})
 #: what proves who the client is (Proxy-Authorization is for the proxy, which stays)
 CREDENTIAL_HEADERS = (SECRET_HEADERS | AUTH_HEADERS) - {"proxy-authorization"}
 
@@ -43,9 +41,9 @@ class NotFollowed(Exception):
     """A redirect the rules do not follow; ``str()`` says where it pointed and why."""
 
 
-def location(response: requests.Response) -> str | None:
+def location(response: Response) -> str | None:
     """The absolute URL a redirect answer points at, or None when it is no redirect."""
-    if response.status_code not in REDIRECTS:
+    if response.status not in REDIRECTS:
         return None
     target = response.headers.get("Location")
     if not target:
@@ -61,45 +59,48 @@ def location(response: requests.Response) -> str | None:
 
 
 def next_hop(
-    previous: requests.PreparedRequest,
-    response: requests.Response,
+    previous: Request,
+    response: Response,
     target: str,
     *,
     own_headers: frozenset[str] = frozenset(),
-    cookies=None,
-) -> requests.PreparedRequest:
+) -> Request:
     """The request that follows ``response`` (a redirect of ``previous``) to
     ``target``, by the rules of the module docstring; raises :class:`NotFollowed`.
 
-    ``own_headers`` are the lower-case names the auth scheme set; ``cookies`` the jar
-    whose cookies may go to the same origin (a ``Cookie`` header already there, typed
-    or from the jar, goes on as it was)."""
-    status = response.status_code
+    ``own_headers`` are the lower-case names the auth scheme set.  On the same origin
+    the transport's cookies go along (those the redirect set included); to another
+    none does."""
+    status = response.status
     method = previous.method or "GET"
-    has_body = previous.body is not None
-    crossing = not same_origin(previous.url or "", target)
-    if status in (307, 308) and has_body and crossing:
+    crossing = not same_origin(previous.url, target)
+    if status in (307, 308) and previous.body is not None and crossing:
         raise NotFollowed(
             f"the answer {status} points to {display_url(target)}, another origin: not "
             "followed, so the request's body and credentials were not sent there"
         )
-    hop = previous.copy()
-    hop.url = target
+    headers = dict(previous.headers)
+    body = previous.body
     if (status == 303 and method != "HEAD") or (status in (301, 302) and method not in (
         "GET", "HEAD"
     )):
-        hop.method = "GET"
-        hop.body = None
-        for name in _BODY_HEADERS:
-            hop.headers.pop(name, None)
+        method, body = "GET", None
+        headers = {k: v for k, v in headers.items() if k.lower() not in _BODY_HEADERS}
     if crossing:
-        for name in list(hop.headers):
-            if name.lower() in CREDENTIAL_HEADERS or name.lower() in own_headers:
-                del hop.headers[name]
-    elif cookies is not None and "Cookie" not in hop.headers:
-        hop.prepare_cookies(cookies)  # what the redirect itself set
+        headers = {
+            k: v for k, v in headers.items()
+            if k.lower() not in CREDENTIAL_HEADERS and k.lower() not in own_headers
+        }
     # A body that is a stream was read by the first hop: send it again from the start.
-    rewind = getattr(hop.body, "rewind", None)
+    rewind = getattr(body, "rewind", None)
     if rewind is not None:
         rewind()
-    return hop
+    return replace(previous, method=method, url=target, headers=headers, body=body,
+                   cookies=previous.cookies and not crossing,
+                   label=display_origin(target) if crossing else previous.label)
+
+
+def display_origin(url: str) -> str:
+    """``scheme://host:port`` of ``url``, as messages name a server."""
+    parts = urlsplit(display_url(url))
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,7 +1,9 @@
-"""The HTTP client: one ``requests.Session`` per profile, and the only place bytes move.
+"""The HTTP client: one per server, over a transport (:mod:`explorer.client.transport`).
 
-Building a request (:meth:`Client.build`) and sending it (:meth:`Client.send`) are
-separate steps.  ``send`` translates every foreign failure into the package's errors:
+Building a request (:meth:`Client.build`: a :class:`~explorer.client.models.Request`)
+and sending it (:meth:`Client.send`: the transport's ``handle``, then redirects) are
+separate steps.  The default transport translates every foreign failure into the
+package's errors:
 refused, unreachable and timed out become :class:`TransportError` (exit 3), and so
 does a connection the server closes before it answers (``closed the connection during
 the upload``) or in the middle of the body (when the body is read); a redirect loop,
@@ -32,21 +34,21 @@ from __future__ import annotations
 
 import json as _json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from explorer import __version__
 from explorer.auth import Scheme
 from explorer.client.headers import has, layered
-from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.client.models import NO_BODY, Request, RequestSpec, Response, Timeout
 from explorer.client.redirects import MAX_REDIRECTS, NotFollowed, location, next_hop
 from explorer.client.urls import display_url, url_secrets
 from explorer.errors import ResponseError, TransportError, UsageError
 from explorer.secrets import AUTH_HEADERS, is_secret_header
 
 if TYPE_CHECKING:
-    import requests
+    from explorer.client.transport import Transport
 
 _BAD_HEADER_CHARS = frozenset("\r\n\x00")
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -68,6 +70,7 @@ class Client:
         verify: bool | str = True,
         retries: int = 2,
         warn: Callable[[str], None] = lambda message: None,
+        transport: Transport | None = None,
     ) -> None:
         try:
             parts = urlsplit(base_url)
@@ -85,50 +88,27 @@ class Client:
         self.retries = retries
         #: hears about a redirect that was not followed
         self.warn = warn
-        self._session: requests.Session | None = None
-        #: proxies per (scheme, host:port), resolved once (see :meth:`_proxies_for`)
-        self._proxies: dict[tuple[str, str], dict[str, str]] = {}
+        #: how bytes move (:mod:`explorer.client.transport`); made on first use
+        self._transport = transport
+        #: a ``user:password@`` in the base URL, sent as Basic when no auth is given
+        self._userinfo = _userinfo_auth(self.base_url)
+        self._wire_base = _without_userinfo(self.base_url)
 
-    # -- the session -----------------------------------------------------------------
+    # -- the transport ----------------------------------------------------------------
 
     @property
-    def session(self) -> requests.Session:
-        if self._session is None:
-            self._session = self._make_session()
-        return self._session
+    def transport(self) -> Transport:
+        if self._transport is None:
+            from explorer.client.transport import RequestsTransport
 
-    def _make_session(self) -> requests.Session:
-        import requests
-        from urllib3.util.retry import Retry
-
-        from explorer.client.transport import RawTargetAdapter
-
-        session = requests.Session()
-        session.trust_env = True
-        retry = Retry(
-            total=self.retries,
-            connect=self.retries,
-            read=0,
-            status=self.retries,
-            other=0,
-            allowed_methods=IDEMPOTENT,
-            status_forcelist=(502, 503, 504),
-            backoff_factor=0.2,
-            raise_on_status=False,
-            raise_on_redirect=False,
-            respect_retry_after_header=False,
-        )
-        adapter = RawTargetAdapter(max_retries=retry)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        session.headers["User-Agent"] = USER_AGENT
-        session.verify = self.verify
-        return session
+            self._transport = RequestsTransport(
+                verify=self.verify, retries=self.retries, user_agent=USER_AGENT
+            )
+        return self._transport
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
+        if self._transport is not None:
+            self._transport.close()
 
     def __enter__(self) -> Client:
         return self
@@ -164,12 +144,17 @@ class Client:
         return spec.url(self.base_url)
 
     def build(
-        self, spec: RequestSpec, *, max_upload: int | None = None
-    ) -> requests.PreparedRequest:
-        """The exact request :meth:`send` would put on the wire."""
-        import requests
-
-        headers = layered(self.headers, self.auth.headers() if self.auth else None, spec.headers)
+        self, spec: RequestSpec, *, max_upload: int | None = None, timeout: float | None = None
+    ) -> Request:
+        """The exact request :meth:`send` would hand the transport first: headers
+        layered (:mod:`explorer.client.headers`), the body encoded, the target as typed."""
+        auth = self.auth or self._userinfo
+        headers = layered(
+            {"Accept": "application/json, */*;q=0.5"},
+            self.headers,
+            auth.headers() if auth else None,
+            spec.headers,
+        )
         data = None
         if spec.files or spec.form:
             from explorer.client.multipart import MultipartBody
@@ -187,8 +172,6 @@ class Client:
             _default(headers, "Content-Type", "application/json")
         elif spec.data is not None:
             data = spec.data
-        _default(headers, "Accept", "application/json, */*;q=0.5")
-        # A None value (typed as `Name:`) removes the header, session defaults included.
         for name, value in headers.items():
             if value is not None and (value[:1] in (" ", "\t") or _BAD_HEADER_CHARS & set(value)):
                 # requests would refuse it quoting the value, which may be a secret.
@@ -196,17 +179,20 @@ class Client:
                     f"the {name} header cannot be sent: its value starts with a space "
                     "or holds a line break or NUL"
                 )
-        request = requests.Request(spec.method, self.base_url + "/", headers=headers, data=data)
-        try:
-            prepared = self.session.prepare_request(request)
-        except (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL) as exc:
-            raise UsageError(f"cannot build the request: {str(exc).splitlines()[0][:200]}") from exc
-        # Set the target ourselves: requests would re-quote characters like '>'.
-        prepared.url = self.url_for(spec)
-        if self.auth is not None and self.auth.query():
-            joiner = "&" if "?" in prepared.url else "?"
-            prepared.url += joiner + "&".join(self.auth.query())
-        return prepared
+        url = spec.url(self._wire_base)
+        if auth is not None and auth.query():
+            url += ("&" if "?" in url else "?") + "&".join(auth.query())
+        limit = timeout or self.timeout
+        return Request(
+            spec.method,
+            url,
+            # A None value (typed as `Name:`) removes the header, defaults included.
+            headers={k: v for k, v in headers.items() if v is not None},
+            body=data,
+            timeout=Timeout(connect=CONNECT_TIMEOUT, read=limit),
+            label=self.display_url,
+            spec=spec,
+        )
 
     def send(
         self,
@@ -217,97 +203,59 @@ class Client:
         allow_redirects: bool = True,
     ) -> Response:
         """Send ``spec``; the body of the answer streams from :meth:`Response.iter_bytes`."""
-        prepared = self.build(spec, max_upload=max_upload)
-        limit = timeout or self.timeout
+        request = self.build(spec, max_upload=max_upload, timeout=timeout)
         started = time.perf_counter()
-        r = self._hop(prepared, spec, limit)
+        response = self.transport.handle(request)
         hops = 0
         while allow_redirects:
-            target = location(r)
+            target = location(response)
             if target is None:
                 break
             hops += 1
             if hops > MAX_REDIRECTS:
-                r.close()
+                response.close()
                 url = display_url(self.url_for(spec))
                 raise ResponseError(f"too many redirects from {url}")
             try:
-                prepared = next_hop(prepared, r, target, own_headers=self._own_headers,
-                                    cookies=self.session.cookies)
+                request = next_hop(request, response, target, own_headers=self._own_headers)
             except NotFollowed as stop:
                 self.warn(str(stop))
                 break
-            r.close()
-            r = self._hop(prepared, spec, limit)
-        elapsed = time.perf_counter() - started
-        shown = self.display_url
-        return Response(
-            status=r.status_code,
-            reason=r.reason or "",
-            headers=r.headers,
-            url=r.url,
-            elapsed=elapsed,
-            request_headers=r.request.headers if r.request is not None else None,
-            _stream=_guarded(r, shown),
-            _close=r.close,
-        )
+            response.close()
+            response = self.transport.handle(request)
+        response.elapsed = time.perf_counter() - started
+        return response
 
     @property
     def _own_headers(self) -> frozenset[str]:
-        return self.auth.header_names if self.auth is not None else frozenset()
+        auth = self.auth or self._userinfo
+        return auth.header_names if auth is not None else frozenset()
 
-    def _hop(self, prepared, spec: RequestSpec, limit: float) -> requests.Response:
-        """Send ``prepared`` as it is (no redirect followed), failures translated."""
-        import requests
 
-        connect_limit = min(limit, CONNECT_TIMEOUT)
-        shown = self.display_url
-        try:
-            return self.session.send(
-                prepared,
-                stream=True,
-                timeout=(connect_limit, limit),
-                allow_redirects=False,
-                proxies=self._proxies_for(prepared),
-            )
-        except requests.exceptions.SSLError as exc:
-            raise TransportError(
-                f"TLS error talking to {shown}: {_reason(exc)}", reason="tls"
-            ) from exc
-        except requests.ConnectTimeout as exc:
-            raise TransportError(
-                f"{shown} did not accept a connection within {connect_limit:g} s (timed out)",
-                reason="timeout",
-            ) from exc
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            reason = _reason(exc)
-            if isinstance(exc, requests.Timeout) or reason == "timed out":
-                raise TransportError(
-                    f"{shown} did not answer within {limit:g} s (timed out)", reason="timeout"
-                ) from exc
-            raise _connection_error(exc, shown, reason, spec) from exc
-        except requests.RequestException as exc:
-            raise TransportError(f"request to {shown} failed: {_reason(exc)}") from exc
+def _userinfo_auth(url: str):
+    """The Basic credential of a ``user:password@`` in ``url`` (decoded), or None."""
+    from urllib.parse import unquote
 
-    def _proxies_for(self, prepared: requests.PreparedRequest) -> dict[str, str]:
-        """What ``Session.send`` would work out for this URL's proxies, once per server.
+    netloc = urlsplit(url).netloc
+    if "@" not in netloc:
+        return None
+    userinfo = netloc.rpartition("@")[0]
+    user, _, password = userinfo.partition(":")
+    if not user:
+        return None
+    from explorer.auth import Basic
 
-        requests resolves proxies from the environment on every send (reading all of
-        ``os.environ`` and ``no_proxy``); the answer depends only on the scheme and host,
-        so it is kept (about 8% of a 1,000-request replay).  Redirects are resolved by
-        requests itself, hop by hop, as before.
-        """
-        parts = urlsplit(prepared.url)
-        key = (parts.scheme, parts.netloc)
-        found = self._proxies.get(key)
-        if found is None:
-            from requests.utils import resolve_proxies
+    try:
+        return Basic(unquote(user), unquote(password))
+    except UsageError:
+        return None
 
-            session = self.session
-            found = self._proxies[key] = resolve_proxies(
-                prepared, session.proxies, session.trust_env
-            )
-        return dict(found)
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def _default(headers: dict[str, str | None], name: str, value: str) -> None:
@@ -317,25 +265,8 @@ def _default(headers: dict[str, str | None], name: str, value: str) -> None:
         headers[name] = value
 
 
-def _guarded(r: requests.Response, base_url: str) -> Iterator[bytes]:
-    import requests
-
-    try:
-        yield from r.iter_content(chunk_size=65536)
-    except requests.exceptions.ContentDecodingError as exc:
-        raise ResponseError(f"cannot decode the body from {base_url}: {_reason(exc)}") from exc
-    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
-        raise TransportError(
-            f"connection to {base_url} was lost while reading the body", reason="reset"
-        ) from exc
-    except requests.Timeout as exc:
-        raise TransportError(
-            f"{base_url} stopped sending the body (timed out)", reason="timeout"
-        ) from exc
-
-
 def _connection_error(
-    exc: BaseException, base_url: str, reason: str, spec: RequestSpec
+    exc: BaseException, base_url: str, reason: str, spec: RequestSpec | None
 ) -> TransportError | ResponseError:
     """Which of three things went wrong: no connection, a broken answer, or a lost one.
 
@@ -362,6 +293,7 @@ def _connection_error(
         if isinstance(broken[0], http.client.BadStatusLine):
             return ResponseError(f"{base_url} answered something that is not HTTP ({detail})")
         return ResponseError(f"{base_url} sent malformed or oversized headers ({detail})")
+    spec = spec or RequestSpec("GET", "/")
     during = "during the upload" if spec.files else "without answering"
     if not spec.files and (spec.form or spec.data is not None or spec.json is not NO_BODY):
         during = "while the request was being sent"

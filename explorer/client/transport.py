@@ -1,58 +1,214 @@
-"""Sending the request target exactly as written.
+"""The seam between "what to send" and "how bytes move": a transport.
 
-LabOS filters such as ``updatedAt>2023-05-01`` must reach the server verbatim, but
-both requests (``requote_uri``) and urllib3 (``_encode_target``) percent-encode ``<``,
-``>``, ``|`` and friends on the way out.  curl and Express leave them alone, and so do we:
+A :class:`Transport` has one method, ``handle(request) -> response``: it sends one
+:class:`~explorer.client.models.Request` as it is (no redirect followed, no auth
+added) and returns the :class:`~explorer.client.models.Response` as it came, its body
+streaming.  The client above it keeps header layering, auth and redirects.
 
-* the client sets ``PreparedRequest.url`` itself, after requests has prepared it;
-* :class:`RawTargetAdapter` remembers that exact target for the duration of ``send``;
-* :class:`_RawTargetPoolMixin` swaps it back in at the last moment, when urllib3
-  hands its re-encoded copy of the same target to the connection.
+* :class:`RequestsTransport` is the default: a ``requests.Session`` with retries of
+  idempotent methods, the raw-target adapter (:mod:`explorer.client.rawtarget`),
+  proxies from the environment, a cookie jar, and every foreign failure translated
+  into the package's errors (see :mod:`explorer.client.session`).
+* :class:`MockTransport` answers from a function, for unit tests that only need
+  canned answers (as httpx's ``MockTransport``)::
 
-The swap happens only when urllib3's encoding of our target equals what urllib3 is
-about to send, so redirects and anything unexpected go out exactly as urllib3 made them.
+      client = Client("http://api.test", transport=MockTransport(
+          lambda request: Response.of(200, b'{"ok": true}',
+                                      headers={"Content-Type": "application/json"})))
+
+* :class:`explorer.sessions.serve.SessionTransport` answers from a recorded session
+  (``replay --serve`` puts an HTTP server in front of it).
 """
 
 from __future__ import annotations
 
-import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 
-from requests.adapters import HTTPAdapter
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.util.url import _encode_target
+from explorer.client.models import Request, Response
+from explorer.errors import ResponseError, TransportError, UsageError
 
-_local = threading.local()
+if TYPE_CHECKING:
+    import requests
 
-
-class _RawTargetPoolMixin:
-    def _make_request(self, conn, method, url, *args, **kwargs):
-        raw = getattr(_local, "target", None)
-        if raw is not None and raw != url and _encode_target(raw) == url:
-            url = raw
-        return super()._make_request(conn, method, url, *args, **kwargs)
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
-class RawHTTPConnectionPool(_RawTargetPoolMixin, HTTPConnectionPool):
-    pass
+class Transport(Protocol):
+    """Sends one request as it is and returns the answer (its body streaming)."""
+
+    def handle(self, request: Request) -> Response: ...
+
+    def close(self) -> None: ...
 
 
-class RawHTTPSConnectionPool(_RawTargetPoolMixin, HTTPSConnectionPool):
-    pass
+class MockTransport:
+    """Answers every request with ``handler(request)``; ``requests`` keeps them."""
+
+    def __init__(self, handler: Callable[[Request], Response]) -> None:
+        self.handler = handler
+        self.requests: list[Request] = []
+
+    def handle(self, request: Request) -> Response:
+        self.requests.append(request)
+        return self.handler(request)
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
-class RawTargetAdapter(HTTPAdapter):
-    """An ``HTTPAdapter`` that puts the prepared request's target on the wire unchanged."""
+class RequestsTransport:
+    """The default transport: ``requests`` and urllib3 (see the module docstring)."""
 
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": RawHTTPConnectionPool,
-            "https": RawHTTPSConnectionPool,
-        }
+    def __init__(self, *, verify: bool | str = True, retries: int = 2,
+                 user_agent: str = "explorer") -> None:
+        self.verify = verify
+        self.retries = retries
+        self.user_agent = user_agent
+        self._session: requests.Session | None = None
+        #: proxies per (scheme, host:port), resolved once (see :meth:`_proxies_for`)
+        self._proxies: dict[tuple[str, str], dict[str, str]] = {}
 
-    def send(self, request, *args, **kwargs):
-        _local.target = request.path_url
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = self._make_session()
+        return self._session
+
+    def _make_session(self) -> requests.Session:
+        import requests
+        from urllib3.util.retry import Retry
+
+        from explorer.client.rawtarget import RawTargetAdapter
+
+        session = requests.Session()
+        session.trust_env = True
+        retry = Retry(
+            total=self.retries,
+            connect=self.retries,
+            read=0,
+            status=self.retries,
+            other=0,
+            allowed_methods=IDEMPOTENT,
+            status_forcelist=(502, 503, 504),
+            backoff_factor=0.2,
+            raise_on_status=False,
+            raise_on_redirect=False,
+            respect_retry_after_header=False,
+        )
+        adapter = RawTargetAdapter(max_retries=retry)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers["User-Agent"] = self.user_agent
+        session.verify = self.verify
+        return session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def prepare(self, request: Request) -> requests.PreparedRequest:
+        """``request`` as requests sends it: the session's defaults (User-Agent,
+        Accept-Encoding) and cookies merged in, the target kept exactly."""
+        import requests
+
+        wire = requests.Request(request.method, request.url, headers=request.headers,
+                                data=request.body)
         try:
-            return super().send(request, *args, **kwargs)
-        finally:
-            _local.target = None
+            prepared = self.session.prepare_request(wire)
+        except (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL) as exc:
+            raise UsageError(f"cannot build the request: {str(exc).splitlines()[0][:200]}") from exc
+        if not request.cookies and "Cookie" not in request.headers:
+            prepared.headers.pop("Cookie", None)
+        # Set the target ourselves: requests would re-quote characters like '>'.
+        prepared.url = request.url
+        return prepared
+
+    def handle(self, request: Request) -> Response:
+        import requests
+
+        from explorer.client.session import _connection_error, _reason
+
+        prepared = self.prepare(request)
+        timeout = request.timeout
+        connect_limit = min(timeout.read, timeout.connect)
+        shown = request.label or request.url
+        started = time.perf_counter()
+        try:
+            r = self.session.send(
+                prepared,
+                stream=True,
+                timeout=(connect_limit, timeout.read),
+                allow_redirects=False,
+                proxies=self._proxies_for(prepared),
+            )
+        except requests.exceptions.SSLError as exc:
+            raise TransportError(
+                f"TLS error talking to {shown}: {_reason(exc)}", reason="tls"
+            ) from exc
+        except requests.ConnectTimeout as exc:
+            raise TransportError(
+                f"{shown} did not accept a connection within {connect_limit:g} s (timed out)",
+                reason="timeout",
+            ) from exc
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            reason = _reason(exc)
+            if isinstance(exc, requests.Timeout) or reason == "timed out":
+                raise TransportError(
+                    f"{shown} did not answer within {timeout.read:g} s (timed out)",
+                    reason="timeout",
+                ) from exc
+            raise _connection_error(exc, shown, reason, request.spec) from exc
+        except requests.RequestException as exc:
+            raise TransportError(f"request to {shown} failed: {_reason(exc)}") from exc
+        return Response(
+            status=r.status_code,
+            reason=r.reason or "",
+            headers=r.headers,
+            url=r.url,
+            elapsed=time.perf_counter() - started,
+            request_headers=r.request.headers if r.request is not None else None,
+            _stream=_guarded(r, shown),
+            _close=r.close,
+        )
+
+    def _proxies_for(self, prepared: requests.PreparedRequest) -> dict[str, str]:
+        """What ``Session.send`` would work out for this URL's proxies, once per server.
+
+        requests resolves proxies from the environment on every send (reading all of
+        ``os.environ`` and ``no_proxy``); the answer depends only on the scheme and host,
+        so it is kept (about 8% of a 1,000-request replay).
+        """
+        parts = urlsplit(prepared.url)
+        key = (parts.scheme, parts.netloc)
+        found = self._proxies.get(key)
+        if found is None:
+            from requests.utils import resolve_proxies
+
+            session = self.session
+            found = self._proxies[key] = resolve_proxies(
+                prepared, session.proxies, session.trust_env
+            )
+        return dict(found)
+
+
+def _guarded(r: requests.Response, shown: str) -> Iterator[bytes]:
+    import requests
+
+    from explorer.client.session import _reason
+
+    try:
+        yield from r.iter_content(chunk_size=65536)
+    except requests.exceptions.ContentDecodingError as exc:
+        raise ResponseError(f"cannot decode the body from {shown}: {_reason(exc)}") from exc
+    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
+        raise TransportError(
+            f"connection to {shown} was lost while reading the body", reason="reset"
+        ) from exc
+    except requests.Timeout as exc:
+        raise TransportError(
+            f"{shown} stopped sending the body (timed out)", reason="timeout"
+        ) from exc

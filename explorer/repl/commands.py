@@ -665,26 +665,16 @@ def _keep(response) -> tuple[Any, bytes | None]:
         chunks.append(chunk)
         size += len(chunk)
         if size > KEEP_LIMIT:
-            view = Response(
-                response.status,
-                response.reason,
-                response.headers,
-                response.url,
-                response.elapsed,
-                request_headers=response.request_headers,
-                _stream=itertools.chain(chunks, stream),
-                _close=response.close,
+            view = Response.streaming(
+                response.status, itertools.chain(chunks, stream), headers=response.headers,
+                reason=response.reason, url=response.url, elapsed=response.elapsed,
+                close=response.close, request_headers=response.request_headers,
             )
             return view, None
     content = b"".join(chunks)
-    view = Response(
-        response.status,
-        response.reason,
-        response.headers,
-        response.url,
-        response.elapsed,
-        request_headers=response.request_headers,
-        _content=content,
+    view = Response.of(
+        response.status, content, headers=response.headers, reason=response.reason,
+        url=response.url, elapsed=response.elapsed, request_headers=response.request_headers,
     )
     return view, content
 

@@ -19,7 +19,6 @@ import os
 import re
 import threading
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -134,32 +133,10 @@ class Recorder:
             self._step += 1
             step = self._step
         pending = _Pending(self, step, spec, response)
-        if response._content is not None or response._stream is None:
-            pending.feed(response.content)
-            pending.finish(complete=True)
-            return response
-        with self._lock:
-            self._pending.add(pending)
-        stream, close = response._stream, response._close
-
-        def tee():
-            try:
-                for chunk in stream:
-                    pending.feed(chunk)
-                    yield chunk
-            except BaseException:
-                pending.finish(complete=False)
-                raise
-            pending.finish(complete=True)
-
-        def close_both() -> None:
-            try:
-                if close is not None:
-                    close()
-            finally:
-                pending.finish(complete=False)
-
-        return replace(response, _stream=tee(), _close=close_both)
+        if not response.consumed:
+            with self._lock:
+                self._pending.add(pending)
+        return response.tee(pending)
 
     def close(self) -> None:
         """Write what is pending (marked truncated) and close the file."""

@@ -30,8 +30,9 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
+from explorer.client.models import Request, Response
 from explorer.sessions.format import Exchange, Session, body_bytes, body_path
 
 #: difflib compares a missed request with at most this many recorded ones
@@ -180,19 +181,73 @@ def response_bytes(exchange: Exchange, directory: Path) -> tuple[bytes | Path | 
     return body_bytes(body, directory), ctype or "text/plain; charset=utf-8"
 
 
+class SessionTransport:
+    """A transport (:mod:`explorer.client.transport`) that answers from a recorded
+    session by the rules of the module docstring, with no socket: the offline server
+    below is an HTTP front on it, and a client can use it directly."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.playback = Playback(session)
+
+    def handle(self, request: Request) -> Response:
+        method = request.method.upper()
+        parts = urlsplit(request.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        exchange = self.playback.choose(method, target)
+        if exchange is None:
+            closest = self.playback.closest(method, target)
+            error = {
+                "code": 404,
+                "message": f"no recorded exchange matches {method} {target}",
+                "details": f"closest recorded request: {closest}"
+                if closest
+                else "the session has no exchanges",
+            }
+            return Response.of(404, json.dumps(error).encode(), reason="Not Found",
+                               headers={"Content-Type": "application/json"}, url=request.url)
+        recorded = exchange.response
+        body, ctype = response_bytes(exchange, self.session.directory)
+        headers = {
+            k: str(v)
+            for k, v in (recorded.get("headers") or {}).items()
+            if k.lower() not in _SKIP_HEADERS and k.lower() != "content-type"
+        }
+        if ctype:
+            headers["Content-Type"] = ctype
+        reason = recorded.get("reason") or ""
+        if isinstance(body, Path):
+            headers["Content-Length"] = str(body.stat().st_size)
+            return Response.streaming(exchange.status, _file_chunks(body), headers=headers,
+                                      reason=reason, url=request.url)
+        return Response.of(exchange.status, body or b"", headers=headers, reason=reason,
+                           url=request.url)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _file_chunks(path: Path):
+    with open(path, "rb") as f:
+        while chunk := f.read(65536):
+            yield chunk
+
+
 class SessionServer:
-    """Serves a session on ``host:port`` (port 0: a free one) from a daemon thread."""
+    """Serves a session on ``host:port`` (port 0: a free one) from a daemon thread:
+    each request is read off the socket and handed to a :class:`SessionTransport`."""
 
     def __init__(self, session: Session, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.session = session
-        self.playback = Playback(session)
+        self.transport = SessionTransport(session)
+        self.playback = self.transport.playback
         self.host = host
         self.port = port
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> SessionServer:
-        playback, directory = self.playback, self.session.directory
+        transport = self.transport
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -207,55 +262,35 @@ class SessionServer:
                     skip_body(self.rfile, self.headers)
                 except BadRequest as exc:
                     self.close_connection = True  # the stream is out of step: end it
-                    error = {"code": 400, "message": str(exc)}
-                    self._send(400, "Bad Request", {"Connection": "close"},
-                               json.dumps(error).encode(), "application/json")
+                    error = json.dumps({"code": 400, "message": str(exc)}).encode()
+                    self._send(Response.of(400, error, reason="Bad Request", headers={
+                        "Connection": "close", "Content-Type": "application/json"}))
                     return
-                method = self.command.upper()
-                exchange = playback.choose(method, self.path)
-                if exchange is None:
-                    closest = playback.closest(method, self.path)
-                    error = {
-                        "code": 404,
-                        "message": f"no recorded exchange matches {method} {self.path}",
-                        "details": f"closest recorded request: {closest}"
-                        if closest
-                        else "the session has no exchanges",
-                    }
-                    self._send(404, "Not Found", {}, json.dumps(error).encode(),
-                               "application/json")
-                    return
-                response = exchange.response
-                body, ctype = response_bytes(exchange, directory)
-                headers = {
-                    k: v
-                    for k, v in (response.get("headers") or {}).items()
-                    if k.lower() not in _SKIP_HEADERS and k.lower() != "content-type"
-                }
-                self._send(exchange.status, response.get("reason") or "", headers, body, ctype)
+                host = self.headers.get("Host") or "localhost"
+                self._send(transport.handle(Request(self.command, f"http://{host}{self.path}")))
 
-            def _send(self, status, reason, headers, body, ctype) -> None:
-                self.send_response(status, reason or None)
-                for name, value in headers.items():
-                    self.send_header(name, str(value))
-                if ctype:
-                    self.send_header("Content-Type", ctype)
-                if isinstance(body, Path):
-                    size = body.stat().st_size
-                    self.send_header("Content-Length", str(size))
+            def _send(self, answer: Response) -> None:
+                status = answer.status
+                self.send_response(status, answer.reason or None)
+                length = answer.headers.get("Content-Length")
+                for name, value in answer.headers.items():
+                    if name.lower() != "content-length":
+                        self.send_header(name, value)
+                send = method_has_body(self.command, status)
+                if length is not None:
+                    self.send_header("Content-Length", length)
                     self.end_headers()
-                    if method_has_body(self.command, status):
-                        with open(body, "rb") as f:
-                            while chunk := f.read(65536):
-                                self.wfile.write(chunk)
+                    for chunk in answer.iter_bytes() if send else ():
+                        self.wfile.write(chunk)
+                    answer.close()
                     return
-                data = body or b""
+                data = answer.content
                 if status in (204, 304) or status < 200:
                     data = b""
                 else:
                     self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                if data and method_has_body(self.command, status):
+                if data and send:
                     self.wfile.write(data)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _answer

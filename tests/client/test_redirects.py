@@ -5,23 +5,21 @@ default port written out)."""
 from __future__ import annotations
 
 import pytest
-import requests
 
+from explorer.client.models import Request, Response
 from explorer.client.redirects import NotFollowed, location, next_hop
 
 
-def _prepared(url: str, method: str = "GET", body: bytes | None = None) -> requests.PreparedRequest:
+def _prepared(url: str, method: str = "GET", body: bytes | None = None) -> Request:
     headers = {"Authorization": "Bearer t0ken", "apikey": "k3y", "Cookie": "sid=c00kie",
                "X-Custom-Key": "own", "Accept": "*/*"}
-    return requests.Request(method, url, headers=headers, data=body).prepare()
+    if body is not None:
+        headers["Content-Length"] = str(len(body))
+    return Request(method, url, headers=headers, body=body)
 
 
-def _answer(status: int, url: str, target: str) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response.url = url
-    response.headers["Location"] = target
-    return response
+def _answer(status: int, url: str, target: str) -> Response:
+    return Response.of(status, headers={"Location": target}, url=url)
 
 
 @pytest.mark.parametrize(("start", "target"), [
@@ -35,13 +33,14 @@ def test_another_origin_gets_no_credential(start, target):
                    own_headers=frozenset({"x-custom-key"}))
     assert hop.url == target
     assert dict(hop.headers) == {"Accept": "*/*"}
+    assert not hop.cookies  # nor the transport's cookie jar
 
 
 def test_the_same_origin_keeps_them_and_a_default_port_is_the_same():
     start, target = "http://h.example/a", "http://H.EXAMPLE:80/b"
     hop = next_hop(_prepared(start), _answer(302, start, target), target)
     assert hop.headers["Authorization"] == "Bearer t0ken"
-    assert hop.headers["Cookie"] == "sid=c00kie"
+    assert hop.headers["Cookie"] == "sid=c00kie" and hop.cookies
 
 
 def test_303_and_a_posted_302_become_a_get_without_a_body():

@@ -22,7 +22,7 @@ def _broken_send(self, request, *args, **kwargs):
 
 
 def main() -> int:
-    from explorer.client import transport
+    from explorer.client import rawtarget as transport
 
     transport.RawTargetAdapter.send = _broken_send
     from explorer.cli.main import main as explorer

@@ -1,0 +1,90 @@
+"""The transport seam in-process: a mock transport for canned answers, a recorded
+session as a transport, and the public Response constructors."""
+
+from __future__ import annotations
+
+import json
+
+from explorer.auth import bearer
+from explorer.client import Client, RequestSpec
+from explorer.client.models import Observer, Response
+from explorer.client.transport import MockTransport
+
+
+def _json(status: int, value, **headers) -> Response:
+    return Response.of(status, json.dumps(value).encode(),
+                       headers={"Content-Type": "application/json", **headers})
+
+
+def test_the_client_hands_the_transport_one_finished_request():
+    mock = MockTransport(lambda request: _json(200, {"ok": True}))
+    client = Client("http://api.test/v1", auth=bearer("t0ken"), headers={"X-Client": "p"},
+                    transport=mock)
+    spec = RequestSpec("POST", "/items", query=["updatedAt>2023-05-01"],
+                       headers={"x-client": "typed"}, json={"name": "A"})
+    answer = client.send(spec)
+    assert answer.json() == {"ok": True}
+    (request,) = mock.requests
+    assert request.url == "http://api.test/v1/items?updatedAt>2023-05-01"  # as typed
+    assert request.headers["Authorization"] == "Bearer t0ken"
+    assert request.headers["x-client"] == "typed" and "X-Client" not in request.headers
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.body == b'{"name": "A"}' and request.spec is spec
+
+
+def test_redirects_are_followed_over_the_seam_by_the_origin_rules():
+    def answer(request):
+        if request.url.endswith("/start"):
+            return Response.of(302, headers={"Location": "http://elsewhere.test/end"},
+                               url=request.url)
+        return _json(200, dict(request.headers))
+
+    mock = MockTransport(answer)
+    client = Client("http://api.test", auth=bearer("t0ken"), transport=mock)
+    landed = client.send(RequestSpec("GET", "/start", headers={"Cookie": "a=b"}))
+    assert "Authorization" not in landed.json() and "Cookie" not in landed.json()
+    assert [r.url for r in mock.requests] == ["http://api.test/start", "http://elsewhere.test/end"]
+    assert mock.requests[1].cookies is False
+
+
+def test_a_session_is_a_transport(tmp_path):
+    from explorer.sessions.format import read_session
+    from explorer.sessions.serve import SessionTransport
+
+    path = tmp_path / "s.jsonl"
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": None}
+    exchange = {"step": 1, "time": "x", "command": None, "route": "GET /things/:id",
+                "request": {"method": "GET", "url": "{{base_url}}/things/1", "path": "/things/1",
+                            "query": [], "headers": {}, "body": None},
+                "response": {"status": 200, "reason": "OK",
+                             "headers": {"Content-Type": "application/json"},
+                             "body": {"json": {"id": 1}}, "duration_ms": 1.0}}
+    path.write_text(json.dumps(header) + "\n" + json.dumps(exchange) + "\n")
+    client = Client("http://offline.test", transport=SessionTransport(read_session(path)))
+    assert client.send(RequestSpec("GET", "/things/9")).json() == {"id": 1}
+    missing = client.send(RequestSpec("GET", "/nothing"))
+    assert missing.status == 404
+    assert "closest recorded request: GET /things/1" in missing.json()["details"]
+
+
+def test_a_tee_sees_the_body_as_it_is_read_and_once():
+    class Seen(Observer):
+        def __init__(self):
+            self.chunks, self.ends = [], []
+
+        def feed(self, chunk):
+            self.chunks.append(chunk)
+
+        def finish(self, *, complete):
+            self.ends.append(complete)
+
+    seen = Seen()
+    closed = []
+    teed = Response.streaming(200, iter([b"ab", b"cd"]), close=lambda: closed.append(1)).tee(seen)
+    assert seen.chunks == []  # nothing read yet
+    assert b"".join(teed.iter_bytes()) == b"abcd"
+    assert seen.chunks == [b"ab", b"cd"] and seen.ends[0] is True and closed
+    whole = Seen()
+    Response.of(200, b"xyz").tee(whole)
+    assert whole.chunks == [b"xyz"] and whole.ends == [True]
