@@ -34,7 +34,9 @@ __all__ = [
     "api_key",
     "basic",
     "bearer",
+    "by_name",
     "by_placeholder",
+    "exports",
     "from_session",
     "given_secrets",
     "header_help",
@@ -52,6 +54,16 @@ def from_session(value: Any) -> Scheme | None:
     name = value.get("type") if isinstance(value, Mapping) else value
     cls = SCHEMES.get(name) if isinstance(name, str) else None
     return cls.from_session(value) if cls is not None else None
+
+
+def exports() -> list[ExportAuth]:
+    """How generated scripts send each scheme, in order of precedence."""
+    return [cls.export() for cls in SCHEMES.values()]
+
+
+def by_name(name: str) -> type[Scheme] | None:
+    """The scheme whose placeholder is ``name`` (``api_key`` -> ApiKey), if any."""
+    return next((cls for cls in SCHEMES.values() if cls.placeholder == name), None)
 
 
 def recognise(headers: Mapping[str, str]) -> Any | None:

@@ -109,15 +109,16 @@ class Basic(Scheme):
         return ExportAuth(
             env="EXPLORER_AUTH",
             variable="BASIC_AUTH",
-            placeholder="secret",
+            placeholder="basic_auth",
             curl='-u "${BASIC_AUTH}"',
             python=(
                 "headers['Authorization'] = 'Basic ' + base64.b64encode(",
-                "    str({value}).encode()).decode()",
+                "    {value}.encode()).decode()",
             ),
             python_imports=("base64",),
             hurl_section=("[BasicAuth]", "{{username}}: {{password}}"),
             hurl_variables=("username", "password"),
+            fills_secret=False,
         )
 
     @classmethod

@@ -67,8 +67,8 @@ class ExportAuth:
     """How a generated script sends one scheme's credential (code, never a secret).
 
     * ``env``: the environment variable the script reads it from (``EXPLORER_TOKEN``),
-      ``variable``: the script's name for it (``TOKEN``), ``placeholder``: the
-      session's name for it (``token``, hurl's variable);
+      ``variable``: the script's name for it (``TOKEN``), ``placeholder``: the name a
+      script keys it by (``token``: a login's captured ``api_key`` replaces it);
     * ``curl``: bash words for curl's command line when the variable is set
       (``-H "Authorization: Bearer ${TOKEN}"``);
     * ``python``: statements that add it to a dict ``headers``, with ``{value}``
@@ -77,6 +77,9 @@ class ExportAuth:
     * ``hurl``: header lines of each request, and ``hurl_section`` lines of a request
       section (``[BasicAuth]``), with hurl ``{{variables}}``; ``hurl_variables`` are
       the ``--variable`` names a run needs.
+
+    ``fills_secret``: the variable also fills a session's ``{{secret}}`` placeholder
+    (a credential recorded under a scheme word nobody claims).
     """
 
     env: str
@@ -88,6 +91,7 @@ class ExportAuth:
     hurl: tuple[str, ...] = ()
     hurl_section: tuple[str, ...] = ()
     hurl_variables: tuple[str, ...] = ()
+    fills_secret: bool = True
 
 
 class Scheme(ABC):

@@ -11,8 +11,9 @@ Every format replays the whole flow against another server: ids that earlier ans
 gave are captured and used later (:mod:`explorer.sessions.export.plan`).  What a session
 holds is data, written as literals of the target language (:mod:`.shell`,
 :mod:`.pysource`, the hurl module's escapes), never as code.  None carries a secret: the
-scripts read ``EXPLORER_TOKEN``, ``EXPLORER_API_KEY`` and ``EXPLORER_PASSWORD`` from
-the environment (hurl: ``--variable`` or ``HURL_*``).
+scripts read each auth scheme's variable (``EXPLORER_TOKEN``, ``EXPLORER_API_KEY``,
+``EXPLORER_AUTH``: :meth:`explorer.auth.Scheme.export`) and ``EXPLORER_PASSWORD`` from
+the environment (hurl: ``--variable`` or ``HURL_*``), and send them as the scheme says.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.auth import SCHEMES
+from explorer.auth import SCHEMES, by_name
 from explorer.errors import SessionError
 from explorer.sessions.capture import Substitution, is_id_key, is_id_list_key
 from explorer.sessions.format import (
@@ -155,8 +155,9 @@ class Step:
     body: Body | None
     status: int
     captures: list[Capture] = field(default_factory=list)
-    #: "bearer", "apikey" or None (unknown: take whatever the environment gives)
-    auth: str | None = None
+    #: the session's auth scheme as its header names it (``"bearer"``: ask
+    #: :func:`explorer.auth.from_session`), or None (unknown: whatever the environment gives)
+    auth: Any = None
 
     @property
     def number(self) -> int:
@@ -455,7 +456,8 @@ def plan(session: Session) -> list[Step]:
             continue
         for capture in _placeholder_captures(answer):
             step.captures.append(capture)
-            captured_auth = captured_auth or ("apikey" if capture.name == "api_key" else "bearer")
+            scheme = by_name(capture.name)
+            captured_auth = captured_auth or (scheme.name if scheme is not None else None)
         resource = _resource(exchange)
         for value, path in _id_candidates(answer):
             if str(value) in templates.known:

@@ -33,20 +33,24 @@ from explorer.sessions.export.plan import (
     one_line,
     uses,
 )
+from explorer.auth import exports
 from explorer.sessions.export.shell import HELPER, Var, assign, literal, variable, word
 from explorer.sessions.format import Session
 
 SUFFIX = ".sh"
 
+#: each auth scheme's variable and how curl sends it (explorer.auth)
+_AUTH = exports()
 #: placeholder -> the script's variable; any other {{name}} is V_NAME (EXPLORER_VAR_NAME)
 _VARS = {
-    "token": "TOKEN",
-    "api_key": "API_KEY",
+    **{e.placeholder: e.variable for e in _AUTH},
     "password": "PASSWORD",
     "cookie": "COOKIE",
     "secret": "SECRET",
     "base_url": "BASE_URL",
 }
+#: what show() masks in every answer it prints
+_MASKED = " ".join(f'"${v}"' for v in [*(e.variable for e in _AUTH), "PASSWORD", "COOKIE"])
 
 _FUNCTIONS = f'''json_at() {{  # json_at MODE JSON-PATH LABEL < answer: one value of the answer
   python3 -c "$HELPER" at "$@"
@@ -56,7 +60,7 @@ encode() {{  # encode MODE json|text VALUE LABEL: VALUE as it goes in (see HELPE
 }}
 show() {{  # the body, with the secrets known so far masked
   local body="$1" secret
-  for secret in "$TOKEN" "$API_KEY" "$PASSWORD" "$COOKIE"; do
+  for secret in {_MASKED}; do
     if [ "${{#secret}}" -ge {MIN_TEXT_SECRET} ]; then
       body="${{body//"$secret"/***}}"
     fi
@@ -72,13 +76,14 @@ def _env(name: str) -> str:
 def _auth() -> list[str]:
     """How the script authenticates: ``set_auth`` fills ``AUTH`` (curl's arguments) from
     the credentials known now; it runs again when a login's answer gives a key."""
+    secret = "".join("${" + e.variable + ":-" for e in _AUTH if e.fills_secret)
+    secret += "}" * sum(e.fills_secret for e in _AUTH)
     return [
         "AUTH=()",
         "set_auth() {",
         "  AUTH=()",
-        '  if [ -n "$TOKEN" ]; then AUTH+=(-H "Authorization: Bearer $TOKEN"); fi',
-        '  if [ -n "$API_KEY" ]; then AUTH+=(-H "apikey: $API_KEY"); fi',
-        '  SECRET="${TOKEN:-$API_KEY}"',
+        *(f'  if [ -n "${e.variable}" ]; then AUTH+=({e.curl}); fi' for e in _AUTH),
+        f'  SECRET="{secret}"',
         "}",
     ]
 
@@ -91,7 +96,8 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         f"# Replays an explorer session with curl, {len(steps)} requests (SESSION names it).",
         f"# Exported by explorer {__version__}.  It holds no secret: set them in the environment,",
         "#   EXPLORER_URL=http://127.0.0.1:8080 EXPLORER_TOKEN=... bash this-script.sh",
-        "# (EXPLORER_API_KEY for an apikey, EXPLORER_PASSWORD for a login, EXPLORER_VAR_NAME",
+        "# (EXPLORER_API_KEY for an apikey, EXPLORER_AUTH=USER:PASS for HTTP Basic,",
+        "#  EXPLORER_PASSWORD for a login, EXPLORER_VAR_NAME",
         "#  for any other {{name}}; EXPLORER_FILES: where the uploaded files are.)",
         "set -euo pipefail",
         "",
@@ -103,8 +109,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         'BASE_URL="${EXPLORER_URL:-$RECORDED_URL}"',
         'BASE_URL="${BASE_URL%/}"',
         'FILES="${EXPLORER_FILES:-$RECORDED_FILES}"',
-        'TOKEN="${EXPLORER_TOKEN:-}"',
-        'API_KEY="${EXPLORER_API_KEY:-}"',
+        *(f'{e.variable}="${{{e.env}:-}}"' for e in _AUTH),
         'PASSWORD="${EXPLORER_PASSWORD:-}"',
         'COOKIE="${EXPLORER_COOKIE:-}"',
         *(f'V_{variable(n)}="${{EXPLORER_VAR_{variable(n)}:-}}"' for n in variables),

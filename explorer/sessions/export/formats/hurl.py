@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from explorer import __version__
+from explorer.auth import ExportAuth, from_session
 from explorer.errors import SessionError
 from explorer.sessions.export.plan import (
     FORM,
@@ -181,14 +182,12 @@ def _text(pieces: list[str | Use], escape) -> str:
     return "".join(escape(p) if isinstance(p, str) else _expression(p) for p in pieces)
 
 
-def _auth(step: Step) -> list[str]:
-    """The session's credential, or the key a login answered; none while it is unknown
-    (a login step), so running the file needs no dummy variable."""
-    if step.auth == "apikey":
-        return ["apikey: {{api_key}}"]
-    if step.auth == "bearer":
-        return ["Authorization: Bearer {{token}}"]
-    return []
+def _auth(step: Step) -> ExportAuth | None:
+    """How the session's credential, or the key a login answered, is sent (its scheme's
+    hurl lines); None while it is unknown (a login step), so running the file needs no
+    dummy variable."""
+    scheme = from_session(step.auth)
+    return scheme.export() if scheme is not None else None
 
 
 def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
@@ -198,23 +197,32 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         f"# An explorer session ({len(steps)} requests), exported by explorer {__version__}:",
         f"# {one_line(session.path.name)}, recorded against {one_line(session.base_url or '')}",
         "# No secret is stored here; pass them as variables (or HURL_<name> in the environment):",
-        "#   hurl --test --variable base_url=http://127.0.0.1:8080 --variable token=... \\",
+        "#   hurl --test --variable base_url=http://127.0.0.1:8080 "
+        + " ".join(f"--variable {name}=..." for name in _variables(session)) + " \\",
         f"#        --file-root {one_line(str(files_root))} THIS.hurl",
     ]
     for step in steps:
         out += ["", f"# step {step.number}: {one_line(step.title)}"]
         out.append(f"{_method(step)} {{{{base_url}}}}{_text(uses(step.target), value_string)}")
-        out += _auth(step)
+        auth = _auth(step)
+        out += auth.hurl if auth is not None else ()
         body = step.body
         for name, value in step.headers:
             if isinstance(body, JsonBody) and name.lower() == "content-type":
                 continue
             out.append(f"{key_string(name)}: {_text(uses(value), value_string)}")
+        out += auth.hurl_section if auth is not None else ()
         out += _body(step)
         out.append(f"HTTP {step.status}")
         out += _captures(step, encoded)
     out.append("")
     return "\n".join(out)
+
+
+def _variables(session: Session) -> list[str]:
+    """The credential variables a run needs (``token``; a login's key is captured)."""
+    scheme = from_session(session.auth)
+    return list(scheme.export().hurl_variables) if scheme is not None else ["token"]
 
 
 def _method(step: Step) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from explorer import __version__
+from explorer.auth import exports
 from explorer.sessions.export import pysource
 from explorer.sessions.export.plan import Ref, Step, one_line
 from explorer.sessions.export.pysource import Source, literal
@@ -26,12 +27,15 @@ from explorer.sessions.format import Session
 
 SUFFIX = ".py"
 
+#: each auth scheme's variable and how requests sends it (explorer.auth)
+_AUTH = exports()
+_IMPORTS = sorted({"json", "os", "sys", *(m for e in _AUTH for m in e.python_imports)})
 #: placeholder -> the task's expression; any other {{name}} is var('name')
 _NAMES = {
-    "token": "self.v['token']",
-    "api_key": "self.v['api_key']",
+    **{e.placeholder: f"self.v[{e.placeholder!r}]" for e in _AUTH},
     "password": "PASSWORD",
-    "secret": "(self.v['token'] or self.v['api_key'])",
+    "secret": "(" + " or ".join(f"self.v[{e.placeholder!r}]" for e in _AUTH if e.fills_secret)
+    + ")",
     "cookie": "COOKIE",
     "base_url": "self.user.host",
 }
@@ -39,7 +43,8 @@ _NAMES = {
 _DOC = '''"""Locust load test from an explorer session, {count} requests (SESSION names it).
 
 Exported by explorer {version}.  Each user replays the steps in order.  No secret
-is stored here: set EXPLORER_TOKEN, EXPLORER_API_KEY or EXPLORER_PASSWORD.
+is stored here: set EXPLORER_TOKEN, EXPLORER_API_KEY, EXPLORER_AUTH (USER:PASS) or
+EXPLORER_PASSWORD.
 
     locust -f this_file.py --host http://127.0.0.1:8080
     locust -f this_file.py --master   /   --worker --master-host HOST
@@ -96,18 +101,16 @@ class ExactTargetAdapter(HTTPAdapter):
 
 
 
+
 def _auth() -> list[str]:
     """How each user authenticates: the headers from the credentials it knows now (a
     login's answer sets ``self.v['api_key']`` on the way)."""
-    return [
-        "    def auth_headers(self):",
-        "        headers = {}",
-        "        if self.v.get('token'):",
-        "            headers['Authorization'] = 'Bearer ' + str(self.v['token'])",
-        "        if self.v.get('api_key'):",
-        "            headers['apikey'] = str(self.v['api_key'])",
-        "        return headers",
-    ]
+    lines = ["    def auth_headers(self):", "        headers = {}"]
+    for e in _AUTH:
+        lines.append(f"        if self.v.get({e.placeholder!r}):")
+        value = f"str(self.v[{e.placeholder!r}])"
+        lines += ["            " + line.format(value=value) for line in e.python]
+    return [*lines, "        return headers"]
 
 
 def _ref(ref: Ref) -> str:
@@ -121,9 +124,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
     width = len(str(len(steps)))
     out = [
         _DOC.format(count=len(steps), version=__version__),
-        "import json",
-        "import os",
-        "import sys",
+        *(f"import {module}" for module in _IMPORTS),
         *(["import threading", "from contextlib import contextmanager"] if exact else []),
         "from urllib.parse import quote, quote_plus",
         "",
@@ -132,8 +133,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "",
         f"SESSION = {literal(session.path.name)}",
         f"RECORDED_FILES = {literal(str(files_root))}",
-        "TOKEN = os.environ.get('EXPLORER_TOKEN', '')",
-        "API_KEY = os.environ.get('EXPLORER_API_KEY', '')",
+        *(f"{e.variable} = os.environ.get({e.env!r}, '')" for e in _AUTH),
         "PASSWORD = os.environ.get('EXPLORER_PASSWORD', '')",
         "COOKIE = os.environ.get('EXPLORER_COOKIE', '')",
         "FILES = os.environ.get('EXPLORER_FILES', RECORDED_FILES)",
@@ -143,7 +143,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "",
         "class SessionSteps(SequentialTaskSet):",
         "    def on_start(self):",
-        "        self.v = {'token': TOKEN, 'api_key': API_KEY}",
+        "        self.v = {" + ", ".join(f"{e.placeholder!r}: {e.variable}" for e in _AUTH) + "}",
         *([
             "        for prefix in ('http://', 'https://'):",
             "            self.client.mount(prefix, ExactTargetAdapter())",

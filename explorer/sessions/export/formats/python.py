@@ -11,6 +11,7 @@ from pathlib import Path
 
 from explorer import __version__
 from explorer.secrets import FIELD_NAMES, MIN_TEXT_SECRET
+from explorer.auth import exports
 from explorer.sessions.export import pysource
 from explorer.sessions.export.plan import Ref, Step, one_line
 from explorer.sessions.export.pysource import Source, literal
@@ -18,15 +19,20 @@ from explorer.sessions.format import Session
 
 SUFFIX = ".py"
 
+#: each auth scheme's variable and how requests sends it (explorer.auth)
+_AUTH = exports()
 #: placeholder -> the script's expression; any other {{name}} is var('name')
 _NAMES = {
-    "token": "TOKEN",
-    "api_key": "API_KEY",
+    **{e.placeholder: e.variable for e in _AUTH},
     "password": "PASSWORD",
-    "secret": "(TOKEN or API_KEY)",
+    "secret": "(" + " or ".join(e.variable for e in _AUTH if e.fills_secret) + ")",
     "cookie": "COOKIE",
     "base_url": "API_ROOT",
 }
+#: what hidden() masks in every answer it prints
+_MASKED = ", ".join([*(e.variable for e in _AUTH), "PASSWORD", "COOKIE"])
+_IMPORTS = sorted({"json", "os", "sys", *(m for e in _AUTH for m in e.python_imports)})
+_CREDENTIALS = "\n".join(f"{e.variable} = os.environ.get({e.env!r}, '')" for e in _AUTH)
 
 _DOC = '''"""Replays an explorer session with requests, {count} requests (SESSION names it).
 
@@ -34,15 +40,15 @@ Exported by explorer {version}.  It holds no secret: set them in the environment
 
     EXPLORER_URL=http://127.0.0.1:8080 EXPLORER_TOKEN=... python this-script.py
 
-(EXPLORER_API_KEY for an apikey, EXPLORER_PASSWORD for a login, EXPLORER_VAR_NAME
-for any other {{{{name}}}}; EXPLORER_FILES: where the uploaded files are.)
+(EXPLORER_API_KEY for an apikey, EXPLORER_AUTH=USER:PASS for HTTP Basic,
+EXPLORER_PASSWORD for a login, EXPLORER_VAR_NAME for any other {{{{name}}}};
+EXPLORER_FILES: where the uploaded files are.)
 """
 '''
 
 _SETUP = '''
 API_ROOT = (os.environ.get('EXPLORER_URL') or RECORDED_URL).rstrip('/')
-TOKEN = os.environ.get('EXPLORER_TOKEN', '')
-API_KEY = os.environ.get('EXPLORER_API_KEY', '')
+{credentials}
 PASSWORD = os.environ.get('EXPLORER_PASSWORD', '')
 COOKIE = os.environ.get('EXPLORER_COOKIE', '')
 FILES = os.environ.get('EXPLORER_FILES', RECORDED_FILES)
@@ -62,7 +68,7 @@ def hidden(value):
     if isinstance(value, list):
         return [hidden(v) for v in value]
     if isinstance(value, str):
-        for secret in (TOKEN, API_KEY, PASSWORD, COOKIE):
+        for secret in ({_MASKED}):
             if len(secret) >= {MIN_TEXT_SECRET}:
                 value = value.replace(secret, '***')
     return value
@@ -114,16 +120,11 @@ def send(method, url, **kwargs):
 def _auth() -> str:
     """How the script authenticates: the headers from the credentials known now (a
     login's answer sets API_KEY on the way)."""
-    return '''
-
-def auth_headers():
-    headers = {}
-    if TOKEN:
-        headers['Authorization'] = 'Bearer ' + TOKEN
-    if API_KEY:
-        headers['apikey'] = API_KEY
-    return headers
-'''
+    lines = ["", "", "def auth_headers():", "    headers = {}"]
+    for e in _AUTH:
+        lines.append(f"    if {e.variable}:")
+        lines += ["        " + line.format(value=e.variable) for line in e.python]
+    return "\n".join([*lines, "    return headers", ""])
 
 
 def _ref(ref: Ref) -> str:
@@ -136,9 +137,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
     out = [
         "#!/usr/bin/env python",
         _DOC.format(count=len(steps), version=__version__),
-        "import json",
-        "import os",
-        "import sys",
+        *(f"import {module}" for module in _IMPORTS),
         "from urllib.parse import quote, quote_plus",
         "",
         "import requests",
@@ -146,7 +145,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         f"SESSION = {literal(session.path.name)}",
         f"RECORDED_URL = {literal(session.base_url or 'http://127.0.0.1:8080')}",
         f"RECORDED_FILES = {literal(str(files_root))}",
-        _SETUP + pysource.HELPERS + _auth() + _CHECK,
+        _SETUP.replace("{credentials}", _CREDENTIALS) + pysource.HELPERS + _auth() + _CHECK,
     ]
     if any(step.raw_target for step in steps):
         out.append(_SEND)
