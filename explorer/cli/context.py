@@ -28,6 +28,58 @@ class Context:
         self.warnings: list[str] = []
         #: secrets met while running (a password typed at ``login``), for redaction
         self.typed_secrets: list[str] = []
+        #: whether this run's credentials (options, environment) apply; a context
+        #: made by :meth:`connect` uses only its profile's and what ``connect`` was given
+        self.run_credentials = True
+
+    def connect(
+        self,
+        *,
+        profile: str | None = None,
+        url: str | None = None,
+        routes: str | None = None,
+        spec: str | None = None,
+        credentials: dict[str, str] | None = None,
+    ) -> Context:
+        """A context for another server in the same run (the shell's ``connect``, as
+        psql's ``\\c``): ``profile`` (its url, routes and credentials), or ``url`` with
+        ``routes`` or ``spec``.  It shares the config (with any profiles defined in
+        memory, as ``explorer demo``'s) and the secrets known so far, keeps the TLS and
+        timeout options, and leaves this run's credentials (``--token``,
+        ``EXPLORER_TOKEN`` ...) and ``--record`` behind: only ``credentials`` (option
+        names: ``token``, ``token_file``, ``api_key``) and the profile's are used."""
+        from copy import copy
+
+        from explorer.auth.resolve import keys
+
+        options = copy(self.options)
+        for key in keys("options"):
+            setattr(options, key, None)
+        for key, value in (credentials or {}).items():
+            setattr(options, key, value)
+        options.record = None
+        options.profile = profile
+        options.routes, options.spec = routes, spec
+        if profile is not None:
+            chosen = cfg.select_profile(self.config, profile)
+            if not chosen.url:
+                raise UsageError(f"profile {profile!r} has no url")
+            url = url or chosen.url  # EXPLORER_URL does not move a profile chosen here
+        if not url:
+            raise UsageError("connect needs a PROFILE or a URL")
+        options.url = url
+        new = Context(options, stderr=self.stderr)
+        new.run_credentials = False
+        new.config = self.config
+        if profile is None:  # a URL alone: no profile (not EXPLORER_PROFILE's, nor the default)
+            new.selected_profile = cfg.Profile(name="default")
+        new.typed_secrets = self.typed_secrets
+        if "warn" in self.__dict__:  # a front end's routing of warnings (the shell's)
+            new.warn = self.__dict__["warn"]
+        for secret in self.secrets:  # what was secret stays hidden for the whole run
+            if secret not in new.typed_secrets:
+                new.typed_secrets.append(secret)
+        return new
 
     # -- messages ----------------------------------------------------------------------
 
@@ -60,7 +112,7 @@ class Context:
         from explorer.auth import given_secrets
 
         found += given_secrets(lambda key: getattr(self.options, key, None))
-        found += given_secrets(os.environ.get)
+        found += given_secrets(os.environ.get)  # hidden even when not used (connect)
         password = os.environ.get("EXPLORER_PASSWORD")
         if password:
             found += [password, password.strip()]
@@ -127,10 +179,9 @@ class Context:
         def saved() -> dict:
             return cfg.load_credentials(warn=self.warn).get(self.credential_key, {})
 
-        places = [
-            Place("options", lambda: vars(self.options), read_file, self._ask),
-            Place("environment", lambda: os.environ, read_file, self._ask),
-        ]
+        places = [Place("options", lambda: vars(self.options), read_file, self._ask)]
+        if self.run_credentials:
+            places.append(Place("environment", lambda: os.environ, read_file, self._ask))
         if profile is not None:
             places += [
                 Place("profile", lambda: profile.credentials, read_file, self._ask),

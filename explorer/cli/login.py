@@ -59,8 +59,18 @@ def main(context, args: list[str]) -> int:
         import getpass
 
         password = getpass.getpass("password: ")
+    log_in_and_save(context, username, password)
+    return 0
+
+
+def log_in_and_save(context, username: str, password: str, *, say=None) -> str:
+    """The whole flow after the password is known, for ``explorer login`` and the
+    shell's ``login``: log in through the engine (so ``--record`` sees it), save the key
+    for the profile (or, when that fails, warn and show it), say so with ``say``, and
+    return the key."""
     if not password:
         raise UsageError("empty password")
+    say = say or (lambda text: print(text, flush=True))
     context.typed_secrets.append(password)  # never shown, even in a crash's traceback
     key = login(context.engine, username, password)  # the engine: --record sees it
     from explorer.config import credentials_path, save_credential
@@ -72,10 +82,10 @@ def main(context, args: list[str]) -> int:
         reason = getattr(exc, "strerror", None) or str(exc)
         context.warn(f"the key could not be saved to {credentials_path()} ({reason}); "
                      "give it with --api-key or EXPLORER_API_KEY")
-        print(f"logged in as {username}; key (not saved): {key}", flush=True)
-        return 0
-    print(f"logged in as {username}; key saved to {path} ({context.credential_key})")
-    return 0
+        say(f"logged in as {username}; key (not saved): {key}")
+        return key
+    say(f"logged in as {username}; key saved to {path} ({context.credential_key})")
+    return key
 
 
 def login(client, username: str, password: str) -> str:

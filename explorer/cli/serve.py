@@ -19,7 +19,11 @@ endpoint families (switched on and off while the server runs; Bearer token):
   DELETE /_sandbox/families/NAME      switch a family off again
   GET    /_sandbox/families           list the families and whether they are on
 GET /discover lists the new routes at once (its ETag changes), so a running shell
-picks them up with 'refresh'.  From the demo shell: post /_sandbox/families/labware.
+picks them up by itself.  From the demo shell: post /_sandbox/families/labware.
+  POST   /_sandbox/faults             answer 5xx on purpose ({"status", "path", "count"})
+  DELETE /_sandbox/faults             stop
+explorer demo defines two profiles for its run: demo-labos (LabOS, /discover) and
+demo-labstep (Labstep, the built-in routes file); in the shell: connect demo-labstep.
 SIGTERM and SIGHUP stop the server like Ctrl-C.  More: docs/sandbox.md.
 """
 
@@ -91,12 +95,42 @@ def demo(context, options) -> int:
             raise UsageError(_cannot("start the sandbox", options, exc)) from None
         print(f"sandbox: {server.url}  token: {server.token}", file=sys.stderr)
         print(f"labstep user: {server.username}  password: {server.password}", file=sys.stderr)
-        context.options.url = server.url
-        context.options.token = server.token
+        define_demo_profiles(context, server)
+        print(
+            f"profiles: {LABOS_PROFILE} (LabOS, routes from /discover), {LABSTEP_PROFILE} "
+            f"(Labstep, the built-in routes file); switch with: connect {LABSTEP_PROFILE}, "
+            "then login",
+            file=sys.stderr,
+        )
         from explorer.cli.shell import run_shell
 
         return run_shell(context, [])
     return 0  # a signal ended the shell
+
+
+#: the profiles ``explorer demo`` defines for its run (in memory: config.toml is not
+#: touched, and names of the user's own profiles are not taken)
+LABOS_PROFILE = "demo-labos"
+LABSTEP_PROFILE = "demo-labstep"
+
+
+def define_demo_profiles(context, server) -> None:
+    """Both APIs of the running sandbox as profiles of this run, the shell opening on
+    LabOS: ``demo-labos`` (its Bearer token, routes from ``/discover``) and
+    ``demo-labstep`` (the built-in Labstep routes file and the demo user; ``login``
+    gets the key)."""
+    from explorer.config import Profile
+
+    profiles = context.config.profiles
+    profiles[LABOS_PROFILE] = Profile(
+        name=LABOS_PROFILE, url=server.url, credentials={"token": server.token}
+    )
+    profiles[LABSTEP_PROFILE] = Profile(
+        name=LABSTEP_PROFILE, url=server.url, routes="labstep", username=server.username
+    )
+    context.options.profile = LABOS_PROFILE
+    context.options.url = server.url
+    context.options.token = server.token  # over EXPLORER_TOKEN, as before
 
 
 def _cannot(what: str, options, exc: OSError) -> str:

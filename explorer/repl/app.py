@@ -58,6 +58,9 @@ MAX_CHECK_BACKOFF = 3600.0
 class ShellApp:
     def __init__(self, context, *, interactive: bool | None = None) -> None:
         self.context = context
+        #: the context the shell started with (its caller closes it); ``connect``
+        #: replaces :attr:`context`
+        self._first = context
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self.state = ShellState()
         self.session = None
@@ -127,6 +130,8 @@ class ShellApp:
                 history=self._history_lines,
                 on_routes_changed=self._routes_changed,
                 on_unknown_write=self._check_soon,
+                on_connect=self._connected,
+                read_secret=self._read_secret,
                 out=self._out,
             )
             self._ready.set()
@@ -192,6 +197,42 @@ class ShellApp:
             self._revalidating.release()
             self._invalidate()
 
+    def _connected(self, old, new) -> None:
+        """``connect`` moved the shell to ``new``: the learned store, the prefetcher and
+        the completion follow (the prompt and toolbar read :attr:`context`)."""
+        from explorer.repl.background import Prefetcher
+        from explorer.repl.learned import LearnedStore
+
+        self._save(force=True)
+        self.context = new
+        self.learned = LearnedStore.for_server(cfg.cache_dir(), new.base_url)
+        if self._shell is not None:
+            self._shell.learned = self.learned
+        previous = self.prefetcher
+        self.prefetcher = Prefetcher(
+            client_factory=self._background_client,
+            registry=lambda: self.context.discovery.registry,
+            learned=self.learned,
+            on_fetched=self._fetched,
+            headers=self._request_headers,
+        )
+        if previous is not None:
+            previous.close()
+        self._checked_at = time.monotonic()
+        self._check_failures = 0
+        self._swap_completer()
+
+    def _read_secret(self, question: str) -> str | None:
+        """A password: typed without echo at the terminal, else ``EXPLORER_PASSWORD``."""
+        if not self.interactive:
+            return os.environ.get("EXPLORER_PASSWORD")
+        from prompt_toolkit import prompt
+
+        try:
+            return prompt(question, is_password=True)
+        except (EOFError, KeyboardInterrupt):
+            return None
+
     def _check_soon(self) -> None:
         """Revalidate in the background now (a write to an unknown path went through)."""
         thread = threading.Thread(target=self.revalidate, name="explorer-revalidate")
@@ -242,6 +283,7 @@ class ShellApp:
             state=self.state,
             index=CommandIndex.from_registry(registry),
             prefetch=self.prefetcher,
+            profiles=self._profiles,
         )
         with self._lock:
             self._completer = completer
@@ -249,6 +291,13 @@ class ShellApp:
         thread = threading.Thread(target=completer.warm, name="explorer-warm-completer")
         thread.daemon = True
         thread.start()
+
+    def _profiles(self) -> dict[str, str]:
+        """The profiles ``connect`` can switch to, with their urls."""
+        from explorer.client.urls import display_url
+
+        profiles = self.context.config.profiles
+        return {name: display_url(p.url) if p.url else "" for name, p in profiles.items()}
 
     def current_completer(self):
         """The completer; until set-up is done, one that waits for it (in its thread)."""
@@ -291,7 +340,8 @@ class ShellApp:
 
     def warn(self, message: str) -> None:
         if threading.current_thread() is threading.main_thread():
-            self._warn(message)
+            # As the current context says it (its secrets masked), after a connect too.
+            type(self.context).warn(self.context, message)
             return
         self.context.warnings.append(message)
         text = self.context.redact(message)
@@ -341,9 +391,14 @@ class ShellApp:
     # -- the prompt ----------------------------------------------------------------------
 
     def _message(self) -> str:
-        parts = urlsplit(self.context.base_url)
-        where = display_netloc(self.context.base_url)
-        return f"{where}{parts.path.rstrip('/')}{self.state.cwd}> "
+        """``127.0.0.1:45511/public/v1> ``; with a profile chosen, its name first
+        (``demo-labstep 127.0.0.1:45511/> ``), so two APIs on one server look apart."""
+        context = self.context
+        parts = urlsplit(context.base_url)
+        where = display_netloc(context.base_url)
+        name = context.profile.name
+        label = f"{name} " if name != "default" else ""
+        return f"{label}{where}{parts.path.rstrip('/')}{self.state.cwd}> "
 
     def _toolbar(self):
         context = self.context
@@ -559,7 +614,10 @@ class ShellApp:
                 self._setup_lock.release()
         self._save(force=True)
         self._flush_pending()
-        self.context.warn = self._warn
+        for context in (self.context, self._first):
+            context.__dict__.pop("warn", None)  # its own warn again
+        if self.context is not self._first:
+            self.context.close()  # the first one is closed by whoever opened it
 
 
 class _LineEnds:

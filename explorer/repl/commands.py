@@ -74,6 +74,8 @@ class Shell:
         history: Callable[[], Sequence[str]] | None = None,
         on_routes_changed: Callable[[], None] | None = None,
         on_unknown_write: Callable[[], None] | None = None,
+        on_connect: Callable[[Any, Any], None] | None = None,
+        read_secret: Callable[[str], str | None] | None = None,
         out: IO[str] | None = None,
         err: IO[str] | None = None,
         env_factory: Callable[[], Any] | None = None,
@@ -89,12 +91,19 @@ class Shell:
         #: a write to a path no route serves went through (``post /_sandbox/families/x``):
         #: the server may have added routes, so the shell checks in the background
         self.on_unknown_write = on_unknown_write or (lambda: None)
+        #: ``connect`` switched the context (old, new): the app rebuilds what hangs on it
+        self.on_connect = on_connect or (lambda old, new: None)
+        #: reads a password (no echo at a terminal; None: there is no one to ask)
+        self.read_secret = read_secret or _read_secret
         self._out = out
         self._err = err
         self.env_factory = env_factory or self._system_env
         self.outcome = Outcome()
         #: the recorder ``record start`` opened (the ``--record`` one stays the context's)
         self.recording = None
+        #: the session a recording began in, its server's label and the recorder now
+        #: open (``connect`` names the sessions of other servers after the first one)
+        self._recording_origin: tuple[Any, str, Any] | None = None
         context.engine.on_routes_changed = self.routes_changed
 
     @property
@@ -541,6 +550,121 @@ class Shell:
         else:
             raise UsageError("usage: record start NAME | record stop")
 
+    def cmd_login(self, args: list[str]) -> None:
+        from explorer.cli.login import LOGIN_PATH, log_in_and_save
+
+        registry = self._registry()
+        if registry.resolve("POST", LOGIN_PATH).entry is None:
+            raise UsageError(
+                f"login: these routes have no login (POST {LOGIN_PATH}); connect to a "
+                "Labstep profile, or give routes that have one (connect URL --routes labstep)"
+            )
+        username = _login_username(args)
+        username = username or self.context.profile.username
+        if not username:
+            username = (self.read_line("username: ") or "").strip()
+            if not username:
+                raise UsageError("login needs a username (login NAME)")
+        password = self.read_secret(f"password for {username}: ")
+        if password is None:
+            raise UsageError(
+                "login needs a password: type it at a terminal, or set EXPLORER_PASSWORD"
+            )
+        key = log_in_and_save(self.context, username, password, say=self.say)
+        from explorer.auth import api_key
+
+        scheme = api_key(key)
+        self.context.client.auth = scheme  # used at once, by every later line
+        self.context.auth = scheme
+        self.note(f"every request now carries {_auth_text(scheme)}")
+
+    def read_line(self, prompt: str) -> str | None:
+        """A line typed at the terminal (None without one)."""
+        if not sys.stdin.isatty():
+            return None
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+
+    def cmd_connect(self, args: list[str]) -> None:
+        if not args:
+            self.say(self._connection())
+            return
+        target, options = _connect_args(args)
+        if _SCHEME.match(target):
+            new = self.context.connect(url=target, **options)
+        else:
+            if options.get("routes") or options.get("spec"):
+                raise UsageError("connect PROFILE takes the profile's routes; --routes and "
+                                 "--spec go with connect URL")
+            new = self.context.connect(profile=target, credentials=options.get("credentials"))
+        try:
+            new.load_routes()  # an unreachable server leaves the shell where it was
+        except BaseException:
+            new.close()
+            raise
+        old = self.context
+        recorder = old.engine.recorder if "engine" in old.__dict__ else None
+        from explorer.client.urls import same_origin
+
+        if not same_origin(old.base_url, new.base_url):
+            self.state.headers = {}  # the shell's headers may hold a credential
+        self.state.cwd = "/"
+        new.engine.on_routes_changed = self.routes_changed
+        self.context = new
+        if recorder is not None:
+            self._follow_recording(old, new, recorder)
+        if old is not new:
+            old.close()
+        self.on_connect(old, new)
+        self.say(f"connected to {self._connection()}")
+
+    def _connection(self) -> str:
+        """``http://h:1 (profile demo-labstep): 11 commands from --routes labstep; no
+        credentials yet (login gets a key)``."""
+        from explorer.cli.login import LOGIN_PATH
+        from explorer.client.urls import display_url
+
+        context = self.context
+        registry = context.discovery.registry
+        count = len(registry) if registry is not None else 0
+        profile = context.profile
+        source = (
+            f"--routes {profile.routes}" if profile.routes
+            else f"--spec {profile.spec}" if profile.spec
+            else "/discover"
+        )
+        auth = context.client.auth
+        if auth is not None:
+            sent = f"sending {_auth_text(auth)}"
+        elif registry is not None and registry.resolve("POST", LOGIN_PATH).entry is not None:
+            sent = "no credentials yet (login gets a key)"
+        else:
+            sent = "no credentials"
+        named = f" (profile {profile.name})" if profile.name != "default" else ""
+        return f"{display_url(context.base_url)}{named}: {count} commands from {source}; {sent}"
+
+    def _follow_recording(self, old, new, recorder) -> None:
+        """The recording goes on, in a session of the new server beside the first one
+        (a session holds one server): ``tour.jsonl`` -> ``tour-demo-labstep.jsonl``,
+        and back to ``tour.jsonl`` (appended to) on the first server again."""
+        from pathlib import Path
+
+        path = Path(recorder.path)
+        recorder.close()
+        if self._recording_origin is None or self._recording_origin[2] is not recorder:
+            self._recording_origin = (path, _connection_label(old), None)
+        first, first_label, _ = self._recording_origin
+        label = _connection_label(new)
+        following = first
+        if label != first_label:
+            following = first.with_name(f"{first.name.removesuffix('.jsonl')}-{label}.jsonl")
+        opened = new.open_recorder(str(following))
+        new.engine.recorder = self.recording = opened
+        self._recording_origin = (first, first_label, opened)
+        self.note(f"recorded {path}; now recording to {following}")
+
     def close(self) -> None:
         if self.recording is not None:
             self.recording.close()
@@ -626,6 +750,82 @@ def _listed(names: list[str], shown: int) -> str:
         return ""
     more = ", …" if len(names) > shown else ""
     return f" ({', '.join(names[:shown])}{more})"
+
+
+_CONNECT_USAGE = (
+    "usage: connect PROFILE | connect URL [--routes FILE | --spec FILE] "
+    "[--token-file FILE | --token T | --api-key K]"
+)
+_CONNECT_OPTIONS = {"--routes": "routes", "--spec": "spec"}
+_CONNECT_CREDENTIALS = {"--token": "token", "--token-file": "token_file", "--api-key": "api_key"}
+
+
+def _connect_args(args: list[str]) -> tuple[str, dict[str, Any]]:
+    """``connect``'s words: the target, and ``routes``/``spec``/``credentials``."""
+    target = None
+    options: dict[str, Any] = {}
+    credentials: dict[str, str] = {}
+    it = iter(args)
+    for arg in it:
+        name, eq, value = arg.partition("=")
+        if name in _CONNECT_OPTIONS or name in _CONNECT_CREDENTIALS:
+            if not eq:
+                value = next(it, "")
+            if not value:
+                raise UsageError(f"{name} needs a value ({_CONNECT_USAGE})")
+            if name in _CONNECT_OPTIONS:
+                options[_CONNECT_OPTIONS[name]] = value
+            else:
+                credentials[_CONNECT_CREDENTIALS[name]] = value
+        elif arg.startswith("-") or target is not None:
+            raise UsageError(f"unexpected {arg!r} ({_CONNECT_USAGE})")
+        else:
+            target = arg
+    if target is None:
+        raise UsageError(_CONNECT_USAGE)
+    if "routes" in options and "spec" in options:
+        raise UsageError(f"give --routes or --spec, not both ({_CONNECT_USAGE})")
+    if credentials:
+        options["credentials"] = credentials
+    return target, options
+
+
+def _connection_label(context) -> str:
+    """A file-name word for a context's server: its profile, else its host and port."""
+    label = context.profile.name if context.profile.name != "default" else context.base_url
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", label.split("://")[-1]).strip("_.") or "server"
+
+
+def _auth_text(scheme) -> str:
+    """``the api key (apikey)``: what a credential sends, never its secret."""
+    names = ", ".join(scheme.headers()) or "the query"
+    return f"the {scheme.what} ({names})"
+
+
+def _login_username(args: list[str]) -> str | None:
+    if not args:
+        return None
+    if args[0] == "--username" and len(args) == 2:
+        return args[1]
+    if args[0].startswith("--username=") and len(args) == 1:
+        return args[0].split("=", 1)[1]
+    if len(args) == 1 and not args[0].startswith("-"):
+        return args[0]
+    raise UsageError("usage: login [NAME | --username NAME]")
+
+
+def _read_secret(prompt: str) -> str | None:
+    """A password without echo at a terminal; else ``EXPLORER_PASSWORD`` (None: neither)."""
+    import os
+
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:
+            return None
+    return os.environ.get("EXPLORER_PASSWORD")
 
 
 def _verb_typo(words: list[str], error: UsageError) -> UsageError:

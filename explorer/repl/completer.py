@@ -31,6 +31,7 @@ from explorer.repl.vocabulary import (
     COMMON_HEADERS,
     MEDIA_TYPES,
     OUTPUT_MODES,
+    PAGER_MODES,
     QUERY_METHODS,
     READ_PARAMS,
     SHELL_COMMANDS,
@@ -61,8 +62,11 @@ class ShellCompleter(Completer):
         state: ShellState,
         index: CommandIndex | None = None,
         prefetch: Callable[[str], None] | None = None,
+        profiles: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         self.registry = registry
+        #: profile name -> its url, for ``connect``
+        self.profiles = profiles or dict
         self.learned = learned
         self.state = state
         self.index = index if index is not None else CommandIndex.from_registry(registry)
@@ -372,6 +376,20 @@ class ShellCompleter(Completer):
             for word, meta in OUTPUT_MODES.items():
                 if word.startswith(want):
                     yield Completion(word, start, display_meta=meta)
+        elif sug.command == "pager" and not sug.args:
+            for word, meta in PAGER_MODES.items():
+                if word.startswith(want):
+                    yield Completion(word, start, display_meta=meta)
+        elif sug.command == "connect":
+            if not sug.args:
+                for name, url in sorted(self.profiles().items()):
+                    if name.lower().startswith(want):
+                        yield Completion(name, start, display_meta=url or "profile")
+            elif "://" in sug.args[0] and not sug.args[-1].startswith("--"):
+                for word, meta in (("--routes", "a routes file, or labstep"),
+                                   ("--spec", "an OpenAPI document")):  # fmt: skip
+                    if word.startswith(want):
+                        yield Completion(word, start, display_meta=meta)
         elif sug.command in ("set", "unset") and not sug.args:
             suffix = "=" if sug.command == "set" else ""
             for name, value in self.state.variables.items():

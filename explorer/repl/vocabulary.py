@@ -34,6 +34,8 @@ SHELL_COMMANDS: dict[str, tuple[str, str]] = {
     "output": ("output [table | json]", "show lists as tables or as JSON (no word: which now)"),
     "record": ("record start NAME | record stop", "record exchanges to sessions/NAME.jsonl"),
     "pager": ("pager [on | off]", "page long output (less, or $PAGER) or never"),
+    "connect": ("connect PROFILE | URL [--routes F]", "switch server and profile (psql's \\c)"),
+    "login": ("login [NAME]", "Labstep's login: the key it gives is used at once"),
     "exit": ("exit", "leave the shell (Ctrl-D too)"),
     "quit": ("quit", "leave the shell"),
 }

@@ -13,7 +13,8 @@ Modules: ``server`` (sockets, framing, lifecycle), ``app`` (dispatch, auth, disc
 admin and test helpers), ``labos`` and ``labstep`` (the two APIs), ``query`` (LabOS list
 queries), ``multipart`` (streaming uploads), ``validate`` (body checks), ``routing``
 (Express-style route table), ``store`` (sqlite documents), ``seed`` (deterministic data),
-``wire`` (request, reply, errors, percent-decoding).
+``wire`` (request, reply, errors, percent-decoding), ``faults`` (5xx answers on
+purpose, ``/_sandbox/faults``).
 """
 
 from explorer.sandbox.server import SandboxServer, serve
