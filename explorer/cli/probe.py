@@ -200,12 +200,17 @@ def _first_id(body: bytes) -> str | None:
 
 
 def format_results(results: list[Result]) -> str:
+    """The table; the server's words in it (paths, reason phrases, errors) are shown
+    with their control characters escaped."""
+    from explorer.render.text import one_line
+
     if not results:
         return "(no GET routes)"
-    rw = max(len(r.route) for r in results)
-    pw = min(60, max(len(r.path) for r in results))
+    rows = [(one_line(r.route), one_line(r.path), one_line(r.status), r.ms) for r in results]
+    rw = max(len(route) for route, *_ in rows)
+    pw = min(60, max(len(path) for _, path, *_ in rows))
     lines = [f"{'ROUTE':<{rw}}  {'PATH':<{pw}}  {'STATUS':<24} {'MS':>7}"]
-    for r in results:
-        ms = f"{r.ms:7.1f}" if r.ms is not None else f"{'-':>7}"
-        lines.append(f"{r.route:<{rw}}  {r.path[:pw]:<{pw}}  {r.status:<24} {ms}")
+    for route, path, status, ms in rows:
+        shown = f"{ms:7.1f}" if ms is not None else f"{'-':>7}"
+        lines.append(f"{route:<{rw}}  {path[:pw]:<{pw}}  {status:<24} {shown}")
     return "\n".join(lines)

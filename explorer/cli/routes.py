@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from explorer.errors import UsageError
+from explorer.render.text import one_line
 
 USAGE = "usage: explorer [GLOBAL] routes [--json] [--refresh] [FILTER]"
 
@@ -32,7 +33,7 @@ def main(context, args: list[str]) -> int:
         out = context.stderr if as_json else None
         if change:
             for line in change.lines():
-                print(line, file=out)
+                print(one_line(line), file=out)
         else:
             print("routes unchanged", file=out)
     else:
@@ -57,7 +58,9 @@ def route_rows(registry, needle: str | None = None) -> list[dict[str, str]]:
 
 
 def format_routes(rows: list[dict[str, str]]) -> str:
+    """The table; paths and command names come from the server: shown escaped."""
     if not rows:
         return "(no routes)"
-    width = max(len(r["path"]) for r in rows)
-    return "\n".join(f"{r['method']:<7} {r['path']:<{width}}  {r['command']}" for r in rows)
+    shown = [(one_line(r["method"]), one_line(r["path"]), one_line(r["command"])) for r in rows]
+    width = max(len(path) for _, path, _ in shown)
+    return "\n".join(f"{method:<7} {path:<{width}}  {command}" for method, path, command in shown)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from explorer.registry.model import arg_name
+from explorer.render.text import one_line
 
 #: what every LabOS list route understands (named when a route declares no query)
 READ_PARAMS = ("sort", "limit", "skip", "fields")
@@ -62,7 +63,8 @@ def command_help(
             for key, prop in props.items()
         ]
         lines += ["body fields:", *_table(rows)]
-    return "\n".join(lines)
+    # Paths, summaries, names and types come from the server: shown escaped.
+    return "\n".join(one_line(line) for line in lines)
 
 
 def _param_form(param: str, path: str) -> str:

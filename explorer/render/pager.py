@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from explorer.render.env import OutputEnv
+from explorer.render.text import terminal_safe
 
 
 def needs_pager(text: str, env: OutputEnv) -> bool:
@@ -26,7 +27,12 @@ def needs_pager(text: str, env: OutputEnv) -> bool:
 
 
 def emit(text: str, env: OutputEnv) -> None:
-    """Write terminal output to ``env.stdout``, through the pager when it is long."""
+    """Write terminal output to ``env.stdout``, through the pager when it is long.
+
+    On a terminal every control character but explorer's own colours is escaped on the
+    way (:func:`~explorer.render.text.terminal_safe`), whatever the text holds."""
+    if env.stdout_isatty:
+        text = terminal_safe(text)
     if needs_pager(text, env) and run_pager(text, env.pager or "", stdout=env.stdout):
         return
     write_text(env.stdout, text)
@@ -39,6 +45,8 @@ def emit_chunks(chunks: Iterable[str], env: OutputEnv) -> None:
     then on they go to the pager as they come (and stop being made when the pager is
     quit).  Text that turns out short enough is written whole, exactly as ``emit``.
     """
+    if env.stdout_isatty:
+        chunks = map(terminal_safe, chunks)
     if not (env.pager and env.stdout_isatty):
         write_text(env.stdout, "".join(chunks))
         return

@@ -27,7 +27,7 @@ from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.render.env import OutputEnv
 from explorer.render.pager import emit, emit_chunks, write_text
 from explorer.render.status import BOLD, paint, reason_for, status_color, status_line
-from explorer.render.text import for_terminal
+from explorer.render.text import for_terminal, one_line
 
 if TYPE_CHECKING:
     from explorer.render import body as _body
@@ -161,7 +161,8 @@ def request_head(
     from explorer.render import body as _body
     from explorer.render.redact import redact_body, redact_headers, redact_target
 
-    lines = [paint(f"{spec.method} {redact_target(spec.target)} HTTP/1.1", BOLD, color)]
+    target = one_line(redact_target(spec.target))
+    lines = [paint(f"{one_line(spec.method)} {target} HTTP/1.1", BOLD, color)]
     headers: list[tuple[str, str | None]] = []
     if base_url:
         from explorer.client.urls import display_netloc
@@ -175,8 +176,8 @@ def request_head(
         lines.append("")
     elif spec.form or spec.files:
         for name, value in redact_body(dict(spec.form)).items():
-            lines.append(f"{name}={value}")
-        lines += [f"{f.field}@{f.path}" for f in spec.files]
+            lines.append(one_line(f"{name}={value}"))
+        lines += [one_line(f"{f.field}@{f.path}") for f in spec.files]
         lines.append("")
     elif spec.data is not None:
         lines.append(f"({len(spec.data)} bytes of raw data)")
@@ -200,9 +201,6 @@ def _header_pairs(headers: Any) -> Iterable[tuple[str, str]]:
 
 
 def _header_lines(pairs: list[tuple[str, str]], color: bool) -> list[str]:
-    from explorer.render.text import one_line
-
-    # A server's header names and values, on a terminal: escapes shown, not obeyed.
     return [f"{paint(one_line(name), _NAME, color)}: {one_line(value)}" for name, value in pairs]
 
 
@@ -279,9 +277,9 @@ def _json_view(
 
 def _table_view(rows: list[dict[str, Any]], extra: dict[str, Any], env: OutputEnv) -> str:
     count = f"{len(rows)} row" + ("" if len(rows) == 1 else "s")
-    footer = "; ".join(
+    footer = one_line("; ".join(
         [count] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in extra.items()]
-    )
+    ))
     if not rows:
         return paint(footer, _DIM, env.color)
     from explorer.render.table import render_table
@@ -300,8 +298,6 @@ def error_line(status: int, reason: str | None, data: Any) -> str | None:
     message = data.get("message")
     if not isinstance(message, str):
         return None
-    from explorer.render.text import one_line
-
     # The server's words, shown with its control characters escaped (no terminal escapes).
     line = f"{status} {reason_for(status, reason)}: {one_line(message)}"
     details = data.get("details")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from explorer.errors import EXIT_4XX, EXIT_5XX, EXIT_OK, EXIT_OTHER
+from explorer.render.text import one_line
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -23,11 +24,9 @@ def exit_code_for(status: int) -> int:
 
 
 def reason_for(status: int, reason: str | None) -> str:
-    """The reason phrase the server sent (control characters escaped: it is shown on
-    terminals), or the standard one when it sent none."""
+    """The reason phrase the server sent (its control characters escaped: it is shown),
+    or the standard one when it sent none."""
     if reason:
-        from explorer.render.text import one_line
-
         return one_line(reason)
     try:
         return HTTPStatus(status).phrase

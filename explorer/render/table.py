@@ -8,7 +8,8 @@
     1   Hamilton
 
 Columns come from the rows' keys in order of first appearance, with ``id`` and
-``name`` first.  Cells are one line (control characters become spaces); nested
+``name`` first.  Cells are one line (control characters shown escaped, ``\x1b``, as
+:func:`explorer.render.text.one_line` writes them); nested
 values are shown as compact JSON.  When the natural widths do not fit, the widest
 columns are narrowed and cut with ``…``; columns that cannot get a few characters
 are dropped from the right.
@@ -20,6 +21,8 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
+
+from explorer.render.text import one_line
 
 GAP = "  "
 ELLIPSIS = "…"
@@ -115,7 +118,7 @@ def cell_text(value: Any) -> str:
         text = str(value)
     else:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return one_line(text)
 
 
 def display_width(text: str) -> int:

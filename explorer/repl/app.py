@@ -344,13 +344,19 @@ class ShellApp:
             type(self.context).warn(self.context, message)
             return
         self.context.warnings.append(message)
-        text = self.context.redact(message)
+        from explorer.render.text import one_line
+
+        text = one_line(self.context.redact(message))  # a server's words, shown escaped
         self._warning = text
         self._announce(f"explorer: warning: {text}")
 
     def _announce(self, line: str) -> None:
         """Print ``line`` on stderr: above the prompt when one is up, else now (main
-        thread) or before the next prompt (a background thread)."""
+        thread) or before the next prompt (a background thread).  Route paths and a
+        server's words in it are shown with their control characters escaped."""
+        from explorer.render.text import terminal_safe
+
+        line = terminal_safe(line)
         if threading.current_thread() is threading.main_thread():
             print(line, file=sys.stderr, flush=True)
             return

@@ -31,6 +31,7 @@ from explorer.cli.flags import Flags, split_flags
 from explorer.client.headers import layered, present
 from explorer.engine import WRITES
 from explorer.errors import ItemError, UsageError
+from explorer.render.text import one_line, terminal_safe
 from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_item, tokenize
 from explorer.repl.line import resolve_path as _resolve
@@ -115,11 +116,13 @@ class Shell:
         return self._err or sys.stderr
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        """Text for the user (values of ``set`` and ``vars``, listings): what the server
+        put in it is shown with its control characters escaped."""
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def note(self, text: str) -> None:
-        """A line about the shell itself (not an answer): on stderr."""
-        print(text, file=self.err, flush=True)
+        """A line about the shell itself (not an answer): on stderr, escaped as ``say``."""
+        print(terminal_safe(text), file=self.err, flush=True)
 
     def routes_changed(self, change) -> None:
         """The engine's refetch changed the routes: say how, rebuild the completion."""
@@ -880,7 +883,9 @@ def _keep(response) -> tuple[Any, bytes | None]:
 
 
 def _short(value: Any) -> str:
-    text = as_text(value)
+    """A value as ``set`` and ``vars`` echo it: one line, at most 200 characters, its
+    control characters escaped (it may come from an answer)."""
+    text = one_line(as_text(value))
     return text if len(text) <= 200 else text[:199] + "…"
 
 

@@ -21,6 +21,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion, Path
 from prompt_toolkit.document import Document
 
 from explorer.errors import ExplorerError
+from explorer.render.text import has_control, one_line
 from explorer.repl import suggest as s
 from explorer.repl.index import CommandIndex
 from explorer.repl.learned import LearnedStore
@@ -102,7 +103,7 @@ class ShellCompleter(Completer):
                 if completion.text in seen:
                     continue
                 seen.add(completion.text)
-                yield completion
+                yield _shown(completion)
 
     def warm(self) -> None:
         """Build the one-time indexes now (from a background thread), so the first
@@ -397,6 +398,23 @@ class ShellCompleter(Completer):
                     yield Completion(name + suffix, start, display_meta=_preview(value))
         elif sug.command == "headers":
             yield from self._header(s.Header(sug.partial))
+
+
+def _shown(completion: Completion) -> Completion:
+    """``completion`` as the menu may show it: a path segment, a command name, an id's
+    name come from the server, so their control characters are shown escaped
+    (:func:`explorer.render.text.one_line`); the text inserted stays as it is."""
+    display, meta = completion.display_text, completion.display_meta_text
+    if not (has_control(display) or has_control(meta)):
+        return completion
+    return Completion(
+        completion.text,
+        completion.start_position,
+        display=one_line(display),
+        display_meta=one_line(meta),
+        style=completion.style,
+        selected_style=completion.selected_style,
+    )
 
 
 def _child_meta(child) -> str:

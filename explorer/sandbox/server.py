@@ -360,9 +360,12 @@ class _Server(ThreadingHTTPServer):
                 pass
 
     def sandbox_log(self, line: str) -> None:
+        """A log line; what a client sent in it (its request line) is shown escaped."""
         if self.log is not None:
+            from explorer.render.text import one_line
+
             try:
-                print(line, file=self.log, flush=True)
+                print(one_line(line), file=self.log, flush=True)
             except (OSError, ValueError):
                 pass
 

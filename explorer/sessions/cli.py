@@ -189,20 +189,22 @@ def _dry_run(replayer, base_url: str) -> int:
     from explorer.client.models import NO_BODY
     from explorer.sessions.replay import SAFE_METHODS
 
-    for exchange in replayer.session.exchanges:
+    from explorer.render.text import one_line
+
+    for exchange in replayer.session.exchanges:  # a colleague's session: shown escaped
         if replayer.only_safe and exchange.method not in SAFE_METHODS:
-            print(f"{exchange.step:>4}  (skipped: {exchange.method} with --only-safe)")
+            print(one_line(f"{exchange.step:>4}  (skipped: {exchange.method} with --only-safe)"))
             continue
         spec = replayer.preview(exchange)
-        print(f"{exchange.step:>4}  {spec.method} {base_url}{spec.target}")
+        print(one_line(f"{exchange.step:>4}  {spec.method} {base_url}{spec.target}"))
         for name, value in spec.headers.items():
-            print(f"      {name}: {value}")
+            print(one_line(f"      {name}: {value}"))
         if spec.json is not NO_BODY:
-            print("      " + json.dumps(spec.json, ensure_ascii=False))
+            print(one_line("      " + json.dumps(spec.json, ensure_ascii=False)))
         if spec.form or spec.files:
             fields = " ".join(f"{k}={v}" for k, v in spec.form.items())
             files = " ".join(f"{f.field}@{f.path}" for f in spec.files)
-            print(f"      multipart: {fields} {files}".rstrip())
+            print(one_line(f"      multipart: {fields} {files}".rstrip()))
         if spec.data is not None:
             print(f"      ({len(spec.data)} bytes)")
     return EXIT_OK
@@ -247,7 +249,10 @@ def serve(context, options) -> int:
         server = SessionServer(session, host=options.host, port=options.port).start()
     except OSError as exc:
         raise UsageError(f"cannot serve on {options.host}:{options.port}: {exc.strerror}")
-    print(f"serving {session.path.name} ({len(session)} exchanges) at {server.url}", flush=True)
+    from explorer.render.text import one_line
+
+    name = one_line(session.path.name)
+    print(f"serving {name} ({len(session)} exchanges) at {server.url}", flush=True)
     print("explore it with: explorer --url " + server.url, file=sys.stderr, flush=True)
     try:
         server.wait()
@@ -273,6 +278,10 @@ def export(context, options) -> int:
         write_private(options.output, text)
         print(f"exported {len(session)} requests to {options.output}", file=sys.stderr)
     else:
+        if _isatty(sys.stdout):  # a script on a terminal: a session's escapes shown, not run
+            from explorer.render.text import terminal_safe
+
+            text = terminal_safe(text)
         sys.stdout.write(text)
         sys.stdout.flush()
     return EXIT_OK
@@ -309,6 +318,8 @@ def import_(context, options) -> int:
     result = import_har(options.file, options.output, host=host, force=options.force)
     for skipped in result.skipped:
         context.warn(f"skipped {skipped}")
-    print(f"imported {result.imported} of {result.total} requests (host {result.host}) "
-          f"into {options.output}")
+    from explorer.render.text import one_line
+
+    print(one_line(f"imported {result.imported} of {result.total} requests "
+                   f"(host {result.host}) into {options.output}"))
     return EXIT_OK

@@ -20,13 +20,18 @@ _MARKS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "skipped": "skip"}
 
 
 def summary_table(report: ReplayReport, *, width: int = 100) -> str:
-    """Step, request, expected and actual status, result, time; then the failures."""
+    """Step, request, expected and actual status, result, time; then the failures.
+
+    Paths come from the session and messages quote the server: their control
+    characters are shown escaped (:func:`explorer.render.text.one_line`)."""
+    from explorer.render.text import one_line
+
     rows = [("#", "request", "want", "got", "result", "ms")]
     for r in report.results:
         rows.append(
             (
                 str(r.step),
-                r.label,
+                one_line(r.label),
                 str(r.expected_status),
                 "-" if r.actual_status is None else str(r.actual_status),
                 _MARKS.get(r.result, r.result),
@@ -51,7 +56,7 @@ def summary_table(report: ReplayReport, *, width: int = 100) -> str:
             messages.append(note)
     if messages:
         lines.append("")
-        lines.extend(messages)
+        lines.extend(one_line(message) for message in messages)
     lines.append("")
     lines.append(
         f"{len(report.results)} steps: {report.count('passed')} passed, "

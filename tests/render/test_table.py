@@ -44,10 +44,11 @@ def test_columns_dropped_when_nothing_fits():
 
 
 def test_control_characters_cannot_break_the_layout():
-    rows = [{"name": "a\nb\x1b[31mred\tc"}]
+    rows = [{"name": "a\nb\x1b[31mred\tc\x9b2J\rx", "k\x1b]0;t\x07": "v"}]
     out = render_table(rows, width=80)
-    assert "\x1b" not in out
-    assert out.splitlines()[2] == "a b [31mred c"
+    assert not any(c in out for c in "\x1b\x07\x9b\r\t")
+    assert out.splitlines()[0].split() == ["name", "k\\x1b]0;t\\x07"]  # keys too
+    assert out.splitlines()[2].split() == ["a\\nb\\x1b[31mred\\tc\\x9b2J\\rx", "v"]
 
 
 def test_wide_characters_count_double():
