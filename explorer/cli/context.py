@@ -273,6 +273,7 @@ class Context:
             timeout=p.timeout,
             verify=verify,
             warn=self.warn,
+            max_time=getattr(self.options, "max_time", None),
         )
 
     @cached_property

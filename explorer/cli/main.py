@@ -77,7 +77,10 @@ def global_parser() -> argparse.ArgumentParser:
     add("--profile", help="a profile from ~/.config/explorer/config.toml (env EXPLORER_PROFILE)")
     add("--spec", metavar="FILE|URL", help="routes from an OpenAPI 3 / Swagger 2 document")
     add("--routes", metavar="FILE", help="routes from a file in the /discover format, or 'labstep'")
-    add("--timeout", type=_positive_float, metavar="SECONDS", help="per-request timeout")
+    add("--timeout", type=_positive_float, metavar="SECONDS",
+        help="the longest wait for each read of the answer (default 30)")
+    add("--max-time", type=_positive_float, metavar="SECONDS",
+        help="the longest a whole exchange may take: connect, headers and body (as curl's)")
     add("--record", metavar="FILE",
         help="record every exchange to a session file (a bare NAME: sessions/NAME.jsonl)")
     add("--insecure", action="store_true", help="do not verify TLS certificates")

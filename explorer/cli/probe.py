@@ -36,6 +36,9 @@ from explorer.errors import (
 KEEP_BYTES = 1024 * 1024
 #: how many GET routes probe calls unless ``--max`` says otherwise
 DEFAULT_MAX = 300
+#: the longest one probed request may take, whole (``--max-time`` overrides it): a server
+#: that drips its answer cannot hang the probe
+REQUEST_MAX_TIME = 30.0
 USAGE = "usage: explorer [GLOBAL] probe [--max N]"
 
 
@@ -110,7 +113,8 @@ def probe(engine, registry, *, limit: int | None = None) -> list[Result]:
         if path not in first_ids:
             first_ids[path] = None
             try:
-                response = engine.send(RequestSpec("GET", path, query=["limit=1"]))
+                response = engine.send(RequestSpec("GET", path, query=["limit=1"]),
+                                       default_max_time=REQUEST_MAX_TIME)
                 first_ids[path] = _first_id(_head_of(response))
             except ExplorerError:
                 pass
@@ -124,7 +128,8 @@ def probe(engine, registry, *, limit: int | None = None) -> list[Result]:
             continue
         started = time.perf_counter()
         try:
-            response = engine.send(RequestSpec("GET", path, route=route))
+            response = engine.send(RequestSpec("GET", path, route=route),
+                                   default_max_time=REQUEST_MAX_TIME)
             body = _head_of(response)
         except TransportError as exc:
             if exc.unreachable:

@@ -11,6 +11,9 @@ both requests (``requote_uri``) and urllib3 (``_encode_target``) percent-encode 
 
 The swap happens only when urllib3's encoding of our target equals what urllib3 is
 about to send, so redirects and anything unexpected go out exactly as urllib3 made them.
+
+The same hook hands the connection a request uses to its deadline
+(:mod:`explorer.client.deadline`), so ``--max-time`` can cut it wherever it waits.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class _RawTargetPoolMixin:
         raw = getattr(_local, "target", None)
         if raw is not None and raw != url and _encode_target(raw) == url:
             url = raw
+        watch = getattr(_local, "watch", None)
+        if watch is not None:
+            watch.connection = conn  # what a deadline cuts (see explorer.client.deadline)
         return super()._make_request(conn, method, url, *args, **kwargs)
 
 
@@ -56,3 +62,8 @@ class RawTargetAdapter(HTTPAdapter):
             return super().send(request, *args, **kwargs)
         finally:
             _local.target = None
+
+
+def watching(watch) -> None:
+    """Hand the connections this thread opens from now on to ``watch`` (None: stop)."""
+    _local.watch = watch

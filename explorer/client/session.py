@@ -71,6 +71,7 @@ class Client:
         retries: int = 2,
         warn: Callable[[str], None] = lambda message: None,
         transport: Transport | None = None,
+        max_time: float | None = None,
     ) -> None:
         try:
             parts = urlsplit(base_url)
@@ -88,6 +89,8 @@ class Client:
         self.retries = retries
         #: hears about a redirect that was not followed
         self.warn = warn
+        #: the longest a whole exchange may take (``--max-time``), None: unbounded
+        self.max_time = max_time
         #: how bytes move (:mod:`explorer.client.transport`); made on first use
         self._transport = transport
         #: a ``user:password@`` in the base URL, sent as Basic when no auth is given
@@ -120,7 +123,7 @@ class Client:
         """A client for another server with this one's TLS settings, timeout and
         retries, but none of its credentials or headers (close it after use)."""
         return Client(base_url, timeout=self.timeout, verify=self.verify, retries=self.retries,
-                      warn=self.warn)
+                      warn=self.warn, max_time=self.max_time)
 
     # -- building and sending --------------------------------------------------------
 
@@ -144,7 +147,12 @@ class Client:
         return spec.url(self.base_url)
 
     def build(
-        self, spec: RequestSpec, *, max_upload: int | None = None, timeout: float | None = None
+        self,
+        spec: RequestSpec,
+        *,
+        max_upload: int | None = None,
+        timeout: float | None = None,
+        max_time: float | None = None,
     ) -> Request:
         """The exact request :meth:`send` would hand the transport first: headers
         layered (:mod:`explorer.client.headers`), the body encoded, the target as typed."""
@@ -189,7 +197,8 @@ class Client:
             # A None value (typed as `Name:`) removes the header, defaults included.
             headers={k: v for k, v in headers.items() if v is not None},
             body=data,
-            timeout=Timeout(connect=CONNECT_TIMEOUT, read=limit),
+            timeout=Timeout(connect=CONNECT_TIMEOUT, read=limit,
+                            total=self.max_time or max_time),
             label=self.display_url,
             spec=spec,
         )
@@ -201,9 +210,14 @@ class Client:
         timeout: float | None = None,
         max_upload: int | None = None,
         allow_redirects: bool = True,
+        default_max_time: float | None = None,
     ) -> Response:
-        """Send ``spec``; the body of the answer streams from :meth:`Response.iter_bytes`."""
-        request = self.build(spec, max_upload=max_upload, timeout=timeout)
+        """Send ``spec``; the body of the answer streams from :meth:`Response.iter_bytes`.
+
+        ``default_max_time`` bounds the whole exchange when the client has no
+        ``max_time`` of its own (discovery and ``probe`` pass theirs)."""
+        request = self.build(spec, max_upload=max_upload, timeout=timeout,
+                             max_time=default_max_time)
         started = time.perf_counter()
         response = self.transport.handle(request)
         hops = 0
@@ -222,7 +236,7 @@ class Client:
                 self.warn(str(stop))
                 break
             response.close()
-            response = self.transport.handle(request)
+            response = self.transport.handle(_within(request, started))
         response.elapsed = time.perf_counter() - started
         return response
 
@@ -230,6 +244,22 @@ class Client:
     def _own_headers(self) -> frozenset[str]:
         auth = self.auth or self._userinfo
         return auth.header_names if auth is not None else frozenset()
+
+
+def _within(request: Request, started: float) -> Request:
+    """``request`` with what is left of its whole-exchange deadline (a redirect's hop
+    gets no fresh one)."""
+    total = request.timeout.total
+    if total is None:
+        return request
+    from dataclasses import replace
+
+    left = total - (time.perf_counter() - started)
+    if left <= 0:
+        raise TransportError(
+            f"{request.label} did not finish within {total:g} s (--max-time)", reason="timeout"
+        )
+    return replace(request, timeout=replace(request.timeout, total=left))
 
 
 def _userinfo_auth(url: str):

@@ -8,7 +8,10 @@ streaming.  The client above it keeps header layering, auth and redirects.
 * :class:`RequestsTransport` is the default: a ``requests.Session`` with retries of
   idempotent methods, the raw-target adapter (:mod:`explorer.client.rawtarget`),
   proxies from the environment, a cookie jar, and every foreign failure translated
-  into the package's errors (see :mod:`explorer.client.session`).
+  into the package's errors (see :mod:`explorer.client.session`); a whole-exchange
+  deadline (``--max-time``, :mod:`explorer.client.deadline`) and a bound on what a
+  compressed body may inflate to (:data:`DECODED_LIMIT`; past it the body is cut with
+  ``the body from URL inflates past N bytes (gzip); cut there``).
 * :class:`MockTransport` answers from a function, for unit tests that only need
   canned answers (as httpx's ``MockTransport``)::
 
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
     import requests
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+#: the most a compressed answer may inflate to before it is cut (a gzip bomb)
+DECODED_LIMIT = 1 << 30
 
 
 class Transport(Protocol):
@@ -63,8 +68,10 @@ class RequestsTransport:
     """The default transport: ``requests`` and urllib3 (see the module docstring)."""
 
     def __init__(self, *, verify: bool | str = True, retries: int = 2,
-                 user_agent: str = "explorer") -> None:
+                 user_agent: str = "explorer", decoded_limit: int | None = DECODED_LIMIT) -> None:
         self.verify = verify
+        #: a gzip/deflate/brotli body is cut once it inflates past this many bytes
+        self.decoded_limit = decoded_limit
         self.retries = retries
         self.user_agent = user_agent
         self._session: requests.Session | None = None
@@ -130,40 +137,43 @@ class RequestsTransport:
     def handle(self, request: Request) -> Response:
         import requests
 
-        from explorer.client.session import _connection_error, _reason
+        from explorer.client.deadline import Deadline
+        from explorer.client.rawtarget import watching
 
         prepared = self.prepare(request)
         timeout = request.timeout
-        connect_limit = min(timeout.read, timeout.connect)
         shown = request.label or request.url
+        deadline = Deadline(timeout.total, shown) if timeout.total else None
+        left = deadline.left() if deadline is not None else timeout.read
+        read_limit = min(timeout.read, left)
+        connect_limit = min(timeout.read, timeout.connect, left)
         started = time.perf_counter()
+        watching(deadline)
         try:
             r = self.session.send(
                 prepared,
                 stream=True,
-                timeout=(connect_limit, timeout.read),
+                timeout=(connect_limit, read_limit),
                 allow_redirects=False,
                 proxies=self._proxies_for(prepared),
             )
-        except requests.exceptions.SSLError as exc:
-            raise TransportError(
-                f"TLS error talking to {shown}: {_reason(exc)}", reason="tls"
-            ) from exc
-        except requests.ConnectTimeout as exc:
-            raise TransportError(
-                f"{shown} did not accept a connection within {connect_limit:g} s (timed out)",
-                reason="timeout",
-            ) from exc
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            reason = _reason(exc)
-            if isinstance(exc, requests.Timeout) or reason == "timed out":
-                raise TransportError(
-                    f"{shown} did not answer within {timeout.read:g} s (timed out)",
-                    reason="timeout",
-                ) from exc
-            raise _connection_error(exc, shown, reason, request.spec) from exc
-        except requests.RequestException as exc:
-            raise TransportError(f"request to {shown} failed: {_reason(exc)}") from exc
+        except BaseException as exc:
+            if deadline is not None:
+                deadline.cancel()
+            if isinstance(exc, requests.RequestException):
+                raise _translated(exc, request, deadline, connect_limit, read_limit) from exc
+            raise
+        finally:
+            watching(None)
+        if deadline is not None and deadline.expired:  # cut in the headers: no answer
+            r.close()
+            raise deadline.error()
+
+        def close() -> None:
+            if deadline is not None:
+                deadline.cancel()
+            r.close()
+
         return Response(
             status=r.status_code,
             reason=r.reason or "",
@@ -171,8 +181,8 @@ class RequestsTransport:
             url=r.url,
             elapsed=time.perf_counter() - started,
             request_headers=r.request.headers if r.request is not None else None,
-            _stream=_guarded(r, shown),
-            _close=r.close,
+            _stream=_guarded(r, shown, deadline, self.decoded_limit),
+            _close=close,
         )
 
     def _proxies_for(self, prepared: requests.PreparedRequest) -> dict[str, str]:
@@ -195,20 +205,72 @@ class RequestsTransport:
         return dict(found)
 
 
-def _guarded(r: requests.Response, shown: str) -> Iterator[bytes]:
+def _translated(
+    exc: Exception, request: Request, deadline, connect_limit: float, read_limit: float
+) -> Exception:
+    """The package's error for a requests failure of ``session.send``."""
+    import requests
+
+    from explorer.client.session import _connection_error, _reason
+
+    shown = request.label or request.url
+    if deadline is not None and deadline.expired:
+        return deadline.error()
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TransportError(f"TLS error talking to {shown}: {_reason(exc)}", reason="tls")
+    if isinstance(exc, requests.ConnectTimeout):
+        if deadline is not None and deadline.left() <= 0.01:
+            return deadline.error()
+        return TransportError(
+            f"{shown} did not accept a connection within {connect_limit:g} s (timed out)",
+            reason="timeout",
+        )
+    if isinstance(exc, requests.Timeout | requests.ConnectionError):
+        reason = _reason(exc)
+        if isinstance(exc, requests.Timeout) or reason == "timed out":
+            if deadline is not None and read_limit < request.timeout.read:
+                return deadline.error()
+            return TransportError(
+                f"{shown} did not answer within {read_limit:g} s (timed out)", reason="timeout"
+            )
+        return _connection_error(exc, shown, reason, request.spec)
+    return TransportError(f"request to {shown} failed: {_reason(exc)}")
+
+
+def _guarded(r: requests.Response, shown: str, deadline, limit: int | None) -> Iterator[bytes]:
+    """The body as it is read, decoded; failures translated; a compressed body cut
+    once it inflates past ``limit`` bytes."""
     import requests
 
     from explorer.client.session import _reason
 
+    encoding = r.headers.get("Content-Encoding", "").strip().lower()
+    bounded = limit if encoding not in ("", "identity") else None
+    size = 0
     try:
-        yield from r.iter_content(chunk_size=65536)
-    except requests.exceptions.ContentDecodingError as exc:
-        raise ResponseError(f"cannot decode the body from {shown}: {_reason(exc)}") from exc
-    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
+        for chunk in r.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if bounded is not None and size > bounded:
+                yield chunk[: len(chunk) - (size - bounded)]
+                raise ResponseError(
+                    f"the body from {shown} inflates past {bounded:,} bytes ({encoding}); "
+                    "cut there"
+                )
+            yield chunk
+        if deadline is not None and deadline.expired:  # the cut ended the body early
+            raise deadline.error()
+    except requests.RequestException as exc:
+        if deadline is not None and deadline.expired:
+            raise deadline.error() from exc
+        if isinstance(exc, requests.exceptions.ContentDecodingError):
+            raise ResponseError(f"cannot decode the body from {shown}: {_reason(exc)}") from exc
+        if isinstance(exc, requests.Timeout):
+            raise TransportError(
+                f"{shown} stopped sending the body (timed out)", reason="timeout"
+            ) from exc
         raise TransportError(
             f"connection to {shown} was lost while reading the body", reason="reset"
         ) from exc
-    except requests.Timeout as exc:
-        raise TransportError(
-            f"{shown} stopped sending the body (timed out)", reason="timeout"
-        ) from exc
+    finally:
+        if deadline is not None:
+            deadline.cancel()

@@ -29,6 +29,9 @@ from explorer.registry import Route
 
 BUILTIN_ROUTES = Path(__file__).resolve().parent.parent / "data"
 DISCOVER_PATH = "/discover"
+#: the longest fetching a listing or a spec may take, whole (``--max-time`` overrides it):
+#: a server that drips one byte every half second cannot hang start-up
+FETCH_MAX_TIME = 60.0
 
 
 @dataclass
@@ -84,7 +87,8 @@ class DiscoverSource(_Keyed):
         headers = {"Accept": "application/json"}
         if validator:
             headers["If-None-Match"] = validator
-        response = client.send(RequestSpec("GET", self.path, headers=headers), timeout=None)
+        response = client.send(RequestSpec("GET", self.path, headers=headers), timeout=None,
+                               default_max_time=FETCH_MAX_TIME)
         if response.status == 304 and validator:
             response.close()
             return Fetched(None, validator)
@@ -138,10 +142,12 @@ class SpecSource(_Keyed):
             headers["If-None-Match"] = validator
         if self.location.startswith(client.base_url + "/"):  # the API's own server
             path = self.location[len(client.base_url) :]
-            return self._fetched(client.send(RequestSpec("GET", path, headers=headers)), validator)
+            spec = RequestSpec("GET", path, headers=headers)
+            return self._fetched(client.send(spec, default_max_time=FETCH_MAX_TIME), validator)
         # Another host: no credentials of the API go there, but its TLS settings do.
         with client.sibling(self.location) as fetcher:
-            return self._fetched(fetcher.send(RequestSpec("GET", "", headers=headers)), validator)
+            spec = RequestSpec("GET", "", headers=headers)
+            return self._fetched(fetcher.send(spec, default_max_time=FETCH_MAX_TIME), validator)
 
     def _fetched(self, response, validator: str | None) -> Fetched:
         if response.status == 304 and validator:
