@@ -264,7 +264,7 @@ class Engine:
             if note is not None:
                 note()  # the server may have added routes: the next miss asks again
         if self.recorder is not None:
-            response = self.recorder.wrap(prepared.spec, response)
+            response = self.recorder.wrap(prepared.spec, response, on_error=self.warn)
         return response
 
 

@@ -72,7 +72,7 @@ def log_in_and_save(context, username: str, password: str, *, say=None) -> str:
         raise UsageError("empty password")
     say = say or (lambda text: print(text, flush=True))
     context.typed_secrets.append(password)  # never shown, even in a crash's traceback
-    key = login(context.engine, username, password)  # the engine: --record sees it
+    key = login(_engine(context), username, password)  # the engine: --record sees it
     from explorer.config import credentials_path, save_credential
     from explorer.errors import ConfigError
 
@@ -86,6 +86,20 @@ def log_in_and_save(context, username: str, password: str, *, say=None) -> str:
         return key
     say(f"logged in as {username}; key saved to {path} ({context.credential_key})")
     return key
+
+
+def _engine(context):
+    """The run's engine; when its ``--record`` session cannot be opened, one warning
+    and an engine that does not record (the login matters more than its copy)."""
+    from explorer.errors import SessionError
+
+    try:
+        return context.engine
+    except SessionError as exc:
+        from explorer.engine import Engine
+
+        context.warn(f"{exc}; logging in without recording it")
+        return Engine(context.client, None, warn=context.warn)
 
 
 def login(client, username: str, password: str) -> str:

@@ -21,6 +21,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from explorer.client.models import NO_BODY, RequestSpec, Response
@@ -125,8 +126,17 @@ class Recorder:
 
     # -- recording ---------------------------------------------------------------------
 
-    def wrap(self, spec: RequestSpec, response: Response) -> Response:
-        """A response that tees its body here; the exchange is written when it is read."""
+    def wrap(
+        self,
+        spec: RequestSpec,
+        response: Response,
+        *,
+        on_error: Callable[[str], None] | None = None,
+    ) -> Response:
+        """A response that tees its body here (:meth:`Response.tee`); the exchange is
+        written when it is read.  With ``on_error``, a session that cannot be written
+        is said there, once, and the reader still gets the whole body (the user's
+        answer is never lost for its copy); without, it raises SessionError."""
         with self._lock:
             if self._fd is None:
                 raise SessionError(f"the recording to {self.path} was stopped")
@@ -136,7 +146,7 @@ class Recorder:
         if not response.consumed:
             with self._lock:
                 self._pending.add(pending)
-        return response.tee(pending)
+        return response.tee(pending if on_error is None else _Tolerant(pending, on_error))
 
     def close(self) -> None:
         """Write what is pending (marked truncated) and close the file."""
@@ -355,7 +365,12 @@ class _Pending:
             raise SessionError(
                 f"cannot write the session {self.recorder.path}: {exc.strerror or exc}"
             ) from exc
-        self.recorder._done(self, line)
+        try:
+            self.recorder._done(self, line)
+        except OSError as exc:
+            raise SessionError(
+                f"cannot write the session {self.recorder.path}: {exc.strerror or exc}"
+            ) from exc
 
     def _line(self, complete: bool) -> bytes:
         r = self.recorder.redactor
@@ -396,6 +411,31 @@ class _Pending:
         return line
 
 
+class _Tolerant:
+    """An exchange being recorded whose failures are said once and swallowed: the
+    body goes on to its reader."""
+
+    def __init__(self, pending: _Pending, on_error: Callable[[str], None]) -> None:
+        self.pending = pending
+        self.on_error = on_error
+        self.broken = False
+
+    def _guard(self, call) -> None:
+        if self.broken:
+            return
+        try:
+            call()
+        except (SessionError, OSError) as exc:
+            self.broken = True
+            self.on_error(f"{exc}; the answer itself is not affected")
+
+    def feed(self, chunk: bytes) -> None:
+        self._guard(lambda: self.pending.feed(chunk))
+
+    def finish(self, *, complete: bool) -> None:
+        self._guard(lambda: self.pending.finish(complete=complete and not self.broken))
+
+
 def _note_placeholders(exchange: Any, filled: dict[str, set[str]]) -> None:
     """Add the names :meth:`Recorder._scrub_written` hid in upload copies to their
     entries, so replay fills them back in."""
@@ -408,7 +448,10 @@ def _note_placeholders(exchange: Any, filled: dict[str, set[str]]) -> None:
 
 
 def _prepare_existing(path: Path) -> int:
-    """The next step number for ``path``; an existing torn last line is cut off."""
+    """The next step number for ``path``; an existing torn last line is cut off.  Only
+    a regular file is read (``--record /dev/zero`` would never end)."""
+    if path.exists() and not path.is_file():
+        raise SessionError(f"cannot record to {path}: not a regular file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:

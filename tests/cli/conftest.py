@@ -98,30 +98,15 @@ def logged(tmp_path_factory):
 def echo_server():
     """A server that answers every GET with the request's headers (``seen`` keeps them);
     its /discover lists ``GET /echo``."""
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from loopback import QuietHandler, serving
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self):
             headers = dict(self.headers.items())
             server.seen.append({"path": self.path, **headers})
             data = {"data": [{"method": "GET", "path": "/echo"}]}
-            body = json.dumps(data if self.path == "/discover" else headers).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_json(data if self.path == "/discover" else headers)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.seen = []
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as server:
+        server.seen = []
+        yield server

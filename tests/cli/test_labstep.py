@@ -85,3 +85,16 @@ def test_a_login_whose_key_cannot_be_saved_prints_it_and_succeeds(run, sandbox):
     assert len(warnings) == 1 and "could not be saved" in warnings[0]
     assert sandbox.password not in login.stdout + login.stderr
     assert not (run.home / "config" / "credentials.json").exists()
+
+
+def test_a_login_whose_session_cannot_be_written_keeps_the_key(run, sandbox, tmp_path):
+    """--record to a path that cannot be a session: one warning, the login works and
+    its key is saved."""
+    folder = tmp_path / "not-a-file.jsonl"
+    folder.mkdir()
+    login = run("--url", sandbox.url, "--routes", "labstep", "--record", str(folder), "login",
+                "--username", sandbox.username, "--password-stdin", input=sandbox.password + "\n")
+    assert login.returncode == 0, login.stderr
+    warnings = [line for line in login.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "not a regular file" in warnings[0]
+    assert sandbox.api_key in (run.home / "config" / "credentials.json").read_text()

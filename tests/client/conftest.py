@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import QuietHandler, serving
 
 
-class Recorder(BaseHTTPRequestHandler):
+class Recorder(QuietHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
 
     def _handle(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -73,16 +69,9 @@ class Recorder(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    server.daemon_threads = True
-    server.seen = []
-    server.handle_error = lambda request, address: None  # a client hung up: expected
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(Recorder) as server:
+        server.seen = []
+        yield server
 
 
 @pytest.fixture

@@ -1,40 +1,21 @@
-"""A stub /discover server whose answer, ETag and failures the test controls."""
+"""A stub /discover answer whose body, ETag and failures the test controls, served by
+a mock transport (no socket: the client's transport seam)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        stub = self.server.stub
-        stub.requests.append(
-            {"path": self.path, "if_none_match": self.headers.get("If-None-Match")}
-        )
-        body = stub.body if stub.body is not None else json.dumps({"data": stub.routes}).encode()
-        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-        if self.headers.get("If-None-Match") == etag and stub.status == 200:
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.end_headers()
-            return
-        self.send_response(stub.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("ETag", etag)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+from explorer.client.models import Response
+from explorer.client.transport import MockTransport
+from explorer.errors import TransportError
 
 
 class Stub:
+    url = "http://discover.test"
+
     def __init__(self):
         self.routes = [
             {"method": "GET", "path": "/public/v1/instruments/:id?"},
@@ -43,18 +24,26 @@ class Stub:
         self.body: bytes | None = None
         self.status = 200
         self.requests: list[dict] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.stub = self
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.stopped = False
+        self.transport = MockTransport(self.answer)
 
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def stop(self) -> None:
+        """From now on the server cannot be reached, as a refused connection."""
+        self.stopped = True
+
+    def answer(self, request) -> Response:
+        if self.stopped:
+            raise TransportError(f"cannot reach {self.url}: connection refused", reason="refused")
+        path = request.url.removeprefix(self.url)
+        self.requests.append({"path": path, "if_none_match": request.headers.get("If-None-Match")})
+        body = self.body if self.body is not None else json.dumps({"data": self.routes}).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag and self.status == 200:
+            return Response.of(304, headers={"ETag": etag}, url=request.url)
+        return Response.of(self.status, body, url=request.url,
+                           headers={"Content-Type": "application/json", "ETag": etag})
 
 
 @pytest.fixture
 def stub():
-    s = Stub()
-    yield s
-    s.stop()
+    return Stub()

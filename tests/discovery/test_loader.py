@@ -20,7 +20,7 @@ from explorer.errors import DiscoveryError, TransportError
 
 
 def make(stub, tmp_path, ttl=3600.0, warnings=None):
-    client = Client(stub.url, retries=0, timeout=5)
+    client = Client(stub.url, retries=0, timeout=5, transport=stub.transport)
     source = DiscoverSource()
     cache = DiscoveryCache(tmp_path, client.base_url, source.key)
     return Discovery(

@@ -3,14 +3,11 @@ its credentials do not."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import ssl
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import QuietHandler, serving
 
 from explorer.client import Client, bearer
 from explorer.discovery import SpecSource
@@ -39,29 +36,15 @@ def cert(tmp_path_factory):
 def spec_server(cert):
     seen: list[dict[str, str]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self):
             seen.append(dict(self.headers.items()))
-            body = json.dumps(DOC).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_json(DOC)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(str(cert[0]), str(cert[1]))
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.seen = seen
-    server.spec_url = f"https://127.0.0.1:{server.server_port}/openapi.json"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(Handler, tls=cert) as server:
+        server.seen = seen
+        server.spec_url = f"{server.url}/openapi.json"
+        yield server
 
 
 def _routes(client, url):

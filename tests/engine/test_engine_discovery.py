@@ -11,7 +11,7 @@ from explorer.errors import UsageError
 
 
 def _engine(server, cache_root):
-    client = Client(server.url, retries=0, timeout=5)
+    client = Client(server.url, retries=0, timeout=5, transport=server.transport)
     source = DiscoverSource()
     cache = DiscoveryCache(cache_root, client.base_url, source.key)
     warnings: list[str] = []
