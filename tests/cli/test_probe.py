@@ -14,7 +14,7 @@ class FailingEngine:
         self.error = error
         self.sent: list[str] = []
 
-    def send(self, spec):
+    def send(self, spec, **options):
         self.sent.append(spec.target)
         raise self.error
 
@@ -47,7 +47,7 @@ def test_parameters_are_filled_encoded():
         def __init__(self):
             self.sent = []
 
-        def send(self, spec):
+        def send(self, spec, **options):
             from explorer.client.models import Response
 
             self.sent.append(spec.target)
