@@ -11,7 +11,9 @@ everything explorer does with it:
   names) and how replay fills those placeholders back in (:meth:`value`);
 * how a generated script sends it (:meth:`export`: the environment variable and the
   code for each export format);
-* how a server checks it (:meth:`accepts`, used by the sandbox).
+* how a server checks it (:meth:`accepts`, used by the sandbox);
+* a challenge it answers (:meth:`answer`: a scheme like HTTP Digest computes its
+  header from the server's ``401``; the client sends the request once more).
 
 Schemes register themselves with :func:`register`; :data:`SCHEMES` keeps them in
 order of :attr:`Scheme.precedence`, which decides between two schemes given in the
@@ -156,6 +158,12 @@ class Scheme(ABC):
     def query(self) -> list[str]:
         """Query components (wire-ready) it adds to every request."""
         return []
+
+    def answer(self, request: Any, response: Any) -> dict[str, str] | None:
+        """The headers to send ``request`` again with, when ``response`` is a challenge
+        this scheme answers (HTTP Digest's ``401`` with ``WWW-Authenticate: Digest``);
+        None (the default) to keep the response.  The client asks once per request."""
+        return None
 
     @property
     def header_names(self) -> frozenset[str]:

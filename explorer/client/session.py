@@ -220,6 +220,17 @@ class Client:
                              max_time=default_max_time)
         started = time.perf_counter()
         response = self.transport.handle(request)
+        auth = self.auth or self._userinfo
+        again = auth.answer(request, response) if auth is not None else None
+        if again:  # a challenge the scheme answers (Digest): once more, with its headers
+            from dataclasses import replace
+
+            response.close()
+            rewind = getattr(request.body, "rewind", None)
+            if rewind is not None:
+                rewind()
+            request = replace(request, headers=layered(request.headers, again))
+            response = self.transport.handle(_within(request, started))
         hops = 0
         while allow_redirects:
             target = location(response)

@@ -88,3 +88,28 @@ def test_a_tee_sees_the_body_as_it_is_read_and_once():
     whole = Seen()
     Response.of(200, b"xyz").tee(whole)
     assert whole.chunks == [b"xyz"] and whole.ends == [True]
+
+
+def test_a_scheme_may_answer_a_challenge_once():
+    """The hook a challenge-response scheme (HTTP Digest) needs: a 401 the scheme
+    answers is sent once more with the headers it computes."""
+    from explorer.auth import Bearer
+
+    class Challenged(Bearer):
+        def answer(self, request, response):
+            if response.status == 401 and "nonce" in response.headers.get("WWW-Authenticate", ""):
+                return {"Authorization": "Answer " + response.headers["WWW-Authenticate"]}
+            return None
+
+    def server(request):
+        if request.headers["Authorization"].startswith("Answer "):
+            return _json(200, {"authorization": request.headers["Authorization"]})
+        return Response.of(401, headers={"WWW-Authenticate": "Challenge nonce=abc"})
+
+    mock = MockTransport(server)
+    client = Client("http://api.test", auth=Challenged("t0ken"), transport=mock)
+    assert client.send(RequestSpec("GET", "/x")).json() == {
+        "authorization": "Answer Challenge nonce=abc"}
+    assert len(mock.requests) == 2
+    plain = Client("http://api.test", auth=bearer("t0ken"), transport=MockTransport(server))
+    assert plain.send(RequestSpec("GET", "/x")).status == 401  # no answer: kept
