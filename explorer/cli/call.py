@@ -279,7 +279,8 @@ def fetch_all(context, prepared):
     body = json.dumps(paged.items, ensure_ascii=False).encode()
     return Response.of(last.status, body, headers={"Content-Type": "application/json"},
                        reason=last.reason, url=last.url, elapsed=last.elapsed,
-                       request_headers=last.request_headers)
+                       request_headers=last.request_headers,
+                       credential_headers=last.credential_headers)
 
 
 def _command_help(context, words: list[str]) -> int:

@@ -155,6 +155,9 @@ class Response:
     _content: bytes | None = None
     _stream: Iterator[bytes] | None = None
     _close: Any = None
+    #: lower-case names of the request headers that carried its auth scheme's credential
+    #: (``-v`` masks them, whatever they are called: an OpenAPI ``apiKey`` header)
+    credential_headers: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -167,10 +170,12 @@ class Response:
         url: str = "",
         elapsed: float = 0.0,
         request_headers: Mapping[str, str] | None = None,
+        credential_headers: frozenset[str] = frozenset(),
     ) -> Response:
         """An answer whose body is in hand (tests, a merged ``--all``, a kept body)."""
         return cls(status, reason, _headers(headers), url, elapsed,
-                   request_headers=request_headers, _content=bytes(content))
+                   request_headers=request_headers, _content=bytes(content),
+                   credential_headers=credential_headers)
 
     @classmethod
     def streaming(
@@ -184,11 +189,13 @@ class Response:
         elapsed: float = 0.0,
         close: Callable[[], None] | None = None,
         request_headers: Mapping[str, str] | None = None,
+        credential_headers: frozenset[str] = frozenset(),
     ) -> Response:
         """An answer whose body is read from ``chunks`` as it is used (once);
         ``close`` is called when it is read to the end or closed."""
         return cls(status, reason, _headers(headers), url, elapsed,
-                   request_headers=request_headers, _stream=iter(chunks), _close=close)
+                   request_headers=request_headers, _stream=iter(chunks), _close=close,
+                   credential_headers=credential_headers)
 
     @property
     def consumed(self) -> bool:
@@ -226,6 +233,7 @@ class Response:
         return Response.streaming(
             self.status, chunks(), headers=self.headers, reason=self.reason, url=self.url,
             elapsed=self.elapsed, close=close_both, request_headers=self.request_headers,
+            credential_headers=self.credential_headers,
         )
 
     @property

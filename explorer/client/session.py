@@ -249,6 +249,7 @@ class Client:
             response.close()
             response = self.transport.handle(_within(request, started))
         response.elapsed = time.perf_counter() - started
+        response.credential_headers = self._own_headers
         return response
 
     @property

@@ -9,7 +9,7 @@ depth, and so are the values of secret query parameters in a request target
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -18,8 +18,12 @@ from explorer.secrets import AUTH_HEADERS, MASK, secret_name
 
 def redact_headers(
     headers: Mapping[str, str | None] | Iterable[tuple[str, str | None]],
+    *,
+    also: Collection[str] = (),
 ) -> list[tuple[str, str]]:
-    """``(name, value)`` pairs with credentials masked; ``None`` values are left out."""
+    """``(name, value)`` pairs with credentials masked; ``None`` values are left out.
+    ``also``: more header names (lower-case) whose values are credentials (the ones
+    the request's auth scheme set, whatever they are called)."""
     pairs = headers.items() if isinstance(headers, Mapping) else headers
     out: list[tuple[str, str]] = []
     for name, value in pairs:
@@ -28,7 +32,7 @@ def redact_headers(
         if name.lower() in AUTH_HEADERS:
             scheme, space, rest = value.strip().partition(" ")
             value = f"{scheme} {MASK}" if space and rest else MASK
-        elif secret_name(name):
+        elif secret_name(name) or name.lower() in also:
             value = MASK
         out.append((name, value))
     return out

@@ -55,7 +55,8 @@ def render_response(
             head = []
             if spec is not None:
                 head.append(
-                    request_head(spec, base_url, color=False, sent=response.request_headers)
+                    request_head(spec, base_url, color=False, sent=response.request_headers,
+                                 credentials=response.credential_headers)
                 )
             head.append(response_head(response, color=False))
             write_text(env.stderr, "\n".join(head) + "\n")
@@ -81,7 +82,8 @@ def render_response(
         parts = [response_head(response, color=env.color)]
         if spec is not None:
             parts.insert(
-                0, request_head(spec, base_url, color=env.color, sent=response.request_headers)
+                0, request_head(spec, base_url, color=env.color, sent=response.request_headers,
+                             credentials=response.credential_headers)
             )
         if shown:
             parts.append(shown)
@@ -152,6 +154,7 @@ def request_head(
     *,
     color: bool,
     sent: Mapping[str, str] | None = None,
+    credentials: frozenset[str] = frozenset(),
 ) -> str:
     """The request as sent: line, headers (masked), and the body, ending in a blank line.
 
@@ -169,7 +172,7 @@ def request_head(
 
         headers.append(("Host", display_netloc(base_url)))
     headers += list((sent if sent is not None else spec.headers).items())
-    lines += _header_lines(redact_headers(headers), color)
+    lines += _header_lines(redact_headers(headers, also=credentials), color)
     lines.append("")
     if spec.json is not NO_BODY:
         lines.append(_body.pretty_json(redact_body(spec.json)))

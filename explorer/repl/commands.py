@@ -872,12 +872,14 @@ def _keep(response) -> tuple[Any, bytes | None]:
                 response.status, itertools.chain(chunks, stream), headers=response.headers,
                 reason=response.reason, url=response.url, elapsed=response.elapsed,
                 close=response.close, request_headers=response.request_headers,
+                credential_headers=response.credential_headers,
             )
             return view, None
     content = b"".join(chunks)
     view = Response.of(
         response.status, content, headers=response.headers, reason=response.reason,
         url=response.url, elapsed=response.elapsed, request_headers=response.request_headers,
+        credential_headers=response.credential_headers,
     )
     return view, content
 

@@ -113,3 +113,19 @@ def test_a_scheme_may_answer_a_challenge_once():
     assert len(mock.requests) == 2
     plain = Client("http://api.test", auth=bearer("t0ken"), transport=MockTransport(server))
     assert plain.send(RequestSpec("GET", "/x")).status == 401  # no answer: kept
+
+
+def test_verbose_masks_a_scheme_header_whatever_it_is_called(echo):
+    """-v asks the scheme: an OpenAPI-style API key header no name list knows is
+    masked in the request head as it went out."""
+    from explorer.auth import ApiKey
+    from explorer.render.response import request_head
+
+    spec = RequestSpec("GET", "/x")
+    with Client(echo.url, auth=ApiKey("k3y-secret-xyz", name="Ocp-Apim-Subscription-Key")) as c:
+        answer = c.send(spec)
+        answer.close()
+    assert echo.seen[-1]["headers"]["Ocp-Apim-Subscription-Key"] == "k3y-secret-xyz"
+    head = request_head(spec, echo.url, color=False, sent=answer.request_headers,
+                        credentials=answer.credential_headers)
+    assert "Ocp-Apim-Subscription-Key: ***" in head and "k3y-secret-xyz" not in head
