@@ -50,7 +50,7 @@ from typing import Any
 from explorer.auth.resolve import keys as auth_keys
 from explorer.auth.resolve import secret_keys as auth_secret_keys
 from explorer.errors import ConfigError
-from explorer.fileio import atomic_write
+from explorer.fileio import atomic_write, private_dirs
 
 #: a profile's credential keys are the auth schemes' (token, token_file, api_key, auth)
 CREDENTIAL_KEYS = auth_keys("profile")
@@ -335,7 +335,7 @@ def save_credential(profile: str, values: dict[str, str], path: Path | None = No
         data = load_credentials(path, warn=None)  # rewritten 0600 below
         data.setdefault(profile, {}).update(values)
         text = json.dumps(data, indent=2, sort_keys=True).encode() + b"\n"
-        atomic_write(path, text, mode=0o600)
+        atomic_write(path, text, mode=0o600, root=config_dir())
     return path
 
 
@@ -347,7 +347,7 @@ def _locked(lock_path: Path) -> Iterator[None]:
     except ImportError:  # Windows: atomic writes only
         yield
         return
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(lock_path.parent, root=config_dir())
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

@@ -1,12 +1,15 @@
-"""Durable file writes: every cache, config and credentials write goes through here.
+"""Durable, private file writes: every cache, config and credentials write goes through here.
 
 ``atomic_write`` writes a temporary file in the same directory, fsyncs it and renames
 it over the target, so a reader sees the old file or the new one, never a torn one,
 and two processes writing at once leave one complete file.
 
-The new file gets the permissions a plain ``open(path, "w")`` would give it
-(``0o666`` less the umask), so a user with ``umask 077`` keeps caches private;
-``mode`` sets them exactly instead (credentials: ``0o600``).
+Everything explorer keeps may say something about its user (the learned store holds
+e-mails and names, the caches what servers answered, the history what was typed), so
+a new file is ``0600`` unless ``mode`` says otherwise, and a missing directory is made
+``0700`` (as the XDG base directory spec asks).  :func:`private_dirs` also tightens
+the directories explorer owns (``root`` and below, e.g. ``~/.cache/explorer``) that an
+older version left readable by others; a directory above ``root`` is never changed.
 """
 
 from __future__ import annotations
@@ -16,16 +19,26 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+#: what explorer's files and directories are made
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
 
 def atomic_write(
-    path: Path, data: bytes | Iterable[bytes], *, mode: int | None = None
+    path: Path,
+    data: bytes | Iterable[bytes],
+    *,
+    mode: int = PRIVATE_FILE,
+    root: Path | None = None,
 ) -> None:
     """Replace ``path`` with ``data``: bytes, or chunks written one by one (so a large
-    file need not be joined in memory first).  ``mode`` None: ``0o666`` less the umask."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    file need not be joined in memory first).  The file is ``mode`` (``0600``); missing
+    directories are made ``0700``, and with ``root`` (explorer's own directory the file
+    is under) the directories from ``root`` down are tightened too (:func:`private_dirs`)."""
+    private_dirs(path.parent, root=root)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~current_umask() if mode is None else mode)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             if isinstance(data, bytes | bytearray | memoryview):
                 f.write(data)
@@ -43,16 +56,57 @@ def atomic_write(
         raise
 
 
-def current_umask() -> int:
-    """The process's umask, read without changing it where the system allows
-    (``/proc/self/status``); elsewhere set and restored at once."""
+def private_dirs(directory: Path, *, root: Path | None = None) -> None:
+    """Make ``directory`` and its missing parents (``0700``).  When ``directory`` is
+    ``root`` or under it, every directory from ``root`` down that group or others may
+    enter or read is made ``0700`` as well, and the files directly in it ``0600`` (an
+    older version's; one ``stat`` each when the directories are private already)."""
+    missing: list[Path] = []
+    probe = directory
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for new in reversed(missing):
+        try:
+            new.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            pass  # made meanwhile (another process)
+    if root is None:
+        return
     try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
+        inside = directory.relative_to(root)
+    except ValueError:
+        return
+    current = root
+    for part in ("", *inside.parts):
+        current = current / part if part else current
+        try:
+            st = os.stat(current)
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                os.chmod(current, PRIVATE_DIR)
+                _tighten_files(current)  # once: an older version's files in it
+        except OSError:
+            continue
+
+
+def _tighten_files(directory: Path) -> None:
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False):
+                    make_private(Path(entry.path))
+    except OSError:
         pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+
+
+def make_private(path: Path) -> None:
+    """``chmod 600 path`` when group or others can read it (a file an older version
+    wrote); nothing when it is missing or private already."""
+    try:
+        st = os.stat(path)
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(path, PRIVATE_FILE)
+    except OSError:
+        pass

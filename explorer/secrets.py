@@ -202,6 +202,8 @@ _RULES = (
     ("json", re.compile(rf'(?i)(?P<name>"{_NAME}")(?P<sep>\s*:\s*)'
                         r'(?P<value>"(?:[^"\\]|\\.)*")')),
 )
+#: a URL's ``user:password@`` (or a token written as the user): hidden whole
+_USERINFO = re.compile(r"(?<=://)[^/?#@\s'\"]+(?=@)")
 _OPTION_KINDS = {"--token": "token", "--api-key": "api_key", "--apikey": "api_key"}
 _PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
 
@@ -215,7 +217,8 @@ def scrub_command(
 ) -> str:
     """``line`` (a command as typed) with every secret it carries hidden.
 
-    It hides the values of ``--token``/``--api-key``/``--password`` options, of
+    It hides a URL's ``user:password@`` (the whole userinfo), the values of
+    ``--token``/``--api-key``/``--password`` options, of
     credential header items (``Authorization:Bearer x`` keeps its scheme word, which is
     never taken for the secret), of secret fields in items, URL queries and JSON bodies,
     then every ``known`` value and every value hidden so far wherever else it appears.
@@ -274,6 +277,18 @@ def scrub_command(
         head = match[0][: match.start(part) - match.start()]
         return f"{head}{quote}{shown}{quote}"
 
+    def userinfo(match: re.Match) -> str:
+        text = match[0]
+        if text == MASK or _PLACEHOLDER.fullmatch(text):
+            return text
+        _user, colon, password = text.partition(":")
+        secret = password if colon and password else text
+        names.setdefault(secret, "password" if colon and password else "secret")
+        if found is not None:
+            found(secret, names[secret])
+        return "{{secret}}" if placeholders else MASK
+
+    line = _USERINFO.sub(userinfo, line)
     for rule, pattern in _RULES:
         line = pattern.sub(lambda m, rule=rule: hide(rule, m), line)
     values = dict(names)

@@ -165,7 +165,9 @@ class Context:
         """Where ``explorer login`` keeps this server's key in the credentials file."""
         if (self.profile.name != "default" or self.options.profile) and not self.elsewhere:
             return self.profile.name
-        return f"url:{self.base_url}"
+        from explorer.client.urls import without_userinfo
+
+        return f"url:{without_userinfo(self.base_url)}"
 
     def _places(self, profile: cfg.Profile | None = None) -> list:
         """Where credentials are looked for, in order of precedence (see

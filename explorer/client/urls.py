@@ -10,6 +10,7 @@ them into Basic auth), but every message, prompt and header echo shows
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 
@@ -22,6 +23,15 @@ def display_url(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=display_netloc(url)))
+
+
+_USERINFO = re.compile(r"(?<=//)[^/?#@\s]*@")
+
+
+def without_userinfo(text: str) -> str:
+    """``text`` with the ``user:password@`` of every URL in it left out: what a file
+    may keep of a URL (a cache key, a session's base URL, a credentials entry)."""
+    return _USERINFO.sub("", text) if "@" in text else text
 
 
 def display_netloc(url: str) -> str:

@@ -7,8 +7,10 @@ Each entry is two files under ``~/.cache/explorer/discovery/``::
                   (index: the registry's derived form, which holds its fingerprint)
 
 Both are written atomically (the raw document first), so a reader, or a second shell
-writing at the same moment, sees a complete entry.  An entry that cannot be read is
-treated as absent: the cache can always be rebuilt, so it never stops a command.
+writing at the same moment, sees a complete entry.  The server and source are keyed
+without a URL's ``user:password@`` (neither the name nor the entry holds it).  An
+entry that cannot be read is treated as absent: the cache can always be rebuilt, so it
+never stops a command.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from explorer.fileio import atomic_write
+from explorer.client.urls import without_userinfo
+from explorer.fileio import atomic_write, make_private
 from explorer.registry import Registry
 
 FORMAT = 1
@@ -38,8 +41,11 @@ class CacheEntry:
 
 class DiscoveryCache:
     def __init__(self, root: Path, server: str, source_key: str) -> None:
+        # A URL's user:password@ never reaches a file: not the key, not the entry.
+        server, source_key = without_userinfo(server), without_userinfo(source_key)
         self.server = server
         self.source_key = source_key
+        self.root = root
         digest = hashlib.sha256(f"{server}\n{source_key}".encode()).hexdigest()[:24]
         self.dir = root / "discovery"
         self.meta_path = self.dir / f"{digest}.json"
@@ -66,12 +72,13 @@ class DiscoveryCache:
             return None
 
     def write(self, raw: bytes, validator: str | None, registry: Registry) -> None:
-        atomic_write(self.raw_path, raw)
+        atomic_write(self.raw_path, raw, root=self.root)
         self._write_meta(validator, registry, time.time())
 
     def touch(self, entry: CacheEntry) -> None:
         """Mark ``entry`` as just revalidated (the server said 304)."""
         self._write_meta(entry.validator, entry.registry, time.time())
+        make_private(self.raw_path)  # an older version's 0644 copy
 
     def _write_meta(self, validator: str | None, registry: Registry, fetched_at: float) -> None:
         meta = {
@@ -82,4 +89,6 @@ class DiscoveryCache:
             "fetched_at": fetched_at,
             "index": registry.dump(),
         }
-        atomic_write(self.meta_path, json.dumps(meta, separators=(",", ":")).encode())
+        atomic_write(
+            self.meta_path, json.dumps(meta, separators=(",", ":")).encode(), root=self.root
+        )

@@ -432,10 +432,13 @@ class ShellApp:
         return parts
 
     def _history_path(self) -> str:
+        from explorer.fileio import make_private, private_dirs
+
         path = cfg.data_dir() / "history"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(path.parent, root=cfg.data_dir())  # 0700
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        make_private(path)  # an older version's 0644 history
         return str(path)
 
     def _make_session(self):

@@ -22,7 +22,8 @@ Four kinds of knowledge, each bounded:
   ``50 of 52 known ids``).
 
 Stored in ``cache_dir()/learned/<server key>.json`` (JSON lines, see
-:meth:`LearnedStore.save`), written atomically (:func:`explorer.fileio.atomic_write`)
+:meth:`LearnedStore.save`; mode 0600 in 0700 directories: it holds names and e-mails),
+written atomically (:func:`explorer.fileio.atomic_write`)
 and only when something changed; each list is decoded only when first used.  A file that
 cannot be read is ignored: this is a cache.  Thread-safe (background prefetches write
 while the completer reads).  No prompt_toolkit here.
@@ -73,7 +74,11 @@ _COMPONENT = re.compile(
 
 
 def server_key(base_url: str) -> str:
-    """A readable, unique file name for a server: ``127.0.0.1_5123-1a2b3c4d``."""
+    """A readable, unique file name for a server: ``127.0.0.1_5123-1a2b3c4d`` (a URL's
+    ``user:password@`` is no part of it)."""
+    from explorer.client.urls import without_userinfo
+
+    base_url = without_userinfo(base_url)
     parts = urlsplit(base_url)
     readable = re.sub(r"[^A-Za-z0-9.-]+", "_", (parts.netloc + parts.path).strip("/"))[:60]
     digest = hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:8]
@@ -213,8 +218,10 @@ class _Ids:
 
 
 class LearnedStore:
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, root: Path | None = None) -> None:
         self.path = path
+        #: explorer's directory the file is under (kept 0700, see explorer.fileio)
+        self.root = root
         self._lock = threading.RLock()
         #: one save at a time; readers never wait on it
         self._saving = threading.Lock()
@@ -238,7 +245,7 @@ class LearnedStore:
     @classmethod
     def for_server(cls, cache_dir: Path, base_url: str) -> LearnedStore:
         """The store of ``base_url``; its file is read on first use."""
-        return cls(cache_dir / "learned" / f"{server_key(base_url)}.json")
+        return cls(cache_dir / "learned" / f"{server_key(base_url)}.json", root=cache_dir)
 
     def load(self) -> None:
         """Read the file now (what is already learned in memory wins)."""
@@ -323,7 +330,7 @@ class LearnedStore:
                 self.dirty = False
             try:
                 # Written list by list: no joined copy of a large store.
-                atomic_write(self.path, self._lines(meta, lists))
+                atomic_write(self.path, self._lines(meta, lists), root=self.root)  # 0600
             except BaseException:
                 self.dirty = True
                 raise

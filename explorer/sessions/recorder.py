@@ -24,6 +24,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+from explorer.client.urls import without_userinfo
 from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.errors import SessionError
 from explorer.fileio import atomic_write
@@ -115,7 +116,7 @@ class Recorder:
             from explorer import __version__
 
             header = make_header(
-                base_url=redactor.text(base_url.rstrip("/")),
+                base_url=redactor.text(without_userinfo(base_url).rstrip("/")),
                 routes_fingerprint=routes_fingerprint,
                 auth=auth.session_value() if auth is not None else None,
                 created=utc_now(),
