@@ -11,13 +11,11 @@ Every request's headers and the Host it named are kept in :attr:`EchoServer.seen
 
 from __future__ import annotations
 
-import json
 import shutil
-import ssl
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from loopback import QuietHandler, serving
 
 ROUTES = [
     {"method": "GET", "path": "/echo-headers"},
@@ -42,25 +40,24 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
 
 
 class EchoServer:
+    """The server, on the tests' one real-socket helper (tests/loopback.py)."""
+
     def __init__(self, *, tls: tuple[Path, Path] | None = None) -> None:
         self.tls = tls
         self.seen: list[dict[str, str]] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
 
             def do_GET(self) -> None:
                 headers = dict(self.headers.items())
                 server.seen.append({"path": self.path, **headers})
                 path = self.path.split("?")[0]
                 if path == "/discover":
-                    self._json({"data": ROUTES})
+                    self.send_json({"data": ROUTES})
                 elif path == "/echo-headers":
-                    self._json(headers)
+                    self.send_json(headers)
                 elif path in ("/redirect-host", "/redirect-same"):
                     host = "localhost" if path == "/redirect-host" else "127.0.0.1"
                     self.send_response(302)
@@ -69,36 +66,14 @@ class EchoServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                 else:
-                    self._json({"code": 404, "message": "no such path"}, status=404)
+                    self.send_json({"code": 404, "message": "no such path"}, status=404)
 
-            def _json(self, data, status: int = 200) -> None:
-                body = json.dumps(data).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        if tls is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(str(tls[0]), str(tls[1]))
-            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-        self.port = self.httpd.server_address[1]
-        self.scheme = "https" if tls else "http"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"{self.scheme}://127.0.0.1:{self.port}"
+        self._serving = serving(Handler, tls=tls)
 
     def __enter__(self) -> EchoServer:
-        self.thread.start()
+        httpd = self._serving.__enter__()
+        self.port, self.scheme, self.url = httpd.port, httpd.scheme, httpd.url
         return self
 
     def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._serving.__exit__(*exc)
