@@ -283,6 +283,7 @@ class ShellApp:
             state=self.state,
             index=CommandIndex.from_registry(registry),
             prefetch=self.prefetcher,
+            prefetch_values=self._prefetch_values,
             profiles=self._profiles,
         )
         with self._lock:
@@ -291,6 +292,10 @@ class ShellApp:
         thread = threading.Thread(target=completer.warm, name="explorer-warm-completer")
         thread.daemon = True
         thread.start()
+
+    def _prefetch_values(self, collection: str) -> None:
+        if self.prefetcher is not None:
+            self.prefetcher(collection, full=True)
 
     def _profiles(self) -> dict[str, str]:
         """The profiles ``connect`` can switch to, with their urls."""

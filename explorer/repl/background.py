@@ -4,7 +4,10 @@
 fetched long ago), fetch a small page of it (``fields=name&limit=50``, or ``count=50``
 for routes that declare cursor paging) with its own short timeout, on one worker
 thread, and teach the ids and names to the learned store.  A page that holds the
-whole list replaces the ids known for it (see :meth:`LearnedStore.learn_ids`).
+whole list replaces the ids known for it (see :meth:`LearnedStore.learn_ids`).  When
+completion reaches a filter value (``status=``) of a list whose values were never
+seen, one page of whole objects is fetched instead (``full``: no ``fields``), which
+teaches the values in them too (:meth:`LearnedStore.learn_seen`).
 
 Each fetch carries the headers a request typed now would carry (``headers``, read
 at the time of the fetch: the shell's ``headers apikey:...`` included).  Failures are
@@ -24,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from explorer.client.models import RequestSpec
 from explorer.errors import ExplorerError
-from explorer.repl.learned import LearnedStore, list_items
+from explorer.repl.learned import LearnedStore, field_paths, list_items
 
 #: a list is fetched again after this many seconds
 REFETCH_AFTER = 300.0
@@ -58,28 +61,36 @@ class Prefetcher:
         self._pending: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-prefetch")
         self._closed = False
+        #: fetches that failed with an unexpected error (quietly: counted for tests)
+        self.failures = 0
 
-    def __call__(self, collection: str) -> None:
-        """Ask for ``collection``'s ids; returns at once (the fetch runs in the background)."""
+    def __call__(self, collection: str, *, full: bool = False) -> None:
+        """Ask for ``collection``'s ids (``full``: whole objects, for their values too);
+        returns at once (the fetch runs in the background)."""
         now = time.monotonic()
+        key = f"{collection}\n" if full else collection
         with self._lock:
-            if self._closed or collection in self._pending:
+            if self._closed or key in self._pending:
                 return
-            tried = self._tried.get(collection)
+            tried = self._tried.get(key)
             if tried is not None and now - tried < min(self.refetch_after, RETRY_AFTER):
                 refused = self._refused.get(collection)
                 if refused is None or refused == self._fingerprint(self._headers()):
                     return  # failed lately, and nothing changed that could help
-            ago = self.learned.fetched_ago(collection)
-            if ago is not None and ago < self.refetch_after:
-                return
-            self._pending.add(collection)
-            self._tried[collection] = now
+            if full:
+                if tried is not None and now - tried < self.refetch_after:
+                    return
+            else:
+                ago = self.learned.fetched_ago(collection)
+                if ago is not None and ago < self.refetch_after:
+                    return
+            self._pending.add(key)
+            self._tried[key] = now
         try:
-            self._pool.submit(self._run, collection)
+            self._pool.submit(self._run, collection, full, key)
         except RuntimeError:  # shut down meanwhile
             with self._lock:
-                self._pending.discard(collection)
+                self._pending.discard(key)
 
     def wait(self, timeout: float = 10.0) -> bool:
         """Block until no fetch is pending (for tests); False on timeout."""
@@ -101,18 +112,19 @@ class Prefetcher:
 
     # -- the worker --------------------------------------------------------------------
 
-    def _run(self, collection: str) -> None:
+    def _run(self, collection: str, full: bool = False, key: str | None = None) -> None:
         try:
-            if self.fetch(collection):
+            if self.fetch(collection, full=full):
                 self.on_fetched(collection)
-        except Exception:
-            pass
+        except Exception:  # quiet by design: a later keystroke asks again
+            self.failures += 1
         finally:
             with self._lock:
-                self._pending.discard(collection)
+                self._pending.discard(key or collection)
 
-    def fetch(self, collection: str) -> bool:
-        """Fetch one page of ``collection`` now; True when ids were learned."""
+    def fetch(self, collection: str, *, full: bool = False) -> bool:
+        """Fetch one page of ``collection`` now; True when ids were learned.  ``full``:
+        whole objects, whose values are learned too."""
         from explorer.engine import quote_path
 
         registry = self._registry()
@@ -126,7 +138,7 @@ class Prefetcher:
         if "count" in declared:
             query = [f"count={PAGE}"] + (["cursor=-1"] if "cursor" in declared else [])
         else:
-            query = ["fields=name", f"limit={PAGE}"]
+            query = [f"limit={PAGE}"] if full else ["fields=name", f"limit={PAGE}"]
         if self._client is None:
             self._client = self._client_factory()
         headers = dict(self._headers())
@@ -153,7 +165,13 @@ class Prefetcher:
         items = list_items(body)
         if items is None:
             return False
-        self.learned.learn_ids(collection, items, fetched=True, complete=_whole_list(body, items))
+        whole = _whole_list(body, items)
+        self.learned.learn_ids(collection, items, fetched=True, complete=whole)
+        if full:
+            route = entry.route.path
+            objects = [o for o in items if isinstance(o, Mapping)]
+            self.learned.learn_fields(route, field_paths(objects))
+            self.learned.learn_seen(route, objects, whole=whole)
         return True
 
     @staticmethod

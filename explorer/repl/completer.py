@@ -6,14 +6,21 @@ field names, filter values, body fields), route schemas, the shell's variables a
 last answer.  Every candidate carries ``display_meta`` (methods and command names for
 path segments, the name for an id, the type for a body field).
 
+Filter values (``status=``, ``actions.action=``) come from what the user typed and
+what answers held; a field whose values are ids of a sibling list (``family`` ->
+``/public/v1/families``, ``protocol_id`` -> ``/api/generic/protocol``) offers those ids
+with their names, and after ``=@`` the names themselves (``family=@LiquidHandler``).
+
 Nothing here waits on the network: when ids of a list are unknown or old, the
-``prefetch`` callback is asked to fetch them in the background; the candidates show up
-on the next keystroke (or when the shell restarts completion after the fetch).
+``prefetch`` callback is asked to fetch them in the background (``prefetch_values``
+for a page of whole objects when a list's values were never seen); the candidates
+show up on the next keystroke (or when the shell restarts completion after the fetch).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -63,6 +70,7 @@ class ShellCompleter(Completer):
         state: ShellState,
         index: CommandIndex | None = None,
         prefetch: Callable[[str], None] | None = None,
+        prefetch_values: Callable[[str], None] | None = None,
         profiles: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         self.registry = registry
@@ -72,6 +80,8 @@ class ShellCompleter(Completer):
         self.state = state
         self.index = index if index is not None else CommandIndex.from_registry(registry)
         self.prefetch = prefetch
+        #: asked for a page of whole objects of a list, to learn the values in them
+        self.prefetch_values = prefetch_values
         self._entries: dict[tuple[str, str], Any] = {}
         self._listings: dict[str, Any] = {}
         self._handlers: dict[type, Callable[[Any], Iterable[Completion]]] = {
@@ -279,10 +289,60 @@ class ShellCompleter(Completer):
         route = self._read_route(sug.target) or self._route(sug.target)
         if route is None:
             return
+        values = self.learned.values(route, key)
+        referred = self._referred(sug.target, key, values)
+        start = -len(sug.partial)
         want = sug.partial.lower()
-        for value in self.learned.values(route, key):
+        for value in values:
             if value.lower().startswith(want):
-                yield Completion(value, -len(sug.partial), display_meta="seen before")
+                name = self.learned.name_of(referred, value) if referred else None
+                yield Completion(value, start, display_meta=name or "seen before")
+        if sug.partial.startswith("@"):  # family=@Liq: by the name of the object
+            if referred is not None:
+                for name, ident in self.learned.names(referred, sug.partial[1:], limit=MAX_SHOWN):
+                    yield Completion("@" + name, start, display_meta=ident)
+            return
+        if referred is not None:  # ids with their names, found by either
+            for ident, name in self.learned.ids(referred, sug.partial, limit=MAX_SHOWN):
+                yield Completion(ident, start, display_meta=name or referred)
+        elif not values and self.prefetch_values is not None and not self.learned.has_seen(route):
+            self.prefetch_values(sug.target.path)  # the values arrive in a moment
+
+    def _referred(self, target: s.Target, key: str, values: list[str]) -> str | None:
+        """The list whose ids the field ``key`` holds (``family`` -> ``.../families``,
+        ``protocol_id`` -> ``.../protocol``): a sibling list named after the field, when
+        the values seen are ids of it (or none were seen); None otherwise."""
+        leaf = key.rsplit(".", 1)[-1]
+        stem = re.sub(r"(_ids?|Ids?)$", "", leaf).lower()
+        if not stem or stem == "id":
+            return None
+        wanted = {stem, stem + "s", stem + "es"}
+        if stem.endswith("y"):
+            wanted.add(stem[:-1] + "ies")
+        parent = target.path.rstrip("/").rsplit("/", 1)[0]
+        while True:
+            listing = self._listing((parent or "") + "/")
+            if listing is not None:
+                folded, literals, _ = listing
+                for text, child in zip(folded, literals, strict=True):
+                    if text in wanted and "GET" in child.methods:
+                        collection = f"{parent}/{child.text}"
+                        return collection if self._holds_ids(collection, values) else None
+            if not parent:
+                return None
+            parent = parent.rsplit("/", 1)[0]
+
+    def _holds_ids(self, collection: str, values: list[str]) -> bool:
+        """Whether ``values`` (of a field) are ids of ``collection``, as far as known;
+        its ids are fetched when none are known yet."""
+        if not self.learned.count(collection):
+            if self.prefetch is not None:
+                self.prefetch(collection)
+            return True
+        plain = [v for v in values if not v.startswith("@")]
+        if not plain:
+            return True
+        return any(self.learned.knows(collection, v) for v in plain)
 
     def _field_list(self, sug: s.QueryValue) -> Iterator[Completion]:
         """``sort=name,-upd`` and ``fields=name,desc``: complete the last element."""

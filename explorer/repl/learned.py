@@ -11,10 +11,13 @@ Four kinds of knowledge, each bounded:
   replaces the ids the previous prefetch brought, keeping those seen in other answers;
 * field names per route pattern, as dotted paths into nested objects and arrays
   (``actions.action``), from the objects a route answered with;
-* values seen per filter key and route (``family`` -> ``@LiquidHandler``,
-  ``actions.action`` -> ``prime``), from the queries the user typed first, then from
-  short categorical values in answers, nested ones included (at most
-  :data:`MAX_FIELDS` keys per route, :data:`MAX_VALUES` values per key);
+* values per filter key and route (``family`` -> ``@LiquidHandler``,
+  ``actions.action`` -> ``prime``, ``status`` -> ``busy``): the ones the user typed
+  first, then the short categorical values seen in answers and prefetched pages,
+  nested ones included (at most :data:`MAX_FIELDS` keys per route, :data:`MAX_VALUES`
+  values per key, each kind).  Those seen in the data are forgotten when the data says
+  so: an answer that holds the whole list (unfiltered, unpaged, or a page that is all of
+  it) replaces the values seen for its route;
 * body field names per method and route (``POST /public/v1/instruments``), from the
   bodies the user sent;
 * how many items a list holds, when an answer says so (a ``total``, or the whole
@@ -56,6 +59,9 @@ MAX_VALUES = 30
 MAX_VALUE_LENGTH = 60
 #: how many objects of one answer are walked for field names and values
 SAMPLE = 50
+#: how many objects of a whole list are walked for its values (more: values are added
+#: from the first SAMPLE, never replaced, as the rest are not looked at)
+WHOLE_SAMPLE = 1000
 DEPTH = 4
 
 _LIST_KEYS = ("data", "items", "results")
@@ -227,7 +233,10 @@ class LearnedStore:
         self._saving = threading.Lock()
         self._ids: dict[str, _Ids] = {}
         self._fields: dict[str, dict[str, None]] = {}
+        #: values typed in queries, most recent first
         self._values: dict[str, dict[str, dict[str, None]]] = {}
+        #: values seen in answers
+        self._seen: dict[str, dict[str, dict[str, None]]] = {}
         self._body: dict[str, dict[str, None]] = {}
         self._fetched: dict[str, float] = {}
         self._totals: dict[str, int] = {}
@@ -274,6 +283,7 @@ class LearnedStore:
         self._ids.clear()
         self._fields.clear()
         self._values.clear()
+        self._seen.clear()
         self._body.clear()
 
     def _load(self, meta: dict, lines: list[bytes]) -> None:
@@ -294,10 +304,11 @@ class LearnedStore:
         for table, key in ((self._fields, "fields"), (self._body, "body")):
             for route, names in meta.get(key, {}).items():
                 table.setdefault(route, dict.fromkeys(map(str, names)))
-        for route, keys in meta.get("values", {}).items():
-            mine = self._values.setdefault(route, {})
-            for key, values in keys.items():
-                mine.setdefault(key, dict.fromkeys(map(str, values)))
+        for table, name in ((self._values, "values"), (self._seen, "seen")):
+            for route, keys in meta.get(name, {}).items():
+                mine = table.setdefault(route, {})
+                for key, values in keys.items():
+                    mine.setdefault(key, dict.fromkeys(map(str, values)))
         for collection, total in meta.get("totals", {}).items():
             if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
                 self._totals.setdefault(str(collection), total)
@@ -322,6 +333,9 @@ class LearnedStore:
                     "values": {
                         r: {k: list(v) for k, v in keys.items()}
                         for r, keys in self._values.items()
+                    },
+                    "seen": {
+                        r: {k: list(v) for k, v in keys.items()} for r, keys in self._seen.items()
                     },
                     "body": {k: list(v) for k, v in self._body.items()},
                     "totals": dict(self._totals),
@@ -380,10 +394,14 @@ class LearnedStore:
             return
         items = list_items(body)
         objects: list[Any]
+        whole = False
         if items is not None and method == "GET":
             objects = [o for o in items[:SAMPLE] if isinstance(o, Mapping)]
             self.learn_ids(path, objects)
-            self.learn_total(path, _list_total(body, items, query))
+            total = _list_total(body, items, query)
+            self.learn_total(path, total)
+            # the whole list, every field of it: what it lacks is gone
+            whole = total == len(items) and not _filtered(query, keep=("sort",))
         elif isinstance(body, Mapping) and "id" in body:
             objects = [body]
             ident = str(body["id"])
@@ -397,7 +415,10 @@ class LearnedStore:
             return
         if route and method == "GET":
             self.learn_fields(route, field_paths(objects))
-            self._learn_values_from(route, objects)
+            if whole and items is not None:
+                self.learn_seen(route, items, whole=True)
+            else:
+                self.learn_seen(route, objects)
 
     def learn_ids(
         self,
@@ -540,9 +561,40 @@ class LearnedStore:
                 del values[next(reversed(values))]
             self.dirty = True
 
-    def _learn_values_from(self, route: str, objects: list[Any]) -> None:
-        for key, value in _string_leaves(objects[:SAMPLE]):
-            self.learn_value(route, key, value)
+    def learn_seen(self, route: str, objects: list[Any], *, whole: bool = False) -> None:
+        """The categorical values in ``objects``, answered at ``route``; ``whole``: they
+        are the whole list, so what they no longer hold is forgotten (see the module
+        docstring)."""
+        whole = whole and len(objects) <= WHOLE_SAMPLE
+        found: dict[str, dict[str, None]] = {}
+        for key, value in _string_leaves(objects[:WHOLE_SAMPLE] if whole else objects[:SAMPLE]):
+            if len(value) > MAX_VALUE_LENGTH:
+                continue
+            if key not in found and len(found) >= MAX_FIELDS:
+                continue
+            values = found.setdefault(key, {})
+            if len(values) < MAX_VALUES:
+                values[value] = None
+        with self._lock:
+            self._ensure()
+            keys = self._seen.get(route)
+            if keys is None:
+                if len(self._seen) >= MAX_ROUTES:
+                    return
+                keys = self._seen[route] = {}
+            if whole:
+                if keys != found:
+                    self._seen[route] = found
+                    self.dirty = True
+                return
+            for key, values in found.items():
+                if key not in keys and len(keys) >= MAX_FIELDS:
+                    continue
+                mine = keys.setdefault(key, {})
+                for value in values:
+                    if value not in mine and len(mine) < MAX_VALUES:
+                        mine[value] = None
+                        self.dirty = True
 
     # -- reading -----------------------------------------------------------------------
 
@@ -586,9 +638,47 @@ class LearnedStore:
             return list(self._fields.get(route, ()))
 
     def values(self, route: str, key: str) -> list[str]:
+        """Values for the filter ``key`` at ``route``: typed ones first, then seen ones."""
         with self._lock:
             self._ensure()
-            return list(self._values.get(route, {}).get(key, ()))
+            typed = self._values.get(route, {}).get(key, {})
+            seen = self._seen.get(route, {}).get(key, {})
+            return [*typed, *(v for v in seen if v not in typed)]
+
+    def knows(self, collection: str, ident: str) -> bool:
+        """Whether ``ident`` is a known id of the list at ``collection``."""
+        return self.name_of(collection, ident) is not None
+
+    def name_of(self, collection: str, ident: str) -> str | None:
+        """The name of ``ident`` in the list at ``collection`` ("" when it has none;
+        None when the id is not known there)."""
+        with self._lock:
+            self._ensure()
+            ids = self._ids.get(_clean(collection))
+            return ids.names.get(ident) if ids is not None else None
+
+    def has_seen(self, route: str) -> bool:
+        """Whether any answer at ``route`` taught values (a prefetch of them is moot)."""
+        with self._lock:
+            self._ensure()
+            return route in self._seen
+
+    def names(
+        self, collection: str, prefix: str = "", *, limit: int = 200
+    ) -> list[tuple[str, str]]:
+        """``(name, id)`` of the list at ``collection`` whose name starts with ``prefix``
+        (case-insensitive), one per name, sorted by name."""
+        want = prefix.lower()
+        with self._lock:
+            self._ensure()
+            ids = self._ids.get(_clean(collection))
+            if ids is None:
+                return []
+            found: dict[str, str] = {}
+            for ident, name in ids.names.items():
+                if name and name.lower().startswith(want):
+                    found.setdefault(name, ident)
+        return sorted(found.items(), key=lambda pair: pair[0].lower())[:limit]
 
     def body_fields(self, route_key: str) -> list[str]:
         with self._lock:
@@ -629,6 +719,16 @@ def _string_leaves(objects: Iterable[Any], *, depth: int = DEPTH) -> Iterator[tu
 _WHOLE_LIST_KEYS = frozenset({"sort", "fields"})
 
 
+def _filtered(query: Iterable[str], *, keep: Iterable[str] = _WHOLE_LIST_KEYS) -> bool:
+    """Whether the query narrows the answer (any key but those in ``keep``)."""
+    kept = frozenset(keep)
+    for component in query:
+        key = re.split(r"[=<>!]", unquote(component), maxsplit=1)[0]
+        if key not in kept:
+            return True
+    return False
+
+
 def _list_total(body: Any, items: list, query: Iterable[str]) -> int | None:
     """How many items the list holds, by this answer: its ``total``, or the number of
     items when the query neither filtered nor paged it (only ``sort``, ``fields``)."""
@@ -636,11 +736,7 @@ def _list_total(body: Any, items: list, query: Iterable[str]) -> int | None:
         total = body.get("total")
         if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
             return total
-    for component in query:
-        key = re.split(r"[=<>!]", unquote(component), maxsplit=1)[0]
-        if key not in _WHOLE_LIST_KEYS:
-            return None
-    return len(items)
+    return None if _filtered(query) else len(items)
 
 
 def _add(table: dict[str, dict[str, None]], key: str, names: Iterable[str], cap: int) -> bool:

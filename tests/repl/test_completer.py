@@ -274,3 +274,64 @@ def test_candidates_are_capped_and_sorted_in_a_big_directory(learned, state):
     assert found == sorted(found) and found[0] == "r0000"
     assert texts(big, "get /big/r02") == [f"r02{i:02d}" for i in range(MAX_SHOWN)]
     assert texts(big, "get /big/R0299") == ["r0299"]
+
+
+FAMILIES = [
+    {"id": "f1000000000000000000000a", "name": "LiquidHandler"},
+    {"id": "f1000000000000000000000b", "name": "PlateReader"},
+]
+
+
+@pytest.fixture
+def with_families(learned, state, asked):
+    from explorer.registry import Registry, Route
+
+    routes = [Route("GET", f"{INSTRUMENTS}/:id?"), Route("GET", "/public/v1/families/:id?")]
+    values = []
+    completer = ShellCompleter(
+        registry=Registry(routes), learned=learned, state=state, prefetch=asked.append,
+        prefetch_values=values.append,
+    )  # fmt: skip
+    completer.values_asked = values
+    return completer
+
+
+def test_a_field_holding_ids_of_a_sibling_list_offers_them_with_their_names(
+    with_families, learned, asked
+):
+    completer = with_families
+    assert texts(completer, f"get {INSTRUMENTS} family=") == []
+    assert "/public/v1/families" in asked  # its ids are fetched, for the next keystroke
+    learned.learn_ids("/public/v1/families", FAMILIES, fetched=True, complete=True)
+    learned.learn_exchange(
+        method="GET", path=INSTRUMENTS, route=ROUTE, status=200,
+        body={"data": [{"id": "i1", "family": FAMILIES[0]["id"], "status": "busy"}]},
+    )  # fmt: skip
+    found = metas(completer, f"get {INSTRUMENTS} family=")
+    assert found[FAMILIES[0]["id"]] == "LiquidHandler"  # seen in an answer, named
+    assert found[FAMILIES[1]["id"]] == "PlateReader"  # every id of the list
+    assert texts(completer, "instruments list family=Plate") == [FAMILIES[1]["id"]]  # by name
+    named = metas(completer, "instruments list family=@")
+    assert named == {"@LiquidHandler": FAMILIES[0]["id"], "@PlateReader": FAMILIES[1]["id"]}
+    assert texts(completer, f"get {INSTRUMENTS} family!=@Li") == ["@LiquidHandler"]
+
+
+def test_a_field_named_like_a_list_whose_values_are_not_its_ids_is_a_plain_field(
+    with_families, learned
+):
+    learned.learn_ids("/public/v1/families", FAMILIES, fetched=True, complete=True)
+    learned.learn_exchange(
+        method="GET", path=INSTRUMENTS, route=ROUTE, status=200,
+        body={"data": [{"id": "i1", "family": "Robots"}]},
+    )  # fmt: skip
+    assert metas(with_families, f"get {INSTRUMENTS} family=") == {"Robots": "seen before"}
+    assert texts(with_families, f"get {INSTRUMENTS} family=@") == []
+
+
+def test_values_never_seen_are_fetched_from_a_page_of_the_list(with_families, learned):
+    completer = with_families
+    assert texts(completer, f"get {INSTRUMENTS} status=") == []
+    assert completer.values_asked == [INSTRUMENTS]
+    learned.learn_seen(ROUTE, [{"id": "i1", "status": "idle"}, {"id": "i2", "status": "busy"}])
+    assert texts(completer, f"get {INSTRUMENTS} status=") == ["idle", "busy"]
+    assert texts(completer, "instruments list status=b") == ["busy"]

@@ -112,3 +112,39 @@ def test_pager_on_and_off_and_less_in_secure_mode(shell, tmp_path):  # noqa: F81
     s.wait_prompt()
     assert "45 rows" in paged.read_text()
     assert secure.read_text().strip() == "1"
+
+
+def test_filter_values_complete_from_the_data(shell, sandbox):  # noqa: F811
+    families = {f["name"]: f["id"] for f in _families(sandbox)}
+    s = shell()
+    s.send("instruments list status=")  # nothing typed or seen before: a page is fetched
+    s.expect_exact("idle")
+    s.expect_exact("busy")
+    s.send("\x03")
+    s.wait_prompt()
+    s.send("instruments list actions.action=")
+    s.expect_exact("prime")
+    s.send("\x03")
+    s.wait_prompt()
+    s.send("instruments list family=@Liq")  # the names of the objects the ids refer to
+    s.expect_exact("@LiquidHandler")
+    s.send("\t")
+    s.line(" limit==1 fields==name,family")
+    s.expect_exact("1 row")
+    s.wait_prompt()
+    s.send("instruments list family=")  # the ids, with their names
+    s.expect_exact(families["LiquidHandler"])
+    s.expect_exact("LiquidHandler")
+    s.send("\x03")
+    s.wait_prompt()
+
+
+def _families(sandbox) -> list[dict]:
+    import requests
+
+    answer = requests.get(
+        sandbox.url + "/public/v1/families",
+        headers={"Authorization": f"Bearer {sandbox.token}"},
+        timeout=5,
+    )
+    return answer.json()["data"]

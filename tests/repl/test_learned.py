@@ -344,3 +344,46 @@ def test_an_old_list_line_without_fetched_ids_is_read(tmp_path):
     s = LearnedStore(path)
     s.learn_ids("/x", [{"id": "b"}], fetched=True)
     assert [i for i, _ in s.ids("/x")] == ["a", "b"]
+
+
+def test_values_seen_in_the_whole_list_replace_those_seen_before(tmp_path):
+    s = store(tmp_path)
+    page = [{"id": "a", "status": "busy"}, {"id": "b", "status": "idle"}]
+    s.learn_exchange(method="GET", path="/public/v1/instruments", route=ROUTE, status=200,
+                     query=["limit=2"], body={"data": page})  # fmt: skip
+    assert s.values(ROUTE, "status") == ["busy", "idle"]
+    # a page, a filtered list or a projection says nothing about what is gone
+    for query in (["limit=1"], ["slots>2"], ["fields=name"]):
+        answer = {"data": [{"id": "b", "name": "x"}]}
+        s.learn_exchange(method="GET", path="/public/v1/instruments", route=ROUTE,
+                         status=200, query=query, body=answer)  # fmt: skip
+        assert s.values(ROUTE, "status") == ["busy", "idle"], query
+    # the whole list: nothing is busy any more
+    whole = [{"id": "a", "status": "offline"}, {"id": "b", "status": "idle"}]
+    s.learn_exchange(method="GET", path="/public/v1/instruments", route=ROUTE, status=200,
+                     query=["sort=name"], body={"data": whole})  # fmt: skip
+    assert s.values(ROUTE, "status") == ["offline", "idle"]
+    s.learn_query(ROUTE, ["status=busy"])  # typed values stay, first
+    assert s.values(ROUTE, "status") == ["busy", "offline", "idle"]
+    s.save()
+    again = store(tmp_path)
+    assert again.values(ROUTE, "status") == ["busy", "offline", "idle"]
+    assert again.has_seen(ROUTE) and not again.has_seen("/other")
+
+
+def test_values_seen_are_bounded_per_field(tmp_path, monkeypatch):
+    monkeypatch.setattr(learned_mod, "MAX_VALUES", 3)
+    s = store(tmp_path)
+    s.learn_seen(ROUTE, [{"id": str(i), "status": f"s{i}"} for i in range(10)], whole=True)
+    assert s.values(ROUTE, "status") == ["s0", "s1", "s2"]
+    s.learn_seen(ROUTE, [{"id": "x", "status": "later"}])
+    assert len(s.values(ROUTE, "status")) == 3
+
+
+def test_names_and_ids_of_a_list(tmp_path):
+    s = store(tmp_path)
+    s.learn_ids("/f", [{"id": "1", "name": "Liquid"}, {"id": "2", "name": "lamp"},
+                       {"id": "3", "name": "Reader"}])  # fmt: skip
+    assert s.names("/f", "l") == [("lamp", "2"), ("Liquid", "1")]
+    assert s.name_of("/f", "3") == "Reader" and s.name_of("/f", "9") is None
+    assert s.knows("/f", "1") and not s.knows("/g", "1")
