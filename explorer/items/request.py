@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import copy
 import json
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,16 +154,39 @@ def parse_items(args: Sequence[str], *, method: str) -> RequestItems:
     return items
 
 
+class _NotJSON(Exception):
+    pass
+
+
+def _refuse(token: str) -> Any:
+    raise _NotJSON(token)
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise _NotJSON(token)
+    return value
+
+
+_STRING_OR_NUMBER = re.compile(
+    r'"(?:[^"\\]|\\.)*"|-?(?:Infinity|NaN|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)'
+)
+
+
 def decode_json(text: str) -> Any:
-    """Strict JSON: ``NaN`` and ``Infinity`` are refused (``ValueError``)."""
-
-    def refuse(constant: str) -> Any:
-        raise ValueError(f"{constant} is not valid JSON")
-
+    """Strict JSON: ``NaN``, ``Infinity`` and a number too large for a float (``1e400``,
+    which would go on the wire as ``Infinity``) are refused with a ``JSONDecodeError``
+    whose ``pos`` points at them; too deep a nesting is a ``ValueError``."""
     try:
-        return json.loads(text, parse_constant=refuse)
+        return json.loads(text, parse_constant=_refuse, parse_float=_finite)
+    except _NotJSON as exc:
+        token = exc.args[0]
+        position = next((m.start() for m in _STRING_OR_NUMBER.finditer(text) if m[0] == token), 0)
+        what = "" if token.lstrip("-")[:1].isalpha() else " (too large a number)"
+        raise json.JSONDecodeError(f"{token} is not valid JSON{what}", text, position) from None
     except RecursionError:
-        raise ValueError("nested too deeply")
+        raise ValueError("nested too deeply") from None
 
 
 def parse_json(item: Item, text: str, columns: list[int] | None = None) -> Any:

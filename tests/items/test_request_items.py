@@ -135,6 +135,27 @@ def test_non_standard_json_constants_are_refused(value):
         parse_items([f"x:={value}"], method="POST")
 
 
+@pytest.mark.parametrize(
+    ("item", "position", "token"),
+    [
+        ("n:=1e400", 3, "1e400"),
+        ("n:=NaN", 3, "NaN"),
+        ("n:=[1, -Infinity]", 7, "-Infinity"),
+        ('n:={"a": "1e400", "b": -1e999}', 23, "-1e999"),
+        ("x[a]:=[2E308]", 7, "2E308"),
+    ],
+)
+def test_numbers_outside_json_are_refused_with_a_caret_under_them(item, position, token):
+    """A float that overflows would go on the wire as Infinity, which no JSON parser takes:
+    refused, the caret under the number, like HTTPie's nested-JSON errors."""
+    with pytest.raises(ItemError) as info:
+        parse_items([item], method="POST")
+    assert info.value.position == position
+    assert f"{token} is not valid JSON" in str(info.value)
+    assert info.value.caret().splitlines()[1] == " " * position + "^"
+    assert parse_items(["n:=1.5e300"], method="POST").json == {"n": 1.5e300}
+
+
 def test_headers_set_unset_and_empty():
     items = parse_items(
         ["Accept:text/csv", "User-Agent:", "X-Empty;", "accept:application/json", "X-Pad: v "],
