@@ -332,6 +332,7 @@ class Context:
             secrets=self.secrets,
             auth=self.auth,
             routes_fingerprint=registry.fingerprint if registry is not None else None,
+            warn=self.warn,
         )
 
     @cached_property

@@ -9,19 +9,34 @@ response is closed.  Bodies over :data:`~explorer.sessions.format.INLINE_LIMIT`,
 binary ones, are streamed to a file beside the session, so a 200 MB answer piped to a
 file never sits in memory here.  Secrets are replaced on the way
 (:mod:`explorer.sessions.redact`).
+
+Several processes may record to one session at once (two shells, a script beside the
+shell): every write takes an exclusive lock (``flock`` on the session's directory, and a
+thread lock), and a line's step number is given under it, one more than the largest the
+file holds by then, so steps are unique and increase down the file.  A body file is
+created exclusively (``0003-response.bin``, else ``0003-response-2.bin``...), so none
+overwrites another; the number in its name is the step as first guessed.
+
+The recording is a side file: when it cannot be written (a full disk, a read-only
+directory) the exchange is left out with one warning, its partial body files removed,
+and the answer reaches the front end whole all the same.  A line that was written in
+part is cut back, so the session stays readable.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import mimetypes
 import os
 import re
+import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from explorer.client.urls import without_userinfo
@@ -54,8 +69,13 @@ def _safe_name(text: str) -> str:
 _EXTENSIONS = {"application/json": ".json", "text/plain": ".txt", "text/html": ".html"}
 
 
+def _stderr_warning(message: str) -> None:
+    sys.stderr.write(f"explorer: warning: {message}\n")
+
+
 class Recorder:
-    """Appends exchanges to one session file; safe to share between threads."""
+    """Appends exchanges to one session file; safe to share between threads and, through
+    its lock, between processes recording to the same file."""
 
     def __init__(
         self,
@@ -65,6 +85,8 @@ class Recorder:
         redactor: Redactor,
         next_step: int,
         auth: Any = None,
+        directory_fd: int | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self.path = path
         self._fd: int | None = fd
@@ -72,11 +94,17 @@ class Recorder:
         #: the client's :class:`~explorer.auth.Scheme`: its headers are recorded as
         #: placeholders (``Authorization: Bearer {{token}}``) unless a request typed its own
         self.auth = auth
-        self._step = next_step - 1
-        self._lock = threading.Lock()
+        self.warn = warn or _stderr_warning
+        self._last_step = next_step - 1  # the largest step the file holds, as last read
+        self._lock = threading.RLock()
         self._pending: set[_Pending] = set()
         self.exchanges = 0
         self._secrets_known = len(redactor.known)
+        self._dir_fd = directory_fd
+        stat = os.fstat(fd)
+        self._inode = (stat.st_dev, stat.st_ino)
+        self._seen = stat.st_size  # how much of the file the step count has read
+        self._header: bytes | None = None
 
     # -- opening -----------------------------------------------------------------------
 
@@ -89,40 +117,49 @@ class Recorder:
         secrets: list[str],
         routes_fingerprint: str | None,
         auth: Any = None,
+        warn: Callable[[str], None] | None = None,
     ) -> Recorder:
         """Create ``path`` (or append to the session already there).
 
         ``auth`` (optional) is the client's :class:`~explorer.auth.Scheme`; with it the
         session notes which credential it used, and its headers are recorded with
-        placeholders for its secrets.
+        placeholders for its secrets.  ``warn`` hears of an exchange that could not be
+        recorded (default: a line on stderr).
         """
         path = Path(path)
         names = auth.placeholders() if auth is not None else {}
         redactor = Redactor(secrets, names=names)
         for secret, name in names.items():
             redactor.learn(secret, name)
+        from explorer import __version__
+
+        header = dumps_line(make_header(
+            base_url=redactor.text(without_userinfo(base_url).rstrip("/")),
+            routes_fingerprint=routes_fingerprint,
+            auth=auth.session_value() if auth is not None else None,
+            created=utc_now(),
+            version=__version__,
+        ))
+        directory_fd = fd = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            next_step = _prepare_existing(path)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, FILE_MODE)
+            directory_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            with _flock(directory_fd):
+                next_step = _prepare_existing(path)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC,
+                             FILE_MODE)
+                with suppress(OSError):
+                    os.fchmod(fd, FILE_MODE)
+                if os.fstat(fd).st_size == 0:
+                    _write_all(fd, header, path)
         except OSError as exc:
-            raise SessionError(f"cannot record to {path}: {exc.strerror}") from exc
-        try:
-            os.fchmod(fd, FILE_MODE)
-        except OSError:
-            pass
-        recorder = cls(path, fd, redactor=redactor, next_step=next_step, auth=auth)
-        if next_step == 1 and os.fstat(fd).st_size == 0:
-            from explorer import __version__
-
-            header = make_header(
-                base_url=redactor.text(without_userinfo(base_url).rstrip("/")),
-                routes_fingerprint=routes_fingerprint,
-                auth=auth.session_value() if auth is not None else None,
-                created=utc_now(),
-                version=__version__,
-            )
-            recorder._write(dumps_line(header))
+            for opened in (fd, directory_fd):
+                if opened is not None:
+                    os.close(opened)
+            raise SessionError(f"cannot record to {path}: {exc.strerror or exc}") from exc
+        recorder = cls(path, fd, redactor=redactor, next_step=next_step, auth=auth,
+                       directory_fd=directory_fd, warn=warn)
+        recorder._header = header
         return recorder
 
     # -- recording ---------------------------------------------------------------------
@@ -135,19 +172,25 @@ class Recorder:
         on_error: Callable[[str], None] | None = None,
     ) -> Response:
         """A response that tees its body here (:meth:`Response.tee`); the exchange is
-        written when it is read.  With ``on_error``, a session that cannot be written
-        is said there, once, and the reader still gets the whole body (the user's
-        answer is never lost for its copy); without, it raises SessionError."""
+        written when it is read.  When it cannot be recorded (a full disk, an upload
+        that cannot be copied beside the session) the reader still gets the whole body,
+        and one warning goes to ``on_error`` (default: the recorder's ``warn``)."""
+        warn = on_error or self.warn
         with self._lock:
             if self._fd is None:
                 raise SessionError(f"the recording to {self.path} was stopped")
-            self._step += 1
-            step = self._step
-        pending = _Pending(self, step, spec, response)
+            guess = self._last_step + 1 + len(self._pending)
+        created: list[Path] = []
+        try:
+            pending = _Pending(self, guess, spec, response, created, warn=warn)
+        except (OSError, SessionError) as exc:
+            _remove(created)
+            warn(self.failure(exc))
+            return response
         if not response.consumed:
             with self._lock:
                 self._pending.add(pending)
-        return response.tee(pending if on_error is None else _Tolerant(pending, on_error))
+        return response.tee(pending)
 
     def close(self) -> None:
         """Write what is pending (marked truncated) and close the file."""
@@ -157,39 +200,102 @@ class Recorder:
             item.finish(complete=False)
         with self._lock:
             fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)
+            directory_fd, self._dir_fd = self._dir_fd, None
+        for opened in (fd, directory_fd):
+            if opened is not None:
+                os.close(opened)
 
     @property
     def closed(self) -> bool:
         return self._fd is None
 
+    def failure(self, exc: BaseException) -> str:
+        """The one warning for an exchange that could not be recorded."""
+        return (f"cannot write the session {self.path} ({_reason(exc)}); "
+                "the answer itself is not affected")
+
     # -- internals ---------------------------------------------------------------------
 
     def _write(self, data: bytes) -> None:
-        with self._lock:
-            if self._fd is None:
-                return
-            view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
+        """Append ``data`` (a whole line) to the session; under the lock."""
+        _write_all(self._fd, data, self.path)
 
-    def _done(self, pending: _Pending, line: bytes) -> None:
-        self._write(line)
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The session to ourselves: other threads and other processes wait.  On the way
+        in, what other processes wrote since is taken into account (their steps, a file
+        another one rewrote or a user removed)."""
         with self._lock:
-            self._pending.discard(pending)
-            self.exchanges += 1
-            learned = len(self.redactor.known) != self._secrets_known
-            self._secrets_known = len(self.redactor.known)
-            if learned and self._fd is not None:
-                self._scrub_written()
+            if self._dir_fd is None:
+                yield
+                return
+            with _flock(self._dir_fd):
+                self._follow()
+                yield
+
+    def _follow(self) -> None:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:  # removed while recording: start it again
+            stat = None
+        if stat is None or (stat.st_dev, stat.st_ino) != self._inode:
+            self._reopen()
+            return
+        if stat.st_size < self._seen:
+            self._last_step, self._seen = _last_step(self.path), stat.st_size
+        elif stat.st_size > self._seen:
+            with open(self.path, "rb") as f:
+                f.seek(self._seen)
+                tail = f.read()
+            self._last_step = max(self._last_step, _steps_in(tail))
+            self._seen += len(tail)
+
+    def _reopen(self) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, FILE_MODE)
+        old, self._fd = self._fd, fd
+        if old is not None:
+            os.close(old)
+        stat = os.fstat(fd)
+        if stat.st_size == 0 and self._header is not None:
+            _write_all(fd, self._header, self.path)
+            stat = os.fstat(fd)
+        self._inode = (stat.st_dev, stat.st_ino)
+        self._last_step = _last_step(self.path)
+        self._seen = stat.st_size
+
+    def _done(self, pending: _Pending, exchange: dict[str, Any] | None) -> None:
+        """Write ``pending``'s exchange (None: it could not be recorded) with the next
+        step number; any failure is a warning and the exchange's files are removed."""
+        try:
+            with self._locked():
+                self._pending.discard(pending)
+                if exchange is None or self._fd is None:
+                    pending.remove_files()
+                    return
+                step = self._last_step + 1
+                line = pending.line(exchange, step)
+                start = os.fstat(self._fd).st_size
+                try:
+                    self._write(line)
+                except OSError:
+                    with suppress(OSError):
+                        os.ftruncate(self._fd, start)  # no torn line for the next writer
+                    raise
+                self._last_step, self._seen = step, start + len(line)
+                self.exchanges += 1
+                learned = len(self.redactor.known) != self._secrets_known
+                self._secrets_known = len(self.redactor.known)
+                if learned:
+                    self._scrub_written()
+        except OSError as exc:
+            pending.remove_files()
+            pending.warn(self.failure(exc))
 
     def _scrub_written(self) -> None:
         """A secret learned now (a password typed in a login, a key its answer gave) may
         sit in lines already written, this run's or an earlier one's: those lines and the
         files beside them are rewritten with it replaced (atomically; the file stays
-        0600).  Runs under ``self._lock``, only when a new secret was learned."""
+        0600).  Runs under the lock, only when a new secret was learned."""
         r = self.redactor
         filled: dict[str, set[str]] = {}
         directory = files_dir(self.path)
@@ -219,21 +325,37 @@ class Recorder:
                 raw = dumps_line(value)
             lines.append(raw)
         atomic_write(Path(self.path), lines, mode=FILE_MODE)
-        old, self._fd = self._fd, os.open(
-            self.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC, FILE_MODE
-        )
-        os.close(old)
+        self._reopen()
 
-    def body_file(self, step: int, label: str, suffix: str) -> tuple[Path, str]:
-        """A new file beside the session: its path, and its name relative to the session."""
+    def body_file(self, step: int, label: str, suffix: str, *,
+                  folder: bool = False) -> tuple[Path, str, int | None]:
+        """A new file (or, ``folder``, a directory) beside the session, made exclusively so
+        that no other exchange's, this process's or another's, is overwritten: its path,
+        its name relative to the session, and (for a file) its open descriptor."""
         directory = files_dir(self.path)
         directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        name = f"{step:04d}-{_safe_name(label)}{suffix}"
-        return directory / name, f"{directory.name}/{name}"
+        base = f"{step:04d}-{_safe_name(label)}"
+        for attempt in range(1, 10_000):
+            name = base + (f"-{attempt}" if attempt > 1 else "") + suffix
+            target = directory / name
+            try:
+                if folder:
+                    os.mkdir(target, DIR_MODE)
+                    fd = None
+                else:
+                    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                                 FILE_MODE)
+            except FileExistsError:
+                continue
+            return target, f"{directory.name}/{name}", fd
+        raise SessionError(f"no free file name for {base}{suffix} beside {self.path}")
 
-    def request_part(self, spec: RequestSpec, step: int) -> dict[str, Any]:
+    def request_part(self, spec: RequestSpec, step: int,
+                     created: list[Path] | None = None) -> dict[str, Any]:
         """The request as a template (:mod:`explorer.sessions.format`): what was sent,
-        its ``{{`` escaped, its secrets as placeholders."""
+        its ``{{`` escaped, its secrets as placeholders.  Files it writes beside the
+        session (an upload's copy, a large body) are added to ``created``."""
+        created = [] if created is None else created
         r = self.redactor
         body: Any = None
         if spec.json is not NO_BODY:
@@ -241,13 +363,13 @@ class Recorder:
         if spec.form or spec.files:
             files = []
             for item in spec.files:
-                files.append(self._copy_upload(item, step))
+                files.append(self._copy_upload(item, step, created))
             fields = r.template_json({k: str(v) for k, v in spec.form.items()})
             body = {"multipart": {"fields": fields, "files": files}}
         elif spec.data is not None:
             ctype = next((v for k, v in spec.headers.items() if k.lower() == "content-type"), "")
             body = self._small_or_file(bytes(spec.data), step, "request", ctype or "",
-                                       template=True)
+                                       created, template=True)
         headers = r.template_headers(spec.headers)
         if self.auth is not None:  # its placeholders, after the data was escaped
             for name, value in self.auth.recorded_headers().items():
@@ -265,12 +387,12 @@ class Recorder:
             "body": body,
         }
 
-    def _copy_upload(self, item, step: int) -> dict[str, Any]:
+    def _copy_upload(self, item, step: int, created: list[Path]) -> dict[str, Any]:
         source = Path(item.path).expanduser()
         mime = item.mime or mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         # A directory per upload keeps the file's own name, which replay sends again.
-        folder, folder_name = self.body_file(step, f"upload-{item.field}", "")
-        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        folder, folder_name, _ = self.body_file(step, f"upload-{item.field}", "", folder=True)
+        created.append(folder)
         filename = _safe_name(source.name)
         target, name = folder / filename, f"{folder_name}/{filename}"
         size = 0
@@ -291,16 +413,16 @@ class Recorder:
             entry["placeholders"] = sorted(redact.seen)
         return entry
 
-    def _small_or_file(self, data: bytes, step: int, label: str, ctype: str, *,
-                       template: bool = False) -> dict | None:
+    def _small_or_file(self, data: bytes, step: int, label: str, ctype: str,
+                       created: list[Path], *, template: bool = False) -> dict | None:
         if not data:
             return None
         inline = inline_body(data, ctype, self.redactor, template=template)
         if inline is not None:
             return inline
         suffix = _EXTENSIONS.get(ctype.split(";")[0].strip().lower(), ".bin")
-        target, name = self.body_file(step, label, suffix)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        target, name, fd = self.body_file(step, label, suffix)
+        created.append(target)
         with open(fd, "wb") as f:
             f.write(self.redactor.data(data))
         return {"file": name, "size": len(data), "type": ctype or "application/octet-stream"}
@@ -313,14 +435,19 @@ def _has(headers: dict[str, str], name: str) -> bool:
 class _Pending:
     """One exchange whose response body is still streaming."""
 
-    def __init__(self, recorder: Recorder, step: int, spec: RequestSpec, response: Response):
+    def __init__(self, recorder: Recorder, step: int, spec: RequestSpec, response: Response,
+                 created: list[Path] | None = None, *,
+                 warn: Callable[[str], None] | None = None):
         self.recorder = recorder
-        self.step = step
+        self.warn = warn or recorder.warn
+        self.step = step  # a guess, for file names; the line gets its number when written
         self.time = utc_now()
         self.started = time.perf_counter()
         self.command = spec.command
         self.route = spec.route
-        self.request = recorder.request_part(spec, step)
+        #: files this exchange wrote beside the session (removed if it is not recorded)
+        self.created: list[Path] = [] if created is None else created
+        self.request = recorder.request_part(spec, step, self.created)
         self.status = response.status
         self.reason = response.reason
         self.headers = dict(response.headers.items())
@@ -332,52 +459,68 @@ class _Pending:
         self.file_name: str | None = None
         self.redact = None
         self.done = False
+        #: why the body cannot be recorded (the exchange is then left out), or None
+        self.failed: OSError | None = None
         self._lock = threading.Lock()
 
     def feed(self, chunk: bytes) -> None:
-        if self.done or not chunk:
+        """Take a chunk of the body; a failure to keep it (a full disk) never reaches
+        the reader, who gets every chunk all the same."""
+        if self.done or not chunk or self.failed is not None:
             return
         self.size += len(chunk)
-        if self.file is not None:
-            self.file.write(self.redact.feed(chunk))
-            return
-        self.buffer += chunk
-        if len(self.buffer) > INLINE_LIMIT:
-            self._spill()
+        try:
+            if self.file is not None:
+                self.file.write(self.redact.feed(chunk))
+                return
+            self.buffer += chunk
+            if len(self.buffer) > INLINE_LIMIT:
+                self._spill()
+        except OSError as exc:
+            self.failed = exc
+            self.buffer = bytearray()
+            self._close_file()
 
     def _spill(self) -> None:
         suffix = _EXTENSIONS.get(self.content_type.split(";")[0].strip().lower(), ".bin")
-        target, self.file_name = self.recorder.body_file(self.step, "response", suffix)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        target, self.file_name, fd = self.recorder.body_file(self.step, "response", suffix)
+        self.created.append(target)
         self.file = open(fd, "wb")  # noqa: SIM115 - closed in finish()
         self.redact = self.recorder.redactor.stream()
         self.file.write(self.redact.feed(bytes(self.buffer)))
         self.buffer = bytearray()
+
+    def _close_file(self) -> None:
+        if self.file is not None:
+            with suppress(OSError):
+                self.file.close()
+            self.file = None
+
+    def remove_files(self) -> None:
+        self._close_file()
+        _remove(self.created)
 
     def finish(self, *, complete: bool) -> None:
         with self._lock:
             if self.done:
                 return
             self.done = True
+        exchange = None
         try:
-            line = self._line(complete)
+            if self.failed is None:
+                exchange = self._exchange(complete)
         except OSError as exc:
-            self.recorder._done(self, b"")
-            raise SessionError(
-                f"cannot write the session {self.recorder.path}: {exc.strerror or exc}"
-            ) from exc
-        try:
-            self.recorder._done(self, line)
-        except OSError as exc:
-            raise SessionError(
-                f"cannot write the session {self.recorder.path}: {exc.strerror or exc}"
-            ) from exc
+            self.failed = exc
+        if self.failed is not None:
+            self.warn(self.recorder.failure(self.failed))
+        self.recorder._done(self, exchange)
 
-    def _line(self, complete: bool) -> bytes:
+    def _exchange(self, complete: bool) -> dict[str, Any]:
         r = self.recorder.redactor
         if self.file is not None:
             self.file.write(self.redact.finish())
             self.file.close()
+            self.file = None
             body: Any = {
                 "file": self.file_name,
                 "size": self.size,
@@ -385,7 +528,7 @@ class _Pending:
             }
         else:
             body = self.recorder._small_or_file(
-                bytes(self.buffer), self.step, "response", self.content_type
+                bytes(self.buffer), self.step, "response", self.content_type, self.created
             )
         if not complete and body is not None:
             body["truncated"] = True
@@ -396,45 +539,25 @@ class _Pending:
             "body": body,
             "duration_ms": round(self.elapsed * 1000, 1),
         }
-        exchange = {
-            "step": self.step,
+        return {
+            "step": None,
             "time": self.time,
             "command": r.command(self.command),
             "route": self.route,
             "request": self.request,
             "response": response,
         }
+
+    def line(self, exchange: dict[str, Any], step: int) -> bytes:
+        """The exchange's line, numbered ``step``."""
+        r = self.recorder.redactor
+        exchange["step"] = step
         line = dumps_line(exchange)
         if r.leaks(line):
             # A secret learned late (in the response) also appeared earlier in the line:
             # replace it as text, without applying the field rules again.
             line = dumps_line(r.strings(exchange))
         return line
-
-
-class _Tolerant:
-    """An exchange being recorded whose failures are said once and swallowed: the
-    body goes on to its reader."""
-
-    def __init__(self, pending: _Pending, on_error: Callable[[str], None]) -> None:
-        self.pending = pending
-        self.on_error = on_error
-        self.broken = False
-
-    def _guard(self, call) -> None:
-        if self.broken:
-            return
-        try:
-            call()
-        except (SessionError, OSError) as exc:
-            self.broken = True
-            self.on_error(f"{exc}; the answer itself is not affected")
-
-    def feed(self, chunk: bytes) -> None:
-        self._guard(lambda: self.pending.feed(chunk))
-
-    def finish(self, *, complete: bool) -> None:
-        self._guard(lambda: self.pending.finish(complete=complete and not self.broken))
 
 
 def _note_placeholders(exchange: Any, filled: dict[str, set[str]]) -> None:
@@ -446,6 +569,62 @@ def _note_placeholders(exchange: Any, filled: dict[str, set[str]]) -> None:
         names = filled.get(entry.get("file")) if isinstance(entry, dict) else None
         if names:
             entry["placeholders"] = sorted(set(entry.get("placeholders") or ()) | names)
+
+
+@contextmanager
+def _flock(fd: int) -> Iterator[None]:
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _write_all(fd: int, data: bytes, path: Path) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if not written:
+            raise OSError(f"cannot write to {path}")
+        view = view[written:]
+
+
+def _remove(paths: list[Path]) -> None:
+    """Remove the files (and upload folders) an exchange that is not recorded wrote."""
+    for path in reversed(paths):
+        with suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                for inner in path.iterdir():
+                    inner.unlink()
+                path.rmdir()
+            else:
+                path.unlink()
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _steps_in(data: bytes) -> int:
+    """The largest step number among whole lines of ``data`` (0 for none)."""
+    largest = 0
+    for line in data.split(b"\n"):
+        if b'"step":' not in line[:12]:
+            continue
+        try:
+            step = json.loads(line).get("step")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(step, int) and not isinstance(step, bool):
+            largest = max(largest, step)
+    return largest
+
+
+def _last_step(path: Path) -> int:
+    try:
+        return _steps_in(path.read_bytes())
+    except FileNotFoundError:
+        return 0
 
 
 def _prepare_existing(path: Path) -> int:

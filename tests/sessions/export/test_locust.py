@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import ast
-import csv
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-from exportkit import EXAMPLES
+from exportkit import EXAMPLES, locust_one_pass
 from exportkit import script_env as _env
 from exportkit import write as _write
 
@@ -57,41 +53,21 @@ def test_locust_export_adds_the_exact_target_adapter_only_when_a_step_needs_it(
         assert "explorer" not in imported, imported
 
 
-def _locust(locustfile: Path, host: str, csv_prefix: Path, env: dict[str, str]):
-    return subprocess.Popen(
-        [sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "-u", "1",
-         "-r", "1", "--run-time", "5s", "--stop-timeout", "5", "--host", host,
-         "--only-summary", "--csv", str(csv_prefix), "--loglevel", "WARNING"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-
-
 def test_locust_export_of_both_examples_runs_headless_without_failures(sandbox, tmp_path):
-    """Both example sessions, exported and run by locust at once against one sandbox: every
-    recorded step is requested (the filter ``updatedAt>2020-01-01`` verbatim, or the
-    sandbox would answer 400) and none fails its status check."""
-    runs = []
+    """Both example sessions, exported and run by locust against one sandbox until every
+    recorded step was requested once: the filter ``updatedAt>2020-01-01`` verbatim (or
+    the sandbox would answer 400), and none fails its status check."""
     for name, secret in (("labos-tour", {"EXPLORER_TOKEN": sandbox.token}),
                          ("labstep-seed", {"EXPLORER_PASSWORD": sandbox.password})):
         session = read_session(EXAMPLES / f"{name}.jsonl")
-        locustfile = _write(tmp_path, session.path, "locust", f"-{name}.py")
-        prefix = tmp_path / "stats" / name
-        runs.append((session, prefix, _locust(locustfile, sandbox.url, prefix,
-                                              _env(sandbox, **secret))))
-    for session, prefix, process in runs:
-        try:
-            _, stderr = process.communicate(timeout=60)
-        finally:
-            process.kill()
-        assert process.returncode == 0, stderr
-        with open(f"{prefix}_stats.csv", newline="") as stats:
-            rows = [row for row in csv.DictReader(stats) if row["Name"] != "Aggregated"]
-        by_step = {int(re.match(r"step (\d+): ", row["Name"])[1]): row for row in rows}
-        assert sorted(by_step) == [e.step for e in session.exchanges], rows
-        for step, row in by_step.items():
-            assert row["Type"] == session.exchanges[step - 1].method
-            assert int(row["Request Count"]) >= 1, row
-            assert int(row["Failure Count"]) == 0, row
+        locustfile = _write(tmp_path, session.path, "locust", f"_{name.replace('-', '_')}.py")
+        stats = locust_one_pass(locustfile, sandbox.url, len(session), _env(sandbox, **secret))
+        by_step = {int(re.match(r"step (\d+): ", n)[1]): entry for n, entry in stats.items()}
+        assert sorted(by_step) == [e.step for e in session.exchanges], stats
+        for step, entry in by_step.items():
+            assert entry["method"] == session.exchanges[step - 1].method
+            assert entry["num_requests"] >= 1, entry
+            assert entry["num_failures"] == 0, entry
 
 
 def test_locust_export_writes_recorded_text_as_recorded(tmp_path):
