@@ -36,7 +36,8 @@ from explorer.sessions.export.plan import (
 PRETTY_DEPTH = 20
 
 #: The helpers every Python export carries (after ``import json, os, sys`` and
-#: ``from urllib.parse import quote, quote_plus``).
+#: ``from urllib.parse import quote, quote_plus``); the format defines ``fail(message)``,
+#: what a refused value does (the python script exits, a locust step fails).
 HELPERS = '''
 
 def var(name):
@@ -53,7 +54,7 @@ def segment(value, label):
     # another resource (DELETE /items/..), so they stop the run
     value = text(value)
     if value in ('', '.', '..'):
-        sys.exit(f'{label}: refusing {value!r} as a path segment')
+        fail(f'{label}: refusing {value!r} as a path segment')
     return quote(value, safe='')
 
 

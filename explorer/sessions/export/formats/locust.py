@@ -102,6 +102,33 @@ class ExactTargetAdapter(HTTPAdapter):
 
 
 
+#: what a value the run refuses (an id ``..`` as a path segment) does: the step fails,
+#: in Locust's statistics, and the user goes on with the next one
+_REFUSALS = '''
+
+class Refused(Exception):
+    pass
+
+
+def fail(message):
+    raise Refused(message)
+
+
+def refusals(method, name):
+    # a task that records a refused value as its step's failure, instead of crashing
+    def wrap(task):
+        def run(self):
+            try:
+                task(self)
+            except Refused as exc:
+                self.user.environment.events.request.fire(
+                    request_type=method, name=name, response_time=0, response_length=0,
+                    exception=exc, context={})
+        run.__name__ = task.__name__
+        return run
+    return wrap'''
+
+
 def _auth() -> list[str]:
     """How each user authenticates: the headers from the credentials it knows now (a
     login's answer sets ``self.v['api_key']`` on the way)."""
@@ -138,6 +165,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "COOKIE = os.environ.get('EXPLORER_COOKIE', '')",
         "FILES = os.environ.get('EXPLORER_FILES', RECORDED_FILES)",
         pysource.HELPERS.rstrip("\n"),
+        _REFUSALS,
         *(_EXACT_TARGETS if exact else []),
         "",
         "",
@@ -176,6 +204,7 @@ def _task(step: Step, *, name: str) -> list[str]:
     out = [
         "",
         "    @task",
+        f"    @refusals({literal(step.method)}, {literal(name)})",
         f"    def step_{step.index}(self):",
         f"        # {one_line(step.title)}",
     ]

@@ -52,6 +52,10 @@ API_ROOT = (os.environ.get('EXPLORER_URL') or RECORDED_URL).rstrip('/')
 PASSWORD = os.environ.get('EXPLORER_PASSWORD', '')
 COOKIE = os.environ.get('EXPLORER_COOKIE', '')
 FILES = os.environ.get('EXPLORER_FILES', RECORDED_FILES)
+
+
+def fail(message):
+    sys.exit(message)
 '''
 
 _CHECK = f'''
