@@ -123,3 +123,24 @@ def test_dry_run_shows_the_auth_headers_as_placeholders(labos_session, labstep_s
     assert result.stdout.count("      apikey: {{api_key}}") == 4, result.stdout
     assert fresh.password not in result.stdout
     assert fresh.failures == []
+
+
+def test_export_output_never_replaces_a_file_unless_forced(labos_session, run, tmp_path):
+    """``export -o`` is like ``import -o``: an existing file is refused (exit 2, one line)
+    unless ``--force``; the session being exported is refused even then."""
+    out = tmp_path / "tour.py"
+    out.write_text("mine\n")
+    result = run("export", str(labos_session), "--to", "python", "-o", str(out))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"explorer: {out} already exists (give --force to replace it)"
+    assert out.read_text() == "mine\n"
+    assert run("export", str(labos_session), "--to", "python", "-o", str(out),
+               "--force").returncode == 0
+    assert out.read_text().startswith("#!/usr/bin/env python")
+    before = labos_session.read_bytes()
+    for target in (labos_session, labos_session.parent / ".." / labos_session.parent.name
+                   / labos_session.name):
+        result = run("export", str(labos_session), "--to", "har", "-o", str(target), "--force")
+        assert result.returncode == 2
+        assert "is the session being exported" in result.stderr
+    assert labos_session.read_bytes() == before
