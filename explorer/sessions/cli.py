@@ -63,7 +63,11 @@ def _parser(command: str) -> argparse.ArgumentParser:
         from explorer.sessions.export import summary, table
 
         add("--to", required=True, choices=list(table()), metavar="FORMAT",
-            help="; ".join(f"{name}: {summary(name)}" for name in table()))
+            help="one of the formats below")
+        width = max(map(len, table()))
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.epilog = "formats:\n" + "\n".join(
+            f"  {name:<{width}}  {summary(name)}" for name in table())
         add("-o", "--output", metavar="OUT", help="write here instead of standard output")
         add("--force", action="store_true", help="replace OUT if it already exists")
     else:

@@ -149,7 +149,7 @@ def test_a_new_format_is_its_module_alone(tmp_path, monkeypatch, capsys):
         assert main(["export", str(session), "--to", "toy"]) == 0
         assert capsys.readouterr().out == "GET /x?a=1\n"
         assert main(["export", str(session), "--help"]) == 0
-        assert "toy: A toy format: one line per step" in " ".join(capsys.readouterr().out.split())
+        assert "toy  A toy format: one line per step" in capsys.readouterr().out
         assert main(["export", str(session), "--to", "nope"]) == 2
         assert "curl|har|hurl|locust|python|toy" in capsys.readouterr().err
         assert "toy" not in _docs_formats()
