@@ -96,28 +96,17 @@ def generated(context, words: list[str]) -> int:
 
 def _is_group(registry, words: list[str]) -> bool:
     """True when ``words`` start command names without being one (``instruments``,
-    ``instruments commands``)."""
-    if not words or not registry.commands_starting(words):
-        return False
-    try:
-        registry.lookup_command(words)
-    except UsageError:
-        return True
-    return False
+    ``instruments commands``), or name a tag of the API description."""
+    from explorer.render.command_help import is_group
+
+    return is_group(registry, words)
 
 
 def group_help(registry, words: list[str]) -> str:
-    """Every command under the group ``words``, with its usage and route."""
-    from explorer.registry.naming import fold_words
+    """Every command under the group ``words``, with its usage, route and summary."""
+    from explorer.render.command_help import group_help as render
 
-    key = fold_words(words)
-    entries = [e for e in registry.entries if fold_words(e.command[: len(words)]) == key]
-    entries.sort(key=lambda e: e.command)
-    typed = " ".join(words)
-    width = max(len(e.usage) for e in entries)
-    lines = [f"usage: explorer {typed} COMMAND [ARG...] [ITEM...] [-v] [--all]", "", "commands:"]
-    lines += [f"  {e.usage:<{width}}  {e.method:<6} {e.route.path}" for e in entries]
-    return "\n".join(lines)
+    return render(registry, words)
 
 
 def send_and_render(context, prepared, *, follow: bool = False) -> int:

@@ -1,31 +1,45 @@
 """The discovery cache: one entry per (server, source) in the user cache directory.
 
-Each entry is two files under ``~/.cache/explorer/discovery/``::
+Each entry is one or two files under ``~/.cache/explorer/discovery/``::
 
-    <key>.raw     the source document exactly as fetched
-    <key>.json    {"format", "server", "source", "validator", "fetched_at", "index"}
-                  (index: the registry's derived form, which holds its fingerprint)
+    <key>.json    {"format", "server", "source", "validator", "fetched_at", "index",
+                   "spec"}  (index: the registry's derived form, which holds its
+                   fingerprint; spec: the token of the spec store, when there is one)
+    <key>.spec    the spec store: each route's spec data (parameters, body schema,
+                  response schemas, auth) and each shared schema as its own JSON
+                  text, found through a table of offsets at the start of the file
 
-Both are written atomically (the raw document first), so a reader, or a second shell
-writing at the same moment, sees a complete entry.  The server and source are keyed
-without a URL's ``user:password@`` (neither the name nor the entry holds it).  An
-entry that cannot be read is treated as absent: the cache can always be rebuilt, so it
-never stops a command.
+A start reads the ``.json`` file only (the commands, their names, the trie) and
+checks the first line of the ``.spec`` file; a route's spec data is read (one
+``pread``) the first time help, completion or a check asks for it.  The source
+document itself is not kept: everything explorer uses from it is in the store.
+
+Both files are written atomically (the store first, under a new token), so a reader,
+or a second shell writing at the same moment, sees a complete entry; an entry whose
+store carries another token (rewritten in between) is treated as absent.  The server
+and source are keyed without a URL's ``user:password@`` (neither the name nor the
+entry holds it).  An entry that cannot be read is treated as absent: the cache can
+always be rebuilt, so it never stops a command.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from explorer.client.urls import without_userinfo
 from explorer.fileio import atomic_write, make_private
 from explorer.registry import Registry
 
-FORMAT = 1
+FORMAT = 2
+STORE_MAGIC = b"explorer-spec 1"
 
 
 @dataclass
@@ -33,6 +47,8 @@ class CacheEntry:
     validator: str | None
     fetched_at: float
     registry: Registry
+    #: the token of the entry's spec store (None: the routes carry no spec data)
+    spec: str | None = None
 
     @property
     def age(self) -> float:
@@ -49,38 +65,49 @@ class DiscoveryCache:
         digest = hashlib.sha256(f"{server}\n{source_key}".encode()).hexdigest()[:24]
         self.dir = root / "discovery"
         self.meta_path = self.dir / f"{digest}.json"
-        self.raw_path = self.dir / f"{digest}.raw"
+        self.spec_path = self.dir / f"{digest}.spec"
+        self._legacy_raw = self.dir / f"{digest}.raw"
 
     def read(self) -> CacheEntry | None:
         try:
             meta = json.loads(self.meta_path.read_bytes())
             if meta.get("format") != FORMAT or meta.get("server") != self.server:
                 return None
-            registry = Registry.load(meta["index"])
+            token = meta.get("spec")
+            operations = None
+            if token is not None:
+                store = SpecStore.open(self.spec_path, token)
+                if store is None:
+                    return None
+                operations = store.operations
+            registry = Registry.load(meta["index"], operations=operations)
             return CacheEntry(
                 validator=meta.get("validator"),
                 fetched_at=float(meta["fetched_at"]),
                 registry=registry,
+                spec=token,
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def read_raw(self) -> bytes | None:
+    def write(self, validator: str | None, registry: Registry) -> str | None:
+        """Write the entry for a freshly read ``registry``; returns its store's token."""
+        token = write_store(self.spec_path, registry, root=self.root)
+        self._write_meta(validator, registry, time.time(), token)
         try:
-            return self.raw_path.read_bytes()
+            self._legacy_raw.unlink()  # format 1 kept the source document beside it
         except OSError:
-            return None
-
-    def write(self, raw: bytes, validator: str | None, registry: Registry) -> None:
-        atomic_write(self.raw_path, raw, root=self.root)
-        self._write_meta(validator, registry, time.time())
+            pass
+        return token
 
     def touch(self, entry: CacheEntry) -> None:
         """Mark ``entry`` as just revalidated (the server said 304)."""
-        self._write_meta(entry.validator, entry.registry, time.time())
-        make_private(self.raw_path)  # an older version's 0644 copy
+        self._write_meta(entry.validator, entry.registry, time.time(), entry.spec)
+        make_private(self.spec_path)  # an older version's 0644 copy
 
-    def _write_meta(self, validator: str | None, registry: Registry, fetched_at: float) -> None:
+    def _write_meta(
+        self, validator: str | None, registry: Registry, fetched_at: float, spec: str | None
+    ) -> None:
         meta = {
             "format": FORMAT,
             "server": self.server,
@@ -88,7 +115,140 @@ class DiscoveryCache:
             "validator": validator,
             "fetched_at": fetched_at,
             "index": registry.dump(),
+            "spec": spec,
         }
         atomic_write(
             self.meta_path, json.dumps(meta, separators=(",", ":")).encode(), root=self.root
         )
+
+
+# -- the spec store ----------------------------------------------------------------------
+
+
+def _text(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def write_store(path: Path, registry: Registry, *, root: Path | None = None) -> str | None:
+    """Write the spec data of ``registry``'s routes to ``path``; the new token, or None
+    (and no file) when no route has any."""
+    document = None
+    parts: list[bytes] = []
+    ops: dict[str, list[int]] = {}
+    offset = 0
+    for index, operation in registry.operations():
+        document = document or operation.document
+        blob = _text(operation.data)
+        ops[str(index)] = [offset, len(blob)]
+        parts.append(blob)
+        offset += len(blob)
+    if document is None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+    defs: dict[str, list[int]] = {}
+    for name, schema in document.defs.items():
+        blob = _text(schema)
+        defs[name] = [offset, len(blob)]
+        parts.append(blob)
+        offset += len(blob)
+    info = _text(document.info)
+    parts.append(info)
+    header = _text({"ops": ops, "defs": defs, "info": [offset, len(info)]})
+    token = secrets.token_hex(8)
+    first = STORE_MAGIC + b" " + token.encode() + b" " + str(len(header)).encode() + b"\n"
+    atomic_write(path, [first, header, *parts], root=root)
+    return token
+
+
+class SpecStore:
+    """Reads one route's spec data, or one shared schema, on demand (thread-safe)."""
+
+    def __init__(self, fd: int, base: int, header_size: int) -> None:
+        self._fd = fd
+        self._base = base
+        self._header_size = header_size
+        self._table: dict | None = None
+        self._lock = threading.Lock()
+        self._document: Any = None
+
+    @classmethod
+    def open(cls, path: Path, token: str) -> SpecStore | None:
+        """The store at ``path`` if it carries ``token`` (None otherwise)."""
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return None
+        try:
+            first = os.pread(fd, 128, 0).split(b"\n", 1)[0]
+            parts = first.split(b" ")
+            if len(parts) != 4 or b" ".join(parts[:2]) != STORE_MAGIC:
+                raise ValueError("not a spec store")
+            size = int(parts[3])
+            if parts[2].decode() != token or size < 2:
+                raise ValueError("another store")
+        except (OSError, ValueError, IndexError, UnicodeDecodeError):
+            os.close(fd)
+            return None
+        store = cls(fd, len(first) + 1, size)
+        return store
+
+    def __del__(self) -> None:
+        try:
+            os.close(self._fd)
+        except (OSError, AttributeError, TypeError):
+            pass
+
+    def _read(self, offset: int, size: int) -> bytes:
+        data = os.pread(self._fd, size, offset)
+        if len(data) != size:
+            raise ValueError("the spec store is cut short")
+        return data
+
+    @property
+    def table(self) -> dict:
+        with self._lock:
+            if self._table is None:
+                try:
+                    table = json.loads(self._read(self._base, self._header_size))
+                except (OSError, ValueError):
+                    table = {}
+                self._table = table if isinstance(table, dict) else {}
+            return self._table
+
+    def _blob(self, where: Any) -> Any:
+        if not (isinstance(where, list) and len(where) == 2):
+            return None
+        try:
+            start = self._base + self._header_size + int(where[0])
+            return json.loads(self._read(start, int(where[1])))
+        except (OSError, ValueError, TypeError, RecursionError):
+            return None
+
+    def operation_data(self, index: int) -> dict | None:
+        ops = self.table.get("ops")
+        return self._blob(ops.get(str(index))) if isinstance(ops, dict) else None
+
+    def definition(self, name: str) -> Any:
+        defs = self.table.get("defs")
+        return self._blob(defs.get(name)) if isinstance(defs, dict) else None
+
+    def info(self) -> dict:
+        found = self._blob(self.table.get("info"))
+        return found if isinstance(found, dict) else {}
+
+    @property
+    def document(self):
+        if self._document is None:
+            from explorer.spec import SpecDocument
+
+            self._document = SpecDocument(load_def=self.definition, load_info=self.info)
+        return self._document
+
+    def operations(self, index: int):
+        """The :class:`~explorer.spec.Operation` of route ``index``, read on first use."""
+        from explorer.spec import Operation
+
+        return Operation(document=self.document, load=lambda: self.operation_data(index))

@@ -206,17 +206,20 @@ class Discovery:
         if fetched.raw is None:
             raise DiscoveryError(f"{self.source.describe()}: nothing to read")
         warn = _Capped(self.warn)
-        routes = self.source.parse(fetched.raw, warn)
+        raw, fetched.raw = fetched.raw, None
+        routes = self.source.parse(raw, warn)
+        del raw  # a big document's bytes are not held while the registry is built
         registry = Registry(routes, on_warning=warn)
         warn.finish(self.source.describe())
         if not len(registry) and routes:
             raise DiscoveryError(f"{self.source.describe()}: none of its routes could be used")
+        token = None
         if self.cache:
             try:
-                self.cache.write(fetched.raw, fetched.validator, registry)
+                token = self.cache.write(fetched.validator, registry)
             except OSError as exc:
                 self.warn(f"cannot write the discovery cache: {exc.strerror}")
-        self._entry = CacheEntry(fetched.validator, time.time(), registry)
+        self._entry = CacheEntry(fetched.validator, time.time(), registry, token)
         return self._use(registry, "fetched")
 
     def _use(self, registry: Registry, state: str) -> Registry:

@@ -5,8 +5,11 @@ Three sources, one interface (``describe``, ``fetch``, ``parse``):
 * :class:`DiscoverSource`: ``GET {url}/discover`` answering
   ``{"data": [{"method": "GET", "path": "/public/v1/instruments/:id?"}, ...]}``
   (a bare list is accepted too).  Revalidated with ``If-None-Match``.
-* :class:`SpecSource`: an OpenAPI 3.x or Swagger 2.0 JSON document, from a file or a URL
-  (see :mod:`explorer.discovery.openapi`).
+* :class:`SpecSource`: an OpenAPI 3.x or Swagger 2.0 document, JSON or YAML, from a
+  file or a URL (see :mod:`explorer.discovery.openapi`).  JSON is the fast path; a
+  ``.yaml``/``.yml`` name, a YAML content type, or a body that is not JSON and does
+  not start like it is read as YAML (PyYAML's safe loader, its C version where
+  installed: plain data only, no tags that build objects).
 * :class:`RoutesFileSource`: a local file in the ``/discover`` format, for APIs with no
   discovery (Labstep).  Entries may add ``command``, ``summary``, ``query`` (names of
   query parameters), ``body`` (a JSON Schema) and ``max_upload`` (bytes).  Built-in
@@ -32,6 +35,9 @@ DISCOVER_PATH = "/discover"
 #: the longest fetching a listing or a spec may take, whole (``--max-time`` overrides it):
 #: a server that drips one byte every half second cannot hang start-up
 FETCH_MAX_TIME = 60.0
+#: what a spec is asked for as: JSON first, YAML accepted
+SPEC_ACCEPT = "application/json, application/yaml;q=0.9, text/yaml;q=0.8, */*;q=0.1"
+_YAML_TYPES = ("yaml", "yml")
 
 
 @dataclass
@@ -102,7 +108,7 @@ class DiscoverSource(_Keyed):
         return Fetched(body, response.headers.get("ETag"))
 
     def parse(self, raw: bytes, warn) -> list[Route]:
-        return parse_route_list(raw, where=f"GET {self.path}", warn=warn)
+        return parse_route_list(raw, where=f"GET {self.path}", warn=warn, origin="discover")
 
 
 class RoutesFileSource(_Keyed):
@@ -120,7 +126,7 @@ class RoutesFileSource(_Keyed):
         return _read_local(self.path, validator, what="routes file")
 
     def parse(self, raw: bytes, warn) -> list[Route]:
-        return parse_route_list(raw, where=str(self.path), warn=warn)
+        return parse_route_list(raw, where=str(self.path), warn=warn, origin="routes")
 
 
 class SpecSource(_Keyed):
@@ -137,7 +143,7 @@ class SpecSource(_Keyed):
     def fetch(self, client, validator: str | None) -> Fetched:
         if not self.is_url:
             return _read_local(Path(self.location).expanduser(), validator, what="spec file")
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": SPEC_ACCEPT}
         if validator:
             headers["If-None-Match"] = validator
         if self.location.startswith(client.base_url + "/"):  # the API's own server
@@ -156,12 +162,15 @@ class SpecSource(_Keyed):
         body = response.content
         if response.status >= 400:
             raise DiscoveryError(f"GET {self.location} answered {response.status}")
+        self.content_type = response.headers.get("Content-Type")
         return Fetched(body, response.headers.get("ETag"))
+
+    content_type: str | None = None
 
     def parse(self, raw: bytes, warn) -> list[Route]:
         from explorer.discovery.openapi import parse_openapi
 
-        return parse_openapi(_load_json(raw, self.location), warn=warn)
+        return parse_openapi(load_document(raw, self.location, self.content_type), warn=warn)
 
 
 def resolve_routes_file(location: str) -> Path:
@@ -199,6 +208,46 @@ def _load_json(raw: bytes, where: str) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DiscoveryError(f"{where}: not JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise DiscoveryError(f"{where}: nested too deeply to read") from exc
+
+
+def is_yaml(location: str, content_type: str | None = None) -> bool:
+    """A ``.yaml``/``.yml`` name (before any ``?query``) or a YAML content type."""
+    name = location.split("?", 1)[0].split("#", 1)[0].lower()
+    if name.endswith((".yaml", ".yml")):
+        return True
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return any(media.endswith(("/" + t, "+" + t, "-" + t)) for t in _YAML_TYPES)
+
+
+def load_document(raw: bytes, where: str, content_type: str | None = None) -> Any:
+    """An API description's data: JSON (the fast path), or YAML when the name or the
+    content type says so, or when the text does not start like JSON."""
+    head = raw[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not is_yaml(where, content_type) and head[:1] in (b"{", b"["):
+        return _load_json(raw, where)
+    return load_yaml(raw, where)
+
+
+def load_yaml(raw: bytes, where: str) -> Any:
+    """YAML through PyYAML's safe loader (the C one where available): plain data only.
+    Aliases are shared, not copied, so an alias bomb costs nothing here; what reads the
+    document bounds how far it expands (:data:`explorer.spec.schema.MAX_NODES`)."""
+    import yaml  # only for YAML documents (an import of ~10 ms)
+
+    try:
+        data = yaml.load(raw, Loader=_yaml_loader())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where_in = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise DiscoveryError(f"{where}: neither JSON nor YAML: {problem}{where_in}") from exc
+    except (RecursionError, MemoryError) as exc:
+        raise DiscoveryError(f"{where}: nested too deeply to read") from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # timestamps, big ints ...
+        raise DiscoveryError(f"{where}: unreadable YAML ({exc})") from exc
+    return data
 
 
 def _error_message(body: bytes) -> str:
@@ -214,7 +263,29 @@ def _error_message(body: bytes) -> str:
 _ENTRY_KEYS = {"method", "path", "command", "summary", "query", "body", "max_upload"}
 
 
-def parse_route_list(raw: bytes, *, where: str, warn) -> list[Route]:
+_LOADER: Any = None
+
+
+def _yaml_loader():
+    """PyYAML's safe loader whose values are all JSON's: timestamps and ``!!binary``
+    stay text, a ``!!set`` is a list (the document is cached as JSON)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader = type("SpecLoader", (base,), {})
+        as_text = yaml.constructor.SafeConstructor.construct_yaml_str
+        loader.add_constructor("tag:yaml.org,2002:timestamp", as_text)
+        loader.add_constructor("tag:yaml.org,2002:binary", as_text)
+        loader.add_constructor(
+            "tag:yaml.org,2002:set", lambda self, node: list(self.construct_mapping(node))
+        )
+        _LOADER = loader
+    return _LOADER
+
+
+def parse_route_list(raw: bytes, *, where: str, warn, origin: str | None = None) -> list[Route]:
     """Routes from a ``/discover``-format document; bad entries are skipped with a warning."""
     data = _load_json(raw, where)
     if isinstance(data, dict):
@@ -228,13 +299,13 @@ def parse_route_list(raw: bytes, *, where: str, warn) -> list[Route]:
     routes: list[Route] = []
     for index, entry in enumerate(data):
         try:
-            routes.append(_route_from_entry(entry))
+            routes.append(_route_from_entry(entry, origin))
         except (ExplorerError, TypeError, ValueError) as exc:
             warn(f"{where}: entry {index} skipped: {exc}")
     return routes
 
 
-def _route_from_entry(entry: Any) -> Route:
+def _route_from_entry(entry: Any, origin: str | None = None) -> Route:
     if not isinstance(entry, dict):
         raise ValueError(f"not an object: {json.dumps(entry)[:60]}")
     method, path = entry.get("method"), entry.get("path")
@@ -261,4 +332,5 @@ def _route_from_entry(entry: Any) -> Route:
         query_params=tuple(query),
         body_schema=body,
         max_upload=max_upload,
+        origin=origin,
     )

@@ -8,13 +8,17 @@ one, a ``GET`` with a trailing optional id gives two (``list`` and ``get``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import RouteError, UsageError
 
 if TYPE_CHECKING:
     from explorer.routing import RoutePattern
+    from explorer.spec import Operation
+
+#: where a route was learned: a ``/discover`` listing, a routes file, an API description
+ORIGINS = ("discover", "routes", "spec")
 
 
 @dataclass(frozen=True)
@@ -22,8 +26,14 @@ class Route:
     """One route as discovered: ``Route("GET", "/public/v1/instruments/:id?")``.
 
     ``command`` is an explicit command name (``"instruments list"``) a routes file
-    may give; it wins over the derived one.  The other fields are carried along for
-    the front ends (help texts, request checks).
+    may give; it wins over the derived one.  ``operation_id`` (an OpenAPI
+    ``operationId``) names the command when there is no explicit name (see
+    :mod:`explorer.registry.naming`).  ``origin`` says where the route was learned
+    (:data:`ORIGINS`): the LabOS read conventions (sort, limit, skip, fields, filters)
+    belong to ``"discover"`` routes only.  ``operation`` is the spec data of a route
+    from an API description (:class:`explorer.spec.Operation`, read on first use);
+    it takes no part in equality.  The other fields are carried along for the front
+    ends (help texts, request checks).
     """
 
     method: str
@@ -36,9 +46,35 @@ class Route:
     response_schema: dict | None = None
     #: the largest upload the server accepts, in bytes (a routes file may say)
     max_upload: int | None = None
+    origin: str | None = None
+    operation_id: str | None = None
+    tags: tuple[str, ...] = ()
+    operation: Operation | None = field(default=None, compare=False, repr=False)
 
     def __hash__(self) -> int:  # the schemas are dicts; equal routes still hash equal
         return hash((self.method, self.path, self.command, self.summary, self.query_params))
+
+    @property
+    def request_schema(self) -> Any:
+        """The request body's JSON Schema: the spec's, else the routes file's."""
+        if self.operation is not None:
+            return self.operation.body_schema
+        return self.body_schema
+
+    @property
+    def declared_query(self) -> tuple[str, ...]:
+        """The query parameters the route declares (the spec's or the routes file's)."""
+        if self.operation is not None and self.operation.available:
+            return self.operation.query_names
+        return self.query_params
+
+    @property
+    def read_conventions(self) -> bool:
+        """True for a GET learned from a LabOS ``/discover`` listing that declares no
+        query parameters: it takes sort, limit, skip, fields and filters."""
+        return self.origin in (None, "discover") and self.operation is None and (
+            self.method.upper() == "GET" and not self.query_params
+        )
 
 
 class Entry:

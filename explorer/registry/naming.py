@@ -1,6 +1,16 @@
 """Command names for the registry's entries.
 
-A name is the literal segments after the registry's common prefix, plus a verb:
+A route from an API description with an ``operationId`` is named from it
+(:func:`operation_words`): ``/`` and ``.`` (and ``:``, spaces) separate words, and
+inside a word camelCase humps, ``_`` and any other character that is not a letter or
+digit become ``-``, in lower case.  So GitHub's ``repos/get`` is ``repos get``,
+``issues/list-for-repo`` is ``issues list-for-repo``, ``listPets`` and
+``list_pets`` are both ``list-pets``, ``pets.list`` is ``pets list``, and FastAPI's
+``read_item_items__item_id__get`` is ``read-item-items-item-id-get``.  The path
+parameters still follow as positional arguments (``repos get OWNER REPO``).  An
+id that leaves no word (``"__"``) counts as none.
+
+Otherwise a name is the literal segments after the registry's common prefix, plus a verb:
 
 * ``GET`` ending in a literal -> ``list``; ending in a param -> ``get``.  A ``GET``
   whose shapes end both ways (``/instruments/:id?``) gives two entries,
@@ -32,6 +42,7 @@ an explicit name, it keeps it and only the others change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +51,24 @@ from explorer.routing import Literal, Shape
 
 VERBS = {"PUT": "replace", "PATCH": "update", "DELETE": "delete"}
 _EMPTY = Literal("")
+
+
+_ID_WORDS = re.compile(r"[/.:\s\\]+")
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def operation_words(operation_id: str | None) -> tuple[str, ...]:
+    """The command words of an ``operationId`` (see the module docstring); ``()``
+    when there is none or nothing of it is left."""
+    if not isinstance(operation_id, str):
+        return ()
+    words = []
+    for part in _ID_WORDS.split(operation_id):
+        word = _NOT_WORD.sub("-", _HUMP.sub("-", part).lower()).strip("-")
+        if word:
+            words.append(word)
+    return tuple(words)
 
 
 def fold_words(words: Sequence[str]) -> str:

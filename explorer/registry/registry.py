@@ -53,7 +53,7 @@ METHODS = frozenset((
     "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
 ))
 FORMAT = "explorer-registry"
-VERSION = 6
+VERSION = 7
 MAX_SEGMENTS = 200
 _CHILDREN_CACHE = 256
 #: how many command groups an unknown command's error names when nothing is close
@@ -86,6 +86,8 @@ class Registry:
         self._prefix: list[str] = []
         self._trie: trie.Node | str = {}
         self._fingerprint: str | None = None
+        #: each route's spec data (None for routes without), or a function giving it
+        self._operations: list[Any] | Callable[[int], Any] = []
         with _gc_paused():
             self._build(routes)
         self._reset_caches()
@@ -114,6 +116,7 @@ class Registry:
         owner: dict[tuple[int, int], int] = {}
         for index, (route, method, pattern, shapes) in enumerate(parsed):
             self._route_rows.append(_route_row(route))
+            self._operations.append(route.operation)
             self._patterns[index] = pattern
             for row, candidate in _entries_for(index, route, method, pattern, shapes,
                                                len(prefix), is_collection):
@@ -201,8 +204,41 @@ class Registry:
     def _route(self, index: int) -> Route:
         route = self._routes[index]
         if route is None:
-            route = self._routes[index] = _route_from_row(self._route_row(index))
+            row = self._route_row(index)
+            operation = None
+            if len(row) > _HAS_OP and row[_HAS_OP]:
+                ops = self._operations
+                operation = ops(index) if callable(ops) else ops[index]
+            route = self._routes[index] = _route_from_row(row, operation)
         return route
+
+    def operations(self) -> Iterator[tuple[int, Any]]:
+        """``(route index, spec data)`` of every route that has some, without building
+        the other routes (a listing of 100,000 plain routes costs nothing here)."""
+        ops = self._operations
+        if not callable(ops):
+            for index, operation in enumerate(ops):
+                if operation is not None:
+                    yield index, operation
+            return
+        for index in range(len(self._route_rows)):
+            row = self._route_row(index)
+            if len(row) > _HAS_OP and row[_HAS_OP]:
+                yield index, self._route(index).operation
+
+    def operation(self, route_index: int) -> Any:
+        """The spec data of the route at ``route_index`` (None when it has none)."""
+        return self._route(route_index).operation
+
+    @property
+    def document(self) -> Any:
+        """The :class:`~explorer.spec.SpecDocument` the routes came from, or None."""
+        for index in range(len(self._route_rows)):
+            row = self._route_row(index)
+            if len(row) > _HAS_OP and row[_HAS_OP]:
+                operation = self._route(index).operation
+                return operation.document if operation is not None else None
+        return None
 
     def _entry(self, index: int) -> Entry:
         entry = self._entries[index]
@@ -448,9 +484,11 @@ class Registry:
         }
 
     @classmethod
-    def load(cls, data: dict) -> Registry:
+    def load(cls, data: dict, *, operations: Callable[[int], Any] | None = None) -> Registry:
         """A registry from :meth:`dump` output; nothing is parsed until it is used.
 
+        ``operations(route_index)`` gives the spec data of a route that had some (the
+        discovery cache reads it on first use); without it such routes have none.
         Raises RouteIndexError (a DiscoveryError and a ValueError) for anything that
         is not a current index.
         """
@@ -478,6 +516,7 @@ class Registry:
         self._trie = root
         self._prefix = list(prefix)
         self._fingerprint = fingerprint
+        self._operations = operations or _no_operation
         self._reset_caches()
         return self
 
@@ -496,6 +535,10 @@ class Registry:
 
 
 def _ignore(_message: str) -> None:
+    return None
+
+
+def _no_operation(_index: int) -> None:
     return None
 
 
@@ -528,14 +571,19 @@ def _request_path(path: str) -> str:
     return path if path[:1] == "/" else "/" + path
 
 
+_HAS_OP = 11
+
+
 def _route_row(route: Route) -> list:
     return [route.method, route.path, route.command, route.summary, list(route.query_params),
-            route.body_schema, route.response_schema, route.max_upload]
+            route.body_schema, route.response_schema, route.max_upload, route.origin,
+            route.operation_id, list(route.tags), route.operation is not None]
 
 
-def _route_from_row(row: list) -> Route:
+def _route_from_row(row: list, operation: Any = None) -> Route:
     return Route(row[0], row[1], command=row[2], summary=row[3], query_params=tuple(row[4]),
-                 body_schema=row[5], response_schema=row[6], max_upload=row[7])
+                 body_schema=row[5], response_schema=row[6], max_upload=row[7],
+                 origin=row[8], operation_id=row[9], tags=tuple(row[10]), operation=operation)
 
 
 def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
@@ -571,8 +619,8 @@ def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
             params = _shared(tuple(n for n in names if n in anywhere))
             required = _shared(tuple(n for n in names if n in everywhere))
         representative = max((shapes[i] for i in members), key=len)
-        words = explicit or naming.derive(method, representative, prefix_len=prefix_len,
-                                          is_collection=is_collection)
+        words = explicit or naming.operation_words(route.operation_id) or naming.derive(
+            method, representative, prefix_len=prefix_len, is_collection=is_collection)
         # a half with one shape serves that shape's own pattern (``/x`` or ``/x/:id``)
         source = (pattern.expand()[members[0]], pattern.syntax) \
             if len(halves) == 2 and len(members) == 1 else None

@@ -376,13 +376,15 @@ class Shell:
             self._path_help(registry, _resolve(self.state.cwd, args[0]))
             return
         words = [a.lower() for a in args]
+        from explorer.render.command_help import is_group
+
         try:
             entry, rest = registry.lookup_command(words)
         except UsageError:
-            if not registry.commands_starting(words):
+            if not is_group(registry, words):
                 raise
             entry, rest = None, words
-        if rest and registry.commands_starting(words):
+        if rest and is_group(registry, words):
             self._emit(group_help(registry, words))  # ``help instruments commands``
             return
         self._emit(command_help(entry, learned=self.learned))
@@ -702,16 +704,11 @@ flags, anywhere on the line (-- ends them): -v headers too, --all every page, --
 
 
 def group_help(registry, words: Sequence[str]) -> str:
-    """Every command of the group ``words`` (``instruments commands``), with its route."""
-    from explorer.registry.naming import fold_words
+    """Every command of the group ``words`` (``instruments commands``, or a tag of the
+    API description), with its route and summary (:mod:`explorer.render.command_help`)."""
+    from explorer.render.command_help import group_help as render
 
-    key = fold_words(list(words))
-    entries = [e for e in registry.entries if fold_words(e.command[: len(words)]) == key]
-    entries.sort(key=lambda e: e.command)
-    width = max(len(e.usage) for e in entries)
-    lines = [f"{' '.join(words)}: {len(entries)} commands (help COMMAND shows one)"]
-    lines += [f"  {e.usage:<{width}}  {e.method:<6} {e.route.path}" for e in entries]
-    return "\n".join(lines)
+    return render(registry, list(words), prog="")
 
 
 def command_help(entry, *, learned: LearnedStore | None = None) -> str:

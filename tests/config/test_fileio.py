@@ -74,10 +74,11 @@ def test_make_private_tightens_an_old_file(tmp_path):
 def test_the_discovery_cache_is_private_under_umask_022(tmp_path, umask):
     from explorer.discovery import DiscoveryCache
     from explorer.registry import Registry, Route
+    from explorer.spec import Operation
 
     umask(0o022)
     cache = DiscoveryCache(tmp_path, "http://127.0.0.1:9", "discover:/discover")
-    cache.write(b"[]", None, Registry([Route("GET", "/a")]))
+    cache.write(None, Registry([Route("GET", "/a", operation=Operation({"summary": "a"}))]))
     files = list((tmp_path / "discovery").iterdir())
     assert len(files) == 2 and all(_mode(f) == 0o600 for f in files)
     assert _mode(tmp_path / "discovery") == 0o700

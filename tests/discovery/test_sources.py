@@ -146,10 +146,20 @@ def test_openapi3():
     got = {(r.method, r.path): r for r in routes}
     get = got[("GET", "/api/v2/samples/:sampleId")]
     assert get.summary == "One sample"
+    assert get.origin == "spec"
     assert get.query_params == ("fields",)
-    assert get.response_schema["properties"]["name"] == {"type": "string"}
-    patch = got[("PATCH", "/api/v2/samples/:sampleId")]
-    assert patch.body_schema["properties"]["parent"]["type"] == "object"  # a cycle, cut off
+    op = get.operation
+    assert [(p["in"], p["name"], p["required"]) for p in op.parameters] == [
+        ("path", "sampleId", True), ("query", "fields", False)]
+    declared, schema = op.response_schema(200)
+    assert declared and op.view(schema).properties["name"] == {"type": "string"}
+    patch = got[("PATCH", "/api/v2/samples/:sampleId")].operation
+    parent = patch.view(patch.body_schema).properties["parent"]
+    assert parent == {"$ref": "#/$defs/Sample"}  # a cycle: a reference, kept once
+    assert patch.response_schema(200) == (True, None)  # declared, no body schema
+    assert patch.response_schema(404) == (False, None)
+    fields = [f.path for f in patch.body_fields()]
+    assert fields == ["name", "parent"]  # Sample inside Sample: the cycle is not followed
     assert ("POST", '/api/v2/samples/:"sample-id"/files') in got
 
 
@@ -173,7 +183,9 @@ def test_swagger2():
     (route,) = parse_openapi(doc, warn=lambda m: None)
     assert (route.method, route.path) == ("PUT", "/v1/pets/:id")
     assert route.query_params == ("dry",)
-    assert route.body_schema == {"type": "object", "properties": {"tag": {"type": "string"}}}
+    op = route.operation
+    assert op.body["media"] == "application/json"
+    assert op.view(op.body_schema).properties == {"tag": {"type": "string"}}
 
 
 @pytest.mark.parametrize("doc", [[], {"info": {}}, {"openapi": "3.0.0"}])
