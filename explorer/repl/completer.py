@@ -92,6 +92,7 @@ class ShellCompleter(Completer):
             s.QueryKey: self._query_key,
             s.QueryValue: self._query_value,
             s.BodyField: self._body_field,
+            s.BodyValue: self._body_value,
             s.Header: self._header,
             s.HeaderValue: self._header_value,
             s.FilePath: self._file_path,
@@ -166,8 +167,11 @@ class ShellCompleter(Completer):
         if read:
             names.update(dict.fromkeys(self.learned.fields(read)))
         entry = self._entry("GET", target.path)
-        schema = getattr(entry.route, "response_schema", None) if entry else None
-        names.update(dict.fromkeys(_schema_fields(schema)))
+        if entry is not None and entry.route.operation is not None:
+            names.update(dict.fromkeys(_answer_fields(entry.route.operation)))
+        else:
+            schema = getattr(entry.route, "response_schema", None) if entry else None
+            names.update(dict.fromkeys(_schema_fields(schema)))
         return list(names)
 
     # -- one method per suggestion kind ------------------------------------------------
@@ -217,7 +221,7 @@ class ShellCompleter(Completer):
             shown += 1
             i += 1
         for child in params:
-            yield from self._ids(directory.rstrip("/") or "/", child.name or "", sug.partial)
+            yield from self._param_segment(directory, child.name or "", sug.partial)
 
     def _listing(self, directory: str):
         """The children of ``directory``, literals sorted for prefix search (memoised)."""
@@ -246,7 +250,53 @@ class ShellCompleter(Completer):
                 collection = self.state.expand(collection)
             except ExplorerError:
                 return
-        yield from self._ids(collection, sug.param, sug.partial)
+        yield from self._param_segment(collection.rstrip("/") + "/", sug.param, sug.partial)
+
+    def _path_param(self, directory: str, param: str) -> tuple[Any, dict | None]:
+        """The operation and spec parameter of path parameter ``param`` right after
+        ``directory`` (any route serving a path there), or ``(None, None)``."""
+        if self.registry is None or not param:
+            return None, None
+        from explorer.engine import quote_path
+
+        probe = quote_path(directory) + "x"
+        try:
+            for _ in range(8):  # down to the nearest route that takes the parameter
+                for entry, _params in self.registry.match(probe):
+                    operation = entry.route.operation
+                    if operation is not None and operation.param("path", param) is not None:
+                        return operation, operation.param("path", param)
+                kids = self.registry.children(probe + "/")
+                if not kids:
+                    break
+                kid = next((k for k in kids if k.kind == "literal"), kids[0])
+                probe += "/" + (kid.text if kid.kind == "literal" else "x")
+        except (ExplorerError, ValueError):
+            pass
+        return None, None
+
+    def _param_segment(self, directory: str, param: str, partial: str) -> Iterator[Completion]:
+        """At a parameter segment: its enum values (from the spec), the ids learned for
+        the list above it, and, when the spec describes it, one hint naming it (so Tab
+        never shows nothing without saying why)."""
+        collection = directory.rstrip("/") or "/"
+        operation, spec = self._path_param(directory, param)
+        shown = 0
+        if spec is not None:
+            view = operation.view(spec.get("schema"))
+            for value in view.enum or ():
+                text = value if isinstance(value, str) else json_text(value)
+                if text.lower().startswith(partial.lower()):
+                    shown += 1
+                    yield Completion(text, -len(partial), display_meta=f"{{{param}}} enum")
+        for completion in self._ids(collection, param, partial):
+            shown += 1
+            yield completion
+        if spec is not None and not partial and not shown:
+            kind = operation.type_text(spec.get("schema")) or "any"
+            about = spec.get("description") or ""
+            meta = f"{kind}: {about}" if about else kind
+            yield Completion("", 0, display=f"{{{param}}}", display_meta=one_line(meta)[:100])
 
     def _ids(self, collection: str, param: str, partial: str) -> Iterator[Completion]:
         found = self.learned.ids(collection, partial, limit=MAX_SHOWN)
@@ -278,7 +328,14 @@ class ShellCompleter(Completer):
 
     def _query_value(self, sug: s.QueryValue) -> Iterator[Completion]:
         key = sug.key
-        if key in ("sort", "fields"):
+        entry = self._entry(sug.target.method, sug.target.path)
+        operation = entry.route.operation if entry is not None else None
+        declared = operation.param("query", key) if operation is not None else None
+        if declared is not None and (operation.view(declared.get("schema")).enum or (
+                operation.view(declared.get("schema")).types == ["boolean"])):
+            yield from _enum_completions(operation, declared, sug.partial)
+            return
+        if key in ("sort", "fields") and operation is None:
             yield from self._field_list(sug)
             return
         if key in _SMALL_VALUES:
@@ -286,6 +343,7 @@ class ShellCompleter(Completer):
                 if value.startswith(sug.partial):
                     yield Completion(value, -len(sug.partial))
             return
+        want = sug.partial.lower()
         route = self._read_route(sug.target) or self._route(sug.target)
         if route is None:
             return
@@ -367,8 +425,12 @@ class ShellCompleter(Completer):
             return
         entry = self._entry(target.method, target.path)
         fields: dict[str, tuple[str, str]] = {}
+        operation = entry.route.operation if entry is not None else None
         schema = getattr(entry.route, "body_schema", None) if entry else None
-        if isinstance(schema, dict):
+        want = sug.partial.lower()
+        if operation is not None:
+            fields.update(_spec_body_fields(operation, want))
+        elif isinstance(schema, dict):
             required = set(schema.get("required") or ())
             for name, prop in (schema.get("properties") or {}).items():
                 kind = prop.get("type", "") if isinstance(prop, dict) else ""
@@ -383,7 +445,6 @@ class ShellCompleter(Completer):
             for name in self.learned.fields(read):
                 if "." not in name and name not in _NOT_BODY:
                     fields.setdefault(name, ("=", "field"))
-        want = sug.partial.lower()
         for name, (sep, meta) in fields.items():
             if name.lower().startswith(want):
                 yield Completion(name + sep, -len(sug.partial), display=name, display_meta=meta)
@@ -396,7 +457,25 @@ class ShellCompleter(Completer):
             if name.lower().startswith(want):
                 yield Completion(name + ":", -len(sug.partial), display=name, display_meta=meta)
 
+    def _body_value(self, sug: s.BodyValue) -> Iterator[Completion]:
+        """A body field's enum values, or its const, from the request schema."""
+        entry = self._entry(sug.target.method, sug.target.path)
+        operation = entry.route.operation if entry is not None else None
+        if operation is None:
+            return
+        for f in operation.body_fields():
+            if f.path == sug.key:
+                yield from _enum_completions(operation, {"schema": f.schema}, sug.partial,
+                                             json=sug.operator == ":=")
+                return
+
     def _header_value(self, sug: s.HeaderValue) -> Iterator[Completion]:
+        if sug.target is not None:
+            entry = self._entry(sug.target.method, sug.target.path)
+            operation = entry.route.operation if entry is not None else None
+            if operation is not None:
+                yield from _enum_completions(
+                    operation, operation.param("header", sug.name), sug.partial)
         if sug.name.lower() not in ("accept", "content-type"):
             return
         for value in MEDIA_TYPES:
@@ -483,6 +562,81 @@ def _child_meta(child) -> str:
     if methods and commands:
         return f"{methods} · {commands}"
     return methods or commands or "…"
+
+
+def json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def _enum_completions(operation, param: dict | None, partial: str, *, json: bool = False):
+    """The enum values (or the const, or true/false) a spec parameter or field allows."""
+    if param is None:
+        return
+    view = operation.view(param.get("schema"))
+    values = list(view.enum or ())
+    if view.has_const:
+        values = [view.const]
+    if not values and view.types == ["boolean"]:
+        values = [True, False]
+    want = partial.lower()
+    for value in values[:MAX_SHOWN]:
+        if isinstance(value, str) and not json:
+            text = value
+        elif isinstance(value, bool) and not json:
+            text = "true" if value else "false"
+        else:
+            text = json_text(value)
+        if text.lower().startswith(want):
+            yield Completion(text, -len(partial), display_meta="enum" if view.enum else (
+                "const" if view.has_const else "boolean"))
+
+
+#: JSON types whose values are typed as ``name:=json`` (the rest as ``name=text``)
+_JSON_TYPES = frozenset({"integer", "number", "boolean", "object", "array", "null"})
+
+
+def _spec_body_fields(operation, want: str) -> dict[str, tuple[str, str]]:
+    """Body fields of the spec's request schema, nested ones (``image[url]``) once
+    their parent is typed, each with its separator and ``type, required`` meta."""
+    out: dict[str, tuple[str, str]] = {}
+    for f in operation.body_fields():
+        if f.read_only:
+            continue
+        if f.depth and not want.startswith(f.path.split("[", 1)[0].lower()):
+            continue
+        view = operation.view(f.schema)
+        kinds = set(view.types)
+        text_like = not kinds or "string" in kinds or (
+            view.enum is not None and all(isinstance(v, str) for v in view.enum))
+        sep = "=" if text_like and not kinds & {"object", "array"} else ":="
+        meta = (operation.type_text(f.schema) or "any") + (", required" if f.required else "")
+        out[f.path] = (sep, meta)
+    return out
+
+
+def _answer_fields(operation) -> list[str]:
+    """Top-level property names of the objects a GET answers (the items' of a list,
+    or of a ``data``/``items`` list inside the answer), from the spec's 2xx schema."""
+    for status in (200, 201, 206):
+        declared, schema = operation.response_schema(status)
+        if declared and schema is not None:
+            break
+    else:
+        return []
+    view = operation.view(schema)
+    if "array" in view.types and view.items is not None:
+        view = operation.view(view.items)
+    else:
+        for key in ("data", "items", "results"):
+            inner = view.properties.get(key)
+            if inner is not None:
+                inner_view = operation.view(inner)
+                if "array" in inner_view.types and inner_view.items is not None:
+                    view = operation.view(inner_view.items)
+                    break
+    return list(view.properties)
 
 
 def _schema_fields(schema: Any) -> list[str]:

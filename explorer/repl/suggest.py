@@ -23,6 +23,7 @@ from explorer.items.syntax import (
     FILTER_SEPARATORS,
     SEP_DATA,
     SEP_DATA_FILE,
+    SEP_JSON,
     SEP_QUERY,
     find_separator,
 )
@@ -97,6 +98,16 @@ class BodyField:
 
 
 @dataclass(frozen=True)
+class BodyValue:
+    """The value of body field ``key`` (``status=que``, ``image[url]=``)."""
+
+    target: Target
+    key: str
+    partial: str
+    operator: str = "="
+
+
+@dataclass(frozen=True)
 class Header:
     partial: str
 
@@ -105,6 +116,8 @@ class Header:
 class HeaderValue:
     name: str
     partial: str
+    #: the request the header goes with (its spec may list the header's values)
+    target: Target | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,7 @@ Suggestion = (
     | QueryKey
     | QueryValue
     | BodyField
+    | BodyValue
     | Header
     | HeaderValue
     | FilePath
@@ -249,6 +263,8 @@ def _item(target: Target, partial: str) -> list[Suggestion]:
     if sep == SEP_DATA and target.method in QUERY_METHODS:
         return [QueryValue(target, key, value, sep)]
     if sep == ":":
-        return [HeaderValue(key, value)]
+        return [HeaderValue(key, value, target)]
+    if sep in (SEP_DATA, SEP_JSON) and target.method in BODY_METHODS:
+        return [BodyValue(target, key, value, sep)]
     return []
 

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from explorer.repl.index import CommandIndex, CommandShape
 from explorer.repl.suggest import (
     BodyField,
+    BodyValue,
     Command,
     FilePath,
     Header,
@@ -111,14 +112,16 @@ def test_query_values_and_filters():
     assert suggest("post /public/v1/instruments dry==tr", state=BARE) == [
         QueryValue(post, "dry", "tr", "==")
     ]
-    # A plain '=' on POST is a body field value: nothing to suggest.
-    assert suggest("post /public/v1/instruments name=H", state=BARE) == []
+    # A plain '=' on POST is a body field value (the spec may list its values).
+    assert suggest("post /public/v1/instruments name=H", state=BARE) == [
+        BodyValue(post, "name", "H", "=")]
 
 
 def test_files_headers_and_variables():
     assert suggest("post /api/generic/file/upload file@/tm", state=BARE) == [FilePath("/tm")]
     assert suggest("post /x data=@./", state=BARE) == [FilePath("./")]
-    assert suggest("get /x Accept:app", state=BARE) == [HeaderValue("Accept", "app")]
+    assert suggest("get /x Accept:app", state=BARE) == [
+        HeaderValue("Accept", "app", Target("GET", "/x"))]
     assert suggest("get /x/{{la", state=BARE) == [Variable("la")]
     assert suggest("post /x protocol_id:={{pid", state=BARE) == [Variable("pid")]
     assert suggest("get {{last.data.", state=BARE) == [Variable("last.data.")]
@@ -206,7 +209,8 @@ def test_a_relative_path_with_a_query_is_a_path_not_an_item():
 def test_items_being_typed_split_as_request_items_do():
     # ';' separates only at the end (an empty header): nothing is left to complete
     assert suggest("post /x X-Empty;", state=BARE) == []
-    assert suggest("post /x a;b=", state=BARE) == []  # a body field: no values to offer
+    assert suggest("post /x a;b=", state=BARE) == [  # a body field: its spec's values, if any
+        BodyValue(Target("POST", "/x"), "a;b", "", "=")]
     # A backslash escapes only a separator character, as in explorer.items: the word
     # a\\=b (typed a\\\\=b) is a literal backslash, then an escaped '='.
     typed = "get /x a" + "\\" * 4 + "=b"
