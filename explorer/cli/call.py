@@ -252,9 +252,14 @@ def fetch_all(context, prepared):
     def send(spec):
         return context.engine.send(replace(prepared, spec=spec))
 
-    paged = fetch_all(send, prepared.spec, progress=progress)
+    entry = prepared.entry
+    declared = entry.route.declared_query if entry is not None else ()
+    paged = fetch_all(send, prepared.spec, progress=progress, base_url=context.base_url,
+                      declared=declared)
     if show:
         print("\r\033[K", end="", file=stderr, flush=True)
+    if paged.stopped:
+        context.warn(f"--all: stopped after {paged.pages} pages: {paged.stopped}")
     last = paged.last
     if not paged.merged:
         if 200 <= last.status < 300:

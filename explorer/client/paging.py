@@ -1,6 +1,13 @@
 """``--all``: follow pages until the end and merge them into one list.
 
-Two styles, told apart by the first answer:
+Four styles, told apart by the first answer (and the parameters a spec declares):
+
+* RFC 8288 links (GitHub, json-server): a ``Link: <URL>; rel="next"`` header.  Its
+  URL is requested next, as given (relative ones against the answer's URL), until an
+  answer has no next link; the items are the answer's list (a bare list, or the list
+  under ``items``/``data``/``results``/``values``).  A next link to another origin,
+  or outside the base URL, is not followed (credentials stay home): paging stops
+  there with a note in :attr:`Paged.stopped`.
 
 * skip/limit (LabOS): ``{"data": [...]}``.  The next page repeats the request with
   ``skip`` advanced by the number of items received and ``limit`` set to the page size
@@ -8,7 +15,12 @@ Two styles, told apart by the first answer:
 * cursor (Labstep): ``{"items": [...], "next_cursor": "..."}``; the next page sends
   ``cursor=<next_cursor>`` until the cursor is ``"-1"`` (or missing, or repeats).
 
-A bare list is the only page.  Anything else (an error, an object, a non-JSON body)
+* page/per_page (FastAPI apps, many others): when the route declares a ``page``
+  query parameter, or the answer is an object saying ``page`` beside its list, the
+  next page repeats the request with ``page`` advanced by one (``per_page`` kept as
+  given), until a page is shorter than the first, empty, or past ``total_pages``.
+
+A bare list is otherwise the only page.  Anything else (an error, an object, a non-JSON body)
 is returned as the only page with ``merged`` false: the caller shows it as it came.
 Only GET and HEAD may page: any other method is refused before anything is sent (a
 ``POST --all`` would create something, then have nothing to page through).
@@ -16,9 +28,11 @@ Only GET and HEAD may page: any other method is refused before anything is sent 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from explorer.client.models import RequestSpec, Response
 from explorer.errors import UsageError
@@ -36,6 +50,53 @@ class Paged:
     #: False when the first answer was not a list (``items`` is then empty, and
     #: ``last`` is that answer, to be shown as it is)
     merged: bool = True
+    #: why paging stopped before the server's last page (a next link elsewhere), or None
+    stopped: str | None = None
+
+
+#: where a list sits inside an answer object, in the order looked for
+LIST_KEYS = ("items", "data", "results", "values", "records")
+_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
+_REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.I)
+
+
+def next_link(headers) -> str | None:
+    """The ``rel="next"`` target of an RFC 8288 ``Link`` header, or None."""
+    value = headers.get("Link") if headers is not None else None
+    if not isinstance(value, str):
+        return None
+    for match in _LINK.finditer(value):
+        for rel in _REL.finditer(match.group(2)):
+            names = (rel.group(1) or rel.group(2) or "").lower().split()
+            if "next" in names:
+                return match.group(1).strip()
+    return None
+
+
+def _list_of(body: Any) -> list | None:
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict):
+        for key in LIST_KEYS:
+            if isinstance(body.get(key), list):
+                return body[key]
+    return None
+
+
+def _spec_for(url: str, base_url: str, spec: RequestSpec) -> RequestSpec | None:
+    """``spec`` sent to ``url`` instead, when ``url`` is on ``base_url`` (same scheme,
+    host and port, under its path); None otherwise."""
+    target, base = urlsplit(url), urlsplit(base_url)
+    if (target.scheme.lower(), target.netloc.rpartition("@")[2].lower()) != (
+        base.scheme.lower(), base.netloc.rpartition("@")[2].lower()
+    ) or target.netloc.rpartition("@")[0]:
+        return None
+    prefix = base.path.rstrip("/")
+    if not target.path.startswith(prefix + "/") and target.path != prefix:
+        return None
+    path = target.path[len(prefix):] or "/"
+    query = [c for c in target.query.split("&") if c] if target.query else []
+    return replace(spec, path=path, query=query)
 
 
 def _query_value(query: list[str], name: str) -> str | None:
@@ -56,8 +117,13 @@ def fetch_all(
     spec: RequestSpec,
     *,
     progress: Callable[[int, int], None] | None = None,
+    base_url: str | None = None,
+    declared: Collection[str] = (),
 ) -> Paged:
-    """Send ``spec`` and its following pages through ``send``; see the module docstring."""
+    """Send ``spec`` and its following pages through ``send``; see the module docstring.
+
+    ``base_url`` is the server's (next links are followed only on it); ``declared``
+    the query parameters the route's spec declares (``page`` chooses that style)."""
     if spec.method not in PAGED_METHODS:
         raise UsageError(f"--all follows the pages of a list; it cannot be used with {spec.method}")
     response = send(spec)
@@ -66,6 +132,14 @@ def fetch_all(
     pages = 1
     if not 200 <= response.status < 300:
         return Paged(items, pages, response, merged=False)
+    first = _list_of(body)
+    link = next_link(response.headers)
+    if link is not None and first is not None:
+        return _by_links(send, spec, response, first, progress, base_url)
+    cursor = isinstance(body, dict) and "next_cursor" in body
+    says_page = isinstance(body, dict) and isinstance(body.get("page"), int)
+    if first is not None and not cursor and ("page" in declared or says_page):
+        return _by_pages(send, spec, response, body, first, progress)
     if isinstance(body, dict) and isinstance(body.get("items"), list) and "next_cursor" in body:
         items.extend(body["items"])
         seen: set[str] = set()
@@ -114,6 +188,66 @@ def fetch_all(
     if isinstance(body, list):
         return Paged(body, pages, response)
     return Paged(items, pages, response, merged=False)
+
+
+def _by_links(send, spec, response, first, progress, base_url) -> Paged:
+    items = list(first)
+    pages = 1
+    seen = {response.url}
+    while pages < MAX_PAGES:
+        link = next_link(response.headers)
+        if link is None:
+            break
+        url = urljoin(response.url, link)
+        if url in seen:
+            break
+        seen.add(url)
+        next_spec = _spec_for(url, base_url or response.url, spec) if base_url else None
+        if next_spec is None:
+            from explorer.client.urls import display_url
+
+            return Paged(items, pages, response,
+                         stopped=f"the next page is not on the server: {display_url(url)}")
+        if progress:
+            progress(len(items), pages)
+        response = send(next_spec)
+        pages += 1
+        if not 200 <= response.status < 300:
+            break
+        page = _list_of(_json(response))
+        if page is None:
+            break
+        items.extend(page)
+    return Paged(items, pages, response)
+
+
+def _by_pages(send, spec, response, body, first, progress) -> Paged:
+    items = list(first)
+    pages = 1
+    given = _query_value(spec.query, "page")
+    number = int(given) if given and given.isdigit() else (
+        body["page"] if isinstance(body, dict) and isinstance(body.get("page"), int) else 1)
+    size = len(first)
+    page = first
+    while page and pages < MAX_PAGES:
+        total = body.get("total_pages") if isinstance(body, dict) else None
+        if isinstance(total, int) and number >= total:
+            break
+        if not isinstance(total, int) and len(page) < size:
+            break
+        number += 1
+        if progress:
+            progress(len(items), pages)
+        response = send(replace(spec, query=_with_query(spec.query, page=str(number))))
+        pages += 1
+        if not 200 <= response.status < 300:
+            break
+        body = _json(response)
+        page = _list_of(body)
+        if page is None:
+            break
+        items.extend(page)
+    return Paged(items, pages, response)
 
 
 def _json(response: Response) -> Any:

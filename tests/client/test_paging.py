@@ -123,3 +123,95 @@ def test_only_get_and_head_may_page_and_nothing_is_sent_otherwise(method):
     with pytest.raises(UsageError, match="--all"):
         fetch_all(calls.append, RequestSpec(method, "/i"))
     assert calls == []
+
+
+# -- RFC 8288 Link headers and page/per_page ----------------------------------------------
+
+BASE = "http://127.0.0.1:9/api"
+
+
+def linked(total=7, per_page=3, *, style="absolute", host=BASE):
+    """A server paging like GitHub (absolute next links) or json-server (absolute,
+    first/prev/next/last), or with relative links."""
+    sent = []
+
+    def send(spec):
+        sent.append(spec)
+        q = _query(spec)
+        page = int(q.get("page", 1))
+        body = ITEMS[:total][(page - 1) * per_page : page * per_page]
+        last = -(-total // per_page)
+        links = []
+        if page < last:
+            target = f"{host}{spec.path}?per_page={per_page}&page={page + 1}"
+            if style == "relative":
+                target = f"?per_page={per_page}&page={page + 1}"
+            links.append(f'<{target}>; rel="next"')
+            links.append(f'<{host}{spec.path}?per_page={per_page}&page={last}>; rel="last"')
+        response = _response(body)
+        response.url = f"{BASE}{spec.target}"
+        if links:
+            response.headers = {**response.headers, "Link": ", ".join(links)}
+        return response
+
+    return send, sent
+
+
+@pytest.mark.parametrize("style", ["absolute", "relative"])
+def test_link_headers_are_followed_to_the_last_page(style):
+    send, sent = linked(style=style)
+    pages = []
+    paged = fetch_all(send, RequestSpec("GET", "/repos", query=["per_page=3"]),
+                      progress=lambda items, n: pages.append((items, n)), base_url=BASE)
+    assert paged.items == ITEMS[:7] and paged.pages == 3 and paged.merged
+    assert [s.target for s in sent] == ["/repos?per_page=3", "/repos?per_page=3&page=2",
+                                        "/repos?per_page=3&page=3"]
+    assert pages == [(3, 1), (6, 2)]
+
+
+def test_a_next_link_to_another_origin_is_not_followed():
+    send, sent = linked(host="http://evil.example:80/api")
+    paged = fetch_all(send, RequestSpec("GET", "/repos"), base_url=BASE)
+    assert len(sent) == 1 and paged.items == ITEMS[:3]
+    assert paged.stopped == (
+        "the next page is not on the server: http://evil.example:80/api/repos?per_page=3&page=2")
+
+
+@pytest.mark.parametrize("header", [
+    '<http://127.0.0.1:9/api/x?page=2>; rel="next"',
+    '<http://127.0.0.1:9/api/x?page=2>; rel=next',
+    '<http://127.0.0.1:9/api/x?page=9>; rel="last", '
+    '<http://127.0.0.1:9/api/x?page=2>; rel="prev next"',
+])
+def test_link_header_forms(header):
+    from explorer.client.paging import next_link
+
+    assert next_link({"Link": header}) == "http://127.0.0.1:9/api/x?page=2"
+    assert next_link({"Link": '<http://x/?page=1>; rel="first"'}) is None
+
+
+def test_page_per_page_declared_by_the_spec():
+    sent = []
+
+    def send(spec):
+        sent.append(spec)
+        q = _query(spec)
+        page, size = int(q.get("page", 1)), int(q.get("per_page", 30))
+        return _response(ITEMS[(page - 1) * size : page * size])
+
+    paged = fetch_all(send, RequestSpec("GET", "/plates", query=["per_page=10"]),
+                      declared=("page", "per_page"))
+    assert paged.items == ITEMS and paged.pages == 3
+    assert [_query(s).get("page") for s in sent] == [None, "2", "3"]
+    # without the spec saying so, a bare list is the only page
+    assert fetch_all(send, RequestSpec("GET", "/plates", query=["per_page=10"])).pages == 1
+
+
+def test_page_style_shown_by_the_answer():
+    def send(spec):
+        page = int(_query(spec).get("page", 1))
+        return _response({"page": page, "total_pages": 3,
+                          "results": ITEMS[(page - 1) * 8 : page * 8]})
+
+    paged = fetch_all(send, RequestSpec("GET", "/things"))
+    assert paged.items == ITEMS and paged.pages == 3
