@@ -76,6 +76,8 @@ class Prepared:
     params: dict[str, Any] = field(default_factory=dict)
     #: methods the registry knows at this path (empty when the path is unknown)
     allowed: frozenset[str] = frozenset()
+    #: the request items as typed (for the carets of :meth:`Engine.check`)
+    items: tuple[str, ...] = ()
 
     @property
     def max_upload(self) -> int | None:
@@ -143,7 +145,7 @@ class Engine:
             from explorer.items import apply_items
 
             apply_items(spec, parsed)
-        prepared = Prepared(spec)
+        prepared = Prepared(spec, items=tuple(items))
         self._resolve(prepared)
         return prepared
 
@@ -193,7 +195,7 @@ class Engine:
         params = dict(zip(entry.params, args, strict=False))
         spec = RequestSpec(entry.method, path, command=command, route=_route_text(entry))
         self._apply_items(spec, rest[count:])
-        return Prepared(spec, entry, params, frozenset({entry.method}))
+        return Prepared(spec, entry, params, frozenset({entry.method}), tuple(rest[count:]))
 
     def _apply_items(self, spec: RequestSpec, items: Sequence[str]) -> None:
         if not items:
@@ -251,6 +253,20 @@ class Engine:
         if self.on_routes_changed is not None:
             self.on_routes_changed(change)
         return True
+
+    # -- checking ------------------------------------------------------------------------
+
+    def check(self, prepared: Prepared) -> list:
+        """What the route's API description says is wrong with the request
+        (:func:`explorer.spec.check.check_request`): a list of Problems, empty for a
+        route without spec data."""
+        entry = prepared.entry
+        operation = entry.route.operation if entry is not None else None
+        if operation is None:
+            return []
+        from explorer.spec.check import check_request
+
+        return check_request(operation, prepared.spec, prepared.items, prepared.params)
 
     # -- sending -------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from explorer.cli.flags import FLAGS_HELP, split_flags
 from explorer.client.paging import PAGED_METHODS
 from explorer.errors import DiscoveryError, TransportError, UsageError
 
-CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [-v] [--all]"
+CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [-v] [--all] [--strict]"
 
 ITEMS_HELP = """request items (HTTPie's, after the path):
   name==value    query parameter: limit==5, sort==-name
@@ -73,8 +73,9 @@ def call(context, args: list[str]) -> int:
     except DiscoveryError as exc:
         context.warn(f"routes unavailable: {exc}")
     prepared = context.engine.prepare_call(
-        method, path, parsed=parsed, command=_typed("call", *args)
+        method, path, items, parsed=parsed, command=_typed("call", *args)
     )
+    check_against_spec(context, prepared, strict=flags.strict)
     code = send_and_render(context, prepared, follow=follow)
     if unreachable is not None:  # /discover failed, yet the request got through
         context.warn(f"routes unavailable: {unreachable}")
@@ -91,7 +92,23 @@ def generated(context, words: list[str]) -> int:
     if flags.help:
         return _command_help(context, rest)
     prepared = context.engine.prepare_command(rest, command=_typed(*words))
+    check_against_spec(context, prepared, strict=flags.strict)
     return send_and_render(context, prepared, follow=flags.all)
+
+
+def check_against_spec(context, prepared, *, strict: bool = False) -> None:
+    """Warn about each problem the route's spec finds in the request (the item, a
+    caret under it, the rule); under ``--strict`` refuse to send (exit 2)."""
+    problems = context.engine.check(prepared)
+    for problem in problems:
+        lines = problem.lines()
+        context.warn(lines[0])
+        for line in lines[1:]:
+            print(line, file=context.stderr)
+    if strict and problems:
+        count = len(problems)
+        raise UsageError(f"--strict: not sent, {count} problem{'s' if count > 1 else ''} "
+                         "against the spec")
 
 
 def _is_group(registry, words: list[str]) -> bool:
@@ -281,7 +298,8 @@ def _command_help(context, words: list[str]) -> int:
     from explorer.render.command_help import command_help
 
     entry, _ = context.discovery.registry.lookup_command(words)
-    flags = ["[-v]", "[--all]"] if entry.method == "GET" else ["[-v]"]
+    flags = (["[-v]", "[--all]"] if entry.method == "GET" else ["[-v]"]) + (
+        ["[--strict]"] if entry.route.operation is not None else [])
     print(command_help(entry, prog="explorer ", flags=flags))
     return 0
 

@@ -8,6 +8,8 @@ one-shot commands and the shell:
 * ``-v`` / ``--verbose``: show the request and response headers (credentials masked)
 * ``--all``: follow the pages of a list and show one merged list
 * ``-h`` / ``--help``: the command's help instead of a request
+* ``--strict``: refuse a request the route's API description finds problems in
+  (:mod:`explorer.spec.check`), exit 2; without it they are warnings
 
 Any other word that starts with ``--`` and has no item separator in it (``--x=1`` is
 an item) is a usage error naming it, rather than something the server would be sent.
@@ -26,11 +28,13 @@ FLAGS: dict[str, str] = {
     "--all": "all",
     "-h": "help",
     "--help": "help",
+    "--strict": "strict",
 }
 
 FLAGS_HELP = """flags (anywhere on the line; -- ends them):
   -v, --verbose  show the request and response headers (credentials as ***)
   --all          follow the pages of a list; one merged list
+  --strict       refuse a request its API description finds problems in (exit 2)
   -h, --help     this help"""
 
 
@@ -39,6 +43,7 @@ class Flags:
     verbose: bool = False
     all: bool = False
     help: bool = False
+    strict: bool = False
     #: the words that are not flags, in order
     rest: list[str] = field(default_factory=list)
 

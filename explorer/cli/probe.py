@@ -11,6 +11,12 @@ are reported, not failures: probing without the right permissions is still probi
 Only the first :data:`KEEP_BYTES` of a body are kept (to find an id in): a route that
 sends 200 MB is timed to its end without holding it in memory.
 
+With ``--check``, each answer whose route has spec data is validated against the
+response schema the spec declares for its status (:func:`explorer.spec.check.check_answer`):
+the table's CHECK column says ``ok``, ``N mismatches`` or ``-`` (nothing declared to
+check), each mismatch follows the table with its JSON path, and the exit code is 1
+when any answer breaks its schema (3 and 5 still win).
+
 At most ``--max N`` routes are probed (:data:`DEFAULT_MAX`; 0 for all of them): a
 server listing 100,000 routes is not sent 100,000 requests unasked, and one warning
 line says how many were left out.
@@ -26,6 +32,7 @@ from explorer.client.models import RequestSpec
 from explorer.errors import (
     EXIT_5XX,
     EXIT_OK,
+    EXIT_OTHER,
     EXIT_UNREACHABLE,
     ExplorerError,
     RouteError,
@@ -39,7 +46,7 @@ DEFAULT_MAX = 300
 #: the longest one probed request may take, whole (``--max-time`` overrides it): a server
 #: that drips its answer cannot hang the probe
 REQUEST_MAX_TIME = 30.0
-USAGE = "usage: explorer [GLOBAL] probe [--max N]"
+USAGE = "usage: explorer [GLOBAL] probe [--max N] [--check]"
 
 
 @dataclass
@@ -49,18 +56,29 @@ class Result:
     status: str
     ms: float | None
     failed: bool = False
+    #: ``--check``: "ok", "N mismatches", "-" (nothing to check) or None (not asked)
+    check: str | None = None
+    mismatches: tuple[str, ...] = ()
 
 
 def main(context, args: list[str]) -> int:
-    limit = _parse_max(args)
+    check = "--check" in args
+    limit = _parse_max([a for a in args if a != "--check"])
     if limit is None:
         print(USAGE)
         print(f"\n  --max N   probe at most N GET routes (default {DEFAULT_MAX}; 0: all of them)")
+        print("  --check   check each answer against the response schema of the API description")
         return EXIT_OK
     registry = context.load_routes()
     total = len({id(e.route) for e in registry.entries if e.method == "GET"})
-    results = probe(context.engine, registry, limit=limit or None)
+    results = probe(context.engine, registry, limit=limit or None, check=check)
     print(format_results(results))
+    if check:
+        from explorer.render.text import one_line
+
+        for r in results:
+            for mismatch in r.mismatches:
+                print(one_line(f"{r.route}: {mismatch}"))
     if limit and total > limit:
         context.warn(
             f"probed {limit:,} of {total:,} GET routes; {total - limit:,} not probed "
@@ -70,6 +88,8 @@ def main(context, args: list[str]) -> int:
         return EXIT_UNREACHABLE
     if any(r.failed for r in results):
         return EXIT_5XX
+    if any(r.mismatches for r in results):
+        return EXIT_OTHER
     return EXIT_OK
 
 
@@ -93,7 +113,7 @@ def _parse_max(args: list[str]) -> int | None:
     return limit
 
 
-def probe(engine, registry, *, limit: int | None = None) -> list[Result]:
+def probe(engine, registry, *, limit: int | None = None, check: bool = False) -> list[Result]:
     """Call the GET routes of ``registry`` (list routes first), each in every form
     (``/x/:id?`` as ``/x`` and ``/x/ID``); at most ``limit`` routes."""
     entries = [e for e in registry.entries if e.method == "GET"]
@@ -143,7 +163,10 @@ def probe(engine, registry, *, limit: int | None = None) -> list[Result]:
             continue
         ms = (time.perf_counter() - started) * 1000
         status = f"{response.status} {response.reason}".strip()
-        results.append(Result(route, path, status, ms, failed=response.status >= 500))
+        result = Result(route, path, status, ms, failed=response.status >= 500)
+        if check:
+            result.check, result.mismatches = _check(entry, response.status, body)
+        results.append(result)
         if not entry.pattern.param_names or path not in first_ids:
             first_ids.setdefault(path, _first_id(body))
     return results
@@ -176,6 +199,27 @@ def _fill(entry, first_id) -> str | None:
         else:
             return None
     return path or "/"
+
+
+def _check(entry, status: int, body: bytes) -> tuple[str, tuple[str, ...]]:
+    """The CHECK cell and the mismatches of one answer (see the module docstring)."""
+    operation = entry.route.operation
+    if operation is None:
+        return "-", ()
+    if len(body) >= KEEP_BYTES:
+        return "not checked (over 1 MB)", ()
+    try:
+        data = json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        data = None
+    from explorer.spec.check import check_answer
+
+    checked, mismatches = check_answer(operation, status, data)
+    if mismatches:
+        count = len(mismatches)
+        return f"{count} mismatch{'es' if count > 1 else ''}", tuple(
+            m.describe() for m in mismatches)
+    return ("ok" if checked else "-"), ()
 
 
 def _head_of(response) -> bytes:
@@ -211,11 +255,17 @@ def format_results(results: list[Result]) -> str:
 
     if not results:
         return "(no GET routes)"
-    rows = [(one_line(r.route), one_line(r.path), one_line(r.status), r.ms) for r in results]
+    rows = [(one_line(r.route), one_line(r.path), one_line(r.status), r.ms, r.check)
+            for r in results]
     rw = max(len(route) for route, *_ in rows)
     pw = min(60, max(len(path) for _, path, *_ in rows))
-    lines = [f"{'ROUTE':<{rw}}  {'PATH':<{pw}}  {'STATUS':<24} {'MS':>7}"]
-    for route, path, status, ms in rows:
+    checked = any(r.check is not None for r in results)
+    lines = [f"{'ROUTE':<{rw}}  {'PATH':<{pw}}  {'STATUS':<24} {'MS':>7}"
+             + ("  CHECK" if checked else "")]
+    for route, path, status, ms, check in rows:
         shown = f"{ms:7.1f}" if ms is not None else f"{'-':>7}"
-        lines.append(f"{route:<{rw}}  {path[:pw]:<{pw}}  {status:<24} {shown}")
+        line = f"{route:<{rw}}  {path[:pw]:<{pw}}  {status:<24} {shown}"
+        if checked:
+            line += f"  {one_line(check or '-')}"
+        lines.append(line)
     return "\n".join(lines)

@@ -194,6 +194,8 @@ class Shell:
             _merge_body(spec, self._body(body))
         # The shell's ``headers`` under the typed items (explorer.client.headers).
         spec.headers = layered(self.state.headers, spec.headers)
+        for problem in self.context.engine.check(prepared):  # the spec's view; sent anyway
+            self.note("warning: " + "\n".join(problem.lines()))
         settings = self.context.config.settings
         if prepared.destructive and self.confirm and settings.confirm_destructive:
             question = f"Really {spec.method} {spec.path}? [y/N] "

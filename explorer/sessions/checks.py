@@ -97,12 +97,15 @@ class Failure:
     expected: str
     actual: str
     #: status | shape | value | body | error | unreachable (the server could not be
-    #: reached: a TransportError, or a step not sent after too many of them)
+    #: reached: a TransportError, or a step not sent after too many of them) | schema
+    #: (the answer breaks the response schema of the API description, ``--check-spec``)
     kind: str = "value"
 
     def describe(self) -> str:
         if self.kind in ("error", "unreachable"):
             return self.actual
+        if self.kind == "schema":
+            return f"{self.path}: {self.actual} (against the spec's response schema)"
         return f"{self.path}: expected {self.expected}, got {self.actual}"
 
     def as_dict(self) -> dict[str, str]:

@@ -54,6 +54,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
         add("--junit", metavar="OUT", help="write a JUnit XML report")
         add("--dry-run", action="store_true", help="print what would be sent; send nothing")
         add("--only-safe", action="store_true", help="send only GET and HEAD requests")
+        add("--check-spec", action="store_true",
+            help="check each answer against the response schema of the API description")
         add("--volatile", action="append", default=[], metavar="JSONPATH",
             help="a JSON path whose values may differ ($.data[*].updatedBy, or a field name)")
         add("--serve", action="store_true", help="serve the recorded answers offline")
@@ -165,6 +167,7 @@ def replay(context, options) -> int:
         only_safe=options.only_safe,
         secrets=context.secrets,
         progress=progress,
+        spec_check=_spec_checker(context) if options.check_spec else None,
     )
     report = replayer.run()
     from explorer.sessions.report import json_report, junit_report, summary_table, write_private
@@ -181,6 +184,30 @@ def replay(context, options) -> int:
     if report.passed:
         return EXIT_OK
     return EXIT_UNREACHABLE if report.unreachable else EXIT_OTHER
+
+
+def _spec_checker(context):
+    """``--check-spec``: each answer against the response schema its route's spec
+    declares for the status (a route without spec data is not checked)."""
+    from explorer.errors import DecodeError
+    from explorer.sessions.checks import Failure
+    from explorer.spec.check import check_answer
+
+    registry = context.load_routes()
+    if not any(True for _ in registry.operations()):
+        raise UsageError("--check-spec needs routes from an API description (give --spec)")
+
+    def check(spec, status: int, body: Any) -> list[Failure]:
+        try:
+            entry = registry.resolve(spec.method, spec.path).entry
+        except DecodeError:
+            return []
+        operation = entry.route.operation if entry is not None else None
+        _checked, mismatches = check_answer(operation, status, body)
+        return [Failure(m.path, "the spec's schema", m.message, kind="schema")
+                for m in mismatches]
+
+    return check
 
 
 def _no_send(spec) -> Any:

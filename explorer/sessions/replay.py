@@ -166,8 +166,11 @@ class Replayer:
         only_safe: bool = False,
         secrets: list[str] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        spec_check: Callable[[RequestSpec, int, Any], list[Failure]] | None = None,
     ) -> None:
         self.session = session
+        #: ``--check-spec``: the failures of an answer against the API description
+        self.spec_check = spec_check
         self.send = send
         self.base_url = base_url.rstrip("/")
         self.variables = dict(variables or {})
@@ -455,6 +458,8 @@ class Replayer:
             ids=self.ids,
             parsed=parsed,
         )
+        if self.spec_check is not None and parsed is not MISSING:
+            failures = [*failures, *self.spec_check(spec, response.status, parsed)]
         recorded = exchange.response_json
         if (
             response.status == exchange.status
