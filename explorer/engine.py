@@ -274,6 +274,15 @@ class Engine:
         if isinstance(prepared, RequestSpec):
             prepared = Prepared(prepared)
         kwargs.setdefault("max_upload", prepared.max_upload)
+        entry = prepared.entry
+        operation = entry.route.operation if entry is not None else None
+        if operation is not None and "auth" not in kwargs:
+            from explorer.spec.auth import placed
+
+            auth = getattr(self.client, "auth", None)
+            where = placed(auth, operation)
+            if where is not auth:  # the same secret, where the spec says it goes
+                kwargs["auth"] = where
         response = self.client.send(prepared.spec, **kwargs)
         if prepared.spec.method in WRITES and 200 <= response.status < 300:
             note = getattr(self.discovery, "note_write", None)

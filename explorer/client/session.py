@@ -35,7 +35,7 @@ from __future__ import annotations
 import json as _json
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from explorer import __version__
@@ -46,6 +46,9 @@ from explorer.client.redirects import MAX_REDIRECTS, NotFollowed, location, next
 from explorer.client.urls import display_url, url_secrets
 from explorer.errors import ResponseError, TransportError, UsageError
 from explorer.secrets import AUTH_HEADERS, is_secret_header
+
+#: "the client's own credential" (``auth=None`` means none at all)
+_OWN: Any = object()
 
 if TYPE_CHECKING:
     from explorer.client.transport import Transport
@@ -153,10 +156,13 @@ class Client:
         max_upload: int | None = None,
         timeout: float | None = None,
         max_time: float | None = None,
+        auth: Any = _OWN,
     ) -> Request:
         """The exact request :meth:`send` would hand the transport first: headers
-        layered (:mod:`explorer.client.headers`), the body encoded, the target as typed."""
-        auth = self.auth or self._userinfo
+        layered (:mod:`explorer.client.headers`), the body encoded, the target as typed.
+        ``auth`` replaces the client's credential for this request (the same secret
+        placed where an API description says: :func:`explorer.spec.auth.placed`)."""
+        auth = (self.auth or self._userinfo) if auth is _OWN else auth
         headers = layered(
             {"Accept": "application/json, */*;q=0.5"},
             self.headers,
@@ -211,16 +217,19 @@ class Client:
         max_upload: int | None = None,
         allow_redirects: bool = True,
         default_max_time: float | None = None,
+        auth: Any = _OWN,
     ) -> Response:
         """Send ``spec``; the body of the answer streams from :meth:`Response.iter_bytes`.
 
         ``default_max_time`` bounds the whole exchange when the client has no
-        ``max_time`` of its own (discovery and ``probe`` pass theirs)."""
+        ``max_time`` of its own (discovery and ``probe`` pass theirs); ``auth``: see
+        :meth:`build`."""
+        auth = (self.auth or self._userinfo) if auth is _OWN else auth
+        own = auth.header_names if auth is not None else frozenset()
         request = self.build(spec, max_upload=max_upload, timeout=timeout,
-                             max_time=default_max_time)
+                             max_time=default_max_time, auth=auth)
         started = time.perf_counter()
         response = self.transport.handle(request)
-        auth = self.auth or self._userinfo
         again = auth.answer(request, response) if auth is not None else None
         if again:  # a challenge the scheme answers (Digest): once more, with its headers
             from dataclasses import replace
@@ -242,14 +251,14 @@ class Client:
                 url = display_url(self.url_for(spec))
                 raise ResponseError(f"too many redirects from {url}")
             try:
-                request = next_hop(request, response, target, own_headers=self._own_headers)
+                request = next_hop(request, response, target, own_headers=own)
             except NotFollowed as stop:
                 self.warn(str(stop))
                 break
             response.close()
             response = self.transport.handle(_within(request, started))
         response.elapsed = time.perf_counter() - started
-        response.credential_headers = self._own_headers
+        response.credential_headers = own
         return response
 
     @property
