@@ -395,12 +395,20 @@ class Registry:
 
         An unknown name raises UsageError naming the closest commands.
         """
+        found = self.find_command(words)
+        if found is None:
+            raise UsageError(self._unknown(words))
+        return found
+
+    def find_command(self, words: Sequence[str]) -> tuple[Entry, list[str]] | None:
+        """:meth:`lookup_command` without the error (None for an unknown name): cheap
+        enough for every keystroke."""
         table = self._command_table()
         for n in range(min(len(words), self._longest), 0, -1):
             index = table.get(naming.fold_words(words[:n]))
             if index is not None:
                 return self._entry(index), list(words[n:])
-        raise UsageError(self._unknown(words))
+        return None
 
     def _unknown(self, words: Sequence[str]) -> str:
         if not words:

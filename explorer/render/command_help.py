@@ -262,3 +262,13 @@ def group_help(registry, words: Sequence[str], *, prog: str = "explorer ") -> st
                 line = f"{line:<{width + pwidth + 12}} {e.route.summary}"
             lines.append(line.rstrip())
     return "\n".join(one_line(line) for line in lines)
+
+
+def summary_line(entry) -> str | None:
+    """``repos: Get a repository``: the first tag and the summary of a command (for the
+    shell's toolbar), or None when the route has neither."""
+    route = entry.route
+    parts = [p for p in ((route.tags[0] if route.tags else None), route.summary) if p]
+    if not parts:
+        return None
+    return one_line(": ".join(parts))[:90]

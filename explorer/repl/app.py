@@ -432,9 +432,32 @@ class ShellApp:
             ("class:bottom-toolbar.key", "  "),
             ("class:bottom-toolbar", recording),
         ]
+        about = self._typed_command_summary()
+        if about:
+            parts.append(("class:bottom-toolbar", f"  {about}"))
         if self._warning:
             parts.append(("class:bottom-toolbar.warn", f"  ! {self._warning[:60]}"))
         return parts
+
+    def _typed_command_summary(self) -> str | None:
+        """The tag and summary of the generated command being typed (from the spec)."""
+        if "discovery" not in self.context.__dict__:
+            return None
+        registry = self.context.discovery.registry
+        if registry is None:
+            return None
+        from prompt_toolkit.application import get_app_or_none
+
+        app = get_app_or_none()
+        words = app.current_buffer.text.split() if app is not None else []
+        if not words:
+            return None
+        found = registry.find_command(words)
+        if found is None:
+            return None
+        from explorer.render.command_help import summary_line
+
+        return summary_line(found[0])
 
     def _history_path(self) -> str:
         from explorer.fileio import make_private, private_dirs

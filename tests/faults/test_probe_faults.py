@@ -155,5 +155,5 @@ def test_max_chooses_how_many_routes_are_probed(run, make_faults):
 def test_a_bad_probe_argument_is_one_line_and_exit_2(run, faults, args):
     result = run("--url", faults.url, "probe", *args)
     assert result.returncode == 2
-    assert one_line(result.err).endswith("(usage: explorer [GLOBAL] probe [--max N])")
+    assert one_line(result.err).endswith("(usage: explorer [GLOBAL] probe [--max N] [--check])")
     assert faults.paths() == []

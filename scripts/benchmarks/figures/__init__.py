@@ -21,6 +21,7 @@ class Settings:
 ORDER = (
     "importtime",
     "registry",
+    "bigspec",
     "resolve",
     "completion",
     "oneshot",
