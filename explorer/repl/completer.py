@@ -312,15 +312,23 @@ class ShellCompleter(Completer):
         method = target.method
         sep = "=" if method in QUERY_METHODS else "=="
         entry = self._entry(method, target.path)
-        declared = tuple(getattr(entry.route, "query_params", ()) or ()) if entry else ()
+        operation = entry.route.operation if entry is not None else None
         keys: dict[str, str] = {}
-        for name in declared:
-            keys[name] = "query parameter"
-        if method == "GET":
-            if not declared:
-                keys.update((k, v) for k, v in READ_PARAMS.items() if k not in keys)
-            for name in self._fields(target):
-                keys.setdefault(name, "filter")
+        if operation is not None:  # the spec's parameters, and nothing else
+            for p in operation.params_in("query"):
+                name = p.get("name")
+                if isinstance(name, str):
+                    kind = operation.type_text(p.get("schema")) or "any"
+                    keys[name] = kind + (", required" if p.get("required") else "")
+        else:
+            declared = tuple(getattr(entry.route, "query_params", ()) or ()) if entry else ()
+            for name in declared:
+                keys[name] = "query parameter"
+            if method == "GET":
+                if entry is None or entry.route.read_conventions:  # LabOS's /discover routes
+                    keys.update((k, v) for k, v in READ_PARAMS.items() if k not in keys)
+                for name in self._fields(target):
+                    keys.setdefault(name, "filter")
         want = sug.partial.lower()
         for name, meta in keys.items():
             if name.lower().startswith(want):

@@ -18,6 +18,7 @@ JSON path (``$.owner.id: 'x' is not of type 'integer'``), at most
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -302,10 +303,18 @@ def check_answer(operation, status: int, body: Any) -> tuple[bool, list[Mismatch
     if schema is None or schema == {}:
         return False, []
     from jsonschema import Draft202012Validator  # only when answers are checked
-    from jsonschema.exceptions import best_match
+    from jsonschema.exceptions import SchemaError, best_match
 
     root = _closure(operation, schema)
     document = {"$defs": root, "allOf": [schema]} if isinstance(schema, dict) else schema
+    try:
+        Draft202012Validator.check_schema(document)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the root"
+        return False, [Mismatch("$", f"the spec's response schema for {status} is not valid "
+                                     f"JSON Schema (at {where}): not checked")]
+    except RecursionError:
+        return False, [Mismatch("$", "the spec's response schema is nested too deeply")]
     validator = Draft202012Validator(document)
     mismatches: list[Mismatch] = []
     extra = 0
@@ -321,6 +330,9 @@ def check_answer(operation, status: int, body: Any) -> tuple[bool, list[Mismatch
             mismatches.append(Mismatch(_json_path(error), _message(error)))
     except RecursionError:
         return True, [Mismatch("$", "nested too deeply to check")]
+    except (re.error, TypeError, ValueError, LookupError) as exc:  # a pattern Python rejects
+        return False, [Mismatch("$", f"the spec's response schema cannot be applied "
+                                     f"({type(exc).__name__}): not checked")]
     if extra:
         mismatches.append(Mismatch("$", f"{extra} more mismatches"))
     return True, mismatches

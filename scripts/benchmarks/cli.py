@@ -24,6 +24,7 @@ from benchmarks.workspace import Workspace
 
 def _figures() -> dict[str, Callable]:
     from benchmarks.figures import (
+        bigspec,
         bodies,
         completion,
         importtime,
@@ -38,6 +39,7 @@ def _figures() -> dict[str, Callable]:
     return {
         "importtime": importtime.run,
         "registry": registry.run,
+        "bigspec": bigspec.run,
         "resolve": resolve.run,
         "completion": completion.run,
         "oneshot": oneshot.run,

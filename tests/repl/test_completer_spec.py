@@ -86,3 +86,10 @@ def test_body_fields_nested_with_types(plates, github):
     assert nested["image[width]:="] == "integer|null"
     review = metas(github, "post /repos/o/r/pulls/1/reviews comments")
     assert review["comments[][path]="] == "string, required"
+
+
+def test_query_keys_are_the_specs_and_no_labos_conventions(github):
+    keys = metas(github, "get /repos/o/r/issues ")
+    assert keys["state="] == "one of open, closed, all"
+    assert keys["per_page="] == "integer"
+    assert "skip=" not in keys and "fields=" not in keys and "limit=" not in keys

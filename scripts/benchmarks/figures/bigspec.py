@@ -79,13 +79,13 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
         floor_argv = [ws.python, "-c", f"import json; json.load(open({str(doc)!r}, 'rb'))"]
         memory: dict[str, list[float]] = {"cold": [], "floor": []}
 
-        def cold(env=env, home=home, argv=cold_argv):
+        def cold(env=env, home=home, argv=cold_argv, memory=memory):
             shutil.rmtree(home, ignore_errors=True)
             child = run_child(argv, env=env, timeout=300)
             memory["cold"].append(child.max_rss)
             return child.wall
 
-        def floor(argv=floor_argv):
+        def floor(argv=floor_argv, memory=memory):
             child = run_child(argv, env=ws.env, timeout=300)
             memory["floor"].append(child.max_rss)
             return child.wall
