@@ -194,15 +194,20 @@ class Shell:
             _merge_body(spec, self._body(body))
         # The shell's ``headers`` under the typed items (explorer.client.headers).
         spec.headers = layered(self.state.headers, spec.headers)
-        for problem in self.context.engine.check(prepared):  # the spec's view; sent anyway
+        flags = flags or Flags()
+        problems = self.context.engine.check(prepared)  # the spec's view; sent anyway
+        for problem in problems:
             self.note("warning: " + "\n".join(problem.lines()))
+        if problems and flags.strict:
+            count = len(problems)
+            raise UsageError(f"--strict: not sent, {count} problem{'s' if count > 1 else ''} "
+                             "against the spec")
         settings = self.context.config.settings
         if prepared.destructive and self.confirm and settings.confirm_destructive:
             question = f"Really {spec.method} {spec.path}? [y/N] "
             if not self.ask(question):
                 self.say("not sent")
                 return
-        flags = flags or Flags()
         if flags.all:
             from explorer.client.paging import PAGED_METHODS
 

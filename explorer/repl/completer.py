@@ -111,9 +111,10 @@ class ShellCompleter(Completer):
             if not text.endswith(partial):
                 continue  # a quoted word: replacing it would be wrong
             for completion in self._handlers[type(suggestion)](suggestion):
-                if completion.text in seen:
+                key = completion.text or "\0" + completion.display_text  # hints insert nothing
+                if key in seen:
                     continue
-                seen.add(completion.text)
+                seen.add(key)
                 yield _shown(completion)
 
     def warm(self) -> None:
@@ -293,10 +294,14 @@ class ShellCompleter(Completer):
             shown += 1
             yield completion
         if spec is not None and not partial and not shown:
+            # Two rows that insert nothing: prompt_toolkit drops a lone completion that
+            # changes nothing, and the hint must show (Tab never offers nothing silently).
             kind = operation.type_text(spec.get("schema")) or "any"
             about = spec.get("description") or ""
             meta = f"{kind}: {about}" if about else kind
             yield Completion("", 0, display=f"{{{param}}}", display_meta=one_line(meta)[:100])
+            yield Completion("", 0, display="  type the value",
+                             display_meta=f"{param} (no value seen yet)")
 
     def _ids(self, collection: str, param: str, partial: str) -> Iterator[Completion]:
         found = self.learned.ids(collection, partial, limit=MAX_SHOWN)

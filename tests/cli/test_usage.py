@@ -109,7 +109,8 @@ def test_generated_help_shows_wildcards_types_and_required_fields(run, sandbox, 
         "/samples/{id}": {"get": {}},
     }}
     create = _help(run, sandbox, spec, tmp_path, "samples", "create").splitlines()
-    assert create[0] == "usage: explorer samples create [ITEM...] [-v] [--strict]"  # no --all on a POST
+    # no --all on a POST
+    assert create[0] == "usage: explorer samples create [ITEM...] [-v] [--strict]"
     assert create[-4:] == [
         "body fields (application/json):",
         "  name           string (required)",

@@ -49,12 +49,13 @@ def metas(completer, line):
 
 def test_a_parameter_segment_shows_a_hint_naming_it(github):
     found = candidates(github, "get /repos/")
-    assert len(found) == 1
-    hint = found[0]
-    assert hint.text == "" and hint.display_text == "{owner}"
+    assert len(found) == 2  # prompt_toolkit would drop a lone completion that inserts nothing
+    hint, second = found
+    assert hint.text == second.text == "" and hint.display_text == "{owner}"
     assert hint.display_meta_text.startswith("string: The account owner of the repository.")
+    assert second.display_meta_text == "owner (no value seen yet)"
     deeper = candidates(github, "get /repos/octocat/")
-    assert [c.display_text for c in deeper] == ["{repo}"]
+    assert [c.display_text for c in deeper] == ["{repo}", "  type the value"]
 
 
 def test_learned_ids_come_before_the_hint_and_replace_it(github, learned):
@@ -93,3 +94,11 @@ def test_query_keys_are_the_specs_and_no_labos_conventions(github):
     assert keys["state="] == "one of open, closed, all"
     assert keys["per_page="] == "integer"
     assert "skip=" not in keys and "fields=" not in keys and "limit=" not in keys
+
+
+def test_the_toolbar_line_of_a_typed_command(github):
+    from explorer.render.command_help import summary_line
+
+    entry, _ = github.registry.find_command(["repos", "get", "octocat"])
+    assert summary_line(entry) == "repos: Get a repository"
+    assert github.registry.find_command(["nothing", "here"]) is None
