@@ -268,6 +268,13 @@ class Engine:
 
         return check_request(operation, prepared.spec, prepared.items, prepared.params)
 
+    def _entry_for(self, spec: RequestSpec):
+        """The entry serving a bare request (no registry lookup fails loudly here)."""
+        try:
+            return self.registry.resolve(spec.method, spec.path).entry
+        except (DecodeError, ValueError):
+            return None
+
     # -- sending -------------------------------------------------------------------------
 
     def send(self, prepared: Prepared | RequestSpec, **kwargs) -> Response:
@@ -275,6 +282,8 @@ class Engine:
             prepared = Prepared(prepared)
         kwargs.setdefault("max_upload", prepared.max_upload)
         entry = prepared.entry
+        if entry is None and self.registry is not None and self.registry.has_spec:
+            entry = self._entry_for(prepared.spec)  # replay, probe's list reads
         operation = entry.route.operation if entry is not None else None
         if operation is not None and "auth" not in kwargs:
             from explorer.spec.auth import placed

@@ -13,8 +13,9 @@ sends 200 MB is timed to its end without holding it in memory.
 
 With ``--check``, each answer whose route has spec data is validated against the
 response schema the spec declares for its status (:func:`explorer.spec.check.check_answer`):
-the table's CHECK column says ``ok``, ``N mismatches`` or ``-`` (nothing declared to
-check), each mismatch follows the table with its JSON path, and the exit code is 1
+the table's CHECK column says ``ok``, ``N mismatches`` or ``-`` with why there was
+nothing to check (``status 401 is not in the spec``), each mismatch follows the table
+with its JSON path, and the exit code is 1
 when any answer breaks its schema (3 and 5 still win).
 
 At most ``--max N`` routes are probed (:data:`DEFAULT_MAX`; 0 for all of them): a
@@ -148,6 +149,7 @@ def probe(engine, registry, *, limit: int | None = None, check: bool = False) ->
             continue
         started = time.perf_counter()
         try:
+            # the engine finds the route's spec (where its credential goes) from the path
             response = engine.send(RequestSpec("GET", path, route=route),
                                    default_max_time=REQUEST_MAX_TIME)
             body = _head_of(response)
@@ -214,12 +216,12 @@ def _check(entry, status: int, body: bytes) -> tuple[str, tuple[str, ...]]:
         data = None
     from explorer.spec.check import check_answer
 
-    checked, mismatches = check_answer(operation, status, data)
-    if mismatches:
-        count = len(mismatches)
+    found = check_answer(operation, status, data)
+    if found.mismatches:
+        count = len(found.mismatches)
         return f"{count} mismatch{'es' if count > 1 else ''}", tuple(
-            m.describe() for m in mismatches)
-    return ("ok" if checked else "-"), ()
+            m.describe() for m in found.mismatches)
+    return ("ok" if found.checked else f"- ({found.note})" if found.note else "-"), ()
 
 
 def _head_of(response) -> bytes:

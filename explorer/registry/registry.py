@@ -88,6 +88,7 @@ class Registry:
         self._fingerprint: str | None = None
         #: each route's spec data (None for routes without), or a function giving it
         self._operations: list[Any] | Callable[[int], Any] = []
+        self._has_spec: bool | None = None
         with _gc_paused():
             self._build(routes)
         self._reset_caches()
@@ -225,6 +226,16 @@ class Registry:
             row = self._route_row(index)
             if len(row) > _HAS_OP and row[_HAS_OP]:
                 yield index, self._route(index).operation
+
+    @property
+    def has_spec(self) -> bool:
+        """True when some route carries spec data (an API description's routes)."""
+        found = self._has_spec
+        if found is None:
+            ops = self._operations
+            found = any(op is not None for op in ops) if not callable(ops) else False
+            self._has_spec = found
+        return found
 
     def operation(self, route_index: int) -> Any:
         """The spec data of the route at ``route_index`` (None when it has none)."""
@@ -489,6 +500,7 @@ class Registry:
             "methods": self._methods,
             "names": self._names,
             "trie": root if type(root) is str else _text(root),
+            "spec": self.has_spec,
         }
 
     @classmethod
@@ -525,6 +537,7 @@ class Registry:
         self._prefix = list(prefix)
         self._fingerprint = fingerprint
         self._operations = operations or _no_operation
+        self._has_spec = bool(data.get("spec")) and operations is not None
         self._reset_caches()
         return self
 

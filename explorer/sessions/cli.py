@@ -194,7 +194,7 @@ def _spec_checker(context):
     from explorer.spec.check import check_answer
 
     registry = context.load_routes()
-    if not any(True for _ in registry.operations()):
+    if not registry.has_spec:
         raise UsageError("--check-spec needs routes from an API description (give --spec)")
 
     def check(spec, status: int, body: Any) -> list[Failure]:

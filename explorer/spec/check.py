@@ -181,13 +181,41 @@ def value_rule(operation, schema: Any, value: Any, *, text: bool = True) -> str 
             return None
         return f"{_show(value)} is not one of {_cut(', '.join(_show(e) for e in view.enum))}"
     if not view.types:
-        return None
+        return _bounds(operation, schema, candidate)
     for kind in view.types:
-        if _is(candidate, kind) or (text and kind == "string") or _is(value, kind):
-            return None
+        if _is(candidate, kind) or _is(value, kind):
+            return _bounds(operation, schema, candidate if _is(candidate, kind) else value)
+        if text and kind == "string":
+            return _bounds(operation, schema, value)
         if text and kind == "array" and isinstance(value, str):
             return None  # an array in a query: comma-separated, or repeated keys
     return f"{_show(value)} is not {' or '.join(_a(k) for k in view.types)}"
+
+
+def _bounds(operation, schema: Any, value: Any) -> str | None:
+    """``minimum``/``maximum`` (and their exclusive forms), ``minLength``/``maxLength``."""
+    raw = sch.resolve(schema, operation.lookup)
+    if not isinstance(raw, dict):
+        return None
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    for key, broken, words in (
+        ("minimum", lambda v, b: v < b, "at least"),
+        ("maximum", lambda v, b: v > b, "at most"),
+        ("exclusiveMinimum", lambda v, b: v <= b, "more than"),
+        ("exclusiveMaximum", lambda v, b: v >= b, "less than"),
+    ):
+        bound = raw.get(key)
+        if number and isinstance(bound, int | float) and not isinstance(bound, bool) and (
+            broken(value, bound)
+        ):
+            return f"{_show(value)} is not {words} {_show(bound)}"
+    if isinstance(value, str):
+        low, high = raw.get("minLength"), raw.get("maxLength")
+        if isinstance(low, int) and len(value) < low:
+            return f"{_show(value)} is shorter than {low} characters"
+        if isinstance(high, int) and len(value) > high:
+            return f"{_show(value)} is longer than {high} characters"
+    return None
 
 
 def _is(value: Any, kind: str) -> bool:
@@ -292,16 +320,30 @@ class Mismatch:
         return f"{self.path}: {self.message}"
 
 
-def check_answer(operation, status: int, body: Any) -> tuple[bool, list[Mismatch]]:
-    """``(checked, mismatches)`` of an answer's parsed JSON ``body`` against the schema
-    the spec declares for ``status``; ``checked`` is False when it declares none."""
+@dataclass
+class Checked:
+    """What :func:`check_answer` found: ``checked`` is False when there was nothing to
+    check against (``note`` says why: a status the spec does not declare, no JSON
+    schema for it); ``mismatches`` are the ways the answer breaks the schema."""
+
+    checked: bool
+    mismatches: list[Mismatch]
+    note: str | None = None
+
+    def __iter__(self):  # ``checked, mismatches = check_answer(...)``
+        return iter((self.checked, self.mismatches))
+
+
+def check_answer(operation, status: int, body: Any) -> Checked:
+    """An answer's parsed JSON ``body`` against the schema the spec declares for
+    ``status`` (see :class:`Checked`)."""
     if operation is None or not operation.available:
-        return False, []
+        return Checked(False, [], "no spec data for this route")
     declared, schema = operation.response_schema(status)
     if not declared:
-        return False, [Mismatch("$", f"the spec declares no answer with status {status}")]
+        return Checked(False, [], f"status {status} is not in the spec")
     if schema is None or schema == {}:
-        return False, []
+        return Checked(False, [], f"no JSON schema for {status}")
     from jsonschema import Draft202012Validator  # only when answers are checked
     from jsonschema.exceptions import SchemaError, best_match
 
@@ -311,10 +353,10 @@ def check_answer(operation, status: int, body: Any) -> tuple[bool, list[Mismatch
         Draft202012Validator.check_schema(document)
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "the root"
-        return False, [Mismatch("$", f"the spec's response schema for {status} is not valid "
-                                     f"JSON Schema (at {where}): not checked")]
+        return Checked(False, [], f"the spec's schema for {status} is not valid JSON Schema "
+                                  f"(at {where})")
     except RecursionError:
-        return False, [Mismatch("$", "the spec's response schema is nested too deeply")]
+        return Checked(False, [], "the spec's schema is nested too deeply")
     validator = Draft202012Validator(document)
     mismatches: list[Mismatch] = []
     extra = 0
@@ -329,13 +371,12 @@ def check_answer(operation, status: int, body: Any) -> tuple[bool, list[Mismatch
                 error = _closest(error, best_match)
             mismatches.append(Mismatch(_json_path(error), _message(error)))
     except RecursionError:
-        return True, [Mismatch("$", "nested too deeply to check")]
+        return Checked(True, [Mismatch("$", "nested too deeply to check")])
     except (re.error, TypeError, ValueError, LookupError) as exc:  # a pattern Python rejects
-        return False, [Mismatch("$", f"the spec's response schema cannot be applied "
-                                     f"({type(exc).__name__}): not checked")]
+        return Checked(False, [], f"the spec's schema cannot be applied ({type(exc).__name__})")
     if extra:
         mismatches.append(Mismatch("$", f"{extra} more mismatches"))
-    return True, mismatches
+    return Checked(True, mismatches)
 
 
 def _closest(error, best_match):
