@@ -290,6 +290,32 @@ class Shell:
             body=data,
             created=created,
         )
+        if entry is not None and entry.route.operation is not None and (
+            200 <= response.status < 300
+        ):
+            self._remember_typed_values(entry, spec.path)
+
+    def _remember_typed_values(self, entry, path: str) -> None:
+        """The path parameters a spec route answered for (``octocat``, ``hello`` of
+        ``/repos/octocat/hello``) become values Tab offers at those segments: an API
+        whose keys are names has no list of them to learn ids from."""
+        from urllib.parse import unquote
+
+        from explorer.routing.segments import Literal, Param
+
+        pattern = entry.pattern
+        if not pattern.is_plain:
+            return
+        typed = path.split("?", 1)[0].strip("/").split("/")
+        segments = list(pattern.segments)
+        if len(segments) != len(typed):
+            return
+        for index, segment in enumerate(segments):
+            if type(segment) is Param:
+                collection = "/" + "/".join(typed[:index])
+                self.learned.learn_ids(collection, [{"id": unquote(typed[index])}])
+            elif type(segment) is not Literal:
+                return
 
     @property
     def table_view(self) -> bool:

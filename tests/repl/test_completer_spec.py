@@ -102,3 +102,46 @@ def test_the_toolbar_line_of_a_typed_command(github):
     entry, _ = github.registry.find_command(["repos", "get", "octocat"])
     assert summary_line(entry) == "repos: Get a repository"
     assert github.registry.find_command(["nothing", "here"]) is None
+
+
+def test_path_values_typed_before_are_offered_at_their_segment(tmp_path, home):
+    """An API whose keys are names (GitHub's owner and repo) has no list to learn them
+    from: the values of a request the server answered come back at those segments."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.repl.conftest import Console, make_context
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            data = b'{"id": 1296269, "name": "hello"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.0.3", "paths": {"/repos/{owner}/{repo}": {"get": {
+        "operationId": "repos/get", "parameters": [
+            {"name": "owner", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "repo", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "ok"}}}}}}))
+    context = make_context(f"http://127.0.0.1:{server.server_address[1]}", f"--spec={spec}")
+    try:
+        context.load_routes()
+        console = Console(context)
+        console.run("repos get octocat hello")
+        completer = ShellCompleter(registry=context.discovery.registry,
+                                   learned=console.shell.learned, state=ShellState())
+        assert [c.text for c in candidates(completer, "get /repos/")] == ["octocat"]
+        assert [c.text for c in candidates(completer, "get /repos/octocat/")] == ["hello"]
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
