@@ -4,6 +4,7 @@ docs), private output files, and the one set of rules for ids and credentials.""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -149,7 +150,7 @@ def test_a_new_format_is_its_module_alone(tmp_path, monkeypatch, capsys):
         assert main(["export", str(session), "--to", "toy"]) == 0
         assert capsys.readouterr().out == "GET /x?a=1\n"
         assert main(["export", str(session), "--help"]) == 0
-        assert "toy  A toy format: one line per step" in capsys.readouterr().out
+        assert re.search(r"^  toy +A toy format: one line per step$", capsys.readouterr().out, re.M)
         assert main(["export", str(session), "--to", "nope"]) == 2
         assert "curl|har|hurl|locust|python|toy" in capsys.readouterr().err
         assert "toy" not in _docs_formats()
