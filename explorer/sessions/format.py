@@ -366,6 +366,14 @@ _NOT_ON_THE_WIRE = re.compile(r"[\x00-\x20\x7f]")
 _BREAKS_HEADER = re.compile(r"[\r\n\x00]")
 
 
+def wire_ready(text: str) -> str:
+    """``text`` (a URL, a path, a query component) with its spaces and control
+    characters percent-encoded, as requests sends them; the rest as it is."""
+    if not _NOT_ON_THE_WIRE.search(text):
+        return text
+    return _NOT_ON_THE_WIRE.sub(lambda m: f"%{ord(m[0]):02X}", text)
+
+
 def _check_body(body: Any, where: str) -> None:
     """A body is None or an object with exactly one of the kinds the docstring lists."""
     if body is None:

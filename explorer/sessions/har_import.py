@@ -29,6 +29,7 @@ from explorer.sessions.format import (
     inline_body,
     is_form_type,
     make_header,
+    wire_ready,
 )
 from explorer.sessions.recorder import utc_now
 from explorer.sessions.redact import Redactor
@@ -260,7 +261,7 @@ class _Writer:
     def exchange(self, step: int, entry: dict[str, Any], r: Redactor) -> dict[str, Any]:
         request = entry["request"]
         response = entry.get("response") or {}
-        url = urlsplit(str(request.get("url", "")))
+        url = urlsplit(wire_ready(str(request.get("url", ""))))  # a browser's, or a forger's
         path = url.path or "/"
         query = r.template_query([c for c in url.query.split("&") if c]) if url.query else []
         headers = {

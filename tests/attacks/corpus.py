@@ -21,8 +21,9 @@ from explorer.sessions.format import escape_braces, escape_json
 
 #: the session's file name: a docstring breakout, single quotes and a $(...)
 SESSION_NAME = 'x"""+__import__("os").system("touch pwned-py")+"""y\'$(touch pwned-sh)\'.jsonl'
-#: the base URL's path: command substitution and backquotes (no space: a URL has none)
-BASE_PATH = "/p$(touch${IFS}pwned-base)`touch${IFS}pwned-tick`"
+#: the base URL's path: command substitution and backquotes (the space, which no URL holds,
+#: goes on the wire percent-encoded)
+BASE_PATH = "/p$(touch pwned-base)`touch${IFS}pwned-tick`"
 #: what the hostile server answers for the thing the session created
 RUNTIME_ID = "a/b$(touch${IFS}pwned-id)'\"`x`"
 WIRE_ID = quote(RUNTIME_ID, safe="")

@@ -121,8 +121,9 @@ def test_every_export_of_the_hostile_session_sends_what_was_recorded(places):
         assert sum(e["num_failures"] for e in stats.values()) == 0, stats
         _check_wire(server.take()[: len(expect)], expect, BASE_PATH, "locust")
 
-        server.ids = [RUNTIME_ID]
-        replayed = _run([*EXPLORER, "--url", base, "replay", str(path)], work)
+        server.ids = [RUNTIME_ID]  # (a URL typed with a space in it would be no URL)
+        replayed = _run([*EXPLORER, "--url", base.replace(" ", "%20"), "replay", str(path)],
+                        work)
         assert replayed.returncode == 0, replayed.stdout.decode() + replayed.stderr.decode()
         _check_wire(server.take(), expect, BASE_PATH, "replay")
 

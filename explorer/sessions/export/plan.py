@@ -35,6 +35,7 @@ from explorer.sessions.format import (
     inside_session,
     is_form_type,
     template_parts,
+    wire_ready,
 )
 
 _REENCODED = frozenset('<>"{}|\\^` ')
@@ -260,6 +261,12 @@ def json_text(value: Any, string: Any = None) -> list[str | Use]:
 
     walk(value)
     return _joined(out)
+
+
+def wire_url(url: str) -> str:
+    """The recorded base URL as the scripts' default server (when ``EXPLORER_URL`` is not
+    set): :func:`~explorer.sessions.format.wire_ready`, as curl and http.client take it."""
+    return wire_ready(url)
 
 
 def one_line(text: str) -> str:

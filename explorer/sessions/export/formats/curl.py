@@ -32,6 +32,7 @@ from explorer.sessions.export.plan import (
     json_text,
     one_line,
     uses,
+    wire_url,
 )
 from explorer.auth import exports
 from explorer.sessions.export.shell import HELPER, Var, assign, literal, variable, word
@@ -102,7 +103,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "set -euo pipefail",
         "",
         f"SESSION={literal(session.path.name)}",
-        f"RECORDED_URL={literal(session.base_url or 'http://127.0.0.1:8080')}",
+        f"RECORDED_URL={literal(wire_url(session.base_url or 'http://127.0.0.1:8080'))}",
         f"RECORDED_FILES={literal(str(files_root))}",
         f"HELPER={literal(HELPER)}",
         "",

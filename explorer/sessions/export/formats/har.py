@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from explorer import __version__
 from explorer.errors import SessionError
 from explorer.sessions.export.plan import Step
-from explorer.sessions.format import Session, body_path, template_literal
+from explorer.sessions.format import Session, body_path, template_literal, wire_ready
 
 SUFFIX = ".har"
 EMBED_LIMIT = 1024 * 1024
@@ -106,7 +106,7 @@ def _content(response: dict[str, Any], base: Path) -> dict[str, Any]:
 
 
 def har_document(session: Session) -> dict[str, Any]:
-    base_url = (session.base_url or "http://localhost").rstrip("/")
+    base_url = wire_ready((session.base_url or "http://localhost").rstrip("/"))
     base = session.directory
     entries = []
     for exchange in session.exchanges:

@@ -13,7 +13,7 @@ from explorer import __version__
 from explorer.secrets import FIELD_NAMES, MIN_TEXT_SECRET
 from explorer.auth import exports
 from explorer.sessions.export import pysource
-from explorer.sessions.export.plan import Ref, Step, one_line
+from explorer.sessions.export.plan import Ref, Step, one_line, wire_url
 from explorer.sessions.export.pysource import Source, literal
 from explorer.sessions.format import Session
 
@@ -147,7 +147,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "import requests",
         "",
         f"SESSION = {literal(session.path.name)}",
-        f"RECORDED_URL = {literal(session.base_url or 'http://127.0.0.1:8080')}",
+        f"RECORDED_URL = {literal(wire_url(session.base_url or 'http://127.0.0.1:8080'))}",
         f"RECORDED_FILES = {literal(str(files_root))}",
         _SETUP.replace("{credentials}", _CREDENTIALS) + pysource.HELPERS + _auth() + _CHECK,
     ]
