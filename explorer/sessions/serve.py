@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from explorer.client.models import Request, Response
-from explorer.sessions.format import Exchange, Session, body_bytes, body_path
+from explorer.sessions.format import Exchange, Session, body_bytes, body_path, template_literal
 
 #: difflib compares a missed request with at most this many recorded ones
 CLOSEST_LIMIT = 200
@@ -60,8 +60,9 @@ class Playback:
         self._routes: list[tuple[str, Any, tuple, int]] = []
         patterns: dict[str, Any] = {}
         for index, exchange in enumerate(self.exchanges):
-            method, path = exchange.method, unquote(exchange.path)
-            query = _query_key(exchange.query)
+            # the request as it was sent: a {{ the user typed is one again (format.py)
+            method, path = exchange.method, unquote(template_literal(exchange.path))
+            query = _query_key([template_literal(c) for c in exchange.query])
             self._exact.setdefault((method, path, query), []).append(index)
             route_path = exchange.route_path
             if route_path:

@@ -202,3 +202,25 @@ def test_closest_compares_a_bounded_number_of_labels(tmp_path, monkeypatch):
     assert playback.closest("GET", "/things/2999x") == "GET /things/2999"
     assert playback.closest("POST", "/things/17") == "GET /things/17"
     assert sizes and max(sizes) <= serve.CLOSEST_LIMIT < 3000
+
+
+def test_a_typed_braces_in_a_recorded_query_is_served_for_the_same_query(tmp_path):
+    """The session writes a {{ the user sent as {{'{{'}}: serve compares the request as
+    it was sent, so the same query (with its braces) gets the recorded answer."""
+    header = {"session": "explorer", "format": 1, "explorer": "0", "created": "x",
+              "vars": {"base_url": "http://h"}, "routes": None, "auth": None}
+    one = {"step": 1, "request": {"method": "GET", "path": "/notes",
+                                  "query": ["q={{'{{'}}draft}}"]},
+           "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                        "body": {"json": {"found": 1}}}}
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps(header) + "\n" + json.dumps(one) + "\n")
+    with SessionServer(read_session(path)).start() as server:
+        import http.client
+        from urllib.parse import urlsplit
+
+        connection = http.client.HTTPConnection(urlsplit(server.url).netloc, timeout=5)
+        connection.request("GET", "/notes?q={{draft}}")
+        answer = connection.getresponse()
+        assert answer.status == 200 and json.loads(answer.read()) == {"found": 1}
+        connection.close()
