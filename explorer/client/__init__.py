@@ -11,11 +11,40 @@
 
 Credentials are :mod:`explorer.auth`'s schemes; the client asks one for its headers,
 query and secrets.
+
+The names below are imported on first use, so a module that needs only the request
+and response values (:mod:`explorer.client.models`) does not load the client.
 """
 
-from explorer.auth import Scheme, api_key, bearer
-from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
-from explorer.client.session import Client
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from explorer.auth import Scheme, api_key, bearer
+    from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
+    from explorer.client.session import Client
+
+_WHERE = {
+    "Scheme": "explorer.auth",
+    "api_key": "explorer.auth",
+    "bearer": "explorer.auth",
+    "NO_BODY": "explorer.client.models",
+    "FileField": "explorer.client.models",
+    "RequestSpec": "explorer.client.models",
+    "Response": "explorer.client.models",
+    "Client": "explorer.client.session",
+}
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'explorer.client' has no attribute {name!r}")
+    import importlib
+
+    found = getattr(importlib.import_module(module), name)
+    globals()[name] = found
+    return found
+
 
 __all__ = [
     "NO_BODY",
