@@ -290,14 +290,26 @@ class Context:
         return DiscoverSource()
 
     @cached_property
-    def discovery(self):
-        from explorer.discovery import Discovery, DiscoveryCache
+    def discovery_cache(self):
+        """This server's and source's entry of the discovery cache."""
+        from explorer.discovery.cache import DiscoveryCache
 
-        cache = DiscoveryCache(cfg.cache_dir(), self.base_url, self.source.key)
+        return DiscoveryCache(cfg.cache_dir(), self.base_url, self.source.key)
+
+    def cached_registry(self):
+        """The routes as the discovery cache holds them, or None: read from disk only,
+        never fetched, however old (shell completion of one-shot commands)."""
+        entry = self.discovery_cache.read()
+        return entry.registry if entry is not None else None
+
+    @cached_property
+    def discovery(self):
+        from explorer.discovery import Discovery
+
         return Discovery(
             self.client,
             self.source,
-            cache=cache,
+            cache=self.discovery_cache,
             ttl=self.config.settings.discovery_ttl,
             warn=self.warn,
         )

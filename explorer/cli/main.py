@@ -33,6 +33,7 @@ COMMANDS = {
     "export": "export a session as a script or a HAR (export --help: the formats)",
     "import": "turn a browser's HAR export into a session",
     "shell": "the interactive shell (the default without a command)",
+    "completion": "print a shell completion script: completion bash|zsh|fish",
 }
 
 EPILOG = """commands:
@@ -212,6 +213,10 @@ def dispatch(context) -> int:
         from explorer.cli.probe import main as probe
 
         return probe(context, args)
+    if command == "completion":
+        from explorer.cli.completion import main as completion
+
+        return completion(context, args)
     if command in ("replay", "export", "import"):
         from explorer.sessions import cli as sessions_cli
 

@@ -34,6 +34,7 @@ def _figures() -> dict[str, Callable]:
         replay,
         resolve,
         startup,
+        tab,
     )
 
     return {
@@ -42,6 +43,7 @@ def _figures() -> dict[str, Callable]:
         "bigspec": bigspec.run,
         "resolve": resolve.run,
         "completion": completion.run,
+        "tab": tab.run,
         "oneshot": oneshot.run,
         "startup": startup.run,
         "memory": memory.run,

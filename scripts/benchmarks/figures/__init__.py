@@ -24,6 +24,7 @@ ORDER = (
     "bigspec",
     "resolve",
     "completion",
+    "tab",
     "oneshot",
     "startup",
     "memory",
