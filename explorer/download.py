@@ -94,12 +94,17 @@ def disposition_name(value: str | None) -> str | None:
     if not value:
         return None
     from email.message import Message
+    from email.utils import collapse_rfc2231_value
 
     message = Message()
     try:
         message["Content-Disposition"] = value
-        found = message.get_filename()
-    except (ValueError, TypeError, LookupError):
+        params = message.get_params(header="content-disposition") or []
+        names = [v for k, v in params[1:] if k.lower() == "filename"]
+        # RFC 6266: filename* (RFC 5987, a (charset, language, text) triple) wins
+        extended = [v for v in names if isinstance(v, tuple)]
+        found = collapse_rfc2231_value(extended[0] if extended else names[0]) if names else None
+    except (ValueError, TypeError, LookupError, IndexError):
         return None
     return found if isinstance(found, str) else None
 

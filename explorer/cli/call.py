@@ -1,7 +1,9 @@
 """One-shot requests: ``call METHOD PATH [ITEM...]`` and the generated commands.
 
 Both take the flags of :mod:`explorer.cli.flags` anywhere among their words (``-v``,
-``--all``, ``--help``); ``--`` ends them, so an item that starts with ``-`` can follow.
+``--all``, ``--format``, ``-o`` ...); ``--`` ends them, so an item that starts with
+``-`` can follow.  What the flags do with the request and its answer (a preview, a
+download, a filter and a format) is :mod:`explorer.cli.delivery`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from explorer.cli.flags import FLAGS_HELP, split_flags
 from explorer.client.paging import PAGED_METHODS
 from explorer.errors import DiscoveryError, TransportError, UsageError
 
-CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [-v] [--all] [--strict]"
+CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [FLAG...]"
 
 ITEMS_HELP = """request items (HTTPie's, after the path):
   name==value    query parameter: limit==5, sort==-name
@@ -39,6 +41,10 @@ examples:
   explorer call GET /public/v1/instruments limit==5 'updatedAt>2023-05-01' -v
   explorer call POST /public/v1/instruments name='HPLC 2' slots:=4
   explorer call POST /api/generic/file/upload file@plate.csv experiment_id=34
+  explorer call GET /public/v1/instruments --filter 'data[].name'
+  explorer call GET /public/v1/instruments --format csv > instruments.csv
+  explorer call GET /files/7/download --download          (or -o plate.csv --continue)
+  explorer call POST /public/v1/instruments name=x --curl  (print it; send nothing)
 
 exit codes: 0 ok, 2 usage, 3 unreachable or timed out, 4 a 4xx answer, 5 a 5xx answer"""
 
@@ -47,7 +53,16 @@ def _flags(context, args: list[str]):
     flags = split_flags(args, usage=CALL_USAGE)
     if flags.verbose:
         context.options.verbose = True
+    if flags.preview:
+        context.offline = True  # nothing goes to the server, discovery included
     return flags
+
+
+def _delivery(flags):
+    """What the flags do with the request and its answer, read before anything is sent."""
+    from explorer.cli.delivery import ask_on_terminal, prepare
+
+    return prepare(flags, ask=ask_on_terminal)
 
 
 def call(context, args: list[str]) -> int:
@@ -65,6 +80,7 @@ def call(context, args: list[str]) -> int:
     if follow and method not in PAGED_METHODS:
         raise UsageError(f"--all follows the pages of a list; it cannot be used with {method}")
     parsed = read_items(items, method=method)  # a typo costs no /discover round trip
+    delivery = _delivery(flags)
     unreachable = None
     try:
         context.load_routes()
@@ -76,7 +92,7 @@ def call(context, args: list[str]) -> int:
         method, path, items, parsed=parsed, command=_typed("call", *args)
     )
     check_against_spec(context, prepared, strict=flags.strict)
-    code = send_and_render(context, prepared, follow=follow)
+    code = send_and_render(context, prepared, follow=follow, delivery=delivery)
     if unreachable is not None:  # /discover failed, yet the request got through
         context.warn(f"routes unavailable: {unreachable}")
     return code
@@ -91,9 +107,10 @@ def generated(context, words: list[str]) -> int:
         return 0
     if flags.help:
         return _command_help(context, rest)
+    delivery = _delivery(flags)
     prepared = context.engine.prepare_command(rest, command=_typed(*words))
     check_against_spec(context, prepared, strict=flags.strict)
-    return send_and_render(context, prepared, follow=flags.all)
+    return send_and_render(context, prepared, follow=flags.all, delivery=delivery)
 
 
 def check_against_spec(context, prepared, *, strict: bool = False) -> None:
@@ -126,18 +143,33 @@ def group_help(registry, words: list[str]) -> str:
     return render(registry, words)
 
 
-def send_and_render(context, prepared, *, follow: bool = False) -> int:
+def send_and_render(context, prepared, *, follow: bool = False, delivery=None) -> int:
     """Send, show the answer, and return the exit code for its status.
 
-    Piped, stdout gets the body exactly and nothing else; what the terminal would have
-    shown about it goes to stderr as one line each: a 4xx/5xx status (``HTTP 500
-    Internal Server Error``; ``-v`` shows the status line instead), and a body that
-    claims to be JSON but is not valid text in its charset or does not parse.
+    Piped, stdout gets the body exactly and nothing else (unless ``delivery`` asks for
+    a filter or a format); what the terminal would have shown about it goes to stderr
+    as one line each: a 4xx/5xx status (``HTTP 500 Internal Server Error``; ``-v``
+    shows the status line instead), and a body that claims to be JSON but is not valid
+    text in its charset or does not parse.
     """
+    from explorer.cli.delivery import Delivery
+    from explorer.cli.flags import Flags
     from explorer.render import exit_code_for, render_response
 
     engine, env = context.engine, context.output_env()
+    delivery = delivery or Delivery(Flags())
+    if delivery.preview(context.client, prepared, out=env.stdout, redact=context.redact,
+                        terminal=env.stdout_isatty):
+        return 0
+    delivery.before_send(prepared.spec)
     response = fetch_all(context, prepared) if follow else engine.send(prepared)
+    if delivery.save(response, url=response.url, stderr=context.stderr):
+        return 0
+    if delivery.view(response, env, verbose=context.options.verbose, spec=prepared.spec,
+                     base_url=context.base_url):
+        _warn_status(context, env, response)
+        return exit_code_for(response.status)
+    response = delivery.view_fallback or response
     watch = None
     if not env.stdout_isatty:
         from dataclasses import replace
@@ -153,14 +185,20 @@ def send_and_render(context, prepared, *, follow: bool = False) -> int:
         base_url=context.base_url,
     )
     if not env.stdout_isatty:
-        if response.status >= 400 and not context.options.verbose:
-            from explorer.render.status import reason_for
-
-            context.warn(f"HTTP {response.status} {reason_for(response.status, response.reason)}")
+        _warn_status(context, env, response)
         problem = watch.problem() if watch is not None else None
         if problem is not None:
             context.warn(problem)
     return exit_code_for(response.status)
+
+
+def _warn_status(context, env, response) -> None:
+    """Piped: one line on stderr for a 4xx/5xx answer (``-v`` showed its status line)."""
+    if env.stdout_isatty or response.status < 400 or context.options.verbose:
+        return
+    from explorer.render.status import reason_for
+
+    context.warn(f"HTTP {response.status} {reason_for(response.status, response.reason)}")
 
 
 class PipedBody(io.RawIOBase):
@@ -299,8 +337,9 @@ def _command_help(context, words: list[str]) -> int:
 
     entry, _ = context.discovery.registry.lookup_command(words)
     flags = (["[-v]", "[--all]"] if entry.method == "GET" else ["[-v]"]) + (
-        ["[--strict]"] if entry.route.operation is not None else [])
+        ["[--strict]"] if entry.route.operation is not None else []) + ["[FLAG...]"]
     print(command_help(entry, prog="explorer ", flags=flags))
+    print("\n" + FLAGS_HELP)
     return 0
 
 

@@ -26,6 +26,9 @@ class Context:
         self.options = options
         self.stderr = stderr or sys.stderr
         self.warnings: list[str] = []
+        #: nothing goes to the server (``--offline``, ``--curl``): discovery reads the
+        #: cache only; set before the first use of :attr:`discovery`
+        self.offline = False
         #: secrets met while running (a password typed at ``login``), for redaction
         self.typed_secrets: list[str] = []
         #: whether this run's credentials (options, environment) apply; a context
@@ -310,6 +313,7 @@ class Context:
             self.client,
             self.source,
             cache=self.discovery_cache,
+            offline=self.offline,
             ttl=self.config.settings.discovery_ttl,
             warn=self.warn,
         )

@@ -44,7 +44,9 @@ request items (after the path or the command's arguments):
   name==value   query parameter        name=value   JSON string (query for GET/DELETE)
   name:=json    raw JSON value         Header:value request header
   field@file    multipart file upload  field>v field<v field>=v field<=v field!=v  filters
-flags (anywhere after the command; -- ends them): -v headers too, --all every page, --help
+flags (anywhere after the command; -- ends them; explorer call --help says more):
+  -v headers too, --all every page, --format json|table|csv|tsv|yaml, --filter EXPR,
+  -d/--download, -o FILE [-c/--continue] [--force], --offline, --curl [--show-secrets]
 
 exit codes: 0 ok (2xx/3xx), 2 usage, 3 unreachable or timed out, 4 a 4xx answer,
             5 a 5xx answer, 1 anything else, 130 interrupted (Ctrl-C)

@@ -16,6 +16,9 @@
   fetch, not two, and a script full of unknown paths costs a fetch every few seconds.
 * :meth:`Discovery.refresh` forces a fetch and reports what was added and removed
   since the cache (or the registry in hand); it reads the cache, never fetches twice.
+* ``offline=True`` (``--offline``, ``--curl``: nothing may be sent): a remote source is
+  never fetched; the cached routes are used however old, and without any a load is a
+  :class:`DiscoveryError` saying so.  Local files are still read.
 
 Thread-safe: the shell revalidates in a background thread while the prompt is up.
 """
@@ -97,9 +100,12 @@ class Discovery:
         cache: DiscoveryCache | None,
         ttl: float = 3600.0,
         warn: Callable[[str], None] = lambda message: None,
+        offline: bool = False,
     ) -> None:
         self.client = client
         self.source = source
+        #: never fetch a remote source (see the module docstring)
+        self.offline = offline and not source.local
         self.cache = cache
         self.ttl = ttl
         self.warn = warn
@@ -124,6 +130,12 @@ class Discovery:
         with self._lock:
             entry = self.cache.read() if self.cache else None
             self._entry = entry
+            if self.offline:
+                if entry is None:
+                    raise DiscoveryError(
+                        f"{self.source.describe()}: no routes cached, and nothing is sent "
+                        "offline (run one command without --offline or --curl first)")
+                return self._use(entry.registry, "cached")
             if entry is not None and self.source.local:
                 return self._fetch(entry)  # a stat tells whether the cached index holds
             if entry is not None and entry.age < self.ttl:
@@ -173,6 +185,8 @@ class Discovery:
         written since, or the fetch failed (with a warning).
         """
         with self._lock:
+            if self.offline:
+                return None
             now = time.monotonic()
             recent = self._checked_at is not None and now - self._checked_at < MISS_EVERY
             if recent and not self._written:

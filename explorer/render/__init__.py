@@ -9,6 +9,9 @@
 * :mod:`.redact`: :func:`redact_headers`, masking credentials
 * :mod:`.status`: :func:`exit_code_for`, the status line
 * :mod:`.text`: :func:`~explorer.render.text.one_line`, untrusted text on one line
+* :mod:`.formats`: ``--format json|table|csv|tsv|yaml`` (:func:`~.formats.render_view`)
+* :mod:`.filter`: ``--filter EXPR`` and the shell's ``| EXPR`` (JMESPath)
+* :mod:`.preview`: ``--offline`` and ``--curl``, the request instead of sending it
 """
 
 from typing import TYPE_CHECKING

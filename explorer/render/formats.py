@@ -31,7 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ResponseError
@@ -118,6 +118,8 @@ def to_csv(data: Any, *, delimiter: str = ",") -> str:
     if rows is None:  # a plain value, alone
         writer.writerow([guard(_cell(data))])
         return out.getvalue()
+    if not rows:
+        return ""  # an empty list: no columns to name
     flat = [flatten(row) if isinstance(row, dict) else {"value": row} for row in rows]
     columns = _columns(flat)
     writer.writerow([guard(c) for c in columns])
@@ -146,17 +148,17 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested objects as dotted keys: ``{"a": {"b": 1}}`` -> ``{"a.b": 1}`` (iteratively:
     depth costs no stack)."""
     out: dict[str, Any] = {}
-    stack: list[tuple[str, dict]] = [(prefix, row)]
+    stack: list[tuple[str, Iterator[tuple[Any, Any]]]] = [(prefix, iter(row.items()))]
     while stack:
-        base, obj = stack.pop()
-        pending = []
-        for key, value in obj.items():
+        base, items = stack[-1]
+        for key, value in items:
             name = f"{base}{key}"
             if isinstance(value, dict) and value:
-                pending.append((name + ".", value))
-            else:
-                out[name] = value
-        stack.extend(reversed(pending))
+                stack.append((name + ".", iter(value.items())))
+                break
+            out[name] = value
+        else:
+            stack.pop()
     return out
 
 

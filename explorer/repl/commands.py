@@ -42,6 +42,7 @@ from explorer.repl.vocabulary import (
     PAGER_MODES,
     SHELL_COMMANDS,
     VERBS,
+    VIEW_FORMATS,
 )
 from explorer.variables import NAME, TEMPLATE, as_text, expand_items, lookup
 
@@ -100,6 +101,8 @@ class Shell:
         self._err = err
         self.env_factory = env_factory or self._system_env
         self.outcome = Outcome()
+        #: the JMESPath filter after ``|`` on the line being run (None: no ``|``)
+        self.pipe: str | None = None
         #: the recorder ``record start`` opened (the ``--record`` one stays the context's)
         self.recording = None
         #: the session a recording began in, its server's label and the recorder now
@@ -136,6 +139,9 @@ class Shell:
         line = tokenize(text)
         if line.open_quote or line.dangling_escape:
             raise UsageError("unterminated quote or escape at the end of the line")
+        text, self.pipe = split_pipe(line)
+        if self.pipe is not None:
+            line = tokenize(text)
         words = line.values
         if not words:
             return
@@ -145,6 +151,8 @@ class Shell:
         elif name in SHELL_COMMANDS:
             if line.body is not None:
                 raise UsageError(f"{name} takes no JSON body")
+            if self.pipe is not None:
+                raise UsageError(f"| EXPR filters an answer; {name} sends no request")
             getattr(self, f"cmd_{name}")(words[1:])
         else:
             self.generated(words, line.body, typed=text.strip())
@@ -189,6 +197,8 @@ class Shell:
         self._send(prepared, body, flags=flags)
 
     def _send(self, prepared, body: str | None, *, flags: Flags | None = None) -> None:
+        from explorer.cli.delivery import prepare
+
         spec = prepared.spec
         if body is not None:
             _merge_body(spec, self._body(body))
@@ -202,12 +212,19 @@ class Shell:
             count = len(problems)
             raise UsageError(f"--strict: not sent, {count} problem{'s' if count > 1 else ''} "
                              "against the spec")
+        chosen = self.state.output if self.state.output in VIEW_FORMATS else None
+        delivery = prepare(flags, format=chosen, filter=self.pipe, ask=self.ask)
+        env = self.env_factory()
+        if delivery.preview(self.context.client, prepared, out=self.out,
+                            redact=self.context.redact, terminal=env.stdout_isatty):
+            return
         settings = self.context.config.settings
         if prepared.destructive and self.confirm and settings.confirm_destructive:
             question = f"Really {spec.method} {spec.path}? [y/N] "
             if not self.ask(question):
                 self.say("not sent")
                 return
+        delivery.before_send(spec)
         if flags.all:
             from explorer.client.paging import PAGED_METHODS
 
@@ -224,17 +241,23 @@ class Shell:
                 response = fetch_all(self.context, prepared)
             else:
                 response = self.context.engine.send(prepared)
+            if delivery.save(response, url=response.url, stderr=self.err):
+                self.outcome = Outcome(status=response.status)
+                return
             view, kept = _keep(response)
             from explorer.render import render_response
 
-            render_response(
-                view,
-                self.env_factory(),
-                verbose=flags.verbose or bool(getattr(self.context.options, "verbose", False)),
-                spec=spec,
-                base_url=self.context.base_url,
-                table=self.table_view,
-            )
+            verbose = flags.verbose or bool(getattr(self.context.options, "verbose", False))
+            if not delivery.view(view, env, verbose=verbose, spec=spec,
+                                 base_url=self.context.base_url):
+                render_response(
+                    delivery.view_fallback or view,
+                    env,
+                    verbose=verbose,
+                    spec=spec,
+                    base_url=self.context.base_url,
+                    table=self.table_view,
+                )
         except KeyboardInterrupt:
             # The connection may be half-read: drop it (and the pool) and start afresh.
             if response is not None:
@@ -469,9 +492,12 @@ class Shell:
 
     def cmd_output(self, args: list[str]) -> None:
         if len(args) > 1 or (args and args[0].lower() not in OUTPUT_MODES):
-            raise UsageError("usage: output [table|json]")
+            raise UsageError(f"usage: output [{'|'.join(OUTPUT_MODES)}]")
         if args:
             self.state.output = args[0].lower()
+        if self.state.output in VIEW_FORMATS:
+            self.say(f"answers shown as {self.state.output}")
+            return
         mode = "table" if self.table_view else "json"
         origin = "" if self.state.output is not None else " (the config's table setting)"
         self.say(f"lists shown as {mode}{origin}")
@@ -733,7 +759,10 @@ ITEMS_HELP = """request items (after the path):
   name:=json   raw JSON value        Header:value  request header
   field@file   file upload           name>v name<v name>=v name<=v name!=v  filters
   a trailing {...} or [...] is a raw JSON body (it may span lines)
-flags, anywhere on the line (-- ends them): -v headers too, --all every page, --help"""
+flags, anywhere on the line (-- ends them): -v headers too, --all every page, --help,
+  --format json|table|csv|tsv|yaml, --filter EXPR, -o FILE [--continue] [--force],
+  --download, --offline, --curl [--show-secrets]
+| EXPR after a request filters its answer with JMESPath: get /x | data[].name"""
 
 
 def group_help(registry, words: Sequence[str]) -> str:
@@ -885,6 +914,19 @@ def _merge_body(spec, body: Any) -> None:
         spec.json = {**body, **spec.json}
     else:
         raise UsageError("the JSON body and the field items cannot be merged (not both objects)")
+
+
+def split_pipe(line) -> tuple[str, str | None]:
+    """``get /x | data[].name``: the line before the first ``|`` word (unquoted, outside
+    a JSON body) and the JMESPath expression after it, as typed; ``(text, None)``
+    when there is none."""
+    for word in line.words:
+        if line.text[word.start:word.end] == "|":
+            expression = line.text[word.end:].strip()
+            if not expression:
+                raise UsageError("| needs a JMESPath expression after it: | data[].name")
+            return line.text[: word.start], expression
+    return line.text, None
 
 
 def _keep(response) -> tuple[Any, bytes | None]:

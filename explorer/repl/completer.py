@@ -98,6 +98,7 @@ class ShellCompleter(Completer):
             s.FilePath: self._file_path,
             s.Variable: self._variable,
             s.ShellCommandArg: self._shell_arg,
+            s.FilterKey: self._filter_key,
         }
 
     # -- prompt_toolkit's entry point --------------------------------------------------
@@ -176,6 +177,17 @@ class ShellCompleter(Completer):
         return list(names)
 
     # -- one method per suggestion kind ------------------------------------------------
+
+    def _filter_key(self, sug: s.FilterKey) -> Iterator[Completion]:
+        """Keys of what the expression so far selects in the last answer."""
+        if self.state.last is None:
+            return
+        from explorer.render.filter import filter_keys
+
+        partial, keys = filter_keys(sug.expression, self.state.last)
+        for key in keys:
+            yield Completion(key, start_position=-len(partial),
+                             display_meta="key of the last answer")
 
     def _keyword(self, sug: s.Keyword) -> Iterator[Completion]:
         want = sug.partial.lower()

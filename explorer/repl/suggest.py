@@ -17,6 +17,7 @@ Every suggestion's ``partial`` is the text the candidate replaces (the completer
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from explorer.items.syntax import (
@@ -133,6 +134,15 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class FilterKey:
+    """A key inside the JMESPath expression after ``|`` (``get /x | data[].na``):
+    ``expression`` as typed so far, ``partial`` the name at its end."""
+
+    expression: str
+    partial: str
+
+
+@dataclass(frozen=True)
 class ShellCommandArg:
     """An argument of a shell command (``help``, ``record``, ``set``, ``unset``)."""
 
@@ -155,6 +165,7 @@ Suggestion = (
     | FilePath
     | Variable
     | ShellCommandArg
+    | FilterKey
 )
 
 
@@ -174,6 +185,11 @@ def suggest(text: str, *, state: SuggestState) -> list[Suggestion]:
     line = tokenize(text)
     if line.body_start is not None:
         return []  # inside a raw JSON body
+    pipe = _pipe(line)
+    if pipe is not None:
+        expression = text[pipe:].lstrip()
+        name = _NAME_AT_END.search(expression)
+        return [FilterKey(expression, name[0] if name else "")]
     words = list(line.words)
     partial = "" if line.at_new_word else words.pop().value
     variable = _open_variable(partial)
@@ -191,6 +207,19 @@ def suggest(text: str, *, state: SuggestState) -> list[Suggestion]:
     if lowered in SHELL_COMMANDS:
         return [ShellCommandArg(lowered, tuple(rest), partial)]
     return _generated([w.value for w in words], partial, state)
+
+
+_NAME_AT_END = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _pipe(line) -> int | None:
+    """Where the JMESPath expression after a ``|`` word starts, or None (a ``|`` still
+    being typed is not one yet)."""
+    words = line.words if line.at_new_word else line.words[:-1]
+    for word in words:
+        if line.text[word.start:word.end] == "|":
+            return word.end
+    return None
 
 
 def _open_variable(partial: str) -> str | None:

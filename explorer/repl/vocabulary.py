@@ -31,7 +31,8 @@ SHELL_COMMANDS: dict[str, tuple[str, str]] = {
     "vars": ("vars", "list the variables (and what {{last...}} holds)"),
     "headers": ("headers [Name:value | Name:]", "show, set or remove default headers"),
     "history": ("history [N]", "the last N lines typed"),
-    "output": ("output [table | json]", "show lists as tables or as JSON (no word: which now)"),
+    "output": ("output [table | json | csv | tsv | yaml]",
+               "show lists as tables or JSON, or every answer as csv, tsv or yaml"),
     "record": ("record start NAME | record stop", "record exchanges to sessions/NAME.jsonl"),
     "pager": ("pager [on | off]", "page long output (less, or $PAGER) or never"),
     "connect": ("connect PROFILE | URL [--routes F]", "switch server and profile (psql's \\c)"),
@@ -50,7 +51,12 @@ PAGER_MODES: dict[str, str] = {
 OUTPUT_MODES: dict[str, str] = {
     "table": "lists as tables (cells cut to the screen)",
     "json": "lists as JSON, whole",
+    "csv": "answers as CSV, a column per field (as --format csv)",
+    "tsv": "answers as TSV, a column per field (as --format tsv)",
+    "yaml": "answers as YAML (as --format yaml)",
 }
+#: the modes that show every JSON answer in a format (explorer.render.formats)
+VIEW_FORMATS = frozenset({"csv", "tsv", "yaml"})
 
 #: methods whose plain ``name=value`` items are query parameters (as in explorer.items)
 QUERY_METHODS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})

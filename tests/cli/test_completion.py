@@ -100,8 +100,8 @@ def test_builtin_commands_offer_their_own_options_and_files():
     assert "--max" in texts(complete(["probe"], "--", f))
     assert "--port" in texts(complete(["serve"], "--p", f))
     assert complete(["export"], "", f).files
-    assert texts(complete(["export", "s.jsonl", "--to"], "", f)) == [
-        "curl", "python", "hurl", "har", "locust"]
+    assert sorted(texts(complete(["export", "s.jsonl", "--to"], "", f))) == [
+        "curl", "har", "hurl", "locust", "python"]
 
 
 def test_no_cache_means_builtins_only_and_odd_lines_never_raise():
@@ -248,3 +248,16 @@ def test_bash_inserts_a_hostile_route_segment_as_a_quoted_literal(bash_shell):
     # the generated command's words are quoted the same way
     child.send(f"explorer --url http://127.0.0.1:9 --routes {routes} x \t")
     child.expect_exact("x '`touch' ")  # (command words are split at spaces)
+
+
+def test_request_flags_come_from_the_flag_table_with_their_values():
+    f = facts()
+    flags = texts(complete(["instruments", "list"], "--f", f))
+    assert flags == ["--format", "--filter", "--force"]
+    assert texts(complete(["instruments", "list", "--format"], "c", f)) == ["csv"]
+    assert texts(complete(["instruments", "list"], "--format=t", f)) == [
+        "--format=table", "--format=tsv"]
+    assert complete(["call", "GET", "/x", "-o"], "", f).files
+    # a flag and its value are not command words
+    assert texts(complete(["instruments", "--format", "csv"], "li", f)) == ["list"]
+    assert texts(complete(["call", "--curl", "GET"], "/pu", f)) == ["/public/"]

@@ -399,7 +399,7 @@ def test_output_switches_lists_between_table_and_json(console):
     assert body == console.shell.state.last
     console.run("output table")
     assert "2 rows" in console.run(f"get {INSTRUMENTS} limit==2 fields=name")
-    with pytest.raises(UsageError, match=r"usage: output \[table\|json\]"):
+    with pytest.raises(UsageError, match=r"usage: output \[table\|json\|csv\|tsv\|yaml\]"):
         console.run("output xml")
 
 

@@ -234,10 +234,10 @@ def test_shell_command_arguments(completer, state):
     assert texts(completer, "help ref") == ["refresh"]
     assert texts(completer, "help instruments commands ") == ["create", "get", "kill", "list"]
     assert texts(completer, "record s") == ["start", "stop"]
-    assert metas(completer, "output ") == {
-        "table": "lists as tables (cells cut to the screen)",
-        "json": "lists as JSON, whole",
-    }
+    modes = metas(completer, "output ")
+    assert list(modes) == ["table", "json", "csv", "tsv", "yaml"]
+    assert modes["table"] == "lists as tables (cells cut to the screen)"
+    assert modes["csv"] == "answers as CSV, a column per field (as --format csv)"
     assert texts(completer, "output j") == ["json"]
     assert texts(completer, "outp") == ["output"]
     state.variables = {"pid": "1"}

@@ -188,12 +188,12 @@ def _command_options(command: str):
 
 
 def _request_flags():
+    """The request flags, from their one table (:data:`explorer.cli.flags.TABLE`)."""
     from explorer.cli.completion.candidates import Option
+    from explorer.cli.flags import TABLE
 
-    return [
-        Option(("--all",), "all", False, "follow the pages of a list"),
-        Option(("--help", "-h"), "help", False, "the command's help"),
-    ]
+    return [Option(flag.spellings, flag.name, takes_value=flag.metavar is not None,
+                   help=flag.help, choices=flag.choices) for flag in TABLE]
 
 
 __all__ = ["HELP", "Candidate", "main", "query", "split_line"]

@@ -32,7 +32,7 @@ from explorer.errors import ExplorerError
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 #: global options (argparse ``dest``) whose value is a file name
 FILE_OPTIONS = frozenset({"spec", "routes", "token_file", "record", "ca_bundle", "cert",
-                          "cert_key"})
+                          "cert_key", "output"})
 #: methods whose ``name=value`` items are body fields (else query parameters)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
@@ -180,9 +180,41 @@ def _builtin(command: str, args: list[str], current: str, facts: Facts,
     return Answer()
 
 
-def _call(args: list[str], current: str, facts: Facts, global_words: list[str]) -> Answer:
+def _request_words(words: list[str], current: str, facts: Facts
+                   ) -> tuple[list[str], Answer | None]:
+    """The words of a request line without its flags (and their values); an answer
+    when the word being typed is a flag or a flag's value."""
+    table = {name: flag for flag in facts.request_flags for name in flag.names}
+    kept: list[str] = []
+    it = iter(words)
+    pending = None
+    for word in it:
+        if word == "--":
+            kept.extend(it)
+            return kept, None
+        flag = table.get(word.partition("=")[0] if word.startswith("--") else word)
+        if flag is None:
+            kept.append(word)
+        elif flag.takes_value and "=" not in word:
+            pending = flag
+            if next(it, None) is not None:
+                pending = None
+    if pending is not None:
+        return kept, _option_value(pending, current, facts)
+    if current.startswith("--") and "=" in current:
+        name, _, value = current.partition("=")
+        flag = table.get(name)
+        if flag is not None and flag.takes_value:
+            return kept, _prefixed(_option_value(flag, value, facts), name + "=")
     if current.startswith("-"):
-        return _options(facts.request_flags, current)
+        return kept, _options(facts.request_flags, current)
+    return kept, None
+
+
+def _call(args: list[str], current: str, facts: Facts, global_words: list[str]) -> Answer:
+    args, answer = _request_words(args, current, facts)
+    if answer is not None:
+        return answer
     if not args:
         upper = current.upper()
         return Answer([Candidate(m if current.isupper() or not current else m.lower(), "method")
@@ -225,11 +257,12 @@ def _paths(registry: Any, current: str) -> Answer:
 
 
 def _generated(rest: list[str], current: str, facts: Facts, global_words: list[str]) -> Answer:
+    rest, answer = _request_words(rest, current, facts)
+    if answer is not None:
+        return answer
     registry = facts.registry(global_words)
     if registry is None:
         return Answer()
-    if current.startswith("-"):
-        return _options(facts.request_flags, current)
     following = _next_words(registry, rest, current)
     if following:
         return Answer(following)

@@ -1,0 +1,55 @@
+"""``--offline`` and ``--curl``: the request as it would go, credentials masked."""
+
+from __future__ import annotations
+
+import shlex
+
+from explorer.auth import Bearer
+from explorer.client import Client, RequestSpec
+from explorer.client.models import FileField
+from explorer.render.preview import curl_command, http_text
+
+
+def built(spec: RequestSpec, **client):
+    c = Client("http://alice:pw1234@127.0.0.1:9/base", auth=Bearer("tok-123456"), **client)
+    return c.build(spec), c
+
+
+def test_http_text_masks_credentials_unless_asked():
+    spec = RequestSpec("POST", "/x", query=["access_token=zzz999", "limit=5"],
+                       headers={"X-Api-Key": "k-777777"}, json={"user": "a", "password": "p1"})
+    request, _ = built(spec)
+    text = http_text(request, spec, redact=lambda t: t.replace("pw1234", "***"))
+    assert text.startswith("POST /base/x?access_token=***&limit=5 HTTP/1.1\nHost: 127.0.0.1:9\n")
+    assert "Authorization: Bearer ***" in text and "X-Api-Key: ***" in text
+    assert '"password": "***"' in text
+    for secret in ("tok-123456", "k-777777", "zzz999", "pw1234", '"p1"'):
+        assert secret not in text
+    clear = http_text(request, spec, show_secrets=True)
+    assert "Authorization: Bearer tok-123456" in clear and '"password": "p1"' in clear
+
+
+def test_curl_words_are_each_one_literal_shell_word():
+    hostile = "$(touch /tmp/x)'`id`\";ls"
+    spec = RequestSpec("POST", "/a%20b/[x]/../y", headers={"X-N": hostile},
+                       json={"v": hostile + "\n"})
+    request, _ = built(spec)
+    line = curl_command(request, spec, show_secrets=True)
+    words = shlex.split(line)
+    assert words[:4] == ["curl", "--globoff", "--path-as-is", "-X"]
+    assert f"X-N: {hostile}" in words
+    assert words[words.index("--data-raw") + 1] == '{"v": "$(touch /tmp/x)\'`id`\\";ls\\n"}'
+    assert words[-1] == "http://127.0.0.1:9/base/a%20b/[x]/../y"  # no userinfo
+
+
+def test_curl_sends_form_values_as_strings_and_files_quoted(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'we"ird.csv').write_text("a,b\n")
+    spec = RequestSpec("POST", "/up", form={"note": "@/etc/passwd", "password": "p"},
+                       files=[FileField("file", 'we"ird.csv', "text/csv")])
+    request, _ = built(spec)
+    words = shlex.split(curl_command(request, spec))
+    assert words[words.index("--form-string") + 1] == "note=@/etc/passwd"  # never read
+    assert "password=***" in words
+    assert 'file=@"we\\"ird.csv";type=text/csv' in words
+    assert not any(w.lower().startswith("content-type: multipart") for w in words)
