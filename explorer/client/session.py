@@ -28,6 +28,14 @@ another origin (scheme, host, port), a body goes nowhere but its own origin, and
 307/308 that would take it elsewhere is not followed (``warn`` says where it pointed).
 Messages show the base URL without any ``user:password@`` (see
 :mod:`explorer.client.urls`).
+
+A challenge-response scheme (HTTP Digest): a 401 to the first request, whose
+``WWW-Authenticate`` the auth scheme answers (:meth:`Scheme.answer`), is sent once more
+with that answer; a challenge from a redirect's target is never answered.
+
+``proxy``, ``cert`` and ``cookies`` (``--proxy``, ``--cert``/``--cert-key``, the
+profile's cookie jar, :mod:`explorer.client.cookies`) go to the default transport;
+a sibling (another server) gets the proxy only.
 """
 
 from __future__ import annotations
@@ -75,6 +83,9 @@ class Client:
         warn: Callable[[str], None] = lambda message: None,
         transport: Transport | None = None,
         max_time: float | None = None,
+        proxy: str | None = None,
+        cert: str | tuple[str, str] | None = None,
+        cookies=None,
     ) -> None:
         try:
             parts = urlsplit(base_url)
@@ -96,6 +107,10 @@ class Client:
         self.max_time = max_time
         #: how bytes move (:mod:`explorer.client.transport`); made on first use
         self._transport = transport
+        #: for the default transport: ``--proxy``, ``--cert``, the cookie jar
+        self.proxy = proxy
+        self.cert = cert
+        self.cookies = cookies
         #: a ``user:password@`` in the base URL, sent as Basic when no auth is given
         self._userinfo = _userinfo_auth(self.base_url)
         self._wire_base = _without_userinfo(self.base_url)
@@ -108,7 +123,8 @@ class Client:
             from explorer.client.transport import RequestsTransport
 
             self._transport = RequestsTransport(
-                verify=self.verify, retries=self.retries, user_agent=USER_AGENT
+                verify=self.verify, retries=self.retries, user_agent=USER_AGENT,
+                proxy=self.proxy, cert=self.cert, cookies=self.cookies,
             )
         return self._transport
 
@@ -123,10 +139,11 @@ class Client:
         self.close()
 
     def sibling(self, base_url: str) -> Client:
-        """A client for another server with this one's TLS settings, timeout and
-        retries, but none of its credentials or headers (close it after use)."""
+        """A client for another server with this one's TLS settings, proxy, timeout and
+        retries, but none of its credentials, client certificate, cookies or headers
+        (close it after use)."""
         return Client(base_url, timeout=self.timeout, verify=self.verify, retries=self.retries,
-                      warn=self.warn, max_time=self.max_time)
+                      warn=self.warn, max_time=self.max_time, proxy=self.proxy)
 
     # -- building and sending --------------------------------------------------------
 
@@ -143,7 +160,7 @@ class Client:
             _scheme, space, credentials = value.strip().partition(" ")
             if space and credentials.strip() and name.lower() in AUTH_HEADERS:
                 found.append(credentials.strip())
-        found += url_secrets(self.base_url)
+        found += url_secrets(self.base_url) + url_secrets(self.proxy)
         return list(dict.fromkeys(found))
 
     def url_for(self, spec: RequestSpec) -> str:

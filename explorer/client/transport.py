@@ -68,12 +68,21 @@ class RequestsTransport:
     """The default transport: ``requests`` and urllib3 (see the module docstring)."""
 
     def __init__(self, *, verify: bool | str = True, retries: int = 2,
-                 user_agent: str = "explorer", decoded_limit: int | None = DECODED_LIMIT) -> None:
+                 user_agent: str = "explorer", decoded_limit: int | None = DECODED_LIMIT,
+                 proxy: str | None = None, cert: str | tuple[str, str] | None = None,
+                 cookies=None) -> None:
         self.verify = verify
         #: a gzip/deflate/brotli body is cut once it inflates past this many bytes
         self.decoded_limit = decoded_limit
         self.retries = retries
         self.user_agent = user_agent
+        #: ``--proxy URL``: every request goes through it (the environment's proxies
+        #: still apply to what it does not cover: none, as it covers http and https)
+        self.proxy = proxy
+        #: ``--cert FILE [--cert-key FILE]``: the client certificate for TLS
+        self.cert = cert
+        #: the cookie jar (an ``http.cookiejar.CookieJar``; None: requests' own)
+        self.cookies = cookies
         self._session: requests.Session | None = None
         #: proxies per (scheme, host:port), resolved once (see :meth:`_proxies_for`)
         self._proxies: dict[tuple[str, str], dict[str, str]] = {}
@@ -110,6 +119,12 @@ class RequestsTransport:
         session.mount("https://", adapter)
         session.headers["User-Agent"] = self.user_agent
         session.verify = self.verify
+        if self.proxy:
+            session.proxies = {"http": self.proxy, "https": self.proxy}
+        if self.cert:
+            session.cert = self.cert
+        if self.cookies is not None:
+            session.cookies = self.cookies
         return session
 
     def close(self) -> None:
@@ -161,7 +176,8 @@ class RequestsTransport:
             if deadline is not None:
                 deadline.cancel()
             if isinstance(exc, requests.RequestException):
-                raise _translated(exc, request, deadline, connect_limit, read_limit) from exc
+                raise _translated(exc, request, deadline, connect_limit, read_limit,
+                                  proxy=self.proxy) from exc
             raise
         finally:
             watching(None)
@@ -206,7 +222,8 @@ class RequestsTransport:
 
 
 def _translated(
-    exc: Exception, request: Request, deadline, connect_limit: float, read_limit: float
+    exc: Exception, request: Request, deadline, connect_limit: float, read_limit: float,
+    *, proxy: str | None = None,
 ) -> Exception:
     """The package's error for a requests failure of ``session.send``."""
     import requests
@@ -218,6 +235,12 @@ def _translated(
         return deadline.error()
     if isinstance(exc, requests.exceptions.SSLError):
         return TransportError(f"TLS error talking to {shown}: {_reason(exc)}", reason="tls")
+    if isinstance(exc, requests.exceptions.ProxyError):
+        from explorer.client.urls import display_url
+
+        return TransportError(
+            f"the proxy {display_url(proxy or 'the proxy')} failed on the way to {shown}: "
+            f"{_reason(exc)}", reason="proxy")
     if isinstance(exc, requests.ConnectTimeout):
         if deadline is not None and deadline.left() <= 0.01:
             return deadline.error()
