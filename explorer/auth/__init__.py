@@ -3,7 +3,8 @@
 * :mod:`.scheme`: the :class:`Scheme` interface and the table :data:`SCHEMES`;
 * :mod:`.bearer`: ``Authorization: Bearer`` (LabOS), :mod:`.apikey`: an API key in a
   header, query or cookie (Labstep's ``apikey`` header), :mod:`.basic`: HTTP Basic
-  (``--auth USER[:PASS]``);
+  (``--auth USER[:PASS]``), :mod:`.digest`: HTTP Digest (``--auth-type digest``), a
+  challenge-response scheme the client answers through :meth:`Scheme.answer`;
 * :mod:`.resolve`: precedence between options, environment, profile and saved
   credentials, in one function.
 
@@ -20,6 +21,7 @@ from typing import Any
 from explorer.auth.apikey import ApiKey, api_key
 from explorer.auth.basic import Basic, basic
 from explorer.auth.bearer import Bearer, bearer
+from explorer.auth.digest import Digest, digest
 from explorer.auth.resolve import Place, given_secrets, resolve
 from explorer.auth.scheme import SCHEMES, ExportAuth, Scheme, register
 
@@ -28,6 +30,7 @@ __all__ = [
     "ApiKey",
     "Basic",
     "Bearer",
+    "Digest",
     "ExportAuth",
     "Place",
     "Scheme",
@@ -36,6 +39,7 @@ __all__ = [
     "bearer",
     "by_name",
     "by_placeholder",
+    "digest",
     "exports",
     "from_session",
     "given_secrets",

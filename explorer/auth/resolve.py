@@ -1,7 +1,8 @@
 """Which credential a run uses: the one place precedence is decided.
 
 Four places are asked in turn, and in each the schemes in :data:`SCHEMES` order; the
-first credential found wins:
+first credential found wins (a scheme with ``chosen_by``, Digest, only where its key
+names it: ``--auth-type digest``, ``EXPLORER_AUTH_TYPE``, a profile's ``auth_type``):
 
 1. the global options (``--token``, ``--token-file``, ``--api-key``, ``--auth``);
 2. the environment (``EXPLORER_TOKEN``, ``EXPLORER_API_KEY``, ``EXPLORER_AUTH``);
@@ -42,6 +43,9 @@ def resolve(places: list[Place]) -> Scheme | None:
     """The credential of the first place (in the order given) that holds one."""
     for place in places:
         for cls in SCHEMES.values():
+            chooser = cls.chosen_by.get(place.kind)
+            if chooser is not None and (place.get(chooser) or "").lower() != cls.name:
+                continue
             for key in cls.keys.get(place.kind, ()):
                 value = place.get(key)
                 if value:
@@ -58,6 +62,17 @@ def keys(kind: str) -> frozenset[str]:
     """Every key a scheme reads in places of ``kind`` (``"profile"``: config.toml's
     credential keys)."""
     return frozenset(key for cls in SCHEMES.values() for key in cls.keys.get(kind, ()))
+
+
+def choice_keys(kind: str) -> frozenset[str]:
+    """The keys that choose between schemes sharing their keys (``auth_type``)."""
+    return frozenset(key for cls in SCHEMES.values()
+                     for k, key in cls.chosen_by.items() if k == kind)
+
+
+def choices() -> tuple[str, ...]:
+    """What ``--auth-type`` may name: the schemes read from ``--auth``."""
+    return tuple(cls.name for cls in SCHEMES.values() if "auth" in cls.keys.get("options", ()))
 
 
 def secret_keys() -> frozenset[str]:

@@ -115,6 +115,10 @@ class Scheme(ABC):
     secret_keys: ClassVar[frozenset[str]] = frozenset()
     #: header name -> what it is, for the shell's completion
     header_help: ClassVar[dict[str, str]] = {}
+    #: for a scheme that shares its keys with another (Digest and Basic read ``auth``):
+    #: the key, by kind of place, whose value must be this scheme's name for it to apply
+    #: (``--auth-type digest``); empty: no choice needed
+    chosen_by: ClassVar[dict[str, str]] = {}
 
     # -- where it comes from -----------------------------------------------------------
 
