@@ -6,7 +6,7 @@ Where things live (each overridable by its ``XDG_*`` variable, or for all three 
     ~/.config/explorer/config.toml        profiles and settings (read with tomllib)
     ~/.config/explorer/credentials.json   keys saved by ``explorer login`` (mode 0600)
     ~/.cache/explorer/                    discovery caches, learned ids and fields
-    ~/.local/share/explorer/              shell history
+    ~/.local/share/explorer/              shell history, cookie jars (cookies/, 0700)
 
 A profile names a server and how to authenticate to it::
 
@@ -19,6 +19,9 @@ A profile names a server and how to authenticate to it::
     [profiles.labos]
     url = "https://labos.example.com"
     token_file = "~/Downloads/token.txt"
+    proxy = "http://proxy.lab:3128"  # else HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+    cert = "~/lab/client.pem"        # a TLS client certificate (cert_key: its key)
+    cookies = false                  # keep no cookies (default: a jar per profile)
 
     [profiles.labstep]
     url = "https://api.labstep.com"
@@ -47,13 +50,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from explorer.auth.resolve import choice_keys
 from explorer.auth.resolve import keys as auth_keys
 from explorer.auth.resolve import secret_keys as auth_secret_keys
 from explorer.errors import ConfigError
 from explorer.fileio import atomic_write, private_dirs
 
-#: a profile's credential keys are the auth schemes' (token, token_file, api_key, auth)
-CREDENTIAL_KEYS = auth_keys("profile")
+#: a profile's credential keys are the auth schemes' (token, token_file, api_key, auth),
+#: and what chooses between two of them (auth_type)
+CREDENTIAL_KEYS = auth_keys("profile") | choice_keys("profile")
 PROFILE_KEYS = CREDENTIAL_KEYS | {
     "url",
     "username",
@@ -63,6 +68,10 @@ PROFILE_KEYS = CREDENTIAL_KEYS | {
     "timeout",
     "insecure",
     "ca_bundle",
+    "proxy",
+    "cert",
+    "cert_key",
+    "cookies",
 }
 SETTING_KEYS = {
     "confirm_destructive",
@@ -109,6 +118,13 @@ class Profile:
     timeout: float = 30.0
     insecure: bool = False
     ca_bundle: str | None = None
+    #: every request through this proxy (``--proxy URL``)
+    proxy: str | None = None
+    #: the TLS client certificate, and its key when it is not in the same file
+    cert: str | None = None
+    cert_key: str | None = None
+    #: keep the server's cookies in the profile's jar and send them back
+    cookies: bool = True
 
     @property
     def token(self) -> str | None:
@@ -273,9 +289,9 @@ def _parse_profile(name: str, body: Any, where: str) -> Profile:
             ):
                 raise ConfigError(f"{where}: profiles.{name}.timeout must be a positive number")
             value = float(value)
-        elif key == "insecure":
+        elif key in ("insecure", "cookies"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where}: profiles.{name}.insecure must be true or false")
+                raise ConfigError(f"{where}: profiles.{name}.{key} must be true or false")
         elif not isinstance(value, str):
             raise ConfigError(f"{where}: profiles.{name}.{key} must be a string")
         if key in CREDENTIAL_KEYS:
@@ -331,7 +347,7 @@ def save_credential(profile: str, values: dict[str, str], path: Path | None = No
     (two shells, two profiles) both keep their key.
     """
     path = path or credentials_path()
-    with _locked(path.with_name(path.name + ".lock")):
+    with locked(path.with_name(path.name + ".lock")):
         data = load_credentials(path, warn=None)  # rewritten 0600 below
         data.setdefault(profile, {}).update(values)
         text = json.dumps(data, indent=2, sort_keys=True).encode() + b"\n"
@@ -340,7 +356,7 @@ def save_credential(profile: str, values: dict[str, str], path: Path | None = No
 
 
 @contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
+def locked(lock_path: Path) -> Iterator[None]:
     """An exclusive lock between processes (``flock``; none where there is no fcntl)."""
     try:
         import fcntl

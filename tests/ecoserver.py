@@ -1,5 +1,6 @@
 """A loopback HTTP(S) server for downloads, cookies and HTTP Digest (stdlib only).
 
+    GET /discover                 the routes below
     GET /files/NAME?size=N&cd=VALUE&ranges=0&drop=K&type=T
         N deterministic bytes (default 300,000; byte i is i % 251), Content-Length,
         ``Accept-Ranges: bytes`` and ``Range: bytes=A-`` answered with 206 (416 past the
@@ -33,6 +34,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 DIGEST_USER, DIGEST_PASSWORD, DIGEST_REALM = "user", "passwd", "eco@127.0.0.1"
+ROUTES = [{"method": "GET", "path": "/files/:name"}, {"method": "GET", "path": "/cookies/set"},
+          {"method": "GET", "path": "/cookies"}, {"method": "GET", "path": "/digest"},
+          {"method": "POST", "path": "/anything"}]
 
 
 def body_bytes(size: int) -> bytes:
@@ -54,6 +58,8 @@ def digest_ok(header: str, method: str, nonces: set[str]) -> bool:
     if fields.get("username") != DIGEST_USER or fields.get("nonce") not in nonces:
         return False
     ha1 = _hash(algorithm, f"{DIGEST_USER}:{DIGEST_REALM}:{DIGEST_PASSWORD}")
+    if algorithm.upper().endswith("-SESS"):
+        ha1 = _hash(algorithm, f"{ha1}:{fields['nonce']}:{fields.get('cnonce', '')}")
     ha2 = _hash(algorithm, f"{method}:{fields.get('uri', '')}")
     if fields.get("qop") == "auth":
         nc, cnonce = fields.get("nc", ""), fields.get("cnonce", "")
@@ -80,7 +86,9 @@ class EcoServer:
                                     "headers": dict(self.headers.items())})
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-                if parts.path.startswith("/files/"):
+                if parts.path == "/discover":
+                    self.answer(200, {"data": ROUTES})
+                elif parts.path.startswith("/files/"):
                     self.file(query)
                 elif parts.path == "/cookies/set":
                     self.answer(200, {"set": query},

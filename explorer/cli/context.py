@@ -110,6 +110,11 @@ class Context:
         if self.__dict__.get("auth") is not None:
             found.extend(self.auth.secrets)
         found += url_secrets(self.options.url) + url_secrets(os.environ.get("EXPLORER_URL"))
+        found += url_secrets(getattr(self.options, "proxy", None))
+        if "cookie_jar" in self.__dict__:
+            from explorer.client.cookies import cookie_values
+
+            found += cookie_values(self.cookie_jar)
         if "profile" in self.__dict__:
             found += url_secrets(self.profile.url)
         from explorer.auth import given_secrets
@@ -142,6 +147,10 @@ class Context:
             timeout=o.timeout,
             insecure=True if o.insecure else None,
             ca_bundle=o.ca_bundle,
+            proxy=getattr(o, "proxy", None),
+            cert=getattr(o, "cert", None),
+            cert_key=getattr(o, "cert_key", None),
+            cookies=False if getattr(o, "no_cookies", False) else None,
         )
 
     @property
@@ -279,7 +288,41 @@ class Context:
             verify=verify,
             warn=self.warn,
             max_time=getattr(self.options, "max_time", None),
+            proxy=_proxy_url(p.proxy),
+            cert=_client_cert(p.cert, p.cert_key),
+            cookies=self.cookie_jar,
         )
+
+    @cached_property
+    def cookie_jar(self):
+        """The profile's cookie jar (:mod:`explorer.client.cookies`); one that keeps
+        nothing under ``--no-cookies`` or a profile's ``cookies = false``."""
+        from explorer.client import cookies
+
+        if not self.profile.cookies:
+            return cookies.refusing_jar()
+        path = cookies.jar_path(cfg.data_dir(), self.credential_key)
+        jar = cookies.open_jar(path, warn=self.warn)
+        self._cookies_before = jar.fingerprint()
+        return jar
+
+    def save_cookies(self) -> None:
+        """Write the cookie jar if a cookie changed in this run (a failure is a warning:
+        the command's own result stands)."""
+        if "cookie_jar" not in self.__dict__ or not self.profile.cookies:
+            return
+        from explorer.client import cookies
+
+        jar = self.cookie_jar
+        before = getattr(self, "_cookies_before", frozenset())
+        if jar.fingerprint() == before:
+            return
+        try:
+            cookies.save_jar(jar, cookies.jar_path(cfg.data_dir(), self.credential_key),
+                             before=before)
+        except OSError as exc:
+            self.warn(f"cannot save the cookies: {exc.strerror or exc}")
+        self._cookies_before = jar.fingerprint()
 
     @cached_property
     def source(self):
@@ -381,5 +424,53 @@ class Context:
     def close(self) -> None:
         if "recorder" in self.__dict__ and self.recorder is not None:
             self.recorder.close()
+        self.save_cookies()
         if "client" in self.__dict__:
             self.client.close()
+
+
+def _proxy_url(proxy: str | None) -> str | None:
+    """``--proxy URL`` checked (``host:port`` means ``http://host:port``, as curl reads it)."""
+    if not proxy:
+        return None
+    from urllib.parse import urlsplit
+
+    from explorer.client.urls import display_url
+
+    url = proxy if "://" in proxy else "http://" + proxy
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        valid = valid and (parts.port is None or parts.port > 0)  # .port checks the number
+    except ValueError:
+        valid = False
+    if not valid:
+        raise UsageError(f"--proxy {display_url(proxy)}: not an http(s) proxy URL")
+    return url
+
+
+def _client_cert(cert: str | None, key: str | None) -> str | tuple[str, str] | None:
+    """``--cert FILE [--cert-key FILE]`` as requests takes them, each file checked:
+    a missing or unreadable one, or an encrypted key (which would make OpenSSL ask for a
+    pass phrase on the terminal), is a usage error."""
+    if key and not cert:
+        raise UsageError("--cert-key goes with --cert FILE")
+    if not cert:
+        return None
+    paths = []
+    for option, name in (("--cert", cert), ("--cert-key", key)):
+        if not name:
+            continue
+        path = os.path.expanduser(name)
+        try:
+            with open(path, "rb") as f:
+                head = f.read(256 * 1024)
+        except OSError as exc:
+            raise UsageError(f"{option} {name}: {exc.strerror}") from exc
+        if b"-----BEGIN" not in head:
+            raise UsageError(f"{option} {name}: not a PEM file")
+        if b"ENCRYPTED" in head:
+            raise UsageError(f"{option} {name}: the key is encrypted; give a key without a "
+                             "pass phrase (openssl pkey -in KEY -out PLAIN)")
+        paths.append(path)
+    return (paths[0], paths[1]) if len(paths) == 2 else paths[0]

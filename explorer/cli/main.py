@@ -77,6 +77,8 @@ def global_parser() -> argparse.ArgumentParser:
     add("--api-key", metavar="KEY", help="send KEY in the apikey header (Labstep)")
     add("-a", "--auth", metavar="USER[:PASS]",
         help="HTTP Basic auth; the password is asked when left out (env EXPLORER_AUTH)")
+    add("-A", "--auth-type", choices=("basic", "digest"),
+        help="what --auth is: basic (default) or digest (env EXPLORER_AUTH_TYPE)")
     add("--profile", help="a profile from ~/.config/explorer/config.toml (env EXPLORER_PROFILE)")
     add("--spec", metavar="FILE|URL", help="routes from an OpenAPI 3 / Swagger 2 document")
     add("--routes", metavar="FILE", help="routes from a file in the /discover format, or 'labstep'")
@@ -88,6 +90,13 @@ def global_parser() -> argparse.ArgumentParser:
         help="record every exchange to a session file (a bare NAME: sessions/NAME.jsonl)")
     add("--insecure", action="store_true", help="do not verify TLS certificates")
     add("--ca-bundle", metavar="FILE", help="verify TLS with the CA certificates in FILE")
+    add("--cert", metavar="FILE",
+        help="TLS client certificate (PEM; with its key unless --cert-key)")
+    add("--cert-key", metavar="FILE", help="the private key of --cert (PEM, not encrypted)")
+    add("--proxy", metavar="URL",
+        help="send every request through this proxy (else HTTPS_PROXY, HTTP_PROXY)")
+    add("--no-cookies", action="store_true",
+        help="keep and send no cookies (default: the profile's cookie jar)")
     add("--no-pager", action="store_true", help="never page output")
     add("-v", "--verbose", action="store_true", help="show request and response headers")
     add("--version", action="version", version=f"explorer {__version__}")
