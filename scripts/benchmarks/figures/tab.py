@@ -5,8 +5,9 @@ reads the config and the discovery cache (never the network) and prints the
 candidates.  Measured for the next word of a generated command with the sandbox's
 routes cached, and with the fixture server's 10,000 routes cached.  Floor: a bare
 ``python -c pass`` in the same run: what any Python program pays before its first line.
-Budget: <= 3x the floor (about 50-60 ms on a quiet machine of this kind: a Tab that
-answers within a tenth of a second feels instant).
+Budget: <= 3x the floor for the sandbox's routes (about 50-60 ms on a quiet machine of
+this kind: a Tab that answers within a tenth of a second feels instant); the
+10,000-route figure is reported.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
     rows = []
     for key, label in (("sandbox", "sandbox's routes"), ("large", f"{ROUTES:,} routes")):
         ours = median(times[key])
+        budgeted = key == "sandbox"  # the 10,000-route figure is reported
         rows.append(
             Row(
                 NAME,
@@ -62,8 +64,8 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
                 floor=bare,
                 floor_label="python -c pass",
                 ratio=ours / bare,
-                budget=f"<= {BUDGET:g}x",
-                ok=ours / bare <= BUDGET,
+                budget=f"<= {BUDGET:g}x" if budgeted else "report",
+                ok=ours / bare <= BUDGET if budgeted else None,
                 details={"samples": times[key]},
             )
         )
