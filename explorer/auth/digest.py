@@ -195,7 +195,7 @@ class Digest(Scheme):
         return ExportAuth(
             env="EXPLORER_DIGEST_AUTH",
             variable="DIGEST_AUTH",
-            placeholder="secret",
+            placeholder="digest_auth",
             curl='--digest -u "${DIGEST_AUTH}"',
             python=tuple(line.replace("{value}", "EXPLORER_DIGEST_AUTH") for line in unsupported),
             hurl=("# HTTP Digest: hurl cannot answer the challenge (use the curl export)",),

@@ -289,9 +289,21 @@ class Context:
             warn=self.warn,
             max_time=getattr(self.options, "max_time", None),
             proxy=_proxy_url(p.proxy),
-            cert=_client_cert(p.cert, p.cert_key),
+            cert=self._client_cert(),
             cookies=self.cookie_jar,
         )
+
+    def _client_cert(self):
+        """``--cert``/``--cert-key``, else the profile's: a profile's certificate is an
+        identity of its own server, so it is not presented where ``--url`` points
+        elsewhere (like its other credentials)."""
+        o = self.options
+        if getattr(o, "cert", None) or getattr(o, "cert_key", None):
+            return _client_cert(o.cert, o.cert_key)
+        if self.elsewhere:
+            return None
+        chosen = self.selected_profile
+        return _client_cert(chosen.cert, chosen.cert_key)
 
     @cached_property
     def cookie_jar(self):

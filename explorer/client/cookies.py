@@ -16,7 +16,8 @@ sessions keep them.
   (:mod:`explorer.client.redirects`).
 * When: the jar is read when the client is made and written when the run ends, only if
   a cookie changed, under a lock, merged with what another process wrote meanwhile (the
-  cookies this run set or removed win).  An unreadable jar is a warning, and starts empty.
+  cookies this run set or removed win), at most :data:`MAX_COOKIES` of them (a server
+  that sets thousands fills no disk).  An unreadable jar is a warning, and starts empty.
 * ``--no-cookies`` (or a profile's ``cookies = false``): :func:`refusing_jar`, which
   stores nothing and sends nothing (a ``Cookie:`` header typed on the line still goes).
 
@@ -35,6 +36,8 @@ from explorer.fileio import atomic_write
 
 #: the jar file's header line (``LWPCookieJar`` writes and expects it)
 MAGIC = "#LWP-Cookies-2.0"
+#: the most cookies a jar keeps (browsers keep a few hundred); this run's come first
+MAX_COOKIES = 500
 
 
 class CookieJar(http.cookiejar.LWPCookieJar):
@@ -106,12 +109,15 @@ def save_jar(jar: CookieJar, path: Path, *, before: frozenset[tuple]) -> None:
         ours = {(c.domain, c.path, c.name) for c in jar}
         removed = {(d, p, n) for d, p, n, *_ in before} - ours
         merged = CookieJar(str(path))
+        kept = list(jar)[:MAX_COOKIES]
+        for cookie in kept:
+            merged.set_cookie(cookie)
+        room = MAX_COOKIES - len(kept)
         for cookie in current:
             key = (cookie.domain, cookie.path, cookie.name)
-            if key not in ours and key not in removed:
+            if room > 0 and key not in ours and key not in removed:
                 merged.set_cookie(cookie)
-        for cookie in jar:
-            merged.set_cookie(cookie)
+                room -= 1
         merged.clear_expired_cookies()
         text = MAGIC + "\n" + merged.as_lwp_str(ignore_discard=True, ignore_expires=False)
         atomic_write(path, text.encode("utf-8"), mode=0o600)

@@ -24,7 +24,7 @@ from explorer.errors import UsageError
 
 
 def test_the_schemes_in_order_of_precedence():
-    assert list(SCHEMES) == ["bearer", "apikey", "basic"]
+    assert list(SCHEMES) == ["bearer", "apikey", "digest", "basic"]
 
 
 @pytest.mark.parametrize(

@@ -153,3 +153,16 @@ def test_another_server_never_gets_the_cookies(run, eco):
     assert run.json("--url", eco.url, "call", "GET", "/cookies") == {"cookie": "sid=abcdefgh1234"}
     with EcoServer() as other:
         assert run.json("--url", other.url, "call", "GET", "/cookies") == {"cookie": None}
+
+
+def test_a_profiles_certificate_is_not_presented_elsewhere(run, mtls):
+    p = mtls.paths
+    config = run.home / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[profiles.lab]\nurl = "{mtls.url}"\ncert = "{p["client_pem"]}"\n'
+                      f'ca_bundle = "{p["ca"]}"\n')
+    home = run("--profile", "lab", "call", "GET", "/cookies")
+    assert home.returncode == 0, home.stderr
+    with EcoServer(tls=mutual_tls(p)) as other:  # the same CA, another origin
+        away = run("--profile", "lab", "--url", other.url, "call", "GET", "/cookies")
+        assert away.returncode == 3  # no certificate offered: the handshake fails

@@ -87,3 +87,14 @@ def test_no_cookies_keeps_nothing():
     jar = refusing_jar()
     set_cookies(jar, "http://127.0.0.1:8001/", "sid=abc; Path=/")
     assert len(jar) == 0 and sent(jar, "http://127.0.0.1:8001/") is None
+
+
+def test_a_jar_keeps_at_most_max_cookies(tmp_path, monkeypatch):
+    from explorer.client import cookies
+
+    monkeypatch.setattr(cookies, "MAX_COOKIES", 5)
+    path = jar_path(tmp_path, "many")
+    jar = open_jar(path, warn=print)
+    set_cookies(jar, "http://127.0.0.1:8001/", *(f"c{i}=v; Path=/" for i in range(20)))
+    save_jar(jar, path, before=frozenset())
+    assert len(open_jar(path, warn=print)) == 5
