@@ -36,9 +36,10 @@ def test_the_answer_is_the_one_of_rfc_7616s_example(monkeypatch, algorithm, resp
 
 def test_what_it_does_not_answer():
     scheme = Digest("u", "p")
-    assert scheme.respond('Basic realm="x"', "GET", "http://h/") is None
-    assert scheme.respond('Digest realm="x", nonce="n", qop="auth-int"', "GET", "http://h/") is None
-    assert scheme.respond('Digest realm="x", nonce="n", algorithm=SHA-1', "GET", "http://h/") is None
+    url = "http://h/"
+    assert scheme.respond('Basic realm="x"', "GET", url) is None
+    assert scheme.respond('Digest realm="x", nonce="n", qop="auth-int"', "GET", url) is None
+    assert scheme.respond('Digest realm="x", nonce="n", algorithm=SHA-1', "GET", url) is None
     assert scheme.headers() == {} and "p" not in repr(scheme)
     offered = scheme.respond('Basic realm="b", Digest realm="x", nonce="n"', "GET", "http://h/a")
     assert offered is not None  # several schemes offered in one header
