@@ -50,8 +50,9 @@ flags (anywhere after the command; -- ends them; explorer call --help says more)
 
 exit codes: 0 ok (2xx/3xx), 2 usage, 3 unreachable or timed out, 4 a 4xx answer,
             5 a 5xx answer, 1 anything else, 130 interrupted (Ctrl-C)
-environment: EXPLORER_URL, EXPLORER_TOKEN, EXPLORER_API_KEY, EXPLORER_AUTH, EXPLORER_PROFILE,
-             NO_COLOR
+environment: EXPLORER_URL, EXPLORER_TOKEN, EXPLORER_API_KEY, EXPLORER_AUTH,
+             EXPLORER_AUTH_TYPE, EXPLORER_PROFILE, HTTPS_PROXY, HTTP_PROXY, NO_PROXY, NO_COLOR
+shell completion: eval "$(explorer completion bash)" (or zsh; fish: explorer completion fish)
 """
 
 
