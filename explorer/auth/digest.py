@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from explorer.auth.scheme import ExportAuth, Scheme, Where, authorization, register
-from explorer.errors import UsageError
+from explorer.auth.basic import Basic
+from explorer.auth.scheme import ExportAuth, authorization, register
 
 #: algorithm (upper case, without ``-sess``) -> hashlib name
 ALGORITHMS = {"MD5": "md5", "SHA-256": "sha256", "SHA-512-256": "sha512_256"}
@@ -55,7 +55,10 @@ def _quote(text: str) -> str:
 
 
 @register
-class Digest(Scheme):
+class Digest(Basic):
+    """A user and password, as :class:`~explorer.auth.basic.Basic` reads them; sent only
+    as the answer to a challenge."""
+
     #: before Basic, which reads the same keys: Digest is chosen by ``auth_type``
     precedence = 29
     name = "digest"
@@ -76,46 +79,14 @@ class Digest(Scheme):
     header_help: ClassVar[dict[str, str]] = {}
 
     def __init__(self, username: str, password: str) -> None:
-        if not username:
-            raise UsageError("the user name of --auth USER[:PASS] is empty")
-        for text, what in ((username, "user name"), (password, "password")):
-            if any(not c.isprintable() for c in text):
-                raise UsageError(f"the {what} of --auth contains a control character")
-        self.username = username
-        self.password = password
+        super().__init__(username, password)
+        #: how many times each nonce was answered (the ``nc`` of the next answer)
         self._counts: dict[str, int] = {}
-
-    @classmethod
-    def from_key(cls, key: str, value: str, where: Where) -> Digest:
-        username, colon, password = value.partition(":")
-        if not colon:
-            asked = where.ask(f"password for {username}: ")
-            if asked is None:
-                raise UsageError(
-                    f"--auth {username}: no password given and no terminal to ask it on "
-                    "(give --auth USER:PASS, or set EXPLORER_AUTH)"
-                )
-            password = asked
-        return cls(username, password)
 
     @classmethod
     def from_value(cls, value: str) -> Digest:
         username, _, password = value.partition(":")
         return cls(username, password)
-
-    @classmethod
-    def from_session(cls, value: object) -> Digest:
-        return cls("{{username}}", "{{password}}")
-
-    @classmethod
-    def given_secrets(cls, get) -> list[str]:
-        found = []
-        for key in cls.secret_keys:
-            value = get(key)
-            if value and ":" in value:
-                password = value.partition(":")[2]
-                found += [value, password] if password else [value]
-        return found
 
     # -- the challenge ---------------------------------------------------------------
 
@@ -177,16 +148,11 @@ class Digest(Scheme):
 
     # -- what is secret -------------------------------------------------------------
 
+    def headers(self) -> dict[str, str]:
+        return {}  # nothing up front: the answer to a challenge only
+
     def placeholders(self) -> dict[str, str]:
         return {self.password: "password"} if self.password else {}
-
-    def value(self, name: str) -> str | None:
-        if name == "username":
-            return self.username
-        return super().value(name)
-
-    def _identity(self) -> tuple:
-        return (self.username, self.password)
 
     @classmethod
     def export(cls) -> ExportAuth:
@@ -206,6 +172,9 @@ class Digest(Scheme):
     def presented(cls, headers: Mapping[str, str]) -> bool:
         word, credential = authorization(headers)
         return word == "digest" and bool(credential)
+
+    def accepts(self, headers: Mapping[str, str], query: Mapping[str, str] | None = None) -> bool:
+        return False  # a server checks a Digest answer against its own nonces
 
 
 def digest(username: str, password: str) -> Digest:

@@ -52,14 +52,9 @@ def http_text(
 ) -> str:
     """``request`` (what :meth:`Client.build` gives: ``method``, ``url``, ``headers``)
     as an HTTP/1.1 message, the body from ``spec``."""
-    from explorer.render.redact import redact_body, redact_headers, redact_target
+    from explorer.render.redact import redact_body
 
-    parts = urlsplit(request.url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = _headers(request)
-    if not show_secrets:
-        target = redact_target(target)
-        headers = redact_headers(headers)
+    parts, target, headers = _wire(request, show_secrets)
     lines = [f"{request.method} {target} HTTP/1.1", f"Host: {_netloc(parts)}"]
     lines += [f"{name}: {value}" for name, value in headers if name.lower() != "host"]
     lines.append("")
@@ -78,14 +73,9 @@ def curl_command(
     redact: Callable[[str], str] = _same,
 ) -> str:
     """``request`` as one curl command line (see the module docstring)."""
-    from explorer.render.redact import redact_body, redact_headers, redact_target
+    from explorer.render.redact import redact_body
 
-    parts = urlsplit(request.url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = _headers(request)
-    if not show_secrets:
-        target = redact_target(target)
-        headers = redact_headers(headers)
+    parts, target, headers = _wire(request, show_secrets)
     url = urlunsplit((parts.scheme, _netloc(parts), "", "", "")) + target
     words = ["curl"]
     if re.search(r"[\[\]{}]", url):
@@ -125,6 +115,19 @@ def curl_command(
         raise UsageError("--curl: a value holds a NUL character, which no shell word carries")
     text = " ".join(shlex.quote(w) for w in words) + "\n"
     return text if show_secrets else redact(text)
+
+
+def _wire(request: Any, show_secrets: bool):
+    """The URL's parts, the target and the headers, masked unless ``show_secrets``."""
+    from explorer.render.redact import redact_headers, redact_target
+
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = _headers(request)
+    if not show_secrets:
+        target = redact_target(target)
+        headers = redact_headers(headers)
+    return parts, target, headers
 
 
 def _headers(request: Any) -> list[tuple[str, str]]:
