@@ -9,10 +9,10 @@ from urllib.parse import quote
 
 import pexpect
 import pytest
-from conftest import EXPLORER
 from ecoserver import EcoServer, body_bytes
 
 SIZE = 300_000
+EXPLORER = [sys.executable, "-m", "explorer"]
 
 
 @pytest.fixture
