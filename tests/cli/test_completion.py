@@ -75,6 +75,9 @@ def test_generated_commands_word_by_word_then_their_items_and_flags():
     assert texts(body) == ["name=", "slots="] and body.nospace
     assert body.candidates[0].help == "body field (required)"
     assert texts(complete(["families", "list"], "l", f)) == ["limit=="]
+    # a LabOS list from /discover: its read parameters
+    assert texts(complete(["instruments", "list"], "", f)) == [
+        "sort==", "limit==", "skip==", "fields=="]
     assert "--all" in texts(complete(["families", "list"], "--", f))
     # a path parameter comes first: nothing to guess
     assert texts(complete(["instruments", "commands", "kill"], "", f)) == []

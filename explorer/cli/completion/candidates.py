@@ -301,9 +301,13 @@ def _items(entry: Any, method: str, current: str) -> Answer:
     route = entry.route
     found: list[Candidate] = []
     body = method in BODY_METHODS
-    for name in getattr(route, "query_params", ()) or ():
+    for name in route.declared_query:
         found.append(Candidate(f"{name}==", "query parameter"))
-    schema = getattr(route, "body_schema", None)
+    if route.read_conventions:  # a LabOS list: its read parameters
+        from explorer.render.command_help import READ_PARAMS
+
+        found += [Candidate(f"{name}==", "read parameter") for name in READ_PARAMS]
+    schema = route.request_schema
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if body and isinstance(properties, dict):
         required = schema.get("required") if isinstance(schema.get("required"), list) else []
