@@ -24,7 +24,7 @@ def test_a_swagger_2_yaml_file(run, tmp_path):
     helped = run(*base, "container-inspect", "--help")
     assert helped.returncode == 0
     assert helped.stdout.splitlines()[0] == (
-        "usage: explorer container-inspect ID [ITEM...] [-v] [--all] [--strict]")
+        "usage: explorer container-inspect ID [ITEM...] [-v] [--all] [--strict] [FLAG...]")
 
 
 @pytest.fixture
