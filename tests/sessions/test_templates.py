@@ -118,9 +118,9 @@ def test_an_id_a_server_gives_is_data_and_dots_are_never_a_path(tmp_path):
 
 @pytest.mark.parametrize(("line", "message"), [
     ('{"step":1,"request":{"method":"GET","path":"/x","body":{"json":NaN}},'
-     '"response":{"status":200}}', "NaN is not a JSON number"),
+     '"response":{"status":200}}', "the request body holds a number outside JSON"),
     ('{"step":1,"request":{"method":"GET","path":"/x","body":{"json":1e400}},'
-     '"response":{"status":200}}', "1e400 is too large for a number"),
+     '"response":{"status":200}}', "the request body holds a number outside JSON"),
     ('{"step":1,"request":{"method":"GET /y HTTP/1.1\\r\\nX:","path":"/x"},'
      '"response":{"status":200}}', "is not an HTTP method"),
     ('{"step":1,"request":{"method":"GET","path":"/x","headers":{"X-A":"v\\r\\nX-B: w"}},'
