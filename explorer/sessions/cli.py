@@ -275,17 +275,17 @@ def serve(context, options) -> int:
 
     if not 0 <= options.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {options.port}")
+    from explorer.render.text import one_line
+
     session = _session(context, options.file)
     try:
         server = SessionServer(session, host=options.host, port=options.port).start()
     except OSError as exc:
         raise UsageError(f"cannot serve on {options.host}:{options.port}: {exc.strerror}")
-    from explorer.render.text import one_line
-
-    name = one_line(session.path.name)
-    print(f"serving {name} ({len(session)} exchanges) at {server.url}", flush=True)
-    print("explore it with: explorer --url " + server.url, file=sys.stderr, flush=True)
-    try:
+    try:  # from the moment it answers, Ctrl-C stops it cleanly (exit 0)
+        name = one_line(session.path.name)
+        print(f"serving {name} ({len(session)} exchanges) at {server.url}", flush=True)
+        print("explore it with: explorer --url " + server.url, file=sys.stderr, flush=True)
         server.wait()
     except KeyboardInterrupt:
         pass
