@@ -87,6 +87,7 @@ class Recorder:
         auth: Any = None,
         directory_fd: int | None = None,
         warn: Callable[[str], None] | None = None,
+        seen: int | None = None,
     ) -> None:
         self.path = path
         self._fd: int | None = fd
@@ -103,7 +104,9 @@ class Recorder:
         self._dir_fd = directory_fd
         stat = os.fstat(fd)
         self._inode = (stat.st_dev, stat.st_ino)
-        self._seen = stat.st_size  # how much of the file the step count has read
+        # how much of the file ``next_step`` accounts for: measured under the lock that
+        # counted it (the size now may hold another process's line since)
+        self._seen = stat.st_size if seen is None else seen
         self._header: bytes | None = None
 
     # -- opening -----------------------------------------------------------------------
@@ -152,13 +155,14 @@ class Recorder:
                     os.fchmod(fd, FILE_MODE)
                 if os.fstat(fd).st_size == 0:
                     _write_all(fd, header, path)
+                seen = os.fstat(fd).st_size
         except OSError as exc:
             for opened in (fd, directory_fd):
                 if opened is not None:
                     os.close(opened)
             raise SessionError(f"cannot record to {path}: {exc.strerror or exc}") from exc
         recorder = cls(path, fd, redactor=redactor, next_step=next_step, auth=auth,
-                       directory_fd=directory_fd, warn=warn)
+                       directory_fd=directory_fd, warn=warn, seen=seen)
         recorder._header = header
         return recorder
 

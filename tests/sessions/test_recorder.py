@@ -344,3 +344,39 @@ def test_a_secret_learned_later_is_scrubbed_from_lines_and_files_already_written
     client.close()
     assert [line.get("step") for line in _lines(path)[1:]] == [1, 2, 3, 4, 5]
     assert read_session(path).exchanges[-1].path == "/discover"
+
+
+def test_a_line_another_process_writes_while_this_recorder_opens_keeps_its_step(
+        tmp_path, monkeypatch):
+    """Another process appends a line after this recorder counted the steps under the
+    lock but before it started following the file: this recorder's first line still gets
+    the next step, not the same one (eight processes recording at once lost a step so)."""
+    from explorer.client import Response
+
+    path = tmp_path / "shared.jsonl"
+
+    def record(recorder, where):
+        spec = RequestSpec("GET", where)
+        recorder.wrap(spec, Response.of(200, b"{}", url="http://x" + where)).content
+
+    def opened(name):
+        return Recorder.open(path, base_url="http://x", secrets=[], routes_fingerprint=None)
+
+    first = opened("first")
+    original = Recorder.__init__
+
+    def late_init(self, *args, **kwargs):
+        monkeypatch.setattr(Recorder, "__init__", original)
+        other = opened("other")  # "another process", between the count and the follow
+        record(other, "/other")
+        other.close()
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Recorder, "__init__", late_init)
+    second = opened("second")
+    record(second, "/second")
+    record(first, "/first")
+    second.close()
+    first.close()
+    steps = {line["request"]["path"]: line["step"] for line in _lines(path)[1:]}
+    assert steps == {"/other": 1, "/second": 2, "/first": 3}
