@@ -29,11 +29,11 @@ import re
 #: C0 and C1 controls, DEL, and the Unicode line and paragraph separators
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: what a body shown on a terminal may not carry as is (all but \t and \n)
-_BODY_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BODY_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 #: what explorer's own terminal text may not carry: any control character but \t, \n,
 #: the \r of a CRLF, and ESC starting an SGR sequence (a colour)
 _SINK_UNSAFE = re.compile(
-    "\x1b(?!\\[[0-9;]*m)|\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]"
+    "\x1b(?!\\[[0-9;]*m)|\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f\u2028\u2029]"
 )
 
 

@@ -17,7 +17,7 @@ from explorer.render.text import for_terminal, one_line, terminal_safe
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: text rich in what terminals act on
 HOSTILE = st.text(
-    alphabet=st.sampled_from(list("\x1b\x07\x9b\x9d\x9c\x7f\r\n\t\x00\x08[]0;m8\\ab/é"))
+    alphabet=st.sampled_from(list("\x1b\x07\x9b\x9d\x9c\x7f\r\n\t\x00\x08\u2028\u2029[]0;m8\\ab/é"))
     | st.characters(blacklist_categories=("Cs",)),
     max_size=60,
 )
