@@ -1,4 +1,4 @@
-"""The benchmark suite behind ``scripts/bench``: figures, floors and budgets (issue 6).
+"""The benchmark suite behind ``scripts/bench``: figures, floors and budgets (issues 6 and 15).
 
 Layout:
 

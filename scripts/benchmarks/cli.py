@@ -33,6 +33,7 @@ def _figures() -> dict[str, Callable]:
         registry,
         replay,
         resolve,
+        shell,
         startup,
         tab,
     )
@@ -46,6 +47,7 @@ def _figures() -> dict[str, Callable]:
         "tab": tab.run,
         "oneshot": oneshot.run,
         "startup": startup.run,
+        "shell": shell.run,
         "memory": memory.run,
         "replay": replay.run,
         "terminal": bodies.run_terminal,

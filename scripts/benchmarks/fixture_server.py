@@ -10,6 +10,8 @@ its own explorer server with its own discovery cache::
     /big/bytes?size=N            exactly N bytes of a JSON list of zeros, streamed
     /big/_received               {"at": T}: when the last /big/items request arrived, on
                                  the system-wide monotonic clock (``time.monotonic()``)
+    /gh/...                      a small JSON answer for any path (the GitHub spec's
+                                 routes, with ``--spec``: nothing is discovered here)
 
 It prints ``listening http://127.0.0.1:PORT`` on stdout once it accepts connections.
 """
@@ -108,6 +110,10 @@ class Handler(BaseHTTPRequestHandler):
                 _received["at"] = arrived
                 size = int(parse_qs(parts.query).get("size", ["5000000"])[0])
                 return self._answer(200, _json_list(size))
+        elif api == "gh":
+            body = [{"id": n, "number": n, "title": f"issue {n}", "state": "open"}
+                    for n in range(1, 4)]
+            return self._answer(200, json.dumps(body).encode())
         elif api.startswith("n") and api[1:].isdigit():
             if rest == "/discover":
                 body, etag = _discover(int(api[1:]))

@@ -105,6 +105,28 @@ class Terminal:
     def wait_for_lines(self, lines: int, *, timeout: float = 30.0) -> float:
         return self.wait_for(lambda out: out.count(b"\n") >= lines, timeout=timeout)
 
+    def settle(self, quiet: float = 0.15, *, timeout: float = 30.0) -> float:
+        """Read until nothing has arrived for ``quiet`` seconds; the perf_counter time
+        of the last byte that arrived (now, when nothing came at all)."""
+        last = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = len(self.output)
+            if not self.pump(quiet):
+                return last
+            if len(self.output) != before:
+                last = time.perf_counter()
+            elif time.perf_counter() - last >= quiet:
+                return last
+        raise ChildFailed(f"the screen never went quiet: {self.screen_tail()!r}")
+
+    def keystroke_to_quiet(self, keys: bytes, quiet: float = 0.15) -> float:
+        """Seconds from sending ``keys`` to the last byte of the redraw they caused."""
+        self.settle(quiet)
+        sent = time.perf_counter()
+        self.send(keys)
+        return max(0.0, self.settle(quiet) - sent)
+
     def screen_tail(self, size: int = 300) -> str:
         return strip_ansi(bytes(self.output))[-size:]
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from benchmarks.measure import ChildFailed, run_child
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 ROOT = SCRIPTS.parent
+GITHUB_SPEC = ROOT / "tests/data/openapi/github/api.github.com.json.gz"
 _URL = re.compile(r"https?://[^\s'\"]+")
 _TOKEN = re.compile(r"token\W{0,3}\s*([A-Za-z0-9._~+/=-]{6,})", re.IGNORECASE)
 #: settings of the calling environment that would make the measured runs unlike a user's:
@@ -121,6 +123,20 @@ class Workspace:
     @property
     def big_url(self) -> str:
         return f"{self.fixture.url}/big"
+
+    @property
+    def github_url(self) -> str:
+        """A server answering any path of the GitHub spec with a small JSON list."""
+        return f"{self.fixture.url}/gh"
+
+    @property
+    def github_spec(self) -> Path:
+        """The GitHub REST description the tests ship (``@octokit/openapi`` 23.0.2's
+        ``api.github.com.json``, 13 MB, 1,223 operations), unpacked once per run."""
+        target = self.dir / "api.github.com.json"
+        if not target.exists():
+            target.write_bytes(gzip.decompress(GITHUB_SPEC.read_bytes()))
+        return target
 
     def _start(self, argv: list[str], *, env: dict, want_token: bool = False) -> Server:
         process = subprocess.Popen(

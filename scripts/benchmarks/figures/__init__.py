@@ -27,6 +27,7 @@ ORDER = (
     "tab",
     "oneshot",
     "startup",
+    "shell",
     "memory",
     "replay",
     "terminal",

@@ -5,17 +5,23 @@ completes from 20,000 learned ids), given a moment to draw the menu, then ended 
 Ctrl-C Ctrl-D; its own ``ru_maxrss`` is read when it is reaped.  Floor: the bare
 prompt_toolkit prompt with requests imported, typed the same line.
 Budget: reported, and <= 2x.
+
+Also a ``/discover`` listing of 100,000 routes (issue 15): the peak RSS of
+``explorer --url FIXTURE/n100000 routes --json`` with no cache (fetch, parse, index,
+write the cache), budget <= 200 MB; and of a one-shot ``call GET`` with that cache
+written (reported).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
 
 from benchmarks import synth
 from benchmarks.figures import Settings
 from benchmarks.figures.startup import bare, prepare, shell
-from benchmarks.measure import interleave, median
+from benchmarks.measure import interleave, median, run_child
 from benchmarks.report import Row
 from benchmarks.terminal import Terminal
 from benchmarks.workspace import Workspace
@@ -23,6 +29,8 @@ from benchmarks.workspace import Workspace
 NAME = "memory"
 TITLE = "shell peak memory"
 BUDGET = 2.0
+BIG = 100_000
+BIG_BUDGET = 200e6
 TYPED = b"get /public/v1/instruments/"
 
 
@@ -41,7 +49,35 @@ def _peak(terminal: Terminal, prompt: re.Pattern[str], first_id: str | None) -> 
     return rss
 
 
+def big_listing(ws: Workspace, settings: Settings) -> list[Row]:
+    url = ws.api_url(BIG)
+    home = ws.dir / "home-100k"
+    env = {**ws.env, "EXPLORER_HOME": str(home)}
+    cold_argv = ws.explorer_argv(url, "routes", "--json")
+    call_argv = ws.explorer_argv(url, "call", "GET", "/public/v1/instruments")
+
+    def cold() -> float:
+        shutil.rmtree(home, ignore_errors=True)
+        return run_child(cold_argv, env=env, timeout=300).max_rss
+
+    def warm() -> float:
+        if not (home / "cache").exists():
+            run_child(cold_argv, env=env, timeout=300)
+        return run_child(call_argv, env=env, timeout=300).max_rss
+
+    peaks = interleave({"cold": cold, "warm": warm}, reps=settings.reps(3, 1), warmup=0)
+    ours = median(peaks["cold"])
+    return [
+        Row(NAME, "peak memory, /discover of 100,000 routes (fetch, parse, cache)", ours,
+            unit="B", budget=f"<= {BIG_BUDGET / 1e6:.0f} MB", ok=ours <= BIG_BUDGET,
+            details={"samples": peaks["cold"]}),
+        Row(NAME, "peak memory, one-shot GET, 100,000 routes cached", median(peaks["warm"]),
+            unit="B", details={"samples": peaks["warm"]}),
+    ]
+
+
 def run(ws: Workspace, settings: Settings) -> list[Row]:
+    rows = big_listing(ws, settings)
     url, text = prepare(ws)
     prompt = re.compile(re.escape(text.rstrip()))
     per_list = 100_000 // 5
@@ -55,7 +91,7 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
         warmup=0,
     )
     ours, base = median(peaks["explorer"]), median(peaks["bare"])
-    return [
+    rows.append(
         Row(
             NAME,
             "shell peak memory, 10,000 routes + 100,000 ids",
@@ -68,4 +104,5 @@ def run(ws: Workspace, settings: Settings) -> list[Row]:
             ok=ours / base <= BUDGET,
             details={"samples": peaks},
         )
-    ]
+    )
+    return rows
