@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: the actions of a POST that are sent without asking (``Entry.action``): a create, a
+#: POST to an item, an upload and a login; any other action word asks first
+SAFE_POSTS = frozenset({"create", "post", "upload", "login"})
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -85,12 +88,12 @@ class Prepared:
 
     @property
     def destructive(self) -> bool:
-        """DELETE, or a POST to an action route (``.../:cid/kill``)."""
+        """DELETE, or a POST to an action route (``.../:cid/kill``), as the registry
+        says what the route does (``Entry.action``), whatever its command is called."""
         if self.spec.method == "DELETE":
             return True
         if self.spec.method == "POST" and self.entry is not None:
-            words = self.entry.command
-            return bool(words) and words[-1] not in ("create", "upload", "login", "post")
+            return self.entry.action not in SAFE_POSTS
         return False
 
 

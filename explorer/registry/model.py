@@ -84,10 +84,15 @@ class Entry:
     positionally, in order (``required`` of them must be given).  ``pattern`` is
     the pattern this entry serves, parsed on first use: the route's own, except for
     the two halves of a ``GET /x/:id?``, which serve ``/x`` and ``/x/:id``.
+
+    ``action`` is what the route does, set when the registry names it
+    (:func:`explorer.registry.naming.action`): ``list``, ``get``, ``create``,
+    ``replace``, ``update``, ``delete``, ``post`` or an action word (``kill``),
+    whatever the command is called.
     """
 
-    __slots__ = ("_pattern", "_source", "command", "explicit", "method", "params", "required",
-                 "route", "shapes")
+    __slots__ = ("_pattern", "_source", "action", "command", "explicit", "method", "params",
+                 "required", "route", "shapes")
 
     def __init__(
         self,
@@ -99,6 +104,7 @@ class Entry:
         required: tuple[str, ...],
         shapes: tuple[int, ...],
         explicit: bool = False,
+        action: str,
         pattern: RoutePattern | None = None,
         source: tuple[str, str] | None = None,
     ) -> None:
@@ -109,6 +115,7 @@ class Entry:
         self.required = required
         self.shapes = shapes
         self.explicit = explicit
+        self.action = action
         self._pattern = pattern
         self._source = source  # (pattern text, syntax) when it is not the route's
 
@@ -149,7 +156,7 @@ class Entry:
 
     def _key(self) -> tuple[Any, ...]:
         return (self.route, self.method, self.command, self.params, self.required, self.shapes,
-                self.explicit)
+                self.explicit, self.action)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Entry):

@@ -27,6 +27,11 @@ Otherwise a name is the literal segments after the registry's common prefix, plu
 Params and complex segments add no words; they are the command's positional
 arguments.  An explicit ``Route.command`` is used as given.
 
+Whatever names it, each entry also carries its :func:`action` (``Entry.action``):
+the verb above, or the action word of an action route, taken from the method and
+the route's shape, never from the name.  Confirmation prompts and id remembering
+read it.
+
 The common prefix is the longest run of leading literal segments shared by every
 route, stopping before a segment that is itself a resource (a route ends there, or a
 param follows it): ``/public/v1`` for the LabOS routes, ``""`` when the routes share
@@ -106,27 +111,41 @@ def ends_in_literal(shape: Shape) -> bool:
     return not shape or type(shape[-1]) is Literal
 
 
-def derive(
-    method: str, shape: Shape, *, prefix_len: int, is_collection: Callable[[Shape], bool]
-) -> tuple[str, ...]:
-    """The command words for ``method`` on ``shape`` (its longest shape)."""
-    body = _trim(shape)
-    words = [s.text for s in body[prefix_len:] if type(s) is Literal and s.text]
+def action(method: str, shape: Shape, *, is_collection: Callable[[Shape], bool]) -> str:
+    """What ``method`` on ``shape`` (its longest shape) does: ``list``, ``get``,
+    ``create``, ``replace``, ``update``, ``delete``, ``post`` (a POST to an item), an
+    action word (the last literal of a POST that is no collection: ``kill``), or any
+    other method in lower case.  It follows the route, not its name: a command named
+    by an ``operationId`` or a routes file does the same as a derived one."""
+    return _action(method, _trim(shape), is_collection)[0]
+
+
+def _action(method: str, body: Shape, is_collection: Callable[[Shape], bool]) -> tuple[str, bool]:
+    """``(action, True when it is the route's own last literal)``."""
     literal_end = not body or type(body[-1]) is Literal
     if method == "GET":
-        verb: str | None = "list" if literal_end else "get"
-    elif method == "POST":
+        return ("list" if literal_end else "get"), False
+    if method == "POST":
         if not literal_end:
-            verb = "post"
-        elif not body or is_collection(body):
-            verb = "create"
-        else:
-            verb = None  # an action: the last literal is the verb
-    else:
-        verb = VERBS.get(method, method.lower())
-    if verb is not None:
+            return "post", False
+        if not body or is_collection(body):
+            return "create", False
+        return body[-1].text.lower(), True  # an action: the last literal is the verb
+    return VERBS.get(method, method.lower()), False
+
+
+def derive(
+    method: str, shape: Shape, *, prefix_len: int, is_collection: Callable[[Shape], bool]
+) -> tuple[tuple[str, ...], str]:
+    """The command words for ``method`` on ``shape`` (its longest shape), and its
+    :func:`action`: the literal segments after the prefix, plus the action unless it
+    is that last literal already."""
+    body = _trim(shape)
+    words = [s.text for s in body[prefix_len:] if type(s) is Literal and s.text]
+    verb, own_word = _action(method, body, is_collection)
+    if not own_word:
         words.append(verb)
-    return tuple(words)
+    return tuple(words), verb
 
 
 @dataclass(slots=True)

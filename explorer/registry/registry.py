@@ -53,7 +53,7 @@ METHODS = frozenset((
     "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
 ))
 FORMAT = "explorer-registry"
-VERSION = 7
+VERSION = 8
 MAX_SEGMENTS = 200
 _CHILDREN_CACHE = 256
 #: how many command groups an unknown command's error names when nothing is close
@@ -61,7 +61,7 @@ GROUPS_SHOWN = 8
 
 # entry row fields (a row is a list, so that it is its own JSON form)
 (_ROUTE, _METHOD, _WORDS, _PARAMS, _REQUIRED, _NAMES, _EXACT, _SHAPES, _EXPLICIT,
- _SHAPE_NAMES, _SOURCE) = range(11)
+ _SHAPE_NAMES, _SOURCE, _ACTION) = range(12)
 
 
 class RouteIndexError(DiscoveryError, ValueError):
@@ -264,6 +264,7 @@ class Registry:
                 required=tuple(row[_REQUIRED]),
                 shapes=tuple(row[_SHAPES]),
                 explicit=row[_EXPLICIT],
+                action=row[_ACTION],
                 pattern=None if source else self._patterns.get(row[_ROUTE]),
                 source=tuple(source) if source else None,
             )
@@ -640,13 +641,15 @@ def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
             params = _shared(tuple(n for n in names if n in anywhere))
             required = _shared(tuple(n for n in names if n in everywhere))
         representative = max((shapes[i] for i in members), key=len)
-        words = explicit or naming.operation_words(route.operation_id) or naming.derive(
-            method, representative, prefix_len=prefix_len, is_collection=is_collection)
+        derived, action = naming.derive(method, representative, prefix_len=prefix_len,
+                                        is_collection=is_collection)
+        words = explicit or naming.operation_words(route.operation_id) or derived
         # a half with one shape serves that shape's own pattern (``/x`` or ``/x/:id``)
         source = (pattern.expand()[members[0]], pattern.syntax) \
             if len(halves) == 2 and len(members) == 1 else None
         rows.append([index, method, words, params, required, names, exact, _shared(members),
-                     bool(explicit), _shared(tuple(shape_params[i] for i in members)), source])
+                     bool(explicit), _shared(tuple(shape_params[i] for i in members)), source,
+                     action])
     return [
         (row, naming.Candidate(row[_WORDS], row[_PARAMS], method, bool(explicit),
                                (route.path, method, row[_SHAPES])))

@@ -297,10 +297,10 @@ class Shell:
         self.state.last = data
         spec = prepared.spec
         entry = prepared.entry
-        # A create: the registry names the route so (a POST to a collection); on a path
-        # it does not know, the server says so with 201 Created.
+        # A create: the registry says the route is one (a POST to a collection), whatever
+        # its command is called; on a path it does not know, 201 Created says so.
         if entry is not None:
-            created = spec.method == "POST" and tuple(entry.command[-1:]) == ("create",)
+            created = spec.method == "POST" and entry.action == "create"
         else:
             created = spec.method == "POST" and response.status == 201
         self.learned.learn_exchange(

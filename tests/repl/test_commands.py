@@ -50,6 +50,23 @@ def test_only_creates_teach_ids_to_the_path_posted_to(console):
     assert learned.ids(f"{commands}/{command['id']}/kill") == []
 
 
+def test_what_the_route_does_decides_not_its_name(make_console, tmp_path):
+    # A routes file names a create "instruments add" and a GET "instruments delete":
+    # the create's id is remembered and asks nothing; the GET asks nothing either.
+    routes = tmp_path / "routes.json"
+    routes.write_text(json.dumps({"data": [
+        {"method": "GET", "path": f"{INSTRUMENTS}/:id", "command": "instruments delete"},
+        {"method": "POST", "path": INSTRUMENTS, "command": "instruments add"},
+    ]}))
+    console = make_console(f"--routes={routes}")
+    console.run("instruments add name=Fresh")
+    assert console.shell.outcome.status == 201 and console.questions == []
+    created = console.shell.state.last
+    assert (created["id"], "Fresh") in console.shell.learned.ids(INSTRUMENTS)
+    console.run(f"instruments delete {created['id']}")
+    assert console.questions == [] and console.shell.outcome.status == 200
+
+
 def test_cd_then_relative_paths_and_ls(console):
     instrument = first_instrument(console)
     console.run("cd /public/v1")
