@@ -14,8 +14,11 @@ what the user typed into a :class:`Prepared` request here, and send it through
   No warning for ``HEAD`` where a ``GET`` route is, ``OPTIONS`` where any route is
   (Express answers both), or ``GET /discover`` itself.  Items can be read first
   (:func:`read_items`), so a typo costs no round trip.
-* A refetch that changed the routes is handed to ``on_routes_changed`` (the shell
-  rebuilds its completion and says what was added and removed).
+* A refetch that changed the routes is handed to every listener of
+  :meth:`Engine.subscribe_routes` (the shell rebuilds its completion and says what was
+  added and removed).
+* The recorder every exchange goes through is set with :meth:`Engine.set_recorder`
+  (the shell's ``record start``/``record stop``) and read as :attr:`Engine.recorder`.
 * ``WORDS... [ARG...] [ITEM...]``: :meth:`Engine.prepare_command`.  The longest command
   name wins; the next arguments fill the route's path parameters in order; the rest
   are request items.
@@ -110,13 +113,38 @@ class Engine:
         self.client = client
         self.discovery = discovery
         self.warn = warn
-        self.recorder = recorder
+        self._recorder = recorder
         #: called with the change when a refetch found routes added or removed
-        self.on_routes_changed = on_routes_changed
+        self._route_listeners: list[Callable[[Change], None]] = []
+        if on_routes_changed is not None:
+            self._route_listeners.append(on_routes_changed)
 
     @property
     def registry(self):
         return self.discovery.registry if self.discovery else None
+
+    # -- listeners and the recorder ------------------------------------------------------
+
+    def subscribe_routes(self, listener: Callable[[Change], None]) -> None:
+        """Call ``listener(change)`` whenever a refetch of this engine changed the
+        routes (until :meth:`unsubscribe_routes`)."""
+        self._route_listeners.append(listener)
+
+    def unsubscribe_routes(self, listener: Callable[[Change], None]) -> None:
+        """Stop calling ``listener`` (one that is not subscribed is no error)."""
+        if listener in self._route_listeners:
+            self._route_listeners.remove(listener)
+
+    @property
+    def recorder(self):
+        """The recorder every exchange is teed into, or None."""
+        return self._recorder
+
+    def set_recorder(self, recorder):
+        """Record every later exchange with ``recorder`` (None: stop recording); returns
+        the one it replaces (closing it is the caller's business)."""
+        previous, self._recorder = self._recorder, recorder
+        return previous
 
     # -- preparing -----------------------------------------------------------------------
 
@@ -249,12 +277,13 @@ class Engine:
 
     def _refetch(self) -> bool:
         """A refetch of the routes on a miss (see :meth:`Discovery.refetch_on_miss`);
-        True when they changed, after ``on_routes_changed`` heard of it."""
+        True when they changed, after every listener of :meth:`subscribe_routes` heard
+        of it."""
         change = self.discovery.refetch_on_miss() if self.discovery else None
         if not change:
             return False
-        if self.on_routes_changed is not None:
-            self.on_routes_changed(change)
+        for listener in list(self._route_listeners):
+            listener(change)
         return True
 
     # -- checking ------------------------------------------------------------------------
@@ -300,8 +329,9 @@ class Engine:
             note = getattr(self.discovery, "note_write", None)
             if note is not None:
                 note()  # the server may have added routes: the next miss asks again
-        if self.recorder is not None:
-            response = self.recorder.wrap(prepared.spec, response, on_error=self.warn)
+        recorder = self._recorder
+        if recorder is not None:
+            response = recorder.wrap(prepared.spec, response, on_error=self.warn)
         return response
 
 

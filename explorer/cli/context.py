@@ -8,6 +8,13 @@ for it, and credential headers among its ``headers``) belong to the profile's se
 when ``--url`` or ``EXPLORER_URL`` points at another origin they are not sent, and a
 warning says so once.  Credentials given for this run (``--token``, ``--api-key``,
 ``EXPLORER_TOKEN`` ...) are sent wherever the URL points.
+
+A front end hooks in through explicit calls, never by replacing a method:
+:meth:`Context.subscribe_warnings` (the shell shows warnings above its prompt),
+:meth:`Context.subscribe_routes` (a refetch changed the routes) and
+:meth:`Context.set_recorder` (``record start``/``record stop``); what is in hand is
+read without building anything through :attr:`Context.routes_in_hand` and
+:attr:`Context.active_recorder`.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import os
 import sys
 from argparse import Namespace
+from collections.abc import Callable
 from functools import cached_property
 
 from explorer import config as cfg
@@ -34,6 +42,8 @@ class Context:
         #: whether this run's credentials (options, environment) apply; a context
         #: made by :meth:`connect` uses only its profile's and what ``connect`` was given
         self.run_credentials = True
+        #: who shows the warnings (see :meth:`subscribe_warnings`); empty: printed here
+        self._warning_handlers: list[Callable[[str], None]] = []
 
     def connect(
         self,
@@ -77,8 +87,8 @@ class Context:
         if profile is None:  # a URL alone: no profile (not EXPLORER_PROFILE's, nor the default)
             new.selected_profile = cfg.Profile(name="default")
         new.typed_secrets = self.typed_secrets
-        if "warn" in self.__dict__:  # a front end's routing of warnings (the shell's)
-            new.warn = self.__dict__["warn"]
+        # A front end's showing of warnings (the shell's) goes on for the new server.
+        new._warning_handlers = list(self._warning_handlers)
         for secret in self.secrets:  # what was secret stays hidden for the whole run
             if secret not in new.typed_secrets:
                 new.typed_secrets.append(secret)
@@ -87,10 +97,33 @@ class Context:
     # -- messages ----------------------------------------------------------------------
 
     def warn(self, message: str) -> None:
+        """Note a warning in :attr:`warnings` and show it: through the newest handler
+        of :meth:`subscribe_warnings`, else on stderr (:meth:`print_warning`)."""
+        self.warnings.append(message)
+        handlers = self._warning_handlers
+        if handlers:
+            handlers[-1](message)
+        else:
+            self.print_warning(message)
+
+    def print_warning(self, message: str) -> None:
+        """``explorer: warning: ...`` on stderr, one line, its secrets masked (the way a
+        warning is shown when no handler is subscribed; a handler may call it too)."""
         from explorer.render.text import one_line
 
-        self.warnings.append(message)
         print(f"explorer: warning: {one_line(self.redact(message))}", file=self.stderr, flush=True)
+
+    def subscribe_warnings(self, handler: Callable[[str], None]) -> None:
+        """Hand every later warning to ``handler(message)`` instead of printing it
+        (the newest handler wins; the warning is in :attr:`warnings` already), until
+        :meth:`unsubscribe_warnings`.  A context made by :meth:`connect` starts with
+        the same handlers."""
+        self._warning_handlers.append(handler)
+
+    def unsubscribe_warnings(self, handler: Callable[[str], None]) -> None:
+        """Print warnings here again unless another handler is subscribed."""
+        if handler in self._warning_handlers:
+            self._warning_handlers.remove(handler)
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:
@@ -411,6 +444,30 @@ class Context:
         from explorer.engine import Engine
 
         return Engine(self.client, self.discovery, warn=self.warn, recorder=self.recorder)
+
+    def subscribe_routes(self, listener: Callable) -> None:
+        """Call ``listener(change)`` when the engine's refetch (an unknown path or
+        command) changed the routes (:meth:`explorer.engine.Engine.subscribe_routes`)."""
+        self.engine.subscribe_routes(listener)
+
+    def unsubscribe_routes(self, listener: Callable) -> None:
+        if "engine" in self.__dict__:
+            self.engine.unsubscribe_routes(listener)
+
+    def set_recorder(self, recorder):
+        """Record every later exchange with ``recorder`` (None: stop); returns the one
+        it replaces, which the caller closes."""
+        return self.engine.set_recorder(recorder)
+
+    @property
+    def active_recorder(self):
+        """The recorder exchanges go through now, or None (builds nothing)."""
+        return self.engine.recorder if "engine" in self.__dict__ else None
+
+    @property
+    def routes_in_hand(self):
+        """The registry loaded so far, or None (loads and builds nothing)."""
+        return self.discovery.registry if "discovery" in self.__dict__ else None
 
     def output_env(self, *, stdout=None, stderr=None, no_pager: bool | None = None):
         """The terminal facts for rendering, with ``--no-pager`` and the config's

@@ -86,8 +86,7 @@ class ShellApp:
         #: stdout for a script (see :class:`_LineEnds`); None at a terminal
         self._out: _LineEnds | None = None
         # Warnings from background threads must not scribble over the prompt.
-        self._warn = context.warn
-        context.warn = self.warn
+        context.subscribe_warnings(self._show_warning)
 
     # -- setting up (after the first prompt is drawn) -----------------------------------
 
@@ -344,11 +343,17 @@ class ShellApp:
     # -- messages ------------------------------------------------------------------------
 
     def warn(self, message: str) -> None:
+        """A warning of the shell's own (shown by :meth:`_show_warning`)."""
+        self.context.warn(message)
+
+    def _show_warning(self, message: str) -> None:
+        """How the shell shows a warning (the context's handler, see
+        :meth:`Context.subscribe_warnings`): in the main thread as the current context
+        prints it (its secrets masked), after a connect too; from a background thread
+        above the prompt, and in the toolbar."""
         if threading.current_thread() is threading.main_thread():
-            # As the current context says it (its secrets masked), after a connect too.
-            type(self.context).warn(self.context, message)
+            self.context.print_warning(message)
             return
-        self.context.warnings.append(message)
         from explorer.render.text import one_line
 
         text = one_line(self.context.redact(message))  # a server's words, shown escaped
@@ -413,14 +418,15 @@ class ShellApp:
 
     def _toolbar(self):
         context = self.context
-        if "discovery" in context.__dict__ and context.discovery.registry is not None:
+        registry = context.routes_in_hand
+        if registry is not None:
             state = "refreshing" if self._refreshing else context.discovery.state
-            routes = f"{state} ({len(context.discovery.registry)} commands)"
+            routes = f"{state} ({len(registry)} commands)"
         elif self._shell is None:
             routes = "loading"
         else:
             routes = "none (try refresh)"
-        recorder = context.engine.recorder if "engine" in context.__dict__ else None
+        recorder = context.active_recorder
         recording = f"recording {recorder.path}" if recorder is not None else "not recording"
         parts = [
             ("class:bottom-toolbar.key", " server "),
@@ -441,9 +447,7 @@ class ShellApp:
 
     def _typed_command_summary(self) -> str | None:
         """The tag and summary of the generated command being typed (from the spec)."""
-        if "discovery" not in self.context.__dict__:
-            return None
-        registry = self.context.discovery.registry
+        registry = self.context.routes_in_hand
         if registry is None:
             return None
         from prompt_toolkit.application import get_app_or_none
@@ -488,7 +492,7 @@ class ShellApp:
                     self._history_path(), secrets=lambda: self.context.secrets
                 )
             except OSError as exc:
-                self._warn(f"history not saved: {exc.strerror}")
+                self.warn(f"history not saved: {exc.strerror}")
                 history = InMemoryHistory()
         else:
             history = InMemoryHistory()
@@ -652,7 +656,7 @@ class ShellApp:
         self._save(force=True)
         self._flush_pending()
         for context in (self.context, self._first):
-            context.__dict__.pop("warn", None)  # its own warn again
+            context.unsubscribe_warnings(self._show_warning)  # printed there again
         if self.context is not self._first:
             self.context.close()  # the first one is closed by whoever opened it
 

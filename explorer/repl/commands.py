@@ -108,7 +108,7 @@ class Shell:
         #: the session a recording began in, its server's label and the recorder now
         #: open (``connect`` names the sessions of other servers after the first one)
         self._recording_origin: tuple[Any, str, Any] | None = None
-        context.engine.on_routes_changed = self.routes_changed
+        context.subscribe_routes(self.routes_changed)
 
     @property
     def out(self) -> IO[str]:
@@ -601,14 +601,14 @@ class Shell:
                 where = getattr(engine.recorder, "path", "a session")
                 raise UsageError(f"already recording to {where}; record stop first")
             recorder = self.context.open_recorder(args[1])
-            engine.recorder = self.recording = recorder
+            self.context.set_recorder(recorder)
+            self.recording = recorder
             self.say(f"recording to {recorder.path}")
         elif action == "stop":
             if engine.recorder is None:
                 raise UsageError("not recording")
-            recorder = engine.recorder
+            recorder = self.context.set_recorder(None)
             recorder.close()
-            engine.recorder = None
             self.recording = None
             self.say(f"recorded {recorder.path}")
         else:
@@ -669,13 +669,14 @@ class Shell:
             new.close()
             raise
         old = self.context
-        recorder = old.engine.recorder if "engine" in old.__dict__ else None
+        recorder = old.active_recorder
         from explorer.client.urls import same_origin
 
         if not same_origin(old.base_url, new.base_url):
             self.state.headers = {}  # the shell's headers may hold a credential
         self.state.cwd = "/"
-        new.engine.on_routes_changed = self.routes_changed
+        old.unsubscribe_routes(self.routes_changed)
+        new.subscribe_routes(self.routes_changed)
         self.context = new
         if recorder is not None:
             self._follow_recording(old, new, recorder)
@@ -725,15 +726,16 @@ class Shell:
         if label != first_label:
             following = first.with_name(f"{first.name.removesuffix('.jsonl')}-{label}.jsonl")
         opened = new.open_recorder(str(following))
-        new.engine.recorder = self.recording = opened
+        new.set_recorder(opened)
+        self.recording = opened
         self._recording_origin = (first, first_label, opened)
         self.note(f"recorded {path}; now recording to {following}")
 
     def close(self) -> None:
         if self.recording is not None:
             self.recording.close()
-            if self.context.engine.recorder is self.recording:
-                self.context.engine.recorder = None
+            if self.context.active_recorder is self.recording:
+                self.context.set_recorder(None)
             self.recording = None
 
     # -- helpers -----------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_a_refetch_that_changes_the_routes_is_handed_on(discover_server, tmp_pat
     discover_server.routes.append({"method": "GET", "path": "/public/v1/labware/:id?"})
     e, _ = _engine(discover_server, tmp_path)
     changes = []
-    e.on_routes_changed = changes.append
+    e.subscribe_routes(changes.append)
     e.prepare_call("GET", "/public/v1/labware")
     assert [(r.method, r.path) for c in changes for r in c.added] == [
         ("GET", "/public/v1/labware/:id?")
@@ -64,7 +64,7 @@ def test_a_refetch_that_changes_nothing_is_not_handed_on(discover_server, tmp_pa
     _engine(discover_server, tmp_path)
     e, _ = _engine(discover_server, tmp_path)
     changes = []
-    e.on_routes_changed = changes.append
+    e.subscribe_routes(changes.append)
     with pytest.raises(UsageError, match="unknown command"):
         e.prepare_command(["labware", "list"])
     assert discover_server.fetches() == 2  # it did refetch
