@@ -1,15 +1,17 @@
 """The prompt loop: one ``PromptSession``, thin, pgcli-style.
 
+The shell is three parts, each with one job: this prompt loop (:class:`ShellApp`), the
+route watcher (:mod:`.watcher`: refetch on a miss, the check after an unknown write,
+the periodic check) and the script runner (:mod:`.script`: a file of shell lines, no
+prompt).  What each line does is :mod:`.commands`.
+
 * The prompt comes first.  Right after it is drawn, a warm-up thread loads the routes
   (from the discovery cache, or fetched when there is none), builds the completer,
   the commands and the highlighter; a line entered before that finishes just waits for
-  it.  A stale cache is then revalidated in the background, and so are the routes
-  whenever they get older than the ``discovery_ttl`` setting while the shell stays
-  open (a watcher thread; after a failure it waits twice as long each time).  When
-  the routes change (that way, by ``refresh``, or by the engine's refetch of an
-  unknown path) one line says what was added and removed, a new completer is built
-  and swapped in under a lock (``ThreadedCompleter(DynamicCompleter(lambda:
-  current))``), and the prompt is redrawn.
+  it.  When the routes change (a check of the watcher, ``refresh``, or the engine's
+  refetch of an unknown path) one line says what was added and removed, a new
+  completer is built and swapped in under a lock (``ThreadedCompleter(DynamicCompleter(
+  lambda: current))``), and the prompt is redrawn.
 * Ids are prefetched with the headers a typed request would carry now: the
   profile's, the auth's and the shell's ``headers``.
 * Ctrl-C at the prompt clears the line; Ctrl-C during a request cancels it (see
@@ -19,18 +21,11 @@
   next line (Alt-Enter always adds one); Ctrl-X Ctrl-E edits the line in ``$EDITOR``.
 * History in ``data_dir()/history`` (scrubbed of secrets), Ctrl-R search, suggestions
   from history, a highlighted input line and a bottom toolbar with the server, profile,
-  discovery state and recording.  Warnings from background work are printed above the
-  prompt.
+  discovery state and recording.  Warnings are shown through the context's warning
+  handler (:meth:`explorer.cli.context.Context.subscribe_warnings`): those of
+  background work are printed above the prompt.
 
-Without a terminal on stdin (``explorer < script``), the lines are run one after the
-other with no prompt, and the exit status says whether all of them worked (1 when a
-line failed or a request answered 4xx/5xx).  A line starting with ``#`` is a comment
-(a quote in it opens nothing).  Destructive requests (DELETE, a POST to an action
-route) are sent without asking, as ``explorer call``, curl and HTTPie do: whoever wrote
-the script typed them, and with no terminal nobody could answer.  The
-``confirm_destructive`` setting is the question asked at a terminal, whatever its
-value in the config.  Each command's output ends with a newline, so answers piped on
-(a body as sent, with none of its own) do not run into each other.
+Without a terminal on stdin (``explorer < script``) the lines go to the script runner.
 """
 
 from __future__ import annotations
@@ -43,16 +38,14 @@ from urllib.parse import urlsplit
 
 from explorer import config as cfg
 from explorer.client.urls import display_netloc, display_url
-from explorer.errors import EXIT_OK, EXIT_OTHER, UsageError
+from explorer.errors import EXIT_OK
 from explorer.repl.line import is_complete
+from explorer.repl.script import LineEnds, ScriptRunner
 from explorer.repl.state import ShellState
+from explorer.repl.watcher import RouteWatcher
 
 #: the learned store is written at most this often while the shell runs
 SAVE_EVERY = 2.0
-#: the shortest wait between two background checks of the routes (seconds)
-MIN_CHECK_EVERY = 1.0
-#: after failed checks the wait doubles, up to this (or the TTL when longer)
-MAX_CHECK_BACKOFF = 3600.0
 
 
 class ShellApp:
@@ -74,17 +67,19 @@ class ShellApp:
         self._ready = threading.Event()
         self._waiting = None
         self._warming = False
-        self._refreshing = False
-        self._revalidating = threading.Lock()
-        self._closing = threading.Event()
-        #: time.monotonic() when the routes in hand were last fetched or revalidated
-        self._checked_at = time.monotonic()
-        self._check_failures = 0
         self._warning = ""
         self._pending: list[str] = []
         self._saved_at = time.monotonic()
-        #: stdout for a script (see :class:`_LineEnds`); None at a terminal
-        self._out: _LineEnds | None = None
+        #: stdout for a script (see :class:`LineEnds`); None at a terminal
+        self._out: LineEnds | None = None
+        #: when the routes are checked again (see :mod:`.watcher`)
+        self.watcher = RouteWatcher(
+            lambda: self.context,
+            on_change=self._swap_completer,
+            announce=self._announce,
+            warn=self.warn,
+            on_state=self._invalidate,
+        )
         # Warnings from background threads must not scribble over the prompt.
         context.subscribe_warnings(self._show_warning)
 
@@ -112,7 +107,7 @@ class ShellApp:
                 on_fetched=self._fetched,
                 headers=self._request_headers,
             )
-            self._load_routes()
+            self.watcher.load()
             self._swap_completer()
             if self.interactive:
                 from prompt_toolkit.lexers import PygmentsLexer
@@ -128,7 +123,7 @@ class ShellApp:
                 confirm=self.interactive,
                 history=self._history_lines,
                 on_routes_changed=self._routes_changed,
-                on_unknown_write=self._check_soon,
+                on_unknown_write=self.watcher.check_soon,
                 on_connect=self._connected,
                 read_secret=self._read_secret,
                 out=self._out,
@@ -151,50 +146,9 @@ class ShellApp:
 
         threading.Thread(target=run, name="explorer-warm-up", daemon=True).start()
 
-    def _load_routes(self) -> None:
-        self.context.load_routes(required=False, revalidate=False)
-        self._checked_at = time.monotonic() - self._cache_age()
-        if self.context.discovery.state == "stale":
-            thread = threading.Thread(target=self.revalidate, name="explorer-revalidate")
-            thread.daemon = True
-            thread.start()
-
-    def _cache_age(self) -> float:
-        """How old the cached routes in hand are (0 when they were just fetched)."""
-        discovery = self.context.discovery
-        if discovery.state not in ("cached", "stale") or discovery.cache is None:
-            return 0.0
-        try:
-            written = discovery.cache.meta_path.stat().st_mtime  # fetched or revalidated
-        except OSError:
-            return 0.0
-        return max(0.0, time.time() - written)
-
     def revalidate(self) -> None:
-        """Check the routes against the server now (from a background thread); a
-        change is shown in one line and swapped into the completion.  Returns at once
-        when a check is already running."""
-        if not self._revalidating.acquire(blocking=False):
-            return
-        self._refreshing = True
-        self._invalidate()
-        try:
-            discovery = self.context.discovery
-            self._checked_at = time.monotonic()
-            change = discovery.revalidate()
-            self._check_failures = self._check_failures + 1 if discovery.state == "offline" else 0
-            if change:
-                from explorer.repl.commands import change_note
-
-                self._swap_completer()
-                self._announce(change_note(change, discovery.registry))
-        except Exception as exc:  # a background failure is a warning
-            self._check_failures += 1
-            self.warn(f"could not revalidate the routes: {exc}")
-        finally:
-            self._refreshing = False
-            self._revalidating.release()
-            self._invalidate()
+        """Check the routes against the server now (:meth:`RouteWatcher.revalidate`)."""
+        self.watcher.revalidate()
 
     def _connected(self, old, new) -> None:
         """``connect`` moved the shell to ``new``: the learned store, the prefetcher and
@@ -217,8 +171,7 @@ class ShellApp:
         )
         if previous is not None:
             previous.close()
-        self._checked_at = time.monotonic()
-        self._check_failures = 0
+        self.watcher.routes_updated()
         self._swap_completer()
 
     def _read_secret(self, question: str) -> str | None:
@@ -232,43 +185,14 @@ class ShellApp:
         except (EOFError, KeyboardInterrupt):
             return None
 
-    def _check_soon(self) -> None:
-        """Revalidate in the background now (a write to an unknown path went through)."""
-        thread = threading.Thread(target=self.revalidate, name="explorer-revalidate")
-        thread.daemon = True
-        thread.start()
-
     def watch_routes(self) -> None:
-        """Start the thread that revalidates the routes when they get older than the
-        TTL (see the module docstring); it ends with :meth:`close`."""
-        thread = threading.Thread(target=self._watch, name="explorer-watch-routes")
-        thread.daemon = True
-        thread.start()
-
-    def _watch(self) -> None:
-        while not self._closing.is_set():
-            due_in = self._check_due_in()
-            if due_in > 0:
-                # Woken at least each minute: a refresh meanwhile moves the next check.
-                self._closing.wait(min(due_in, 60.0))
-                continue
-            if self._refreshing:  # the start-up revalidation is still running
-                self._closing.wait(MIN_CHECK_EVERY)
-                continue
-            self.revalidate()
-
-    def _check_due_in(self) -> float:
-        ttl = self.context.discovery.ttl
-        wait = ttl
-        if self._check_failures:
-            wait = min(ttl * 2**min(self._check_failures, 16), max(ttl, MAX_CHECK_BACKOFF))
-        wait = max(wait, MIN_CHECK_EVERY)
-        return self._checked_at + wait - time.monotonic()
+        """Start the watcher's periodic check (:meth:`RouteWatcher.start`); it ends
+        with :meth:`close`."""
+        self.watcher.start()
 
     def _routes_changed(self) -> None:
         """``refresh``, or the engine's refetch, brought the routes up to date."""
-        self._checked_at = time.monotonic()
-        self._check_failures = 0
+        self.watcher.routes_updated()
         self._swap_completer()
 
     def _swap_completer(self) -> None:
@@ -420,7 +344,7 @@ class ShellApp:
         context = self.context
         registry = context.routes_in_hand
         if registry is not None:
-            state = "refreshing" if self._refreshing else context.discovery.state
+            state = "refreshing" if self.watcher.refreshing else context.discovery.state
             routes = f"{state} ({len(registry)} commands)"
         elif self._shell is None:
             routes = "loading"
@@ -568,9 +492,15 @@ class ShellApp:
         try:
             if self.interactive:
                 return self._loop()
-            self._out = _LineEnds(sys.stdout)
+            self._out = LineEnds(sys.stdout)
             self.setup()
-            return self._script(sys.stdin)
+            runner = ScriptRunner(
+                lambda: self.shell,
+                out=self._out,
+                on_error=self._error,
+                after_line=self._flush_pending,
+            )
+            return runner.run(sys.stdin)
         finally:
             self.close()
 
@@ -604,45 +534,8 @@ class ShellApp:
                 self._error(exc)
             self._save()
 
-    def _script(self, stream) -> int:
-        from explorer.repl.commands import Exit
-
-        status = EXIT_OK
-        pending = ""
-        for raw in stream:
-            if not pending and raw.lstrip().startswith("#"):
-                continue  # a comment, even with a quote in it
-            pending += raw
-            if not is_complete(pending.rstrip("\n")):
-                continue
-            text, pending = pending.strip(), ""
-            if not text:
-                continue
-            try:
-                try:
-                    self.shell.execute(text)
-                finally:
-                    self._end_line()
-            except Exit:
-                return status
-            except Exception as exc:  # report, go on with the next line
-                self._error(exc)
-                status = EXIT_OTHER
-            self._flush_pending()
-            outcome = self.shell.outcome
-            if outcome.status is not None and outcome.status >= 400:
-                status = EXIT_OTHER
-        if pending.strip():
-            self._error(UsageError("the input ends inside a quote or JSON body"))
-            status = EXIT_OTHER
-        return status
-
-    def _end_line(self) -> None:
-        if self._out is not None:
-            self._out.end_line()
-
     def close(self) -> None:
-        self._closing.set()
+        self.watcher.close()
         # A warm-up still running (say, fetching routes from a slow server) is not
         # waited for long: its thread is a daemon.
         if self._setup_lock.acquire(timeout=2.0):
@@ -659,51 +552,6 @@ class ShellApp:
             context.unsubscribe_warnings(self._show_warning)  # printed there again
         if self.context is not self._first:
             self.context.close()  # the first one is closed by whoever opened it
-
-
-class _LineEnds:
-    """A script's stdout, as text and as bytes (``.buffer``, where piped bodies go),
-    remembering whether the last thing written ended its line."""
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-        self.open = False
-
-    def write(self, text: str) -> int:
-        if text:
-            self.open = not text.endswith("\n")
-        return self._stream.write(text)
-
-    @property
-    def buffer(self):
-        buffer = getattr(self._stream, "buffer", None)
-        if buffer is None:
-            raise AttributeError("buffer")
-        return _BytesEnds(self, buffer)
-
-    def end_line(self) -> None:
-        """Write a newline when the output so far does not end with one."""
-        if self.open:
-            self._stream.write("\n")
-            self._stream.flush()
-            self.open = False
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
-
-
-class _BytesEnds:
-    def __init__(self, owner: _LineEnds, buffer) -> None:
-        self._owner = owner
-        self._buffer = buffer
-
-    def write(self, data: bytes) -> int:
-        if data:
-            self._owner.open = bytes(data[-1:]) != b"\n"
-        return self._buffer.write(data)
-
-    def __getattr__(self, name: str):
-        return getattr(self._buffer, name)
 
 
 def _waiting_completer(app: ShellApp):
