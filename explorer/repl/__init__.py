@@ -14,6 +14,7 @@ the history and the app; pygments only by the highlighter):
 * :mod:`.history`, :mod:`.highlight`, :mod:`.style`: history without secrets, the input
   line's lexer, the colours
 * :mod:`.app`: the prompt loop
+* :mod:`.logs`: what prompt_toolkit and asyncio log, as one line (never a traceback)
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def run(context, args: list[str]) -> int:
         raise UsageError(
             f"the shell takes no arguments (got {' '.join(args)!r}; explorer shell --help)"
         )
+    from explorer.repl import logs
     from explorer.repl.app import ShellApp
 
+    logs.install()
     return ShellApp(context).run()
