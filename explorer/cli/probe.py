@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 
 from explorer.client.models import RequestSpec
+from explorer.envelope import list_items
 from explorer.errors import (
     EXIT_5XX,
     EXIT_OK,
@@ -241,10 +242,9 @@ def _first_id(body: bytes) -> str | None:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None
-    if isinstance(data, dict):
-        data = data.get("data", data.get("items"))
-    if isinstance(data, list):
-        for item in data:
+    items = list_items(data)
+    if items is not None:
+        for item in items:
             if isinstance(item, dict) and isinstance(item.get("id"), str | int):
                 return str(item["id"])
     return None

@@ -4,8 +4,9 @@ Four styles, told apart by the first answer (and the parameters a spec declares)
 
 * RFC 8288 links (GitHub, json-server): a ``Link: <URL>; rel="next"`` header.  Its
   URL is requested next, as given (relative ones against the answer's URL), until an
-  answer has no next link; the items are the answer's list (a bare list, or the list
-  under ``items``/``data``/``results``/``values``).  A next link to another origin,
+  answer has no next link; the items are the answer's list
+  (:func:`explorer.envelope.list_items`: a bare list, or the list under ``data``,
+  ``items``, ``results``, ``values`` or ``records``).  A next link to another origin,
   or outside the base URL, is not followed (credentials stay home): paging stops
   there with a note in :attr:`Paged.stopped`.
 
@@ -35,6 +36,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from explorer.client.models import RequestSpec, Response
+from explorer.envelope import list_items
 from explorer.errors import UsageError
 
 MAX_PAGES = 100_000
@@ -54,8 +56,6 @@ class Paged:
     stopped: str | None = None
 
 
-#: where a list sits inside an answer object, in the order looked for
-LIST_KEYS = ("items", "data", "results", "values", "records")
 _LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
 _REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.I)
 
@@ -70,16 +70,6 @@ def next_link(headers) -> str | None:
             names = (rel.group(1) or rel.group(2) or "").lower().split()
             if "next" in names:
                 return match.group(1).strip()
-    return None
-
-
-def _list_of(body: Any) -> list | None:
-    if isinstance(body, list):
-        return body
-    if isinstance(body, dict):
-        for key in LIST_KEYS:
-            if isinstance(body.get(key), list):
-                return body[key]
     return None
 
 
@@ -132,7 +122,7 @@ def fetch_all(
     pages = 1
     if not 200 <= response.status < 300:
         return Paged(items, pages, response, merged=False)
-    first = _list_of(body)
+    first = list_items(body)
     link = next_link(response.headers)
     if link is not None and first is not None:
         return _by_links(send, spec, response, first, progress, base_url)
@@ -214,7 +204,7 @@ def _by_links(send, spec, response, first, progress, base_url) -> Paged:
         pages += 1
         if not 200 <= response.status < 300:
             break
-        page = _list_of(_json(response))
+        page = list_items(_json(response))
         if page is None:
             break
         items.extend(page)
@@ -243,7 +233,7 @@ def _by_pages(send, spec, response, body, first, progress) -> Paged:
         if not 200 <= response.status < 300:
             break
         body = _json(response)
-        page = _list_of(body)
+        page = list_items(body)
         if page is None:
             break
         items.extend(page)

@@ -5,13 +5,13 @@ shell's ``output``), after an optional ``--filter`` (:mod:`.filter`).
 * ``yaml``: YAML (PyYAML's safe dumper, keys in the server's order).
 * ``table``: a list as the aligned table of :mod:`.table`; a single object as a
   ``field  value`` table of its flattened fields.
-* ``csv`` / ``tsv``: a list answer (a bare list, or the list in ``data`` / ``items``)
-  as one row per item and one column per field, ready for a spreadsheet: nested
-  objects become dotted columns (``location.room``), a list of plain values one cell
-  joined with ``; ``, a list holding objects one cell of compact JSON; cells are quoted
-  by the csv module's Excel dialects (a comma, tab, quote or line break inside a cell
-  stays inside it), lines end in CRLF as RFC 4180 says.  A single object is one row; a
-  plain value is written alone.
+* ``csv`` / ``tsv``: a list answer (a bare list, or the list in ``data``, ``items``...:
+  :mod:`explorer.envelope`) as one row per item and one column per field, ready for a
+  spreadsheet: nested objects become dotted columns (``location.room``), a list of
+  plain values one cell joined with ``; ``, a list holding objects one cell of compact
+  JSON; cells are quoted by the csv module's Excel dialects (a comma, tab, quote or
+  line break inside a cell stays inside it), lines end in CRLF as RFC 4180 says.  A
+  single object is one row; a plain value is written alone.
 
 Spreadsheet formulas: a cell is data, never a formula.  A text cell (a JSON string,
 a field name) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
@@ -129,8 +129,8 @@ def to_csv(data: Any, *, delimiter: str = ",") -> str:
 
 
 def list_rows(data: Any) -> list[Any] | None:
-    """The items of a list answer (a bare list, ``data`` or ``items``: the list envelope
-    of :func:`explorer.render.table.table_rows`), ``[data]`` for a single object, None
+    """The items of a list answer (:func:`explorer.render.table.table_rows`, over the
+    list envelope of :mod:`explorer.envelope`), ``[data]`` for a single object, None
     for a plain value."""
     from explorer.render.table import table_rows
 

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from explorer.envelope import list_envelope
 from explorer.render.text import one_line
 
 GAP = "  "
@@ -43,16 +44,16 @@ def columns_of(rows: Sequence[dict[str, Any]]) -> list[str]:
 def table_rows(data: Any) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     """The rows of a list answer, and the other top-level members (``next_cursor``).
 
-    Recognised: a top-level list of objects, ``{"data": [...]}``, ``{"items": [...]}``.
+    Recognised: a list answer (:func:`explorer.envelope.list_envelope`: a bare list,
+    ``{"data": [...]}``, ``{"items": [...]}``...) whose items are all objects.
     """
-    if isinstance(data, list):
-        return (data, {}) if all(isinstance(r, dict) for r in data) else None
-    if isinstance(data, dict):
-        for key in ("data", "items"):
-            rows = data.get(key)
-            if isinstance(rows, list) and all(isinstance(r, dict) for r in rows):
-                return rows, {k: v for k, v in data.items() if k != key}
-    return None
+    found = list_envelope(data)
+    if found is None:
+        return None
+    key, rows = found
+    if not all(isinstance(r, dict) for r in rows):
+        return None
+    return rows, {k: v for k, v in data.items() if k != key} if key is not None else {}
 
 
 def render_table(

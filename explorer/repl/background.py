@@ -26,8 +26,9 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from explorer.client.models import RequestSpec
+from explorer.envelope import list_items
 from explorer.errors import ExplorerError
-from explorer.repl.learned import LearnedStore, field_paths, list_items
+from explorer.repl.learned import LearnedStore, field_paths
 
 #: a list is fetched again after this many seconds
 REFETCH_AFTER = 300.0

@@ -27,6 +27,7 @@ from typing import Any
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
 
+from explorer.envelope import list_key
 from explorer.errors import ExplorerError
 from explorer.render.text import has_control, one_line
 from explorer.repl import suggest as s
@@ -654,13 +655,13 @@ def _answer_fields(operation) -> list[str]:
     if "array" in view.types and view.items is not None:
         view = operation.view(view.items)
     else:
-        for key in ("data", "items", "results"):
-            inner = view.properties.get(key)
-            if inner is not None:
-                inner_view = operation.view(inner)
-                if "array" in inner_view.types and inner_view.items is not None:
-                    view = operation.view(inner_view.items)
-                    break
+        def is_array(inner: Any) -> bool:
+            inner_view = operation.view(inner)
+            return "array" in inner_view.types and inner_view.items is not None
+
+        key = list_key(view.properties, is_array)
+        if key is not None:
+            view = operation.view(operation.view(view.properties[key]).items)
     return list(view.properties)
 
 
@@ -668,15 +669,18 @@ def _schema_fields(schema: Any) -> list[str]:
     """Top-level property names of a response schema (the items' when it is a list)."""
     if not isinstance(schema, dict):
         return []
-    for key in ("data", "items"):
-        prop = (schema.get("properties") or {}).get(key)
-        if isinstance(prop, dict) and prop.get("type") == "array":
-            schema = prop.get("items") or {}
-            break
+    properties = schema.get("properties")
+    key = list_key(properties, _array_schema) if isinstance(properties, dict) else None
+    if key is not None:
+        schema = properties[key].get("items") or {}
     if schema.get("type") == "array":
         schema = schema.get("items") or {}
     props = schema.get("properties") if isinstance(schema, dict) else None
     return list(props) if isinstance(props, dict) else []
+
+
+def _array_schema(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "array"
 
 
 def _preview(value: Any) -> str:

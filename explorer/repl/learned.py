@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from explorer.envelope import list_items
 from explorer.fileio import atomic_write
 from explorer.items.syntax import FILTER_SEPARATORS, SEP_DATA
 from explorer.secrets import secret_field
@@ -64,7 +65,6 @@ SAMPLE = 50
 WHOLE_SAMPLE = 1000
 DEPTH = 4
 
-_LIST_KEYS = ("data", "items", "results")
 _NAME_KEYS = ("name", "title", "username", "label")
 # Values of these fields are unique per object: never worth offering as filter values.
 _UNIQUE = re.compile(r"(^id$|Id$|_id$|At$|_at$|^name$|^description$|^title$|^path$|^url$)")
@@ -89,18 +89,6 @@ def server_key(base_url: str) -> str:
     readable = re.sub(r"[^A-Za-z0-9.-]+", "_", (parts.netloc + parts.path).strip("/"))[:60]
     digest = hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:8]
     return f"{readable or 'server'}-{digest}"
-
-
-def list_items(body: Any) -> list | None:
-    """The objects of a list answer (``{"data": [...]}``, ``{"items": [...]}``, ``[...]``)."""
-    if isinstance(body, list):
-        return body
-    if isinstance(body, Mapping):
-        for key in _LIST_KEYS:
-            value = body.get(key)
-            if isinstance(value, list):
-                return value
-    return None
 
 
 def field_paths(objects: Iterable[Any], *, depth: int = DEPTH) -> list[str]:
