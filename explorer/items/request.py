@@ -36,10 +36,7 @@ from explorer.client.models import NO_BODY, FileField, RequestSpec
 from explorer.errors import ItemError, UsageError
 from explorer.items.nested import assign, parse_path
 from explorer.items.quoting import quote_query, quote_query_key
-from explorer.items.syntax import SEP_FILE_TYPE, Item, Kind, split_item
-
-#: methods whose plain ``name=v`` items are query parameters
-QUERY_METHODS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
+from explorer.items.syntax import QUERY_METHODS, SEP_FILE_TYPE, Item, Kind, split_item
 
 
 class _Pending:

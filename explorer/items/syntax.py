@@ -55,6 +55,11 @@ SEP_FILE_TYPE = ";type="
 
 FILTER_SEPARATORS = (SEP_FILTER_GE, SEP_FILTER_LE, SEP_FILTER_NE, SEP_FILTER_GT, SEP_FILTER_LT)
 
+#: methods whose plain ``name=v`` items are query parameters (the table above); the
+#: others take a body: what the parser and the shell's completion both go by
+QUERY_METHODS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
 
 class Kind(enum.StrEnum):
     QUERY = "query"

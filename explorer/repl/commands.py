@@ -31,13 +31,13 @@ from explorer.cli.flags import Flags, split_flags
 from explorer.client.headers import layered, present
 from explorer.engine import WRITES
 from explorer.errors import ItemError, UsageError
+from explorer.items.syntax import BODY_METHODS
 from explorer.render.text import one_line, terminal_safe
 from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_item, tokenize
 from explorer.repl.line import resolve_path as _resolve
 from explorer.repl.state import ShellState
 from explorer.repl.vocabulary import (
-    BODY_METHODS,
     OUTPUT_MODES,
     PAGER_MODES,
     SHELL_COMMANDS,

@@ -29,19 +29,18 @@ from prompt_toolkit.document import Document
 
 from explorer.envelope import list_key
 from explorer.errors import ExplorerError
+from explorer.items.syntax import BODY_METHODS, QUERY_METHODS
 from explorer.render.text import has_control, one_line
 from explorer.repl import suggest as s
 from explorer.repl.index import CommandIndex
 from explorer.repl.learned import LearnedStore
 from explorer.repl.state import ShellState
 from explorer.repl.vocabulary import (
-    BODY_METHODS,
     COMMON_FIELDS,
     COMMON_HEADERS,
     MEDIA_TYPES,
     OUTPUT_MODES,
     PAGER_MODES,
-    QUERY_METHODS,
     READ_PARAMS,
     SHELL_COMMANDS,
     VERBS,

@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass
 
 from explorer.items.syntax import (
+    BODY_METHODS,
     FILTER_SEPARATORS,
+    QUERY_METHODS,
     SEP_DATA,
     SEP_DATA_FILE,
     SEP_JSON,
@@ -30,7 +32,7 @@ from explorer.items.syntax import (
 )
 from explorer.repl.index import CommandIndex
 from explorer.repl.line import is_item, resolve_path, tokenize
-from explorer.repl.vocabulary import BODY_METHODS, QUERY_METHODS, SHELL_COMMANDS, VERBS
+from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
 
 # -- the suggestion types ----------------------------------------------------------------
 

@@ -58,9 +58,6 @@ OUTPUT_MODES: dict[str, str] = {
 #: the modes that show every JSON answer in a format (explorer.render.formats)
 VIEW_FORMATS = frozenset({"csv", "tsv", "yaml"})
 
-#: methods whose plain ``name=value`` items are query parameters (as in explorer.items)
-QUERY_METHODS = frozenset({"GET", "DELETE", "HEAD", "OPTIONS"})
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 #: the LabOS read parameters every list route understands
 READ_PARAMS: dict[str, str] = {

@@ -216,3 +216,16 @@ def test_items_being_typed_split_as_request_items_do():
     typed = "get /x a" + "\\" * 4 + "=b"
     word = "a" + "\\" * 2 + "=b"
     assert suggest(typed, state=BARE) == [QueryKey(Target("GET", "/x"), word), Header(word)]
+
+
+def test_completion_puts_a_plain_item_where_the_parser_sends_it():
+    # one table of query methods (explorer.items.syntax) for the parser and completion
+    from explorer.items import parse_items
+
+    for method in ("GET", "DELETE", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"):
+        target = Target(method, "/public/v1/instruments")
+        (found,) = suggest(f"{method.lower()} /public/v1/instruments name=Pi", state=BARE)
+        in_query = bool(parse_items(["name=Pi"], method=method).query)
+        assert found == (QueryValue(target, "name", "Pi", "=") if in_query
+                         else BodyValue(target, "name", "Pi", "="))
+        assert in_query == (method in ("GET", "DELETE", "HEAD", "OPTIONS"))
