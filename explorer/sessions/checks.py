@@ -11,6 +11,11 @@
    by look (ISO dates, UUIDs, placeholders), ids the replay has mapped, and whatever
    ``--volatile JSONPATH`` names (``$.data[*].name``, ``$..updatedBy``, or a bare field
    name, which matches at any depth).
+4. Lists of records (objects with an ``id``) and their counts (``total``, ``count``… beside
+   a list) hold data the session did not create, so they are shape checks: a list that
+   grew or shrank is no failure, and its records are compared by id (the ids this replay
+   mapped followed), not by position.  A session replays green twice in a row on the
+   same server.  A list of anything else must keep its length.
 
 A text body must be equal; a body kept in a file beside the session is not compared.
 A body equal to the recorded one passes at once: replaying 1,000 unchanged answers
@@ -49,6 +54,22 @@ _VOLATILE_NAMES = frozenset(
         "cursor", "next_cursor", "nonce", "expires", "api_key", "token",
     }
 )
+
+
+#: a list's count beside it in a page envelope (``{"items": [...], "total": 6}``)
+_COUNT_NAMES = frozenset(
+    {"total", "count", "totalcount", "total_count", "totalitems", "total_items",
+     "totalresults", "total_results", "num_results", "filtered", "size_total"}
+)
+
+
+def _records(items: list) -> bool:
+    """Whether ``items`` is a list of records: objects that each carry an ``id``."""
+    return bool(items) and all(isinstance(i, dict) and _scalar_id(i.get("id")) for i in items)
+
+
+def _scalar_id(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 def volatile_key(key: Any) -> bool:
@@ -346,7 +367,11 @@ class Checker:
         if len(failures) >= MAX_FAILURES or self._volatile_path(parts):
             return
         if isinstance(rec, dict) and isinstance(act, dict):
+            envelope = any(isinstance(v, list) for v in rec.values())
             for k, value in rec.items():
+                if envelope and isinstance(k, str) and k.lower() in _COUNT_NAMES \
+                        and isinstance(value, int):
+                    continue  # counts the list beside it: data the session did not create
                 if k in act:
                     self._values(value, act[k], [*parts, k], k, ids, failures)
             for rk, ak in paired_id_keys(rec, act):
@@ -354,6 +379,9 @@ class Checker:
             return
         if isinstance(rec, list) and isinstance(act, list):
             if volatile_key(key):
+                return
+            if len(rec) != len(act) and _records(rec) and _records(act):
+                self._records_by_id(rec, act, parts, key, ids, failures)
                 return
             if len(rec) != len(act):
                 failures.append(
@@ -373,6 +401,28 @@ class Checker:
         if isinstance(rec, str) and isinstance(act, str) and matches_template(rec, act):
             return
         failures.append(Failure(json_path(parts), preview(rec), preview(act)))
+
+
+    def _records_by_id(self, rec: list, act: list, parts, key, ids: IdMap,
+                       failures: list[Failure]) -> None:
+        """Records of two lists of different lengths compared by id: the recorded record
+        with the actual one of the same id, or of the id this replay mapped it to (the
+        map spans every kind of id, so of the two the one that matches better)."""
+        where = {str(item["id"]): i for i, item in enumerate(act)}
+        for item in rec:
+            recorded_id = str(item["id"])
+            candidates = [where.get(recorded_id)]
+            if recorded_id in ids.ids:
+                candidates.insert(0, where.get(str(ids.ids[recorded_id])))
+            best: list[Failure] | None = None
+            for index in dict.fromkeys(c for c in candidates if c is not None):
+                found: list[Failure] = []
+                self._values(item, act[index], [*parts, index], key, ids, found)
+                if best is None or len(found) < len(best):
+                    best = found
+                if not found:
+                    break
+            failures.extend(best or [])
 
 
 def _status_text(status: int, body: bytes) -> str:

@@ -1,13 +1,16 @@
 """``explorer replay|export|import``: the command-line front end of recorded sessions.
 
     replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] [--dry-run] [--only-safe]
-                [--volatile JSONPATH]... [--serve [--host H] [--port N]]
+                [--yes] [--volatile JSONPATH]... [--serve [--host H] [--port N]]
     export FILE --to FORMAT [-o OUT] [--force]
     import FILE.har -o sessions/NAME.jsonl [--host HOST] [--force]
 
 Global options (``--url``, ``--token``, ``--api-key``…) come before the command and
 reach here in the context: replay sends through ``context.engine``, so auth, timeouts
-and ``--record`` apply as for any other request.  Exit codes: 0 when every check
+and ``--record`` apply as for any other request.  Without a server (no ``--url``,
+``EXPLORER_URL`` or profile url) replay goes to the one the session was recorded on,
+named on stderr, with only the credentials given on the command line; a session with
+writes then asks first on a terminal, and needs ``--yes`` when not on one.  Exit codes: 0 when every check
 passed, 1 when one failed, 3 when the server could not be reached (a step failed
 with kind ``unreachable``: a TransportError), 2 for usage.
 """
@@ -23,7 +26,7 @@ from explorer.errors import EXIT_OK, EXIT_OTHER, EXIT_UNREACHABLE, UsageError
 
 USAGES = {
     "replay": "explorer [GLOBAL] replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] "
-    "[--dry-run] [--only-safe] [--volatile JSONPATH]... [--serve [--port N]]",
+    "[--dry-run] [--only-safe] [--yes] [--volatile JSONPATH]... [--serve [--port N]]",
     "export": "explorer export FILE --to {formats} [-o OUT] [--force]",
     "import": "explorer [--url URL] import FILE.har -o sessions/NAME.jsonl [--host HOST] "
     "[--force]",
@@ -54,6 +57,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
         add("--junit", metavar="OUT", help="write a JUnit XML report")
         add("--dry-run", action="store_true", help="print what would be sent; send nothing")
         add("--only-safe", action="store_true", help="send only GET and HEAD requests")
+        add("-y", "--yes", action="store_true",
+            help="without --url: send the session's writes to its recorded server unasked")
         add("--check-spec", action="store_true",
             help="check each answer against the response schema of the API description")
         add("--volatile", action="append", default=[], metavar="JSONPATH",
@@ -129,7 +134,7 @@ def _profile_lookup(context):
             return value
         if name == "secret" and auth is not None and auth.secrets:
             return auth.secrets[0]  # a recorded credential of another scheme
-        if name == "password":
+        if name == "password" and context.run_credentials:  # not to a server the file names
             return os.environ.get("EXPLORER_PASSWORD")
         if name == "username":
             return getattr(context.profile, "username", None)
@@ -152,6 +157,17 @@ def replay(context, options) -> int:
         replayer = Replayer(session, send=_no_send, base_url=base_url, variables=variables,
                             checker=checker, only_safe=options.only_safe)
         return _dry_run(replayer, base_url)
+    target = _target(context, session, options)
+    try:
+        return _replay(target, session, options, variables, checker)
+    finally:
+        if target is not context:
+            target.close()
+
+
+def _replay(context, session, options, variables, checker) -> int:
+    from explorer.sessions.replay import Replayer
+
     base_url = context.base_url
     auth = context.auth
     stderr = context.stderr
@@ -184,6 +200,48 @@ def replay(context, options) -> int:
     if report.passed:
         return EXIT_OK
     return EXIT_UNREACHABLE if report.unreachable else EXIT_OTHER
+
+
+def _target(context, session, options):
+    """The context replay sends through: ``context`` when it names a server, else one for
+    the server the session was recorded on (named on stderr), which gets only the
+    credentials given on the command line (not the environment's, nor a profile's: the
+    file says where they would go).  A session with writes asks first (see the module)."""
+    from explorer.auth.resolve import keys
+    from explorer.client.urls import display_url
+    from explorer.render.text import one_line
+    from explorer.sessions.replay import SAFE_METHODS
+
+    if _configured_url(context) is not None:
+        return context
+    recorded = session.base_url
+    if not isinstance(recorded, str) or not recorded.lower().startswith(("http://", "https://")):
+        raise UsageError("no server: give --url URL (the session names none it was recorded on)")
+    given = {key: getattr(context.options, key) for key in keys("options")
+             if getattr(context.options, key, None)}
+    target = context.connect(url=recorded, routes=context.options.routes,
+                             spec=context.options.spec, credentials=given)
+    target.options.record = context.options.record
+    shown = one_line(display_url(target.base_url))
+    print(f"explorer: replaying against {shown}, the server the session was recorded on "
+          "(--url chooses another)", file=context.stderr, flush=True)
+    unused = [name for name in sorted(keys("environment")) if os.environ.get(name)]
+    if unused:
+        context.warn(f"{', '.join(unused)} is not sent to the session's server; give the "
+                     "credential as an option (--token, --api-key, --auth)")
+    writes = [e for e in session.exchanges if e.method not in SAFE_METHODS]
+    if writes and not options.only_safe and not options.yes:
+        methods = ", ".join(sorted({e.method for e in writes}))
+        what = f"{len(writes)} write{'s' if len(writes) != 1 else ''} ({methods})"
+        if not (_isatty(sys.stdin) and _isatty(context.stderr)):
+            raise UsageError(f"the session sends {what} to {shown}: give --yes to replay "
+                             "them there, --url URL for another server, or --only-safe")
+        context.stderr.write(f"Replay {what} on {shown}? [y/N] ")
+        context.stderr.flush()
+        answer = sys.stdin.readline()
+        if answer.strip().lower() not in ("y", "yes"):
+            raise UsageError("not replayed: nothing was sent")
+    return target
 
 
 def _spec_checker(context):
@@ -281,7 +339,8 @@ def serve(context, options) -> int:
     try:
         server = SessionServer(session, host=options.host, port=options.port).start()
     except OSError as exc:
-        raise UsageError(f"cannot serve on {options.host}:{options.port}: {exc.strerror}")
+        raise UsageError(
+            f"cannot serve on {options.host}:{options.port}: {exc.strerror}") from exc
     try:  # from the moment it answers, Ctrl-C stops it cleanly (exit 0)
         name = one_line(session.path.name)
         print(f"serving {name} ({len(session)} exchanges) at {server.url}", flush=True)

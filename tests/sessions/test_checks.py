@@ -152,3 +152,32 @@ def test_a_placeholder_inside_a_string_stands_for_any_text_and_the_rest_is_check
     assert checks.matches_template("a {{x}} b {{y}}", "a 1 b 2")
     assert not checks.matches_template("a {{x}} b", "a  c")
     assert not checks.matches_template("no placeholder", "no placeholder")
+
+
+def test_a_list_of_records_that_grew_is_compared_by_id_and_its_total_is_not_a_value():
+    recorded = {"items": [{"id": 1, "name": "A"}, {"id": 2, "name": "B"}], "total": 2}
+    grown = {"items": [{"id": 3, "name": "C"}, {"id": 2, "name": "B"}, {"id": 1, "name": "A"}],
+             "total": 3}
+
+    def failures(actual, ids=None):
+        return [f.describe() for f in Checker().check(
+            _exchange(recorded), status=200, content_type="application/json",
+            body=json.dumps(actual).encode(), ids=ids or IdMap())]
+
+    assert failures(grown) == []
+    grown["items"][2]["name"] = "changed"
+    assert failures(grown) == ['$.items[2].name: expected "A", got "changed"']
+    # an id this replay mapped (the session created record 2, now 9) is followed
+    ids = IdMap()
+    ids.ids["2"] = 9
+    moved = {"items": [{"id": 9, "name": "B"}, {"id": 1, "name": "A"}, {"id": 4, "name": "D"}],
+             "total": 3}
+    assert failures(moved, ids) == []
+    # a list of plain values keeps its length; a count outside a list envelope is a value
+    assert [f.describe() for f in Checker().check(
+        _exchange({"tags": ["a", "b"], "count": 2}), status=200,
+        content_type="application/json", body=b'{"tags": ["a"], "count": 1}', ids=IdMap())
+    ] == ["$.tags: expected 2 items, got 1 items"]
+    assert [f.describe() for f in Checker().check(
+        _exchange({"name": "x", "count": 2}), status=200, content_type="application/json",
+        body=b'{"name": "x", "count": 1}', ids=IdMap())] == ["$.count: expected 2, got 1"]

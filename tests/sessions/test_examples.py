@@ -94,3 +94,14 @@ def test_the_cli_explores_a_served_session_with_no_server(run):
                       "/public/v1/instruments/nope/actions")
         assert missing.returncode == 4
         assert "closest recorded request" in missing.stdout + missing.stderr
+
+
+def test_the_examples_replay_green_twice_in_a_row_on_one_sandbox(fresh, run):
+    # the second run finds the first run's protocol, experiment and command: the lists
+    # and totals hold data the session did not create, and are shape checks
+    for _ in range(2):
+        labstep = run("--url", fresh.url, "replay", str(LABSTEP), "--var",
+                      f"password={fresh.password}")
+        assert labstep.returncode == 0, labstep.stdout + labstep.stderr
+        labos = run("--url", fresh.url, "--token", fresh.token, "replay", str(LABOS))
+        assert labos.returncode == 0, labos.stdout + labos.stderr
