@@ -102,8 +102,10 @@ def generated(context, words: list[str]) -> int:
     flags = _flags(context, words)
     rest = flags.rest
     registry = context.load_routes()
-    if _is_group(registry, rest):  # ``explorer instruments``: what it offers
-        print(group_help(registry, rest))
+    from explorer.render.command_help import group_help, is_group
+
+    if is_group(registry, rest):  # ``explorer instruments``: what it offers
+        print(group_help(registry, rest, prog="explorer "))
         return 0
     if flags.help:
         return _command_help(context, rest)
@@ -126,21 +128,6 @@ def check_against_spec(context, prepared, *, strict: bool = False) -> None:
         count = len(problems)
         raise UsageError(f"--strict: not sent, {count} problem{'s' if count > 1 else ''} "
                          "against the spec")
-
-
-def _is_group(registry, words: list[str]) -> bool:
-    """True when ``words`` start command names without being one (``instruments``,
-    ``instruments commands``), or name a tag of the API description."""
-    from explorer.render.command_help import is_group
-
-    return is_group(registry, words)
-
-
-def group_help(registry, words: list[str]) -> str:
-    """Every command under the group ``words``, with its usage, route and summary."""
-    from explorer.render.command_help import group_help as render
-
-    return render(registry, words)
 
 
 def send_and_render(context, prepared, *, follow: bool = False, delivery=None) -> int:

@@ -244,15 +244,17 @@ def is_group(registry, words: Sequence[str]) -> bool:
     return bool(rest) and bool(registry.commands_starting(words))
 
 
-def group_help(registry, words: Sequence[str], *, prog: str = "explorer ") -> str:
-    """Every command of the group ``words``, with its usage, route and summary."""
+def group_help(registry, words: Sequence[str], *, prog: str = "") -> str:
+    """Every command of the group ``words``, with its usage, route and summary: the one
+    text of ``explorer GROUP`` (``prog="explorer "``) and the shell's ``help GROUP``.
+    ``COMMAND --help`` works in both, so that is the hint."""
     entries, description = group_entries(registry, words)
     typed = " ".join(words)
     lines = []
     if description:
         lines.append(f"{typed}: {description}")
     lines += [f"usage: {prog}{typed} COMMAND [ARG...] [ITEM...] [-v] [--all]", "",
-              f"commands ({len(entries)}; help COMMAND shows one):"]
+              f"commands ({len(entries)}; COMMAND --help shows one):"]
     if entries:
         width = min(60, max(len(e.usage) for e in entries))
         pwidth = min(50, max(len(e.route.path) for e in entries))

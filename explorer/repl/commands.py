@@ -40,7 +40,6 @@ from explorer.repl.state import ShellState
 from explorer.repl.vocabulary import (
     OUTPUT_MODES,
     PAGER_MODES,
-    SHELL_COMMANDS,
     VERBS,
     VIEW_FORMATS,
 )
@@ -148,12 +147,12 @@ class Shell:
         name = words[0].lower()
         if name in VERBS:
             self.request(name.upper(), words[1:], line.body, typed=text.strip())
-        elif name in SHELL_COMMANDS:
+        elif name in BUILTINS:
             if line.body is not None:
                 raise UsageError(f"{name} takes no JSON body")
             if self.pipe is not None:
                 raise UsageError(f"| EXPR filters an answer; {name} sends no request")
-            getattr(self, f"cmd_{name}")(words[1:])
+            BUILTINS[name].run(self, words[1:])
         else:
             self.generated(words, line.body, typed=text.strip())
 
@@ -351,8 +350,6 @@ class Shell:
     def cmd_exit(self, args: list[str]) -> None:
         raise Exit()
 
-    cmd_quit = cmd_exit
-
     def cmd_cd(self, args: list[str]) -> None:
         if len(args) > 1:
             raise UsageError("usage: cd [PATH]")
@@ -420,9 +417,9 @@ class Shell:
             self._emit(self._general_help())
             return
         name = args[0].lower()
-        if name in SHELL_COMMANDS and len(args) == 1:
-            usage, text = SHELL_COMMANDS[name]
-            self.say(f"{usage}\n  {text}")
+        if name in BUILTINS and len(args) == 1:
+            builtin = BUILTINS[name]
+            self.say(f"{builtin.usage}\n  {builtin.text}")
             return
         if name in VERBS and len(args) == 1:
             self.say(f"{name} {VERBS[name]}\n{ITEMS_HELP}")
@@ -432,7 +429,7 @@ class Shell:
             self._path_help(registry, _resolve(self.state.cwd, args[0]))
             return
         words = [a.lower() for a in args]
-        from explorer.render.command_help import is_group
+        from explorer.render.command_help import group_help, is_group
 
         try:
             entry, rest = registry.lookup_command(words)
@@ -460,7 +457,7 @@ class Shell:
         lines = ["requests:"]
         lines += [f"  {verb:<8} {text}" for verb, text in VERBS.items()]
         lines += ["", "shell commands:"]
-        lines += [f"  {usage:<34} {text}" for usage, text in SHELL_COMMANDS.values()]
+        lines += [f"  {b.usage:<34} {b.text}" for b in BUILTINS.values()]
         count = len(registry) if registry is not None else 0
         lines += [
             "",
@@ -756,6 +753,51 @@ class Shell:
         return self.context.output_env(stdout=self._out, stderr=self._err, no_pager=no_pager)
 
 
+@dataclass(frozen=True)
+class Builtin:
+    """One of the shell's own commands: its usage and description (for ``help``, the
+    completion and the highlighter) and what it does."""
+
+    usage: str
+    text: str
+    run: Callable[[Shell, list[str]], None]
+
+
+#: the shell's own commands, in the order ``help`` lists them: the one table for help,
+#: completion and dispatch (a new command is a method and a row here)
+BUILTINS: dict[str, Builtin] = {
+    "cd": Builtin("cd [PATH]", "move to PATH in the route tree (relative paths then work)",
+                  Shell.cmd_cd),
+    "ls": Builtin("ls [PATH]", "what follows the current path", Shell.cmd_ls),
+    "routes": Builtin("routes [FILTER]", "list the discovered routes and command names",
+                      Shell.cmd_routes),
+    "help": Builtin("help [COMMAND | GROUP]",
+                    "this help, a command's route and fields, or a group's", Shell.cmd_help),
+    "refresh": Builtin("refresh", "fetch the routes again and show what changed",
+                       Shell.cmd_refresh),
+    "set": Builtin("set NAME=VALUE", "set a variable, used as {{NAME}} in any later line",
+                   Shell.cmd_set),
+    "unset": Builtin("unset NAME", "forget a variable", Shell.cmd_unset),
+    "vars": Builtin("vars", "list the variables (and what {{last...}} holds)", Shell.cmd_vars),
+    "headers": Builtin("headers [Name:value | Name:]", "show, set or remove default headers",
+                       Shell.cmd_headers),
+    "history": Builtin("history [N]", "the last N lines typed", Shell.cmd_history),
+    "output": Builtin("output [table | json | csv | tsv | yaml]",
+                      "show lists as tables or JSON, or every answer as csv, tsv or yaml",
+                      Shell.cmd_output),
+    "record": Builtin("record start NAME | record stop", "record exchanges to sessions/NAME.jsonl",
+                      Shell.cmd_record),
+    "pager": Builtin("pager [on | off]", "page long output (less, or $PAGER) or never",
+                     Shell.cmd_pager),
+    "connect": Builtin("connect PROFILE | URL [--routes F]",
+                       "switch server and profile (psql's \\c)", Shell.cmd_connect),
+    "login": Builtin("login [NAME]", "Labstep's login: the key it gives is used at once",
+                     Shell.cmd_login),
+    "exit": Builtin("exit", "leave the shell (Ctrl-D too)", Shell.cmd_exit),
+    "quit": Builtin("quit", "leave the shell", Shell.cmd_exit),
+}
+
+
 ITEMS_HELP = """request items (after the path):
   name==value  query parameter       name=value  JSON string (query for GET/DELETE)
   name:=json   raw JSON value        Header:value  request header
@@ -765,14 +807,6 @@ flags, anywhere on the line (-- ends them): -v headers too, --all every page, --
   --format json|table|csv|tsv|yaml, --filter EXPR, -o FILE [--continue] [--force],
   --download, --offline, --curl [--show-secrets]
 | EXPR after a request filters its answer with JMESPath: get /x | data[].name"""
-
-
-def group_help(registry, words: Sequence[str]) -> str:
-    """Every command of the group ``words`` (``instruments commands``, or a tag of the
-    API description), with its route and summary (:mod:`explorer.render.command_help`)."""
-    from explorer.render.command_help import group_help as render
-
-    return render(registry, list(words), prog="")
 
 
 def command_help(entry, *, learned: LearnedStore | None = None) -> str:
@@ -897,11 +931,11 @@ def _verb_typo(words: list[str], error: UsageError) -> UsageError:
     if not words:
         return error
     typed = words[0].lower()
-    close = difflib.get_close_matches(typed, [*VERBS, *SHELL_COMMANDS], n=1, cutoff=0.75)
+    close = difflib.get_close_matches(typed, [*VERBS, *BUILTINS], n=1, cutoff=0.75)
     if not close:
         return error
     meant = close[0]
-    usage = f"{meant} {VERBS[meant]}" if meant in VERBS else SHELL_COMMANDS[meant][0]
+    usage = f"{meant} {VERBS[meant]}" if meant in VERBS else BUILTINS[meant].usage
     return UsageError(f"unknown command {words[0]!r}; did you mean {meant}? ({usage})")
 
 

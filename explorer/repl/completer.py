@@ -32,6 +32,7 @@ from explorer.errors import ExplorerError
 from explorer.items.syntax import BODY_METHODS, QUERY_METHODS
 from explorer.render.text import has_control, one_line
 from explorer.repl import suggest as s
+from explorer.repl.commands import BUILTINS
 from explorer.repl.index import CommandIndex
 from explorer.repl.learned import LearnedStore
 from explorer.repl.state import ShellState
@@ -42,7 +43,6 @@ from explorer.repl.vocabulary import (
     OUTPUT_MODES,
     PAGER_MODES,
     READ_PARAMS,
-    SHELL_COMMANDS,
     VERBS,
 )
 from explorer.variables import paths as variable_paths
@@ -195,9 +195,9 @@ class ShellCompleter(Completer):
         for verb, text in VERBS.items():
             if verb.startswith(want):
                 yield Completion(verb, start, display_meta=text)
-        for name, (_, text) in SHELL_COMMANDS.items():
+        for name, builtin in BUILTINS.items():
             if name.startswith(want):
-                yield Completion(name, start, display_meta=text)
+                yield Completion(name, start, display_meta=builtin.text)
         for word, text in self.index.next_words((), want).items():
             yield Completion(word, start, display_meta=text)
 

@@ -21,10 +21,11 @@ from pygments.token import (
 )
 
 from explorer.items.syntax import SEP_EMPTY_HEADER, SEPARATORS
-from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
+from explorer.repl.commands import BUILTINS
+from explorer.repl.vocabulary import VERBS
 
 _VERBS = "|".join(VERBS)
-_SHELL = "|".join(SHELL_COMMANDS)
+_SHELL = "|".join(BUILTINS)
 # The request items' separators, longest first (``:=@`` before ``:=`` before ``:``);
 # ``;`` only ends an item, so it never starts a value.
 _SEPARATORS = sorted((s for s in SEPARATORS if s != SEP_EMPTY_HEADER), key=len, reverse=True)

@@ -30,9 +30,10 @@ from explorer.items.syntax import (
     SEP_QUERY,
     find_separator,
 )
+from explorer.repl.commands import BUILTINS
 from explorer.repl.index import CommandIndex
 from explorer.repl.line import is_item, resolve_path, tokenize
-from explorer.repl.vocabulary import SHELL_COMMANDS, VERBS
+from explorer.repl.vocabulary import VERBS
 
 # -- the suggestion types ----------------------------------------------------------------
 
@@ -206,7 +207,7 @@ def suggest(text: str, *, state: SuggestState) -> list[Suggestion]:
         return _verb(lowered.upper(), rest, partial, state)
     if lowered in _PATH_COMMANDS:
         return [_path(partial, state.cwd, None)] if not rest else []
-    if lowered in SHELL_COMMANDS:
+    if lowered in BUILTINS:
         return [ShellCommandArg(lowered, tuple(rest), partial)]
     return _generated([w.value for w in words], partial, state)
 

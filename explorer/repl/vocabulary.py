@@ -1,7 +1,8 @@
-"""The fixed words of the shell: HTTP verbs, its own commands, headers, query keys.
+"""The fixed words of the shell: HTTP verbs, output modes, headers, query keys.
 
 Shared by :mod:`.suggest` (what kind of word is expected), :mod:`.completer`
-(candidates with descriptions) and :mod:`.commands` (what each command does).
+(candidates with descriptions) and :mod:`.commands` (what each command does).  The
+shell's own commands are one table beside what they do: :data:`.commands.BUILTINS`.
 """
 
 from __future__ import annotations
@@ -17,28 +18,6 @@ VERBS: dict[str, str] = {
     "delete": "DELETE PATH: remove",
     "head": "HEAD PATH: headers only",
     "options": "OPTIONS PATH: allowed methods",
-}
-
-#: the shell's own commands: name -> (usage, description)
-SHELL_COMMANDS: dict[str, tuple[str, str]] = {
-    "cd": ("cd [PATH]", "move to PATH in the route tree (relative paths then work)"),
-    "ls": ("ls [PATH]", "what follows the current path"),
-    "routes": ("routes [FILTER]", "list the discovered routes and command names"),
-    "help": ("help [COMMAND | GROUP]", "this help, a command's route and fields, or a group's"),
-    "refresh": ("refresh", "fetch the routes again and show what changed"),
-    "set": ("set NAME=VALUE", "set a variable, used as {{NAME}} in any later line"),
-    "unset": ("unset NAME", "forget a variable"),
-    "vars": ("vars", "list the variables (and what {{last...}} holds)"),
-    "headers": ("headers [Name:value | Name:]", "show, set or remove default headers"),
-    "history": ("history [N]", "the last N lines typed"),
-    "output": ("output [table | json | csv | tsv | yaml]",
-               "show lists as tables or JSON, or every answer as csv, tsv or yaml"),
-    "record": ("record start NAME | record stop", "record exchanges to sessions/NAME.jsonl"),
-    "pager": ("pager [on | off]", "page long output (less, or $PAGER) or never"),
-    "connect": ("connect PROFILE | URL [--routes F]", "switch server and profile (psql's \\c)"),
-    "login": ("login [NAME]", "Labstep's login: the key it gives is used at once"),
-    "exit": ("exit", "leave the shell (Ctrl-D too)"),
-    "quit": ("quit", "leave the shell"),
 }
 
 #: ``pager MODE``

@@ -53,6 +53,16 @@ def test_a_nested_group_word_lists_its_commands(run, labos):
     assert sorted(listed) == ["create", "get", "kill", "list"]
 
 
+def test_the_shell_and_the_command_line_list_a_group_with_the_same_text(run, labos):
+    oneshot = run(*labos, "instruments", "commands")
+    shell = run(*labos, "shell", input="help instruments commands\n")
+    assert oneshot.returncode == 0 and shell.returncode == 0, oneshot.stderr + shell.stderr
+    assert "COMMAND --help shows one" in oneshot.stdout  # a hint that works in both
+    usage, _, rest = oneshot.stdout.partition("\n")
+    assert usage.startswith("usage: explorer instruments commands COMMAND")
+    assert shell.stdout == usage.replace("usage: explorer ", "usage: ", 1) + "\n" + rest
+
+
 def test_an_item_error_shows_escaped_control_characters_and_a_caret(run, labos):
     result = run(*labos, "call", "POST", "/public/v1/instruments", "a\x1bb:=[1,")
     assert result.returncode == EXIT_USAGE
