@@ -1,22 +1,30 @@
 """The discovery cache: one entry per (server, source) in the user cache directory.
 
-Each entry is one or two files under ``~/.cache/explorer/discovery/``::
+Each entry is two or three files under ``~/.cache/explorer/discovery/``::
 
     <key>.json    {"format", "server", "source", "validator", "fetched_at", "index",
-                   "spec"}  (index: the registry's derived form, which holds its
-                   fingerprint; spec: the token of the spec store, when there is one)
-    <key>.spec    the spec store: each route's spec data (parameters, body schema,
-                  response schemas, auth) and each shared schema as its own JSON
-                  text, found through a table of offsets at the start of the file
+                   "spec"}: a few hundred bytes (index, spec: the tokens of the two
+                   files below)
+    <key>.index   the registry's cache form (:mod:`explorer.registry.serial`): rows,
+                  trie nodes and hashed command names, each its own JSON text found
+                  through tables of offsets; mapped, and read piece by piece
+    <key>.spec    the spec store, when the routes come from an API description: each
+                  route's spec data (parameters, body schema, response schemas, auth)
+                  and each shared schema as its own JSON text, found through a table
+                  of offsets at the start of the file
 
-A start reads the ``.json`` file only (the commands, their names, the trie) and
-checks the first line of the ``.spec`` file; a route's spec data is read (one
-``pread``) the first time help, completion or a check asks for it.  The source
-document itself is not kept: everything explorer uses from it is in the store.
+A one-shot command reads the small ``.json`` file, the header of the index and the
+pieces of it on the way to its one route (the trie nodes of its path, or the hashed
+bucket of its command name, and that route's rows), and checks the first line of the
+``.spec`` file; the route's spec data is read (one ``pread``) the first time help,
+completion or a check asks for it.  Nothing decodes every route on that path.  The
+source document itself is not kept: everything explorer uses from it is in the store.
 
-Both files are written atomically (the store first, under a new token), so a reader,
-or a second shell writing at the same moment, sees a complete entry; an entry whose
-store carries another token (rewritten in between) is treated as absent.  The server
+Every file is written atomically (the store and the index first, each under a new
+token), so a reader, or a second shell writing at the same moment, sees a complete
+entry; an entry whose store or index carries another token (rewritten in between) is
+treated as absent.  A revalidation the server answers with 304 rewrites the small
+``.json`` file only.  The server
 and source are keyed without a URL's ``user:password@`` (neither the name nor the
 entry holds it).  An entry that cannot be read is treated as absent: the cache can
 always be rebuilt, so it never stops a command.
@@ -37,8 +45,9 @@ from typing import Any
 from explorer.client.urls import without_userinfo
 from explorer.fileio import atomic_write, make_private
 from explorer.registry import Registry
+from explorer.registry.serial import IndexFile
 
-FORMAT = 2
+FORMAT = 3
 STORE_MAGIC = b"explorer-spec 1"
 
 
@@ -49,6 +58,8 @@ class CacheEntry:
     registry: Registry
     #: the token of the entry's spec store (None: the routes carry no spec data)
     spec: str | None = None
+    #: the token of the entry's index file (None: an entry not read from the cache)
+    index: str | None = None
 
     @property
     def age(self) -> float:
@@ -66,6 +77,7 @@ class DiscoveryCache:
         self.dir = root / "discovery"
         self.meta_path = self.dir / f"{digest}.json"
         self.spec_path = self.dir / f"{digest}.spec"
+        self.index_path = self.dir / f"{digest}.index"
         self._legacy_raw = self.dir / f"{digest}.raw"
 
     def read(self) -> CacheEntry | None:
@@ -80,33 +92,41 @@ class DiscoveryCache:
                 if store is None:
                     return None
                 operations = store.operations
-            registry = Registry.load(meta["index"], operations=operations)
+            index = IndexFile.open(self.index_path, str(meta["index"]))
+            registry = Registry.from_index(index, operations=operations)
             return CacheEntry(
                 validator=meta.get("validator"),
                 fetched_at=float(meta["fetched_at"]),
                 registry=registry,
                 spec=token,
+                index=str(meta["index"]),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def write(self, validator: str | None, registry: Registry) -> str | None:
-        """Write the entry for a freshly read ``registry``; returns its store's token."""
+    def write(self, validator: str | None, registry: Registry) -> CacheEntry:
+        """Write the entry for a freshly read ``registry``; returns it (its tokens)."""
         token = write_store(self.spec_path, registry, root=self.root)
-        self._write_meta(validator, registry, time.time(), token)
+        index = secrets.token_hex(8)
+        atomic_write(self.index_path, registry.index_chunks(index), root=self.root)
+        fetched_at = time.time()
+        self._write_meta(validator, index, fetched_at, token)
         try:
             self._legacy_raw.unlink()  # format 1 kept the source document beside it
         except OSError:
             pass
-        return token
+        return CacheEntry(validator, fetched_at, registry, token, index)
 
     def touch(self, entry: CacheEntry) -> None:
         """Mark ``entry`` as just revalidated (the server said 304)."""
-        self._write_meta(entry.validator, entry.registry, time.time(), entry.spec)
+        if entry.index is None:  # not read from this cache: write it whole
+            self.write(entry.validator, entry.registry)
+            return
+        self._write_meta(entry.validator, entry.index, time.time(), entry.spec)
         make_private(self.spec_path)  # an older version's 0644 copy
 
     def _write_meta(
-        self, validator: str | None, registry: Registry, fetched_at: float, spec: str | None
+        self, validator: str | None, index: str, fetched_at: float, spec: str | None
     ) -> None:
         meta = {
             "format": FORMAT,
@@ -114,7 +134,7 @@ class DiscoveryCache:
             "source": self.source_key,
             "validator": validator,
             "fetched_at": fetched_at,
-            "index": registry.dump(),
+            "index": index,
             "spec": spec,
         }
         atomic_write(

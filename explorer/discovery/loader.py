@@ -227,13 +227,13 @@ class Discovery:
         warn.finish(self.source.describe())
         if not len(registry) and routes:
             raise DiscoveryError(f"{self.source.describe()}: none of its routes could be used")
-        token = None
+        entry = CacheEntry(fetched.validator, time.time(), registry)
         if self.cache:
             try:
-                token = self.cache.write(fetched.validator, registry)
+                entry = self.cache.write(fetched.validator, registry)
             except OSError as exc:
                 self.warn(f"cannot write the discovery cache: {exc.strerror}")
-        self._entry = CacheEntry(fetched.validator, time.time(), registry, token)
+        self._entry = entry
         return self._use(registry, "fetched")
 
     def _use(self, registry: Registry, state: str) -> Registry:

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import DiscoveryError, RouteError, UsageError
-from explorer.registry import naming, trie
+from explorer.registry import naming, serial, trie
 from explorer.registry.model import Child, Entry, Resolution, Route
 from explorer.routing import Literal, Param, Shape, decode_component
 
@@ -81,14 +81,16 @@ class Registry:
         self._patterns: dict[int, RoutePattern] = {}
         self._route_rows: list[Any] = []
         self._entry_rows: list[Any] = []
-        self._methods: list[str] = []  # per entry, so that naming needs no row decoded
-        self._names: list[str] = []
+        self._methods: list[str] | None = []  # per entry: naming needs no row decoded
+        self._names: list[str] | None = []
         self._prefix: list[str] = []
         self._trie: trie.Node | str = {}
         self._fingerprint: str | None = None
         #: each route's spec data (None for routes without), or a function giving it
         self._operations: list[Any] | Callable[[int], Any] = []
         self._has_spec: bool | None = None
+        #: the mapped cache file a loaded registry reads from (see explorer.registry.serial)
+        self._index: Any = None
         with _gc_paused():
             self._build(routes)
         self._reset_caches()
@@ -309,9 +311,8 @@ class Registry:
         allowed = set()
         chosen = None
         fallback = None
-        methods = self._methods
         for found in self._found(path):
-            here = methods[found[0]]
+            here = self._row(found[0])[_METHOD]
             allowed.add(here)
             if here == method:
                 if chosen is None:
@@ -383,7 +384,19 @@ class Registry:
         return list(found)
 
     def _describe(self, entry: int) -> tuple[str, str]:
-        return self._methods[entry], self._names[entry]
+        return self._method_list()[entry], self._name_list()[entry]
+
+    def _name_list(self) -> list[str]:
+        names = self._names
+        if names is None:
+            names = self._names = self._index.lines("names")
+        return names
+
+    def _method_list(self) -> list[str]:
+        methods = self._methods
+        if methods is None:
+            methods = self._methods = self._index.lines("methods")
+        return methods
 
     # ------------------------------------------------------------------ commands
 
@@ -391,7 +404,7 @@ class Registry:
         if self._commands is None:
             table = {}
             longest = 0
-            for i, name in enumerate(self._names):
+            for i, name in enumerate(self._name_list()):
                 table[name.lower()] = i
                 longest = max(longest, name.count(" ") + 1)
             self._commands = table
@@ -400,7 +413,7 @@ class Registry:
 
     def command_names(self) -> list[str]:
         """Every command name, sorted: ``["instruments commands kill", ...]``."""
-        return sorted(self._names)
+        return sorted(self._name_list())
 
     def lookup_command(self, words: Sequence[str]) -> tuple[Entry, list[str]]:
         """The longest command name that starts ``words``, and the words after it.
@@ -415,9 +428,15 @@ class Registry:
     def find_command(self, words: Sequence[str]) -> tuple[Entry, list[str]] | None:
         """:meth:`lookup_command` without the error (None for an unknown name): cheap
         enough for every keystroke."""
-        table = self._command_table()
-        for n in range(min(len(words), self._longest), 0, -1):
-            index = table.get(naming.fold_words(words[:n]))
+        if self._commands is None and self._index is not None:
+            # a mapped index: one hashed bucket per length tried, no table built
+            lookup = self._index.command
+            longest = self._index.header["longest"]
+        else:
+            lookup = self._command_table().get
+            longest = self._longest
+        for n in range(min(len(words), longest), 0, -1):
+            index = lookup(naming.fold_words(words[:n]))
             if index is not None:
                 return self._entry(index), list(words[n:])
         return None
@@ -450,7 +469,7 @@ class Registry:
         """The words that may come next after ``words`` in some command name."""
         if self._words is None:
             tree: dict = {}
-            for name in self._names:
+            for name in self._name_list():
                 node = tree
                 for word in name.split(" "):
                     node = node.setdefault(word.lower(), [word, {}])[1]
@@ -489,7 +508,8 @@ class Registry:
         return added, removed
 
     def dump(self) -> dict:
-        """A JSON-serialisable index for the discovery cache (see :meth:`load`)."""
+        """A JSON-serialisable index (see :meth:`load`); the discovery cache writes
+        :meth:`index_chunks` instead."""
         root = self._trie
         return {
             "format": FORMAT,
@@ -498,11 +518,55 @@ class Registry:
             "prefix": self._prefix,
             "routes": [_text(row) for row in self._route_rows],
             "entries": [_text(row) for row in self._entry_rows],
-            "methods": self._methods,
-            "names": self._names,
-            "trie": root if type(root) is str else _text(root),
+            "methods": list(self._method_list()),
+            "names": list(self._name_list()),
+            "trie": root if type(root) is str else _text(serial.plain(root)),
             "spec": self.has_spec,
         }
+
+    def index_chunks(self, token: str) -> Iterator[bytes]:
+        """The cache form (:mod:`explorer.registry.serial`), in chunks, under ``token``."""
+        return serial.index_chunks(
+            token=token,
+            fingerprint=self.fingerprint,
+            prefix=list(self._prefix),
+            spec=self.has_spec,
+            route_rows=list(self._route_rows),
+            entry_rows=list(self._entry_rows),
+            root=self._root(),
+            names=self._name_list(),
+            methods=self._method_list(),
+        )
+
+    @classmethod
+    def from_index(
+        cls, index: serial.IndexFile, *, operations: Callable[[int], Any] | None = None
+    ) -> Registry:
+        """A registry over a mapped index file (:meth:`index_chunks`'s output); each row,
+        trie node and command bucket is decoded the first time it is needed.
+        ``operations`` as for :meth:`load`."""
+        header = index.header
+        prefix, fingerprint = header.get("prefix"), header.get("fingerprint")
+        if not (isinstance(prefix, list) and isinstance(fingerprint, str)
+                and isinstance(header.get("longest"), int)
+                and index.count("entries") == header.get("entries")):
+            raise RouteIndexError("route index is damaged")
+        self = cls.__new__(cls)
+        self._warn = _ignore
+        self._patterns = {}
+        self._route_rows = serial.Rows(index, "routes")
+        self._entry_rows = serial.Rows(index, "entries")
+        self._methods = None
+        self._names = None
+        nodes = serial.Nodes(index)
+        self._trie = nodes[int(header["root"])]
+        self._prefix = list(prefix)
+        self._fingerprint = fingerprint
+        self._operations = operations or _no_operation
+        self._has_spec = bool(header.get("spec")) and operations is not None
+        self._index = index
+        self._reset_caches()
+        return self
 
     @classmethod
     def load(cls, data: dict, *, operations: Callable[[int], Any] | None = None) -> Registry:
@@ -539,6 +603,7 @@ class Registry:
         self._fingerprint = fingerprint
         self._operations = operations or _no_operation
         self._has_spec = bool(data.get("spec")) and operations is not None
+        self._index = None
         self._reset_caches()
         return self
 

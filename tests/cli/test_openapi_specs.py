@@ -61,7 +61,7 @@ def test_the_github_document_and_its_cache(run, tmp_path):
     first = run(*base, "repos", "get", "--help")
     assert first.returncode == 0, first.stderr
     files = sorted(p.suffix for p in (run.home / "cache" / "discovery").iterdir())
-    assert files == [".json", ".spec"]
+    assert files == [".index", ".json", ".spec"]
     again = run(*base, "repos", "get", "--help")  # from the cache's spec store
     assert again.stdout == first.stdout
     assert "  OWNER  string  The account owner of the repository." in again.stdout

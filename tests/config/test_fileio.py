@@ -80,5 +80,5 @@ def test_the_discovery_cache_is_private_under_umask_022(tmp_path, umask):
     cache = DiscoveryCache(tmp_path, "http://127.0.0.1:9", "discover:/discover")
     cache.write(None, Registry([Route("GET", "/a", operation=Operation({"summary": "a"}))]))
     files = list((tmp_path / "discovery").iterdir())
-    assert len(files) == 2 and all(_mode(f) == 0o600 for f in files)
+    assert len(files) == 3 and all(_mode(f) == 0o600 for f in files)  # .json .index .spec
     assert _mode(tmp_path / "discovery") == 0o700

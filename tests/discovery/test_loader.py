@@ -43,7 +43,7 @@ def test_first_load_fetches_and_writes_the_cache(stub, tmp_path):
     assert ("POST", "/public/v1/instruments") in paths(registry)
     assert len(stub.requests) == 1
     files = sorted(p.suffix for p in (tmp_path / "discovery").iterdir())
-    assert files == [".json"]  # the source document is not kept (no spec data here)
+    assert files == [".index", ".json"]  # the source document is not kept (no spec data here)
 
 
 def test_fresh_cache_makes_no_request(stub, tmp_path):

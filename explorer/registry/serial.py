@@ -1,0 +1,290 @@
+"""The registry's cache form: one file answering one lookup without decoding the rest.
+
+:func:`index_chunks` writes a :class:`~explorer.registry.Registry` as::
+
+    explorer-index 1 <token> <header size>\\n
+    <header: JSON>     version, fingerprint, prefix, spec, longest command, the root
+                       node, and for each section where its table and data start
+    <sections>         each a table of little-endian uint64 offsets (count + 1 of
+                       them) followed by its blobs, one JSON text each:
+                         routes    one route row per route
+                         entries   one entry row per command
+                         nodes     one trie node each, its child edges given as the
+                                   numbers of other nodes
+                         buckets   the command names hashed (crc32 of the folded
+                                   name) into a power-of-two table: [[name, entry], ...]
+                         names     one blob: every command name, one a line
+                         methods   one blob: every entry's method, one a line
+
+:func:`load_index` maps the file (``mmap``) and gives a registry that decodes a row,
+a node or a bucket the first time it is asked for: resolving one path reads the
+header, the trie nodes on that path and the rows of the entries found there; looking
+up one command reads one bucket per length tried.  A start of the shell, which lists
+and completes everything, decodes the rest as it goes.  Measured against the other
+candidates in docs/benchmarks.md (one JSON document, ``marshal``, ``sqlite3``).
+
+A file of another version, cut short, or carrying another token raises
+:class:`~explorer.registry.registry.RouteIndexError`; the discovery cache then treats
+the entry as absent.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+import sys
+import zlib
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+MAGIC = b"explorer-index 1"
+_PAIR = struct.Struct("<QQ")
+_SECTIONS = ("routes", "entries", "nodes", "buckets", "names", "methods")
+
+
+def fold_hash(folded: str, size: int) -> int:
+    """The bucket of a folded command name in a table of ``size`` (a power of two)."""
+    return zlib.crc32(folded.encode("utf-8", "surrogatepass")) & (size - 1)
+
+
+def _text(value: Any) -> bytes:
+    if type(value) is str:  # a row kept as JSON text already
+        return value.encode("utf-8", "surrogatepass")
+    return json.dumps(value, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _flatten(root: dict) -> tuple[list[bytes], int]:
+    """Every trie node as JSON text, children first; child edges become node numbers."""
+    blobs: list[bytes] = []
+
+    def visit(node: dict) -> int:
+        out = {}
+        for key, value in node.items():
+            out[key] = visit(value) if key[:1] == "/" or key == ":" else value
+        blobs.append(_text(out))
+        return len(blobs) - 1
+
+    return blobs, visit(root)
+
+
+def _section(blobs: list[bytes]) -> list[bytes]:
+    offsets = array("Q", [0])
+    total = 0
+    for blob in blobs:
+        total += len(blob)
+        offsets.append(total)
+    if sys.byteorder != "little":
+        offsets.byteswap()
+    return [offsets.tobytes(), *blobs]
+
+
+def index_chunks(
+    *,
+    token: str,
+    fingerprint: str,
+    prefix: list[str],
+    spec: bool,
+    route_rows: list,
+    entry_rows: list,
+    root: dict,
+    names: list[str],
+    methods: list[str],
+) -> Iterator[bytes]:
+    """The file, in chunks (for :func:`explorer.fileio.atomic_write`)."""
+    nodes, root_id = _flatten(root)
+    size = 1
+    while size < len(names):
+        size *= 2
+    table: list[list] = [[] for _ in range(size)]
+    longest = 0
+    for index, name in enumerate(names):
+        folded = name.lower()
+        table[fold_hash(folded, size)].append([folded, index])
+        longest = max(longest, name.count(" ") + 1)
+    buckets = [_text(b) if b else b"" for b in table]
+    del table
+    parts = {
+        "routes": [_text(row) for row in route_rows],
+        "entries": [_text(row) for row in entry_rows],
+        "nodes": nodes,
+        "buckets": buckets,
+        "names": ["\n".join(names).encode("utf-8", "surrogatepass")],
+        "methods": ["\n".join(methods).encode()],
+    }
+    sections = {}
+    chunks: list[list[bytes]] = []
+    at = 0
+    for name in _SECTIONS:
+        blobs = parts.pop(name)
+        chunk = _section(blobs)
+        sections[name] = [at, at + len(chunk[0]), len(blobs)]
+        at += sum(len(c) for c in chunk)
+        chunks.append(chunk)
+    header = _text({
+        "fingerprint": fingerprint, "prefix": prefix, "spec": spec, "longest": longest,
+        "root": root_id, "entries": len(entry_rows), "sections": sections,
+    })
+    yield MAGIC + b" " + token.encode() + b" " + str(len(header)).encode() + b"\n"
+    yield header
+    for chunk in chunks:
+        yield from chunk
+
+
+class IndexFile:
+    """A mapped index file: its header and the blobs of its sections, read on demand."""
+
+    def __init__(self, buffer, base: int, header: dict) -> None:
+        self._buffer = buffer
+        self._base = base
+        self.header = header
+        self._sections = header["sections"]
+
+    @classmethod
+    def open(cls, path: os.PathLike | str, token: str) -> IndexFile:
+        """The index at ``path`` written under ``token``; ValueError (or OSError) else."""
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            buffer = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        finally:
+            os.close(fd)
+        first_end = buffer.find(b"\n", 0, 256)
+        parts = buffer[:first_end].split(b" ") if first_end > 0 else []
+        if len(parts) != 4 or b" ".join(parts[:2]) != MAGIC:
+            raise ValueError("not a route index")
+        if parts[2].decode("ascii", "replace") != token:
+            raise ValueError("another route index")
+        size = int(parts[3])
+        base = first_end + 1 + size
+        header = json.loads(buffer[first_end + 1 : base])
+        if not isinstance(header, dict) or set(header.get("sections") or ()) != set(_SECTIONS):
+            raise ValueError("route index header is damaged")
+        index = cls(buffer, base, header)
+        index.blob("methods", 0)  # the last section: the file is not cut short
+        return index
+
+    def count(self, section: str) -> int:
+        return self._sections[section][2]
+
+    def blob(self, section: str, index: int) -> bytes:
+        table, data, count = self._sections[section]
+        if not 0 <= index < count:
+            raise IndexError(index)
+        try:
+            start, end = _PAIR.unpack_from(self._buffer, self._base + table + 8 * index)
+        except struct.error as exc:
+            raise ValueError("route index is cut short") from exc
+        begin = self._base + data
+        if end < start or begin + end > len(self._buffer):
+            raise ValueError("route index is cut short")
+        return self._buffer[begin + start : begin + end]
+
+    def value(self, section: str, index: int) -> Any:
+        return json.loads(self.blob(section, index))
+
+    def lines(self, section: str) -> list[str]:
+        text = self.blob(section, 0).decode("utf-8", "surrogatepass")
+        return text.split("\n") if text else []
+
+    def command(self, folded: str) -> int | None:
+        """The entry whose folded command name is ``folded`` (None: no such command)."""
+        size = self.count("buckets")
+        raw = self.blob("buckets", fold_hash(folded, size))
+        if not raw:
+            return None
+        for name, index in json.loads(raw):
+            if name == folded:
+                return index
+        return None
+
+
+class Rows:
+    """A sequence of the rows of one section, each decoded the first time it is read."""
+
+    __slots__ = ("_decoded", "_index", "_section")
+
+    def __init__(self, index: IndexFile, section: str) -> None:
+        self._index = index
+        self._section = section
+        self._decoded: list[Any] = [None] * index.count(section)
+
+    def __len__(self) -> int:
+        return len(self._decoded)
+
+    def __getitem__(self, i: int) -> Any:
+        row = self._decoded[i]
+        if row is None:
+            row = self._decoded[i] = self._index.value(self._section, i)
+        return row
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(len(self._decoded)):
+            yield self[i]
+
+    @property
+    def decoded(self) -> int:
+        """How many rows were decoded so far."""
+        return sum(1 for row in self._decoded if row is not None)
+
+
+class Node(dict):
+    """A trie node whose child edges are decoded when first followed."""
+
+    __slots__ = ("_nodes",)
+
+    def __init__(self, data: dict, nodes: Nodes) -> None:
+        super().__init__(data)
+        self._nodes = nodes
+
+    def get(self, key, default=None):
+        value = dict.get(self, key, default)
+        if type(value) is int:
+            value = self._nodes[value]
+            dict.__setitem__(self, key, value)
+        return value
+
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        if type(value) is int:
+            value = self._nodes[value]
+            dict.__setitem__(self, key, value)
+        return value
+
+    def items(self):
+        for key in list(dict.keys(self)):
+            yield key, self[key]
+
+    def values(self):
+        for _key, value in self.items():
+            yield value
+
+
+class Nodes:
+    """The trie's nodes, each decoded once when first reached."""
+
+    def __init__(self, index: IndexFile) -> None:
+        self._index = index
+        self._decoded: dict[int, Node] = {}
+
+    def __getitem__(self, number: int) -> Node:
+        node = self._decoded.get(number)
+        if node is None:
+            data = self._index.value("nodes", number)
+            if not isinstance(data, dict):
+                raise ValueError("route index node is damaged")
+            node = self._decoded[number] = Node(data, self)
+        return node
+
+    @property
+    def decoded(self) -> int:
+        return len(self._decoded)
+
+
+def plain(node: dict) -> dict:
+    """A trie (or a part of one) as plain nested dicts, every node decoded."""
+    return {
+        key: plain(value) if key[:1] == "/" or key == ":" else value
+        for key, value in node.items()
+    }
