@@ -54,7 +54,14 @@ from explorer.auth.resolve import choice_keys
 from explorer.auth.resolve import keys as auth_keys
 from explorer.auth.resolve import secret_keys as auth_secret_keys
 from explorer.errors import ConfigError
-from explorer.fileio import atomic_write, private_dirs
+from explorer.fileio import (
+    CONFIG_LIMIT,
+    CREDENTIALS_LIMIT,
+    TOKEN_FILE_LIMIT,
+    atomic_write,
+    private_dirs,
+    read_bounded,
+)
 
 #: a profile's credential keys are the auth schemes' (token, token_file, api_key, auth),
 #: and what chooses between two of them (auth_type)
@@ -203,7 +210,7 @@ def load_config(path: Path | None = None, *, warn: Warn | None = warn_stderr) ->
     """
     path = path or config_dir() / "config.toml"
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, CONFIG_LIMIT)
     except FileNotFoundError:
         return Config(path=path)
     except OSError as exc:
@@ -214,6 +221,8 @@ def load_config(path: Path | None = None, *, warn: Warn | None = warn_stderr) ->
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from exc
     config = parse_config(data, path=path)
     if any(_holds_credential(p) for p in config.profiles.values()):
         warn_if_shared(path, f"config file {path}, which holds a credential,", warn)
@@ -327,10 +336,14 @@ def load_credentials(
     """The saved keys by profile; ``warn`` hears (once) when others can read them."""
     path = path or credentials_path()
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_bounded(path, CREDENTIALS_LIMIT).decode("utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"cannot read credentials {path}: {exc.strerror}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"cannot read credentials {path}: nested too deeply") from exc
+    except ValueError as exc:
         raise ConfigError(f"cannot read credentials {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"credentials {path}: expected an object")
@@ -377,7 +390,7 @@ def read_token_file(path: str, *, warn: Warn | None = None) -> str:
     file = Path(path).expanduser()
     try:
         st = file.stat()
-        text = file.read_text("utf-8")
+        text = read_bounded(file, TOKEN_FILE_LIMIT).decode("utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read token file {file}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:

@@ -15,6 +15,7 @@ older version left readable by others; a directory above ``root`` is never chang
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -110,3 +111,67 @@ def make_private(path: Path) -> None:
             os.chmod(path, PRIVATE_FILE)
     except OSError:
         pass
+
+
+# -- bounded reads ------------------------------------------------------------------------
+
+#: the largest file of each kind explorer reads whole (bytes)
+TOKEN_FILE_LIMIT = 64 * 1024
+CONFIG_LIMIT = 1024 * 1024
+CREDENTIALS_LIMIT = 1024 * 1024
+ITEM_FILE_LIMIT = 64 * 1024 * 1024
+#: /discover listings, routes files, specs, HAR files, session files, caches (default)
+DOCUMENT_LIMIT = 64 * 1024 * 1024
+
+
+class UnsafeFileError(OSError):
+    """A file explorer will not read whole: not a regular file, or larger than its
+    limit.  An ``OSError`` whose ``strerror`` says why in a few words, so every
+    ``except OSError as exc: ... exc.strerror`` names it as it names a missing file."""
+
+    def __init__(self, reason: str, path: Path | str) -> None:
+        super().__init__(0, reason, str(path))
+
+
+def size_text(count: int) -> str:
+    """``64 KB``, ``1 MB``, ``1.5 GB``: a byte count as a person reads it (1024s)."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= size:
+            value = count / size
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{count} bytes"
+
+
+def read_bounded(path: Path | str, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    The one reader of every file explorer reads whole (token files, config,
+    credentials, ``@file`` items, routes files, specs, HAR and session files): a
+    device, FIFO, socket or directory (``/dev/zero``, ``<(...)``) raises
+    :class:`UnsafeFileError` before a byte is read, and so does a file larger than
+    ``limit`` (checked on the open file, and again while reading, for a file that
+    grows).  The open never blocks (``O_NONBLOCK``, which a FIFO would otherwise need).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "is a directory", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFileError("not a regular file", path)
+        if st.st_size > limit:
+            raise UnsafeFileError(f"larger than {size_text(limit)}", path)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise UnsafeFileError(f"larger than {size_text(limit)}", path)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

@@ -143,6 +143,13 @@ def _single_request(command: str | None, args: list[str]) -> bool:
 
 
 def _main(argv: list[str]) -> int:
+    from explorer.cli.argv import check_arguments
+
+    try:
+        check_arguments(argv)
+    except ExplorerError as exc:
+        print(f"explorer: {exc}", file=sys.stderr)
+        return exc.exit_code
     options = global_parser().parse_args(argv)
     from explorer.cli.context import Context
 

@@ -12,14 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from explorer.errors import ItemError
+from explorer.fileio import ITEM_FILE_LIMIT, read_bounded
 from explorer.items.request import RequestItems, decode_json
 from explorer.items.syntax import Item, Kind
 
 
 def read_utf8(path: Path) -> str:
-    """The text of ``path`` decoded as UTF-8, line ends untouched."""
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
+    """The text of ``path`` decoded as UTF-8, line ends untouched: a regular file of
+    at most :data:`~explorer.fileio.ITEM_FILE_LIMIT` bytes (:func:`read_bounded`)."""
+    return read_bounded(path, ITEM_FILE_LIMIT).decode("utf-8")
 
 
 def load_file_refs(

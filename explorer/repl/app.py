@@ -37,6 +37,7 @@ import time
 from urllib.parse import urlsplit
 
 from explorer import config as cfg
+from explorer.cli.argv import check_line
 from explorer.client.urls import display_netloc, display_url
 from explorer.errors import EXIT_OK
 from explorer.repl.line import is_complete
@@ -525,6 +526,7 @@ class ShellApp:
                 continue
             self._warning = ""
             try:
+                check_line(text)
                 self.shell.execute(text)
             except Exit:
                 return EXIT_OK

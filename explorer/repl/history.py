@@ -11,11 +11,15 @@ the current session, the file gets the scrubbed one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from prompt_toolkit.history import FileHistory
 
 from explorer.secrets import MASK, scrub_command
+
+#: a byte that was not UTF-8 as the terminal sent it (surrogateescape)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 __all__ = ["MASK", "ScrubbedFileHistory", "scrub"]
 
@@ -34,4 +38,6 @@ class ScrubbedFileHistory(FileHistory):
         self._secrets = secrets
 
     def store_string(self, string: str) -> None:
+        if _SURROGATE.search(string):
+            return  # not UTF-8: the shell refused the line, and the file takes only UTF-8
         super().store_string(scrub(string, self._secrets()))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from explorer.cli.argv import check_line
 from explorer.errors import EXIT_OK, EXIT_OTHER, UsageError
 from explorer.repl.line import is_complete
 
@@ -57,6 +58,7 @@ class ScriptRunner:
                 continue
             try:
                 try:
+                    check_line(text)
                     self._shell().execute(text)
                 finally:
                     if self._out is not None:
