@@ -30,6 +30,7 @@ another version raises :class:`RouteIndexError`.  Treat it as read-only.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import json
@@ -170,7 +171,7 @@ class Registry:
         self._entries: list[Entry | None] = [None] * len(self._entry_rows)
         self._commands: dict[str, int] | None = None
         self._longest = 0
-        self._words: dict | None = None
+        self._words: list | None = None  # [text, {folded word: edge}, sorted keys]
         self._children: dict[tuple[int, ...], list[Child]] = {}
 
     # ------------------------------------------------------------------ lazy rows
@@ -465,22 +466,38 @@ class Registry:
             message += f"; commands start with: {shown} (routes lists them all)"
         return message
 
-    def commands_starting(self, words: Sequence[str]) -> list[str]:
-        """The words that may come next after ``words`` in some command name."""
+    def commands_starting(
+        self, words: Sequence[str], prefix: str = "", *, limit: int | None = None
+    ) -> list[str]:
+        """The words that may come next after ``words`` in some command name, sorted:
+        the registry's one index of command words (the CLI's and the shell's completion
+        ask it).  ``prefix``: only those starting with it; ``limit``: at most that many.
+        Words compare case-insensitively; each comes back as the name spells it."""
         if self._words is None:
             tree: dict = {}
             for name in self._name_list():
                 node = tree
                 for word in name.split(" "):
-                    node = node.setdefault(word.lower(), [word, {}])[1]
-            self._words = tree
-        node = self._words
+                    node = node.setdefault(word.lower(), [word, {}, None])[1]
+            self._words = [None, tree, None]
+        edge = self._words
         for word in words:
-            edge = node.get(word.lower())
+            edge = edge[1].get(word.lower())
             if edge is None:
                 return []
-            node = edge[1]
-        return sorted(text for text, _rest in node.values())
+        ordered = edge[2]
+        if ordered is None:  # sorted once per node: a keystroke bisects it
+            ordered = edge[2] = sorted(edge[1])
+        children = edge[1]
+        folded = prefix.lower()
+        out: list[str] = []
+        i = bisect.bisect_left(ordered, folded) if folded else 0
+        while i < len(ordered) and ordered[i].startswith(folded):
+            if limit is not None and len(out) >= limit:
+                break
+            out.append(children[ordered[i]][0])
+            i += 1
+        return out
 
     # ------------------------------------------------------------------ identity
 

@@ -124,7 +124,7 @@ class ShellCompleter(Completer):
         if self.registry is None:
             return
         self.index.next_words(())
-        first = min(self.index.names, default=None)
+        first = self.index.first_name()
         if first is not None:
             self.index.shape(first)
         self._listing("/")

@@ -1,25 +1,24 @@
 """The generated commands, by their words, for the suggester and the completer.
 
-A lazy view over the registry: the words of every command name come from
-``registry.command_names()`` (plain strings, no route pattern is parsed), and a command's
-shape (method, pattern, positional parameters) is looked up only when a line names it,
-then remembered.  So building an index costs nothing at start-up, even with 10,000
-routes.  A shape lets ``instruments commands kill ID CID`` become the concrete path
+A view over the registry, which indexes command words once (its word tree:
+:meth:`Registry.commands_starting` and :meth:`Registry.find_command`): nothing here
+keeps a second copy of the names or parses a pattern itself.  A command's shape
+(method, pattern, positional parameters) is made when a line names it, from the
+registry's entry and its parsed pattern (:attr:`Entry.pattern`), then remembered.
+So building an index costs nothing at start-up, even with 10,000 routes.  A shape
+lets ``instruments commands kill ID CID`` become the concrete path
 ``/public/v1/instruments/ID/commands/CID/kill`` while it is being typed.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from explorer.errors import ExplorerError
-
-_PARAM = re.compile(r":([A-Za-z_$][\w$]*)\??\Z")
-_GROUP = re.compile(r"\{/:([A-Za-z_$][\w$]*)\}")
+from explorer.routing import Literal, Param
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,8 @@ class CommandShape:
     path: str
     params: tuple[str, ...]
     summary: str = ""
+    #: the segments of the pattern this command serves (the registry's parse of it)
+    segments: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -44,19 +45,19 @@ class CommandShape:
         """
         out: list[str] = []
         index = 0
-        for segment in _GROUP.sub(r"/:\1?", self.path).split("/")[1:]:
-            m = _PARAM.match(segment)
-            if m is None:
-                if any(ch in segment for ch in ":*(){}"):
-                    return None
-                out.append(segment)
+        for segment in self.segments:
+            kind = type(segment)
+            if kind is Literal:
+                out.append(segment.text)
                 continue
+            if kind is not Param:
+                return None
             if upto is not None and index == upto:
                 return "/" + "/".join(out)
             if index < len(values):
                 out.append(values[index])
-            elif not segment.endswith("?"):
-                out.append(segment)
+            elif not segment.optional:
+                out.append(":" + segment.name)
             index += 1
         if upto is not None:
             return None
@@ -64,24 +65,25 @@ class CommandShape:
 
 
 def shape_of(entry) -> CommandShape:
-    """A registry entry's shape; its pattern text is used as written (nothing parsed)."""
+    """A registry entry's shape: the route's pattern text as written, and the segments
+    of the pattern the entry serves (``/x`` for ``x list`` of ``GET /x/:id?``)."""
     return CommandShape(
         tuple(entry.command),
         entry.method,
         entry.route.path,
         tuple(entry.params),
         entry.route.summary or "",
+        entry.pattern.segments,
     )
 
 
 class CommandIndex:
-    """Command names by words; shapes on demand (see the module docstring)."""
+    """Command names by words, from the registry; shapes on demand (see the module
+    docstring)."""
 
-    def __init__(self, registry=None, shapes: Iterable[CommandShape] = ()) -> None:
+    def __init__(self, registry=None) -> None:
         self._registry = registry
-        self._shapes: dict[tuple[str, ...], CommandShape | None] = {s.words: s for s in shapes}
-        self._names: frozenset[tuple[str, ...]] | None = None
-        self._following: dict[tuple[str, ...], list[str]] | None = None
+        self._shapes: dict[str, CommandShape | None] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -90,77 +92,68 @@ class CommandIndex:
 
     @classmethod
     def from_shapes(cls, shapes: Iterable[CommandShape]) -> CommandIndex:
-        return cls(None, shapes)
+        """An index of hand-made commands (for tests): a registry of routes named so."""
+        from explorer.registry import Registry, Route
+
+        return cls(Registry([
+            Route(s.method, s.path, command=s.name, summary=s.summary or None) for s in shapes
+        ]))
 
     # -- names -------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        with self._lock:
-            if self._names is not None:
-                return
-            if self._registry is not None:
-                names = {tuple(name.split()) for name in self._registry.command_names()}
-            else:
-                names = set(self._shapes)
-            following: dict[tuple[str, ...], set[str]] = {}
-            for words in names:
-                for i in range(len(words)):
-                    following.setdefault(words[:i], set()).add(words[i])
-            self._following = {k: sorted(v) for k, v in following.items()}
-            self._names = frozenset(names)
-
-    @property
-    def names(self) -> frozenset[tuple[str, ...]]:
-        if self._names is None:
-            self._build()
-        return self._names or frozenset()
+    def first_name(self) -> tuple[str, ...] | None:
+        """The first command name in order (to warm the index with), or None."""
+        if self._registry is None:
+            return None
+        names = self._registry.command_names()
+        return tuple(names[0].split(" ")) if names else None
 
     def has_following(self, words: Sequence[str]) -> bool:
-        if self._following is None:
-            self._build()
-        return tuple(words) in (self._following or {})
+        """True when some command name goes on after ``words``."""
+        return self._registry is not None and bool(self._registry.commands_starting(words))
 
     def next_words(
         self, words: Sequence[str], prefix: str = "", *, limit: int = 100
     ) -> dict[str, str]:
         """The words that may follow ``words`` (starting with ``prefix``), sorted, at
         most ``limit``, each with a description (the route of a complete command)."""
-        if self._following is None:
-            self._build()
-        candidates = (self._following or {}).get(tuple(words), [])
+        if self._registry is None:
+            return {}
         out: dict[str, str] = {}
-        i = bisect.bisect_left(candidates, prefix)
-        while i < len(candidates) and len(out) < limit and candidates[i].startswith(prefix):
-            word = candidates[i]
-            full = (*words, word)
-            shape = self.shape(full) if full in self.names else None
+        for word in self._registry.commands_starting(words, prefix, limit=limit):
+            shape = self.shape((*words, word))
             out[word] = f"{shape.method} {shape.path}" if shape else "command group"
-            i += 1
         return out
 
     # -- shapes ------------------------------------------------------------------------
 
-    def shape(self, words: tuple[str, ...]) -> CommandShape | None:
-        if words in self._shapes:
-            return self._shapes[words]
+    def shape(self, words: Sequence[str]) -> CommandShape | None:
+        """The shape of the command named exactly ``words`` (None: no such command)."""
+        key = " ".join(words).lower()
+        if key in self._shapes:
+            return self._shapes[key]
         shape = None
-        if self._registry is not None and words in self.names:
+        if self._registry is not None:
             try:
-                entry, rest = self._registry.lookup_command(list(words))
-                if not rest:
-                    shape = shape_of(entry)
+                found = self._registry.find_command(list(words))
+                if found is not None and not found[1]:
+                    shape = shape_of(found[0])
             except (ExplorerError, ValueError):
                 shape = None
-        self._shapes[words] = shape
+        with self._lock:
+            self._shapes[key] = shape
         return shape
 
     def longest(self, words: Sequence[str]) -> tuple[CommandShape, int] | None:
         """The longest command that ``words`` starts with, and how many words it uses."""
-        names = self.names
-        for k in range(len(words), 0, -1):
-            key = tuple(words[:k])
-            if key in names or key in self._shapes:
-                shape = self.shape(key)
-                if shape is not None:
-                    return shape, k
-        return None
+        if self._registry is None:
+            return None
+        try:
+            found = self._registry.find_command(list(words))
+        except (ExplorerError, ValueError):
+            return None
+        if found is None:
+            return None
+        used = len(words) - len(found[1])
+        shape = self.shape(words[:used])
+        return (shape, used) if shape is not None else None

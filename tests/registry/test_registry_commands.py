@@ -62,6 +62,9 @@ def test_commands_starting(labos):
     ]
     assert labos.commands_starting(["instruments", "list"]) == []
     assert labos.commands_starting(["nope"]) == []
+    assert labos.commands_starting(["instruments"], "C") == ["commands", "create"]
+    assert labos.commands_starting(["instruments"], limit=3) == ["actions", "commands", "create"]
+    assert labos.commands_starting(["instruments"], "x") == []
 
 
 def test_entry_usage_and_path_errors(labos):

@@ -229,3 +229,18 @@ def test_completion_puts_a_plain_item_where_the_parser_sends_it():
         assert found == (QueryValue(target, "name", "Pi", "=") if in_query
                          else BodyValue(target, "name", "Pi", "="))
         assert in_query == (method in ("GET", "DELETE", "HEAD", "OPTIONS"))
+
+
+def test_command_words_come_from_the_registry_index_case_insensitively():
+    from explorer.registry import Registry, Route
+
+    index = CommandIndex.from_registry(Registry([
+        Route("GET", "/pets{/:id}", command="Pets Show"),
+        Route("POST", "/pets/:id/feed", command="Pets Feed-Now"),
+    ]))
+    state = SuggestState(commands=index)
+    assert index.next_words(("pets",), "f") == {"Feed-Now": "POST /pets/:id/feed"}
+    assert suggest("PETS ", state=state) == [Command(("pets",), "")]
+    assert suggest("pets show ", state=state) == [PathParamValue("/pets", "id", "")]
+    assert suggest("pets feed-now ", state=state) == [PathParamValue("/pets", "id", "")]
+    assert suggest("Pets Show 7 x", state=state)[0] == QueryKey(Target("GET", "/pets/7"), "x")
