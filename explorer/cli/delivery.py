@@ -61,7 +61,8 @@ class Delivery:
         from explorer.render.preview import curl_command, http_text
 
         spec = prepared.spec
-        request = client.build(spec, max_upload=prepared.max_upload)
+        request = client.build(spec, max_upload=prepared.max_upload,
+                               **_placed_auth(client, prepared))
         # What the transport adds (User-Agent, its cookies ...), when it can say.
         wire = getattr(client.transport, "prepare", None)
         if wire is not None:
@@ -157,3 +158,18 @@ def _isatty(stream) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def _placed_auth(client, prepared) -> dict:
+    """``{"auth": ...}`` when the operation's API description puts the credential
+    elsewhere than the client would (``?api_key=``, its own header, a cookie), as the
+    engine does when it sends (:func:`explorer.spec.auth.placed`); else ``{}``."""
+    entry = prepared.entry
+    operation = entry.route.operation if entry is not None else None
+    if operation is None:
+        return {}
+    from explorer.spec.auth import placed
+
+    auth = getattr(client, "auth", None)
+    where = placed(auth, operation)
+    return {} if where is auth else {"auth": where}
