@@ -3,7 +3,10 @@
 ``RoutePattern.parse(text)`` understands Express 4 (path-to-regexp 0.1.x) and
 Express 5 (path-to-regexp 8.x) syntax, chosen from the pattern itself; see
 :mod:`explorer.routing.pattern` for the rule and :mod:`explorer.routing.segments`
-for how a pattern is cut into the parts the registry indexes.
+for how a pattern is cut into the parts the registry indexes.  ``RoutePattern`` is
+one interface with one implementation per syntax (``PlainPattern``,
+``Express4Pattern``, ``Express5Pattern``), picked at parse time; the parsers
+(:mod:`.express4`, :mod:`.express5`) are loaded only when a pattern needs them.
 """
 
 from typing import TYPE_CHECKING

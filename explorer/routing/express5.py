@@ -61,11 +61,13 @@ class Parsed:
         return tuple(dict.fromkeys(key.name for key in self.keys))
 
 
-def _id_start(c: str) -> bool:
+def id_start(c: str) -> bool:
+    """Whether ``c`` may start a name (``:name``, ``*name``): JavaScript's ID_Start."""
     return c in "$_" or c.isidentifier()
 
 
-def _id_continue(c: str) -> bool:
+def id_continue(c: str) -> bool:
+    """Whether ``c`` may go on a name: JavaScript's ID_Continue."""
     return c in "$\u200c\u200d" or ("a" + c).isidentifier()
 
 
@@ -118,11 +120,11 @@ def parse(text: str) -> Parsed:
     def _name() -> str:
         nonlocal index
         name = ""
-        if index < n and _id_start(text[index]):
+        if index < n and id_start(text[index]):
             while True:
                 name += text[index]
                 index += 1
-                if index >= n or not _id_continue(text[index]):
+                if index >= n or not id_continue(text[index]):
                     break
         elif index < n and text[index] == '"':
             quote_start = index
@@ -267,8 +269,8 @@ def escape_text(value: str) -> str:
 
 
 def _name_source(name: str, following: Token | None) -> str:
-    plain = bool(name) and _id_start(name[0]) and all(_id_continue(c) for c in name[1:])
-    if plain and isinstance(following, Text) and _id_continue(following.value[0]):
+    plain = bool(name) and id_start(name[0]) and all(id_continue(c) for c in name[1:])
+    if plain and isinstance(following, Text) and id_continue(following.value[0]):
         plain = False
     if plain:
         return name

@@ -24,9 +24,18 @@ missing optional param as ``None`` with its key present, unnamed 0.1.x captures 
     >>> p.expand()
     ['/public/v1/instruments', '/public/v1/instruments/:id']
 
-Plain patterns (only ``/literal`` and ``/:name?`` segments) are cut into segments
-at parse time with one regex test; the matching regex is compiled on first use.
-Patterns with raw regex parts are compiled at once so that errors show at parse time.
+:class:`RoutePattern` is one interface with one implementation per syntax, chosen by
+:meth:`RoutePattern.parse`:
+
+* :class:`PlainPattern`: only ``/literal`` and ``/:name?`` segments (every
+  ``/discover`` pattern), cut into segments at parse time with one regex test and no
+  parser loaded; it matches as Express 4 does (the regex is compiled on first use);
+* :class:`Express4Pattern`: the 0.1.x parser (:mod:`.express4`); patterns with raw
+  regex parts are compiled at once so that errors show at parse time;
+* :class:`Express5Pattern`: the 8.x parser (:mod:`.express5`).
+
+Both parsers are imported on first use only, so a registry of plain routes never
+loads them (a measured start-up cost).
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ from explorer.routing.codec import decode_component, encode_component
 from explorer.routing.segments import PLAIN, Complex, Literal, Param, Segment, Shape
 
 if TYPE_CHECKING:
-    from explorer.routing import express4, express5
+    from explorer.routing import express4
 
 
 def _express4():
@@ -89,7 +98,7 @@ def detect_syntax(text: str) -> str:
             i + 1 < n
             and (
                 (c == ":" and text[i + 1] == '"')
-                or (c == "*" and (text[i + 1] == '"' or _express5()._id_start(text[i + 1])))
+                or (c == "*" and (text[i + 1] == '"' or _express5().id_start(text[i + 1])))
             )
         ):
             has5 = True
@@ -98,25 +107,30 @@ def detect_syntax(text: str) -> str:
 
 
 class RoutePattern:
-    """A parsed route pattern; build one with :meth:`parse`."""
+    """A parsed route pattern; build one with :meth:`parse`.
+
+    The interface every syntax shares: :attr:`param_names`, :attr:`optional_params`,
+    :attr:`segments`, :meth:`expand`, :meth:`match`, :meth:`exec` and :meth:`build`.
+    :meth:`parse` picks the implementation: :class:`PlainPattern`,
+    :class:`Express4Pattern` or :class:`Express5Pattern`; each answers the few
+    questions below (its names, its shapes, its regex, how it fills values in) and
+    this class does the rest the same way for all three.
+    """
 
     __slots__ = (
         "_expanded",
         "_names",
-        "_p4",
-        "_p5",
-        "_plain",
         "_regex",
         "decode",
         "end",
         "sensitive",
         "strict",
-        "syntax",
         "text",
         "trailing",
     )
 
     text: str
+    #: ``"express4"`` or ``"express5"`` (a plain pattern is both; it says express4)
     syntax: str
 
     @classmethod
@@ -139,36 +153,75 @@ class RoutePattern:
         """
         if not isinstance(text, str):
             raise RouteError(f"a route pattern must be a string, not {type(text).__name__}")
-        self = cls.__new__(cls)
+        kind: type[RoutePattern]
+        if syntax is None:
+            if PLAIN.fullmatch(text) is not None:
+                kind = PlainPattern
+            else:
+                kind = Express5Pattern if detect_syntax(text) == EXPRESS5 else Express4Pattern
+        elif syntax == EXPRESS4:
+            kind = PlainPattern if PLAIN.fullmatch(text) is not None else Express4Pattern
+        elif syntax == EXPRESS5:
+            kind = Express5Pattern
+        else:
+            raise RouteError(f"unknown pattern syntax {syntax!r}", pattern=text)
+        self = kind.__new__(kind)
         self.text = text
         self.strict = strict
         self.end = end
         self.sensitive = sensitive
         self.trailing = trailing
         self.decode = decode
-        self._p4 = None
-        self._p5 = None
-        self._plain = None
         self._regex = None
         self._expanded = None
         self._names = None
-        if syntax is None:
-            plain = PLAIN.fullmatch(text) is not None
-            syntax = EXPRESS4 if plain else detect_syntax(text)
-        elif syntax not in SYNTAXES:
-            raise RouteError(f"unknown pattern syntax {syntax!r}", pattern=text)
-        else:
-            plain = syntax == EXPRESS4 and PLAIN.fullmatch(text) is not None
-        self.syntax = syntax
-        if plain:
-            self._plain = _plain_segments(text, strict=strict)
-        elif syntax == EXPRESS4:
-            self._p4 = _express4().parse(text)
-            if self._p4.raw_regex:
-                self._compile()
-        else:
-            self._p5 = _express5().parse(text)
+        self._read()
         return self
+
+    # ------------------------------------------------------------------ per syntax
+
+    def _read(self) -> None:
+        """Parse :attr:`text` (at :meth:`parse` time)."""
+        raise NotImplementedError
+
+    def _find_names(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    @property
+    def optional_params(self) -> tuple[str, ...]:
+        """Params that may be absent from a match (their value is then ``None``)."""
+        raise NotImplementedError
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The pattern cut at ``/`` (after the leading one); optional params flagged.
+
+        A pattern that does not start with ``/`` is a single :class:`Complex`.
+        """
+        raise NotImplementedError
+
+    def _candidates(self) -> list[tuple[int, str, Shape]]:
+        """Every combination of the optional parts: (how many are in, text, shape)."""
+        raise NotImplementedError
+
+    def _compile_regex(self) -> re.Pattern[str]:
+        raise NotImplementedError
+
+    def _params(self, m: re.Match[str]) -> dict[str, Any]:
+        """The params of a regex match, decoded as Express hands them on."""
+        raise NotImplementedError
+
+    def _fill(self, values: dict[str, Any], encode) -> str:
+        """The pattern with ``values`` filled in, each through ``encode``."""
+        raise NotImplementedError
+
+    def _check_value(self, name: str, value: Any) -> None:
+        if not isinstance(value, str):
+            raise RouteError(f"parameter {name!r} must be a string", pattern=self.text)
+
+    def _unambiguous(self) -> bool:
+        """True when every value built in matches back as given (no check needed)."""
+        return False
 
     # ------------------------------------------------------------------ identity
 
@@ -200,59 +253,18 @@ class RoutePattern:
     # ------------------------------------------------------------------ structure
 
     @property
-    def _parsed4(self) -> express4.Parsed:
-        if self._p4 is None:
-            self._p4 = _express4().parse(self.text)
-        return self._p4
-
-    @property
     def param_names(self) -> tuple[str, ...]:
         """Every param key in order (0.1.x numeric keys included)."""
         names = self._names
         if names is None:
-            if self._plain is not None:
-                names = tuple(dict.fromkeys(s.name for s in self._plain if type(s) is Param))
-            elif self._p5 is not None:
-                names = _express5().all_names(self._p5.tokens)
-            else:
-                names = self._parsed4.names
-            self._names = names
+            names = self._names = self._find_names()
         return names
-
-    @property
-    def optional_params(self) -> tuple[str, ...]:
-        """Params that may be absent from a match (their value is then ``None``)."""
-        if self._plain is not None:
-            required = {s.name for s in self._plain if type(s) is Param and not s.optional}
-            return tuple(n for n in self.param_names if n not in required)
-        if self._p5 is not None:
-            everywhere = set(self.param_names)
-            for seq, _count in self._p5.sequences:
-                everywhere &= {t.name for t in seq if isinstance(t, _express5().Var)}
-            return tuple(n for n in self.param_names if n not in everywhere)
-        required = {k.name for k in self._parsed4.keys if not k.optional}
-        return tuple(n for n in self.param_names if n not in required)
 
     @property
     def required_params(self) -> tuple[str, ...]:
         """Params every match has (and :meth:`build` needs)."""
         optional = set(self.optional_params)
         return tuple(n for n in self.param_names if n not in optional)
-
-    @property
-    def segments(self) -> tuple[Segment, ...]:
-        """The pattern cut at ``/`` (after the leading one); optional params flagged.
-
-        A pattern that does not start with ``/`` is a single :class:`Complex`.
-        """
-        if self._plain is not None:
-            return self._plain
-        if self._p5 is not None:
-            segments = _express5().cut_top(self._p5.tokens)
-            if segments is None:
-                return (Complex(self.text, self.param_names),)
-            return segments
-        return _express4().cut(self._parsed4.tokens, text=self.text, strict=self.strict)
 
     @property
     def shapes(self) -> list[Shape]:
@@ -271,25 +283,12 @@ class RoutePattern:
     @property
     def is_plain(self) -> bool:
         """True if every shape consists of Literal and Param segments only."""
-        if self._plain is not None:
-            return True
         return all(type(s) is not Complex for shape in self.shapes for s in shape)
 
     def _expansions(self) -> list[tuple[str, Shape]]:
         if self._expanded is not None:
             return self._expanded
-        candidates: list[tuple[int, str, Shape]] = []
-        if self._plain is not None:
-            candidates = _plain_expansions(self.text, self._plain)
-        elif self._p5 is not None:
-            for seq, count in self._p5.sequences:
-                candidates.append((count, _express5().stringify(seq), _express5().cut_flat(seq)))
-        else:
-            for tokens, count in _express4().expansions(self._parsed4):
-                text = "".join(t.src for t in tokens)
-                candidates.append(
-                    (count, text, _express4().cut(tokens, text=self.text, strict=self.strict))
-                )
+        candidates = self._candidates()
         if len(candidates) <= 2:  # one optional part at most: no two shapes alike
             kept = [(count, text or "/", shape) for count, text, shape in candidates]
         else:
@@ -306,16 +305,9 @@ class RoutePattern:
 
     # ------------------------------------------------------------------ matching
 
-    def _compile(self) -> re.Pattern[str]:
+    def _compiled(self) -> re.Pattern[str]:
         if self._regex is None:
-            if self._p5 is not None:
-                self._regex = _express5().compile_regex(
-                    self._p5, end=self.end, trailing=self.trailing, sensitive=self.sensitive
-                )
-            else:
-                self._regex = _express4().compile_regex(
-                    self._parsed4, strict=self.strict, end=self.end, sensitive=self.sensitive
-                )
+            self._regex = self._compile_regex()
         return self._regex
 
     def match(self, path: str) -> dict[str, Any] | None:
@@ -328,44 +320,10 @@ class RoutePattern:
 
     def exec(self, path: str) -> RouteMatch | None:
         """Match ``path`` exactly as given (nothing stripped): matched text and params."""
-        if self.syntax == EXPRESS4 and self.decode:
-            # Express's Layer fast paths
-            if self.text == "*":
-                return RouteMatch(path, {"0": decode_component(path)})
-            if self.text == "/" and not self.end:
-                return RouteMatch("", {})
-        m = self._compile().match(path)
+        m = self._compiled().match(path)
         if m is None:
             return None
-        if self._p5 is not None:
-            return RouteMatch(m.group(0), self._params5(m, self._p5))
-        return RouteMatch(m.group(0), self._params4(m))
-
-    def _params4(self, m: re.Match[str]) -> dict[str, Any]:
-        params: dict[str, Any] = {}
-        keys = self._parsed4.keys
-        for i, value in enumerate(m.groups()):
-            name = keys[i].name
-            if value and self.decode:
-                value = decode_component(value)
-            if value is not None or name not in params:
-                params[name] = value
-        return params
-
-    def _params5(self, m: re.Match[str], parsed: express5.Parsed) -> dict[str, Any]:
-        params: dict[str, Any] = dict.fromkeys(self.param_names)
-        keys = parsed.keys
-        for i, value in enumerate(m.groups()):
-            if value is None:
-                continue
-            key = keys[i]
-            if not self.decode:
-                params[key.name] = value
-            elif key.wildcard:
-                params[key.name] = [decode_component(p) for p in value.split("/")]
-            else:
-                params[key.name] = decode_component(value)
-        return params
+        return RouteMatch(m.group(0), self._params(m))
 
     # ------------------------------------------------------------------ building
 
@@ -383,8 +341,10 @@ class RoutePattern:
             raise RouteError(
                 "unknown parameter " + ", ".join(repr(u) for u in unknown), pattern=self.text
             )
+        for name, value in values.items():
+            self._check_value(name, value)
         path = self._build(values, encode_component)
-        if self._plain is not None and len(self.optional_params) <= 1:
+        if self._unambiguous():
             return path
         if not self.decode or self._fits(path, values):
             return path
@@ -394,19 +354,7 @@ class RoutePattern:
         raise RouteError("these parameter values would not match back as given", pattern=self.text)
 
     def _build(self, values: dict[str, Any], encode) -> str:
-        for name, value in values.items():
-            if not isinstance(value, str) and not (
-                self.syntax == EXPRESS5 and isinstance(value, Sequence)
-            ):
-                raise RouteError(f"parameter {name!r} must be a string", pattern=self.text)
-        if self._plain is not None:
-            path = _build_plain(self.text, values, encode)
-        elif self._p5 is not None:
-            path = _express5().build(self._p5, values, encode=encode)
-        else:
-            path = _express4().build(
-                self._parsed4, values, encode=encode, encode_rest=lambda v: _encode_rest(v, encode)
-            )
+        path = self._fill(values, encode)
         return path or ("/" if self.text.startswith("/") else path)
 
     def _fits(self, path: str, values: dict[str, Any]) -> bool:
@@ -427,6 +375,174 @@ class RoutePattern:
             if have != want:
                 return False
         return True
+
+
+class Express4Pattern(RoutePattern):
+    """Express 4 (path-to-regexp 0.1.x): ``:name?``, ``:name(re)``, ``*``, raw regex.
+    Patterns with raw regex parts are compiled at once, so errors show at parse time."""
+
+    __slots__ = ("_parsed",)
+    syntax = EXPRESS4
+
+    def _read(self) -> None:
+        self._parsed = _express4().parse(self.text)
+        if self._parsed.raw_regex:
+            self._compiled()
+
+    @property
+    def _tokens(self) -> express4.Parsed:
+        """The 0.1.x parse (a plain pattern makes it on first use: for matching)."""
+        if self._parsed is None:
+            self._parsed = _express4().parse(self.text)
+        return self._parsed
+
+    def _find_names(self) -> tuple[str, ...]:
+        return self._tokens.names
+
+    @property
+    def optional_params(self) -> tuple[str, ...]:
+        required = {k.name for k in self._tokens.keys if not k.optional}
+        return tuple(n for n in self.param_names if n not in required)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return _express4().cut(self._tokens.tokens, text=self.text, strict=self.strict)
+
+    def _candidates(self) -> list[tuple[int, str, Shape]]:
+        e4 = _express4()
+        return [
+            (count, "".join(t.src for t in tokens), e4.cut(tokens, text=self.text,
+                                                           strict=self.strict))
+            for tokens, count in e4.expansions(self._tokens)
+        ]
+
+    def _compile_regex(self) -> re.Pattern[str]:
+        return _express4().compile_regex(
+            self._tokens, strict=self.strict, end=self.end, sensitive=self.sensitive
+        )
+
+    def exec(self, path: str) -> RouteMatch | None:
+        if self.decode:
+            # Express's Layer fast paths
+            if self.text == "*":
+                return RouteMatch(path, {"0": decode_component(path)})
+            if self.text == "/" and not self.end:
+                return RouteMatch("", {})
+        return super().exec(path)
+
+    def _params(self, m: re.Match[str]) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        keys = self._tokens.keys
+        for i, value in enumerate(m.groups()):
+            name = keys[i].name
+            if value and self.decode:
+                value = decode_component(value)
+            if value is not None or name not in params:
+                params[name] = value
+        return params
+
+    def _fill(self, values: dict[str, Any], encode) -> str:
+        return _express4().build(
+            self._tokens, values, encode=encode, encode_rest=lambda v: _encode_rest(v, encode)
+        )
+
+
+class PlainPattern(Express4Pattern):
+    """Only ``/literal`` and ``/:name?`` segments, where Express 4 and 5 agree (every
+    ``/discover`` pattern): cut into segments at parse time with one regex test, no
+    parser loaded.  Matching is Express 4's; its regex is compiled on first use."""
+
+    __slots__ = ("_plain",)
+
+    def _read(self) -> None:
+        self._parsed = None
+        self._plain = _plain_segments(self.text, strict=self.strict)
+
+    def _find_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.name for s in self._plain if type(s) is Param))
+
+    @property
+    def optional_params(self) -> tuple[str, ...]:
+        required = {s.name for s in self._plain if type(s) is Param and not s.optional}
+        return tuple(n for n in self.param_names if n not in required)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return self._plain
+
+    @property
+    def is_plain(self) -> bool:
+        return True
+
+    def _candidates(self) -> list[tuple[int, str, Shape]]:
+        return _plain_expansions(self.text, self._plain)
+
+    def _fill(self, values: dict[str, Any], encode) -> str:
+        return _build_plain(self.text, values, encode)
+
+    def _unambiguous(self) -> bool:
+        return len(self.optional_params) <= 1
+
+
+class Express5Pattern(RoutePattern):
+    """Express 5 (path-to-regexp 8.x): ``{...}`` optional groups, ``*name`` wildcards
+    (a list of segments), ``:"quoted"`` names."""
+
+    __slots__ = ("_parsed",)
+    syntax = EXPRESS5
+
+    def _read(self) -> None:
+        self._parsed = _express5().parse(self.text)
+
+    def _find_names(self) -> tuple[str, ...]:
+        return _express5().all_names(self._parsed.tokens)
+
+    @property
+    def optional_params(self) -> tuple[str, ...]:
+        everywhere = set(self.param_names)
+        var = _express5().Var
+        for seq, _count in self._parsed.sequences:
+            everywhere &= {t.name for t in seq if isinstance(t, var)}
+        return tuple(n for n in self.param_names if n not in everywhere)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        segments = _express5().cut_top(self._parsed.tokens)
+        if segments is None:
+            return (Complex(self.text, self.param_names),)
+        return segments
+
+    def _candidates(self) -> list[tuple[int, str, Shape]]:
+        e5 = _express5()
+        return [(count, e5.stringify(seq), e5.cut_flat(seq))
+                for seq, count in self._parsed.sequences]
+
+    def _compile_regex(self) -> re.Pattern[str]:
+        return _express5().compile_regex(
+            self._parsed, end=self.end, trailing=self.trailing, sensitive=self.sensitive
+        )
+
+    def _params(self, m: re.Match[str]) -> dict[str, Any]:
+        params: dict[str, Any] = dict.fromkeys(self.param_names)
+        keys = self._parsed.keys
+        for i, value in enumerate(m.groups()):
+            if value is None:
+                continue
+            key = keys[i]
+            if not self.decode:
+                params[key.name] = value
+            elif key.wildcard:
+                params[key.name] = [decode_component(p) for p in value.split("/")]
+            else:
+                params[key.name] = decode_component(value)
+        return params
+
+    def _check_value(self, name: str, value: Any) -> None:
+        if not isinstance(value, str | Sequence):
+            raise RouteError(f"parameter {name!r} must be a string", pattern=self.text)
+
+    def _fill(self, values: dict[str, Any], encode) -> str:
+        return _express5().build(self._parsed, values, encode=encode)
 
 
 _QUERY = re.compile(r"[?#]")
