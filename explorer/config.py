@@ -15,6 +15,8 @@ A profile names a server and how to authenticate to it::
     [settings]
     confirm_destructive = true
     pager = "less -FRX"          # false: never page (EXPLORER_PAGER still wins)
+    document_limit = 67108864    # bytes: the largest listing, spec or HAR read (64 MB)
+    render_limit = 4194304       # bytes of one answer shown on a terminal (4 MB)
 
     [profiles.labos]
     url = "https://labos.example.com"
@@ -57,6 +59,8 @@ from explorer.errors import ConfigError
 from explorer.fileio import (
     CONFIG_LIMIT,
     CREDENTIALS_LIMIT,
+    DOCUMENT_LIMIT,
+    RENDER_LIMIT,
     TOKEN_FILE_LIMIT,
     atomic_write,
     private_dirs,
@@ -87,6 +91,8 @@ SETTING_KEYS = {
     "highlight_limit",
     "table",
     "history",
+    "document_limit",
+    "render_limit",
 }
 
 
@@ -159,6 +165,10 @@ class Settings:
     highlight_limit: int = 1_000_000
     table: bool = True
     history: bool = True
+    #: the largest /discover listing, routes file, spec or HAR file read (decoded bytes)
+    document_limit: int = DOCUMENT_LIMIT
+    #: the most of one answer shown on a terminal (bytes); piped output has no limit
+    render_limit: int = RENDER_LIMIT
 
 
 @dataclass
@@ -268,6 +278,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             raise ConfigError(f"{where}: settings.{key} must be a {expected.__name__}")
         elif expected is int and value < 0:
             raise ConfigError(f"{where}: settings.{key} must be 0 or more")
+        elif key in ("document_limit", "render_limit") and value < 1024:
+            raise ConfigError(f"{where}: settings.{key} must be a number of bytes, 1024 or more")
         setattr(config.settings, key, value)
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):

@@ -122,6 +122,8 @@ CREDENTIALS_LIMIT = 1024 * 1024
 ITEM_FILE_LIMIT = 64 * 1024 * 1024
 #: /discover listings, routes files, specs, HAR files, session files, caches (default)
 DOCUMENT_LIMIT = 64 * 1024 * 1024
+#: the most of one answer rendered on a terminal (``settings.render_limit``)
+RENDER_LIMIT = 4 * 1024 * 1024
 
 
 class UnsafeFileError(OSError):

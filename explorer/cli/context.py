@@ -375,10 +375,13 @@ class Context:
 
         p = self.profile
         if p.spec:
-            return SpecSource(p.spec)
-        if p.routes:
-            return RoutesFileSource(p.routes)
-        return DiscoverSource()
+            source = SpecSource(p.spec)
+        elif p.routes:
+            source = RoutesFileSource(p.routes)
+        else:
+            source = DiscoverSource()
+        source.limit = self.config.settings.document_limit
+        return source
 
     @cached_property
     def discovery_cache(self):

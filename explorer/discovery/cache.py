@@ -43,11 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from explorer.client.urls import without_userinfo
-from explorer.fileio import atomic_write, make_private
+from explorer.fileio import atomic_write, make_private, read_bounded
 from explorer.registry import Registry
 from explorer.registry.serial import IndexFile
 
 FORMAT = 3
+#: the largest entry (.json) read: a few hundred bytes are written; more is not ours
+META_LIMIT = 1024 * 1024
 STORE_MAGIC = b"explorer-spec 1"
 
 
@@ -82,7 +84,7 @@ class DiscoveryCache:
 
     def read(self) -> CacheEntry | None:
         try:
-            meta = json.loads(self.meta_path.read_bytes())
+            meta = json.loads(read_bounded(self.meta_path, META_LIMIT))
             if meta.get("format") != FORMAT or meta.get("server") != self.server:
                 return None
             token = meta.get("spec")
@@ -101,8 +103,8 @@ class DiscoveryCache:
                 spec=token,
                 index=str(meta["index"]),
             )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None  # a foreign, cut, too large or too deeply nested entry: not used
 
     def write(self, validator: str | None, registry: Registry) -> CacheEntry:
         """Write the entry for a freshly read ``registry``; returns it (its tokens)."""

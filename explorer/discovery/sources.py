@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from explorer.client.models import RequestSpec
 from explorer.errors import EXIT_4XX, EXIT_5XX, EXIT_USAGE, DiscoveryError, ExplorerError
+from explorer.fileio import DOCUMENT_LIMIT, UnsafeFileError, read_bounded, size_text
 from explorer.registry import Route
 
 BUILTIN_ROUTES = Path(__file__).resolve().parent.parent / "data"
@@ -71,6 +72,9 @@ class Source(Protocol):
 class _Keyed:
     kind = "source"
     local = False
+    #: the largest document read, decoded (``settings.document_limit``): past it the
+    #: source is refused with one line and nothing is cached
+    limit: int = DOCUMENT_LIMIT
 
     def describe(self) -> str:
         return self.kind
@@ -98,7 +102,7 @@ class DiscoverSource(_Keyed):
         if response.status == 304 and validator:
             response.close()
             return Fetched(None, validator)
-        body = response.content
+        body = read_limited(response, self.limit, f"GET {self.path}")
         if response.status >= 400:
             error = DiscoveryError(
                 f"GET {self.path} answered {response.status}{_error_message(body)}"
@@ -123,7 +127,7 @@ class RoutesFileSource(_Keyed):
         return str(self.path)
 
     def fetch(self, client, validator: str | None) -> Fetched:
-        return _read_local(self.path, validator, what="routes file")
+        return _read_local(self.path, validator, what="routes file", limit=self.limit)
 
     def parse(self, raw: bytes, warn) -> list[Route]:
         return parse_route_list(raw, where=str(self.path), warn=warn, origin="routes")
@@ -142,7 +146,8 @@ class SpecSource(_Keyed):
 
     def fetch(self, client, validator: str | None) -> Fetched:
         if not self.is_url:
-            return _read_local(Path(self.location).expanduser(), validator, what="spec file")
+            return _read_local(Path(self.location).expanduser(), validator, what="spec file",
+                               limit=self.limit)
         headers = {"Accept": SPEC_ACCEPT}
         if validator:
             headers["If-None-Match"] = validator
@@ -159,7 +164,7 @@ class SpecSource(_Keyed):
         if response.status == 304 and validator:
             response.close()
             return Fetched(None, validator)
-        body = response.content
+        body = read_limited(response, self.limit, f"GET {self.location}")
         if response.status >= 400:
             raise DiscoveryError(f"GET {self.location} answered {response.status}")
         self.content_type = response.headers.get("Content-Type")
@@ -188,17 +193,50 @@ def resolve_routes_file(location: str) -> Path:
     return Path(location).expanduser().resolve()
 
 
-def _read_local(path: Path, validator: str | None, *, what: str) -> Fetched:
+def read_limited(response, limit: int, where: str) -> bytes:
+    """The whole body of ``response``, decoded, or :class:`DiscoveryError` once it is
+    larger than ``limit`` (said by its Content-Length, or found while reading: the rest
+    is not read)."""
+    declared = response.headers.get("Content-Length", "")
+    encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if declared.isdigit() and encoded in ("", "identity") and int(declared) > limit:
+        response.close()
+        raise too_large(where, limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(where, limit)
+            chunks.append(chunk)
+    finally:
+        response.close()
+    return b"".join(chunks)
+
+
+def too_large(where: str, limit: int) -> DiscoveryError:
+    return DiscoveryError(
+        f"{where}: larger than {size_text(limit)}; not used "
+        "(settings.document_limit in config.toml raises the limit)"
+    )
+
+
+def _read_local(path: Path, validator: str | None, *, what: str, limit: int) -> Fetched:
     try:
         st = path.stat()
         stamp = f"{st.st_mtime_ns}:{st.st_size}"
         if validator == stamp:
             return Fetched(None, stamp)
-        return Fetched(path.read_bytes(), stamp)
+        return Fetched(read_bounded(path, limit), stamp)
     except FileNotFoundError:
         error = DiscoveryError(f"{what} {path} does not exist")
         error.exit_code = EXIT_USAGE  # a path the user gave, like --token-file's
         raise error from None
+    except UnsafeFileError as exc:
+        error = DiscoveryError(f"cannot read {what} {path}: {exc.strerror}")
+        error.exit_code = EXIT_USAGE
+        raise error from exc
     except OSError as exc:
         raise DiscoveryError(f"cannot read {what} {path}: {exc.strerror}") from exc
 

@@ -405,7 +405,8 @@ def import_(context, options) -> int:
     if not host:
         url = _configured_url(context)
         host = urlsplit(url).netloc if url else None
-    result = import_har(options.file, options.output, host=host, force=options.force)
+    result = import_har(options.file, options.output, host=host, force=options.force,
+                        limit=context.config.settings.document_limit)
     for skipped in result.skipped:
         context.warn(f"skipped {skipped}")
     from explorer.render.text import one_line

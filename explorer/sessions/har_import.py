@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 from explorer import __version__
 from explorer.errors import SessionError, UsageError
+from explorer.fileio import DOCUMENT_LIMIT, UnsafeFileError, read_bounded
 from explorer.sessions.format import (
     DIR_MODE,
     FILE_MODE,
@@ -48,15 +49,25 @@ def _keep_header(name: str) -> bool:
     return not (low.startswith((":", "sec-")) or low in _BROWSER_HEADERS)
 
 
-def load_har(path: str | Path) -> list[dict[str, Any]]:
-    """The entries of a HAR file, each checked (:func:`check_entry`)."""
+def load_har(path: str | Path, *, limit: int = DOCUMENT_LIMIT) -> list[dict[str, Any]]:
+    """The entries of a HAR file, each checked (:func:`check_entry`).  A file that is
+    not a regular one or is larger than ``limit`` (``settings.document_limit``) is
+    refused before it is parsed, and so is JSON nested too deeply to read."""
     path = Path(path)
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(read_bounded(path, limit))
     except FileNotFoundError:
         raise SessionError(f"{path}: no such HAR file") from None
+    except UnsafeFileError as exc:
+        raise SessionError(
+            f"{path}: cannot read: {exc.strerror}"
+            + (" (settings.document_limit in config.toml raises the limit)"
+               if "larger" in (exc.strerror or "") else "")
+        ) from exc
     except OSError as exc:
         raise SessionError(f"{path}: cannot read: {exc.strerror}") from exc
+    except RecursionError:
+        raise SessionError(f"{path}: not a HAR file (JSON nested too deeply to read)") from None
     except ValueError as exc:
         raise SessionError(f"{path}: not a HAR file (not JSON: {exc})") from None
     log = document.get("log") if isinstance(document, dict) else None
@@ -160,7 +171,8 @@ class ImportResult:
 
 
 def import_har(
-    source: str | Path, target: str | Path, *, host: str | None = None, force: bool = False
+    source: str | Path, target: str | Path, *, host: str | None = None, force: bool = False,
+    limit: int = DOCUMENT_LIMIT,
 ) -> ImportResult:
     """Write the session from the HAR ``source``'s calls to ``host``.
 
@@ -172,7 +184,7 @@ def import_har(
     target = Path(target)
     if not force and (target.exists() or target.is_symlink()):
         raise UsageError(f"{target} already exists (give --force to replace it)")
-    entries = load_har(source)
+    entries = load_har(source, limit=limit)
     host = host or api_host(entries)
     if not host:
         raise SessionError(f"{source}: no JSON API calls found (give --host HOST)")
