@@ -474,9 +474,9 @@ class Context:
 
     def output_env(self, *, stdout=None, stderr=None, no_pager: bool | None = None):
         """The terminal facts for rendering, with ``--no-pager`` and the config's
-        ``pager`` and ``highlight_limit`` applied: the one place an OutputEnv is made
-        for a front end (the shell passes its own streams, and ``no_pager`` for its
-        ``pager on|off``)."""
+        ``pager``, ``highlight_limit`` and ``render_limit`` applied: the one place an
+        OutputEnv is made for a front end (the shell passes its own streams, and
+        ``no_pager`` for its ``pager on|off``)."""
         from explorer.render import OutputEnv
 
         settings = self.config.settings
@@ -491,6 +491,7 @@ class Context:
             stderr=stderr,
             pager_setting=pager_setting,
             max_highlight_bytes=settings.highlight_limit,
+            max_render_bytes=settings.render_limit,
         )
 
     def close(self) -> None:

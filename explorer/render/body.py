@@ -44,11 +44,15 @@ _BINARY_TYPES = (
 
 @dataclass
 class Body:
-    """What came back, read for a terminal: the bytes, or only the size when binary."""
+    """What came back, read for a terminal: the bytes, or only the size when binary.
+
+    ``cut`` is set when only the first ``limit`` bytes were kept (``size`` counts them
+    all): :func:`cut_note` says what was left out."""
 
     content: bytes
     size: int
     binary: bool
+    cut: bool = False
 
 
 def is_textual(mime: str) -> bool:
@@ -65,8 +69,10 @@ def is_binary_type(mime: str) -> bool:
     )
 
 
-def read_body(chunks: Iterator[bytes], mime: str) -> Body:
+def read_body(chunks: Iterator[bytes], mime: str, *, limit: int | None = None) -> Body:
     """Read a body for display; once it is known to be binary, only count its bytes.
+    With ``limit``, at most that many bytes are kept; the rest is only counted
+    (memory stays bounded whatever the server sends).
 
     Binary: a non-text MIME type, or a NUL byte anywhere (HTTPie's rule).
     """
@@ -81,8 +87,32 @@ def read_body(chunks: Iterator[bytes], mime: str) -> Body:
             binary = True
             buffer.clear()
             continue
+        if limit is not None and len(buffer) + len(chunk) > limit:
+            chunk = chunk[: max(0, limit - len(buffer))]
         buffer += chunk
-    return Body(bytes(buffer), size, binary)
+    cut = not binary and limit is not None and size > len(buffer)
+    return Body(bytes(buffer), size, binary, cut)
+
+
+def cut_text(content: bytes, charset: str) -> str:
+    """The first part of a cut body as text: a character the cut split is dropped."""
+    import codecs
+
+    try:
+        decoder = codecs.getincrementaldecoder(charset)("replace")
+    except LookupError:
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    return decoder.decode(content, final=False)
+
+
+def cut_note(body: Body, limit: int) -> str:
+    """The line after a cut body: how much was not shown, and how to get it all."""
+    left = body.size - len(body.content)
+    return (
+        f"({left:,} more bytes not shown: the answer is {body.size:,} bytes, more than "
+        f"settings.render_limit ({limit:,}) shows on a terminal; pipe it "
+        "(explorer ... | less) or save it with -o FILE)"
+    )
 
 
 def looks_like_json(mime: str, content: bytes) -> bool:

@@ -39,6 +39,9 @@ class OutputEnv:
     max_highlight_bytes: int = 1_000_000
     #: 256-colour escapes (else the 16 basic colours)
     color_256: bool = True
+    #: the most of one body shown on a terminal (``settings.render_limit``); past it
+    #: one line says how much was left out and how to get it
+    max_render_bytes: int = 4 * 1024 * 1024
 
     @classmethod
     def from_system(
@@ -51,6 +54,7 @@ class OutputEnv:
         stderr: IO[str] | None = None,
         pager_setting: str | bool | None = None,
         max_highlight_bytes: int | None = None,
+        max_render_bytes: int | None = None,
     ) -> OutputEnv:
         """The real terminal: ``sys.stdout``/``sys.stderr`` and ``os.environ`` by default.
 
@@ -96,6 +100,8 @@ class OutputEnv:
         )
         if max_highlight_bytes is not None:
             found.max_highlight_bytes = max_highlight_bytes
+        if max_render_bytes is not None:
+            found.max_render_bytes = max_render_bytes
         return found
 
 

@@ -68,7 +68,7 @@ def render_response(
         emit(_head_or_options(response, spec.method, env), env)
         return
     mime = response.content_type
-    body = _body.read_body(response.iter_bytes(), mime)
+    body = _body.read_body(response.iter_bytes(), mime, limit=env.max_render_bytes)
     shown, is_error = _terminal_body(response, body, env, table=bool(table))
     if isinstance(shown, _body.PrettyJson):
         if not verbose:  # the common case of a big answer: stream it to the pager
@@ -111,7 +111,8 @@ def _head_or_options(response: Response, method: str, env: OutputEnv) -> str:
         lines.append("(no Allow header in the answer)")
     from explorer.render import body as _body
 
-    body = _body.read_body(response.iter_bytes(), response.content_type)
+    body = _body.read_body(response.iter_bytes(), response.content_type,
+                           limit=env.max_render_bytes)
     shown, _ = _terminal_body(response, body, env, table=False)
     if isinstance(shown, _body.PrettyJson):
         shown = "".join(shown.chunks())
@@ -222,6 +223,11 @@ def _terminal_body(
         return "", False
     mime = response.content_type
     charset = response.charset
+    if body.cut:  # the first part only: not parsed (it is not whole), never highlighted
+        text = for_terminal(_body.cut_text(body.content, charset))
+        if not text.endswith("\n"):
+            text += "\n"
+        return text + paint(_body.cut_note(body, env.max_render_bytes), _DIM, env.color), False
     try:
         text = body.content.decode(charset)
     except UnicodeDecodeError as exc:
