@@ -1,18 +1,41 @@
 """The exception tree of explorer.
 
 Every error the user can cause or meet is one of these; front ends turn them into
-one line of text and an exit code, never a traceback.
+one line of text and an exit code, never a traceback.  The tree is every exception
+class of the package, wherever it is defined (``tests/engine/test_errors_tree.py``
+checks):
 
     ExplorerError                 base; ``exit_code`` says how the CLI ends
     ├── UsageError                bad command line or bad request item (exit 2)
     │   └── ItemError             a malformed request item, with a caret position
+    │       └── FilterError       (render.filter) a ``--filter`` that does not parse
     ├── ConfigError               unreadable config, unknown profile (exit 2)
     ├── RouteError                (ValueError) a route pattern that cannot be parsed
     ├── DecodeError               (ValueError) malformed percent-encoding in a path
     ├── DiscoveryError            the server's route listing is unusable (exit 1)
+    │   └── RouteIndexError       (ValueError; registry) a cached route index that is
+    │                             stale or damaged: the cache treats it as absent
     ├── TransportError            the server could not be reached or timed out (exit 3)
     ├── ResponseError             a malformed response (exit 1)
-    └── SessionError              a session file that cannot be read or written (exit 1)
+    │   ├── ViewError             (render.formats) an answer a format cannot show
+    │   └── DownloadError         (download) a download that could not be completed
+    ├── SessionError              a session file that cannot be read or written (exit 1)
+    ├── FilterTypeError           (render.filter) a ``--filter`` that does not apply
+    └── MissingValue              (sessions.replay) a placeholder nothing can fill
+
+Outside the tree, each caught where it is raised and never shown as it is:
+
+    UnsafeFileError               (OSError; fileio) not a regular file, or too large:
+                                  read as any OSError is, its ``strerror`` says why
+    SchemaTooLarge                (ValueError; spec.schema) schemas that expand too far
+    NotFollowed                   (client.redirects) a redirect the rules do not follow
+    Exit                          (repl.commands) ``exit``: leave the shell
+    Terminated                    (SystemExit; sandbox.server) SIGTERM or SIGHUP arrived
+    ApiError                      (sandbox.wire) the sandbox's own HTTP error answers
+    BadRequest                    (sessions.serve) a request ``replay --serve`` cannot read
+    _NotJSON                      (items.request) a ``:=`` number JSON cannot carry
+                                  (NaN, Infinity, 1e400)
+    _NotJSONNumber                (ValueError; sessions.format) the same in a session
 
 Foreign exceptions (requests, OSError, json) are translated where they happen and
 chained with ``raise ... from exc``.
