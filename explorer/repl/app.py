@@ -105,6 +105,7 @@ class ShellApp:
                 client_factory=self._background_client,
                 registry=lambda: self.context.discovery.registry,
                 learned=self.learned,
+                warn=self.warn,
                 on_fetched=self._fetched,
                 headers=self._request_headers,
             )
@@ -167,6 +168,7 @@ class ShellApp:
             client_factory=self._background_client,
             registry=lambda: self.context.discovery.registry,
             learned=self.learned,
+            warn=self.warn,
             on_fetched=self._fetched,
             headers=self._request_headers,
         )

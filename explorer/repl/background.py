@@ -10,10 +10,11 @@ seen, one page of whole objects is fetched instead (``full``: no ``fields``), wh
 teaches the values in them too (:meth:`LearnedStore.learn_seen`).
 
 Each fetch carries the headers a request typed now would carry (``headers``, read
-at the time of the fetch: the shell's ``headers apikey:...`` included).  Failures are
-quiet here: a failed prefetch is retried after a while, and one the server refused
-(401, 403) as soon as those headers change.  Nothing raises into the prompt.  No
-prompt_toolkit.
+at the time of the fetch: the shell's ``headers apikey:...`` included).  What the
+server or the network does wrong is quiet here: a failed prefetch is retried after a
+while, and one the server refused (401, 403) as soon as those headers change.  Any
+other failure (a bug) is reported through ``warn`` (the shell's: the context's
+warning path), one line each.  Nothing raises into the prompt.  No prompt_toolkit.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Prefetcher:
         client_factory: Callable[[], object],
         registry: Callable[[], object | None],
         learned: LearnedStore,
+        warn: Callable[[str], None],
         on_fetched: Callable[[str], None] = lambda collection: None,
         refetch_after: float = REFETCH_AFTER,
         headers: Callable[[], Mapping[str, str]] = dict,
@@ -53,6 +55,8 @@ class Prefetcher:
         self._client = None
         self._registry = registry
         self.learned = learned
+        #: where an unexpected failure is reported (the shell: the context's warnings)
+        self.warn = warn
         self.on_fetched = on_fetched
         self.refetch_after = refetch_after
         self._lock = threading.Lock()
@@ -62,7 +66,7 @@ class Prefetcher:
         self._pending: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-prefetch")
         self._closed = False
-        #: fetches that failed with an unexpected error (quietly: counted for tests)
+        #: fetches that failed with an unexpected error (each one reported through warn)
         self.failures = 0
 
     def __call__(self, collection: str, *, full: bool = False) -> None:
@@ -117,8 +121,9 @@ class Prefetcher:
         try:
             if self.fetch(collection, full=full):
                 self.on_fetched(collection)
-        except Exception:  # quiet by design: a later keystroke asks again
+        except Exception as exc:  # a bug, not the server: said, and a later keystroke retries
             self.failures += 1
+            self.warn(f"fetching the ids of {collection} failed: {type(exc).__name__}: {exc}")
         finally:
             with self._lock:
                 self._pending.discard(key or collection)
@@ -132,7 +137,10 @@ class Prefetcher:
         if registry is None:
             return False
         path = quote_path(collection)
-        entry = registry.resolve("GET", path).entry
+        try:
+            entry = registry.resolve("GET", path).entry
+        except ExplorerError:  # a typed path the registry cannot decode (``%C3``)
+            return False
         if entry is None:
             return False
         declared = set(getattr(entry.route, "query_params", ()) or ())

@@ -111,7 +111,8 @@ def test_the_background_prefetch_asks_it(entries_too, tmp_path):
 
     learned = LearnedStore(tmp_path / "learned.json")
     registry = Registry([Route("GET", "/things/:id?")])
-    prefetcher = Prefetcher(client_factory=Canned, registry=lambda: registry, learned=learned)
+    prefetcher = Prefetcher(client_factory=Canned, registry=lambda: registry, learned=learned,
+                            warn=pytest.fail)
     try:
         assert prefetcher.fetch("/things")
     finally:

@@ -114,3 +114,21 @@ def test_prefetches_use_the_shells_headers_after_a_login(home, sandbox):
     finally:
         app.close()
         app.context.close()
+
+
+def test_a_background_failure_reaches_the_contexts_warnings(home, sandbox, monkeypatch):
+    from explorer.repl.background import Prefetcher
+
+    def broken(self, collection, *, full=False):
+        raise RuntimeError("prefetch bug")
+
+    monkeypatch.setattr(Prefetcher, "fetch", broken)
+    app = _app(sandbox, f"--token={sandbox.token}")
+    try:
+        app.setup()
+        app.prefetcher("/public/v1/instruments")
+        assert app.prefetcher.wait(10)
+        assert any("prefetch bug" in w for w in app.context.warnings)
+    finally:
+        app.close()
+        app.context.close()

@@ -34,6 +34,7 @@ def make(sandbox, learned):
             client_factory=lambda: client,
             registry=lambda: registry,
             learned=learned,
+            warn=pytest.fail,  # nothing goes wrong in these tests
             on_fetched=fetched.append,
             **kwargs,
         )
@@ -114,6 +115,7 @@ def test_fetches_carry_the_headers_of_the_moment_and_retry_when_they_change(sand
         client_factory=lambda: client,
         registry=lambda: registry,
         learned=learned,
+        warn=pytest.fail,
         headers=lambda: dict(headers),
     )
     try:
@@ -139,3 +141,32 @@ def test_a_fetched_whole_list_drops_ids_that_are_gone(make, learned):
     assert prefetcher.wait(10)
     ids = dict(learned.ids(PROTOCOLS))
     assert ids and "999" not in ids  # the sandbox's few protocols are one whole page
+
+
+def test_an_unexpected_failure_is_reported_not_swallowed(learned):
+    warnings: list[str] = []
+
+    def broken_registry():
+        raise RuntimeError("the registry broke")
+
+    prefetcher = Prefetcher(client_factory=lambda: None, registry=broken_registry,
+                            learned=learned, warn=warnings.append)
+    try:
+        prefetcher(INSTRUMENTS)
+        assert prefetcher.wait(10)
+    finally:
+        prefetcher.close()
+    assert warnings == [
+        f"fetching the ids of {INSTRUMENTS} failed: RuntimeError: the registry broke"
+    ]
+    assert prefetcher.failures == 1
+
+
+def test_a_path_the_registry_cannot_decode_is_no_list(learned):
+    prefetcher = Prefetcher(client_factory=lambda: None,
+                            registry=lambda: Registry([Route("GET", "/x/:id?")]),
+                            learned=learned, warn=pytest.fail)
+    try:
+        assert prefetcher.fetch("/x/%C3") is False
+    finally:
+        prefetcher.close()
