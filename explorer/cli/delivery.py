@@ -69,6 +69,8 @@ class Delivery:
             request = wire(request)
         show = curl_command if self.flags.curl else http_text
         text = show(request, spec, show_secrets=self.flags.show_secrets, redact=redact)
+        if self.flags.curl:
+            text = _with_digest(text, getattr(client, "auth", None), self.flags.show_secrets)
         if terminal:
             from explorer.render.text import for_terminal
 
@@ -173,3 +175,18 @@ def _placed_auth(client, prepared) -> dict:
     auth = getattr(client, "auth", None)
     where = placed(auth, operation)
     return {} if where is auth else {"auth": where}
+
+
+def _with_digest(line: str, auth, show_secrets: bool) -> str:
+    """A curl line that answers HTTP Digest as the client would: ``--digest -u USER:PASS``
+    after ``curl`` (the password ``***`` unless ``show_secrets``); Digest sends nothing up
+    front, so the request itself carries no credential to print."""
+    from explorer.auth.digest import Digest
+
+    if not isinstance(auth, Digest) or not line.startswith("curl "):
+        return line
+    import shlex
+
+    password = auth.password if show_secrets else "***"
+    user = shlex.quote(f"{auth.username}:{password}")
+    return f"curl --digest -u {user} {line[len('curl '):]}"

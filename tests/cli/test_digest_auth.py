@@ -56,3 +56,23 @@ def test_a_recorded_digest_session_holds_no_password_nor_answer(run, eco, tmp_pa
     replayed = run("--url", eco.url, "-a", f"{DIGEST_USER}:{DIGEST_PASSWORD}", "-A", "digest",
                    "replay", str(session))
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+
+
+def test_curl_prints_the_digest_credential_and_the_line_runs(run, eco):
+    import shlex
+    import shutil
+    import subprocess
+
+    base = ["--url", eco.url, "-a", f"{DIGEST_USER}:{DIGEST_PASSWORD}", "-A", "digest",
+            "call", "GET", "/digest", "--curl"]
+    masked = run(*base)
+    assert masked.returncode == 0, masked.stderr
+    words = shlex.split(masked.stdout)
+    assert words[1:4] == ["--digest", "-u", f"{DIGEST_USER}:***"]
+    assert DIGEST_PASSWORD not in masked.stdout and eco.seen == []  # nothing was sent
+    shown = run(*base, "--show-secrets")
+    assert shutil.which("curl"), "curl is needed (apt-get install curl)"
+    answer = subprocess.run(["bash", "-c", shown.stdout], capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "NO_PROXY": "*"}, timeout=60)
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout) == {"user": DIGEST_USER}
