@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-from explorer.client.models import Request, Response
+from explorer.client.models import NO_BODY, Request, RequestSpec, Response
 from explorer.errors import ResponseError, TransportError, UsageError
 
 if TYPE_CHECKING:
@@ -228,8 +228,6 @@ def _translated(
     """The package's error for a requests failure of ``session.send``."""
     import requests
 
-    from explorer.client.session import _connection_error, _reason
-
     shown = request.label or request.url
     if deadline is not None and deadline.expired:
         return deadline.error()
@@ -265,8 +263,6 @@ def _guarded(r: requests.Response, shown: str, deadline, limit: int | None) -> I
     once it inflates past ``limit`` bytes."""
     import requests
 
-    from explorer.client.session import _reason
-
     encoding = r.headers.get("Content-Encoding", "").strip().lower()
     bounded = limit if encoding not in ("", "identity") else None
     size = 0
@@ -297,3 +293,80 @@ def _guarded(r: requests.Response, shown: str, deadline, limit: int | None) -> I
     finally:
         if deadline is not None:
             deadline.cancel()
+
+
+# -- what went wrong, in words (requests and urllib3 nest their texts deeply) --------
+
+
+def _connection_error(
+    exc: BaseException, base_url: str, reason: str, spec: RequestSpec | None
+) -> TransportError | ResponseError:
+    """Which of three things went wrong: no connection, a broken answer, or a lost one.
+
+    * the connection could not be made (refused, unknown host): ``cannot reach``;
+    * the server answered something that is not HTTP, or headers past http.client's
+      limits (100 headers, 64 KB a line): a :class:`ResponseError`;
+    * the server closed or reset the connection before its answer came (an upload it
+      stopped reading, a crash): ``closed the connection``.
+    """
+    import http.client
+
+    from urllib3.exceptions import NewConnectionError
+
+    causes = _causes(exc)
+    if any(isinstance(c, NewConnectionError) for c in causes) or not any(
+        isinstance(c, OSError | http.client.HTTPException) for c in causes
+    ):
+        kind = {"connection refused": "refused", "unknown host": "unknown-host"}.get(reason)
+        return TransportError(f"cannot reach {base_url}: {reason}", reason=kind or "unreachable")
+    lost = (http.client.RemoteDisconnected, ConnectionError, http.client.IncompleteRead)
+    broken = [c for c in causes if isinstance(c, http.client.HTTPException)]
+    if broken and not any(isinstance(c, lost) for c in causes):
+        detail = str(broken[0])[:120] or type(broken[0]).__name__
+        if isinstance(broken[0], http.client.BadStatusLine):
+            return ResponseError(f"{base_url} answered something that is not HTTP ({detail})")
+        return ResponseError(f"{base_url} sent malformed or oversized headers ({detail})")
+    spec = spec or RequestSpec("GET", "/")
+    during = "during the upload" if spec.files else "without answering"
+    if not spec.files and (spec.form or spec.data is not None or spec.json is not NO_BODY):
+        during = "while the request was being sent"
+    return TransportError(f"{base_url} closed the connection {during} ({reason})", reason="reset")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything it wraps (``args``, urllib3's ``reason``, chained causes)."""
+    found: list[BaseException] = []
+    stack: list[object] = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        stack.extend(item.args)
+        stack += [getattr(item, "reason", None), item.__cause__, item.__context__]
+    return found
+
+
+_REASONS = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "unknown host"),
+    ("nodename nor servname", "unknown host"),
+    ("Temporary failure in name resolution", "unknown host"),
+    ("Connection reset", "connection reset by the server"),
+    ("Broken pipe", "connection reset by the server"),
+    ("Remote end closed", "the connection ended before an answer came"),
+    ("RemoteDisconnected", "the connection ended before an answer came"),
+    ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed (try --ca-bundle FILE)"),
+    ("timed out", "timed out"),
+    ("header", "the server sent malformed or oversized headers"),
+)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short human reason for a requests/urllib3 failure (their texts nest deeply)."""
+    text = str(exc)
+    for needle, reason in _REASONS:
+        if needle in text:
+            return reason
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first[:200]

@@ -46,7 +46,8 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (usage: {usage(self.prog.split()[-1])})")
 
 
-def _parser(command: str) -> argparse.ArgumentParser:
+def argument_parser(command: str) -> argparse.ArgumentParser:
+    """The options of ``explorer COMMAND`` (for running it, and for shell completion)."""
     parser = _Parser(prog=f"explorer {command}", allow_abbrev=False, add_help=True)
     add = parser.add_argument
     add("file", metavar="FILE")
@@ -85,7 +86,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
 
 
 def main(context, command: str, args: list[str]) -> int:
-    parser = _parser(command)
+    parser = argument_parser(command)
     try:
         options = parser.parse_args(args)
     except SystemExit as exc:  # --help

@@ -169,13 +169,13 @@ def _command_options(command: str):
     from explorer.cli.completion.candidates import options_in_help, options_of
 
     if command in ("serve", "demo"):
-        from explorer.cli.serve import _parser
+        from explorer.cli.serve import argument_parser
 
-        return options_of(_parser(command))
+        return options_of(argument_parser(command))
     if command in ("replay", "export", "import"):
-        from explorer.sessions.cli import _parser
+        from explorer.sessions.cli import argument_parser
 
-        return options_of(_parser(command))
+        return options_of(argument_parser(command))
     if command == "routes":
         from explorer.cli.routes import HELP as text
     elif command == "login":
