@@ -8,7 +8,8 @@ streaming.  The client above it keeps header layering, auth and redirects.
 * :class:`RequestsTransport` is the default: a ``requests.Session`` with retries of
   idempotent methods, the raw-target adapter (:mod:`explorer.client.rawtarget`),
   proxies from the environment, a cookie jar, and every foreign failure translated
-  into the package's errors (see :mod:`explorer.client.session`); a whole-exchange
+  into the package's errors, in words (:func:`_translated`, at the end of this
+  module: refused, unknown host, reset, not HTTP, TLS, proxy); a whole-exchange
   deadline (``--max-time``, :mod:`explorer.client.deadline`) and a bound on what a
   compressed body may inflate to (:data:`DECODED_LIMIT`; past it the body is cut with
   ``the body from URL inflates past N bytes (gzip); cut there``).

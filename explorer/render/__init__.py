@@ -12,6 +12,8 @@
 * :mod:`.formats`: ``--format json|table|csv|tsv|yaml`` (:func:`~.formats.render_view`)
 * :mod:`.filter`: ``--filter EXPR`` and the shell's ``| EXPR`` (JMESPath)
 * :mod:`.preview`: ``--offline`` and ``--curl``, the request instead of sending it
+* :mod:`.command_help`: a generated command's help and a group's (``group_help``), the
+  one text ``explorer GROUP`` and the shell's ``help GROUP`` both print
 """
 
 from typing import TYPE_CHECKING

@@ -8,13 +8,21 @@ the history and the app; pygments only by the highlighter):
 * :mod:`.index`: the generated commands by their words
 * :mod:`.learned`: ids, field names and values taught by answers, cached per server
 * :mod:`.state`: the session's directory, variables, default headers and last answer
-* :mod:`.commands`: what each line does (verbs, generated commands, ``cd``, ``set``...)
+* :mod:`.commands`: what each line does (verbs, generated commands, and the shell's
+  own commands: one table, ``BUILTINS``, for help, dispatch and completion)
 * :mod:`.background`: id prefetching off the prompt's thread
 * :mod:`.completer`: which candidates, for each kind of suggestion
 * :mod:`.history`, :mod:`.highlight`, :mod:`.style`: history without secrets, the input
   line's lexer, the colours
 * :mod:`.app`: the prompt loop
 * :mod:`.logs`: what prompt_toolkit and asyncio log, as one line (never a traceback)
+* :mod:`.watcher`: when the routes are asked for again (a miss, an unknown write, the
+  periodic check)
+* :mod:`.script`: the script runner (``explorer < script``: lines with no prompt)
+
+The shell reaches the rest of the package through explicit calls only: the context's
+:meth:`~explorer.cli.context.Context.subscribe_warnings`, ``subscribe_routes`` and
+``set_recorder``; it replaces no other object's method and reads no ``__dict__``.
 """
 
 from __future__ import annotations
