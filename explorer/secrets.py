@@ -23,6 +23,7 @@ and the exports' scripts hide them in what they print.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -187,21 +188,29 @@ _VALUE = rf"(?P<value>\"[^\"]*\"|'[^']*'|(?:{_SCHEMES})\s+[^\s'\"]+|[^\s'\"]+)"
 _ITEM_VALUE = rf"(?(open)(?P<inner>[^'\"]*)(?=(?P=open))|{_VALUE})"
 #: not in the middle of a word, an option or a URL query (the query rule takes those)
 _START = r"(?<![\w?&-])(?P<open>['\"])?"
-_RULES = (
-    # --token T, --api-key=K, --apikey K, --password P
-    ("option", re.compile(r"(?i)(?P<name>--(?:token|api-key|apikey|password))(?P<sep>\s+|=)"
-                          + _VALUE)),
-    # a URL's query: /x?limit=1&api_key=K&sort=name (the value ends at & or #)
-    ("query", re.compile(rf"(?i)(?<=[?&])(?P<name>{_NAME})(?P<sep>=)"
-                         r"(?P<value>[^\s'\"&#]+)")),
-    # items: Authorization:Bearer x, apikey:k, password=x, api_key:=..., token==x (also
-    # as a quoted word)
-    ("item", re.compile(rf"(?i){_START}(?P<name>{_NAME})(?P<sep>:=|==|=|:\s*)"
-                        + _ITEM_VALUE)),
-    # JSON bodies: "password": "x"
-    ("json", re.compile(rf'(?i)(?P<name>"{_NAME}")(?P<sep>\s*:\s*)'
-                        r'(?P<value>"(?:[^"\\]|\\.)*")')),
-)
+
+
+@functools.cache
+def _rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The rules of :func:`scrub_command`, compiled on first use: compiling them takes
+    20-30 ms, which every command would pay at import (a one-shot call never scrubs)."""
+    return (
+        # --token T, --api-key=K, --apikey K, --password P
+        ("option", re.compile(r"(?i)(?P<name>--(?:token|api-key|apikey|password))"
+                              r"(?P<sep>\s+|=)" + _VALUE)),
+        # a URL's query: /x?limit=1&api_key=K&sort=name (the value ends at & or #)
+        ("query", re.compile(rf"(?i)(?<=[?&])(?P<name>{_NAME})(?P<sep>=)"
+                             r"(?P<value>[^\s'\"&#]+)")),
+        # items: Authorization:Bearer x, apikey:k, password=x, api_key:=..., token==x
+        # (also as a quoted word)
+        ("item", re.compile(rf"(?i){_START}(?P<name>{_NAME})(?P<sep>:=|==|=|:\s*)"
+                            + _ITEM_VALUE)),
+        # JSON bodies: "password": "x"
+        ("json", re.compile(rf'(?i)(?P<name>"{_NAME}")(?P<sep>\s*:\s*)'
+                            r'(?P<value>"(?:[^"\\]|\\.)*")')),
+    )
+
+
 #: a URL's ``user:password@`` (or a token written as the user): hidden whole
 _USERINFO = re.compile(r"(?<=://)[^/?#@\s'\"]+(?=@)")
 _OPTION_KINDS = {"--token": "token", "--api-key": "api_key", "--apikey": "api_key"}
@@ -289,7 +298,7 @@ def scrub_command(
         return "{{secret}}" if placeholders else MASK
 
     line = _USERINFO.sub(userinfo, line)
-    for rule, pattern in _RULES:
+    for rule, pattern in _rules():
         line = pattern.sub(lambda m, rule=rule: hide(rule, m), line)
     values = dict(names)
     if isinstance(known, Mapping):
