@@ -66,6 +66,8 @@ class ShellApp:
         self._lock = threading.Lock()
         self._setup_lock = threading.Lock()
         self._ready = threading.Event()
+        #: set once a completer over the routes is in place (before the rest of set-up)
+        self._completing = threading.Event()
         self._waiting = None
         self._warming = False
         self._warning = ""
@@ -97,7 +99,6 @@ class ShellApp:
             if self._shell is not None:
                 return
             from explorer.repl.background import Prefetcher
-            from explorer.repl.commands import Shell
             from explorer.repl.learned import LearnedStore
 
             self.learned = LearnedStore.for_server(cfg.cache_dir(), self.context.base_url)
@@ -110,7 +111,9 @@ class ShellApp:
                 headers=self._request_headers,
             )
             self.watcher.load()
-            self._swap_completer()
+            self._swap_completer()  # the routes are usable from here on
+            from explorer.repl.commands import Shell
+
             if self.interactive:
                 from prompt_toolkit.lexers import PygmentsLexer
 
@@ -214,6 +217,7 @@ class ShellApp:
         )
         with self._lock:
             self._completer = completer
+        self._completing.set()
         self._invalidate()
         thread = threading.Thread(target=completer.warm, name="explorer-warm-completer")
         thread.daemon = True
@@ -564,7 +568,7 @@ def _waiting_completer(app: ShellApp):
 
     class Waiting(Completer):
         def get_completions(self, document, complete_event):
-            if not app._ready.wait(30.0):
+            if not app._completing.wait(30.0):
                 return
             completer = app.current_completer()
             if completer is not None and completer is not self:

@@ -132,3 +132,49 @@ def test_a_background_failure_reaches_the_contexts_warnings(home, sandbox, monke
     finally:
         app.close()
         app.context.close()
+
+
+def test_completion_answers_once_the_routes_are_in_before_the_rest_of_set_up(
+    home, sandbox, monkeypatch
+):
+    import threading
+
+    from explorer.repl import app as app_module
+    from explorer.repl import commands
+
+    app = _app(sandbox, f"--token={sandbox.token}")
+    app._waiting = app_module._waiting_completer(app)  # the prompt's, before set-up
+    toolbar = "".join(text for _style, text in app._toolbar())
+    assert "routes loading" in toolbar
+    waiting = app.current_completer()
+    release = threading.Event()
+    real = commands.Shell.__init__
+
+    def held(self, *args, **kwargs):  # the rest of set-up waits until the test says
+        release.wait(30)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(commands.Shell, "__init__", held)
+    answered: list[str] = []
+    asked = threading.Thread(target=lambda: answered.extend(_from(waiting, "get /public/v1/instr")))
+    asked.start()
+    setup = threading.Thread(target=app.setup)
+    setup.start()
+    try:
+        asked.join(30)
+        assert answered == ["instruments"]
+        assert app._shell is None  # the rest of set-up has not finished
+        assert "routes loading" not in "".join(text for _style, text in app._toolbar())
+    finally:
+        release.set()
+        setup.join(30)
+        app.close()
+        app.context.close()
+
+
+def _from(completer, line: str) -> list[str]:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    event = CompleteEvent(completion_requested=True)
+    return [c.text for c in completer.get_completions(Document(line), event)]
