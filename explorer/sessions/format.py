@@ -73,11 +73,19 @@ from pathlib import Path
 from typing import Any
 
 from explorer.errors import SessionError
+from explorer.fileio import read_bounded
 
 FORMAT_VERSION = 1
 MAGIC = "explorer"
+#: the largest session file read (its big bodies are in files beside it)
+SESSION_LIMIT = 1024 * 1024 * 1024
 #: bodies larger than this go to a file beside the session
 INLINE_LIMIT = 256 * 1024
+#: the deepest JSON body kept as ``{"json": ...}``; a deeper one is kept as text,
+#: exactly (replay, the exports and the checks walk JSON values recursively)
+MAX_DEPTH = 200
+#: a line holds its body a few levels down (exchange, request, body, json)
+_LINE_DEPTH = MAX_DEPTH + 8
 BASE_URL_VAR = "{{base_url}}"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -428,7 +436,7 @@ def read_session(path: str | Path) -> Session:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, SESSION_LIMIT)
     except FileNotFoundError:
         raise SessionError(f"{path}: no such session file") from None
     except IsADirectoryError:
@@ -446,11 +454,19 @@ def parse_session(data: bytes, *, path: Path) -> Session:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        parsed.append((number, _loads(line, f"{path}:{number}")))
+        value = _loads(line, f"{path}:{number}")
+        if depth_over(value, _LINE_DEPTH):
+            raise SessionError(
+                f"{path}:{number}: nested more than {MAX_DEPTH} levels deep (not read)"
+            )
+        parsed.append((number, value))
     if torn.strip():
         number = len(lines) + 1
         try:
-            parsed.append((number, json.loads(torn)))
+            value = json.loads(torn)
+            if depth_over(value, _LINE_DEPTH):
+                raise ValueError("nested too deeply")
+            parsed.append((number, value))
         except (ValueError, RecursionError):
             warnings.append(
                 f"{path}:{number}: skipped a truncated last line (an exchange cut off)"
@@ -488,6 +504,24 @@ def loads_strict(data: bytes | str) -> Any:
     return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
+def depth_over(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` levels deep
+    (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if level > limit:
+            return True
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def _loads(line: bytes, where: str) -> Any:
     try:
         return json.loads(line)
@@ -521,8 +555,10 @@ def inline_body(
     if "json" in content_type.lower():  # application/json, +json, and the odd text/json
         try:
             value = loads_strict(text)
+            if depth_over(value, MAX_DEPTH):
+                raise ValueError("nested too deeply")
         except (ValueError, RecursionError):
-            pass  # not JSON by the standard (NaN, 1e400...): kept as text, exactly
+            pass  # not JSON by the standard (NaN, 1e400...) or too deep: kept as text, exactly
         else:
             return {"json": redactor.template_json(value) if template else redactor.json(value)}
     if is_form_type(content_type):

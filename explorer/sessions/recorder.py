@@ -321,7 +321,7 @@ class Recorder:
             if r.leaks(raw) or (filled and b'"multipart"' in raw):
                 try:
                     value = json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):
                     lines.append(r.data(raw))
                     continue
                 value = r.strings(value)

@@ -38,11 +38,13 @@ from explorer.secrets import CREDENTIAL_HEADERS
 from explorer.sessions.capture import IdMap, Uses, ids_in, path_segment
 from explorer.sessions.checks import Checker, Failure
 from explorer.sessions.format import (
+    MAX_DEPTH,
     MISSING,
     Exchange,
     Session,
     body_bytes,
     body_path,
+    depth_over,
     fill_template,
     is_form_type,
 )
@@ -448,7 +450,9 @@ class Replayer:
         if body and (response.is_json or body[:1] in (b"{", b"[")):
             try:
                 parsed = json.loads(body)
-            except ValueError:
+                if depth_over(parsed, MAX_DEPTH):  # the checks walk it: compared as text
+                    parsed = MISSING
+            except (ValueError, RecursionError):
                 parsed = MISSING
         failures = self.checker.check(
             exchange,
