@@ -294,6 +294,12 @@ class Context:
 
         return resolve(self._places(self.home_profile))
 
+    def use_auth(self, scheme) -> None:
+        """Send ``scheme`` from now on, with every later request of this run (the
+        shell's ``login``): it becomes :attr:`auth` and the client's credential."""
+        self.auth = scheme
+        self.client.auth = scheme
+
     # -- the engine --------------------------------------------------------------------
 
     @cached_property

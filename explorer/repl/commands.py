@@ -635,8 +635,7 @@ class Shell:
         from explorer.auth import api_key
 
         scheme = api_key(key)
-        self.context.client.auth = scheme  # used at once, by every later line
-        self.context.auth = scheme
+        self.context.use_auth(scheme)  # used at once, by every later line
         self.note(f"every request now carries {_auth_text(scheme)}")
 
     def read_line(self, prompt: str) -> str | None:
