@@ -69,3 +69,19 @@ def test_a_refetch_that_changes_nothing_is_not_handed_on(discover_server, tmp_pa
         e.prepare_command(["labware", "list"])
     assert discover_server.fetches() == 2  # it did refetch
     assert changes == []
+
+
+def test_every_route_listener_hears_a_change_until_it_unsubscribes(discover_server, tmp_path):
+    _engine(discover_server, tmp_path)
+    e, _ = _engine(discover_server, tmp_path)
+    first, second = [], []
+    e.subscribe_routes(first.append)
+    e.subscribe_routes(second.append)
+    discover_server.routes.append({"method": "GET", "path": "/public/v1/labware/:id?"})
+    e.prepare_call("GET", "/public/v1/labware")
+    assert len(first) == len(second) == 1
+    e.unsubscribe_routes(first.append)
+    discover_server.routes.append({"method": "GET", "path": "/public/v1/samples/:id?"})
+    e.discovery.note_write()  # a write lets the next miss ask at once
+    e.prepare_call("GET", "/public/v1/samples")
+    assert len(first) == 1 and len(second) == 2
