@@ -41,6 +41,7 @@ loads them (a measured start-up cost).
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -106,7 +107,7 @@ def detect_syntax(text: str) -> str:
     return EXPRESS5 if has5 else EXPRESS4
 
 
-class RoutePattern:
+class RoutePattern(ABC):
     """A parsed route pattern; build one with :meth:`parse`.
 
     The interface every syntax shares: :attr:`param_names`, :attr:`optional_params`,
@@ -180,40 +181,42 @@ class RoutePattern:
 
     # ------------------------------------------------------------------ per syntax
 
+    @abstractmethod
     def _read(self) -> None:
         """Parse :attr:`text` (at :meth:`parse` time)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _find_names(self) -> tuple[str, ...]:
-        raise NotImplementedError
+        """Every param key in order (see :attr:`param_names`)."""
 
     @property
+    @abstractmethod
     def optional_params(self) -> tuple[str, ...]:
         """Params that may be absent from a match (their value is then ``None``)."""
-        raise NotImplementedError
 
     @property
+    @abstractmethod
     def segments(self) -> tuple[Segment, ...]:
         """The pattern cut at ``/`` (after the leading one); optional params flagged.
 
         A pattern that does not start with ``/`` is a single :class:`Complex`.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def _candidates(self) -> list[tuple[int, str, Shape]]:
         """Every combination of the optional parts: (how many are in, text, shape)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _compile_regex(self) -> re.Pattern[str]:
-        raise NotImplementedError
+        """The regex :meth:`exec` matches with (compiled once, on first use)."""
 
+    @abstractmethod
     def _params(self, m: re.Match[str]) -> dict[str, Any]:
         """The params of a regex match, decoded as Express hands them on."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _fill(self, values: dict[str, Any], encode) -> str:
         """The pattern with ``values`` filled in, each through ``encode``."""
-        raise NotImplementedError
 
     def _check_value(self, name: str, value: Any) -> None:
         if not isinstance(value, str):
