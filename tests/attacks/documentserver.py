@@ -1,6 +1,7 @@
 """A loopback server answering whatever body a test puts at a path: ``server.bodies``
 maps a path to ``(headers, body)``; the body goes out whole, with the headers given
-(a Content-Length, or none: then the connection's end ends the body)."""
+(a Content-Length, or none: then the connection's end ends the body).  ``server.seen``
+lists the paths asked for, ``server.targets`` the whole targets (query included)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class _Handler(QuietHandler):
         bodies = self.server.bodies
         path = self.path.split("?", 1)[0]
         self.server.seen.append(path)
+        self.server.targets.append(self.path)
         if path not in bodies:
             self.send_json({"message": "no such path"}, status=404)
             return
@@ -34,6 +36,7 @@ def document_server():
             server = context.__enter__()
             server.bodies = {}
             server.seen = []
+            server.targets = []
             return server
 
         def __exit__(self, *exc):
