@@ -20,42 +20,18 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-_ONE_PASS = '''
-import importlib.util
-
-import gevent
-from locust import events
-
-_spec = importlib.util.spec_from_file_location("exported", {path!r})
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
-SessionUser = _module.SessionUser  # the exported user and its tasks
-
-_names = set()
-
-
-@events.init.add_listener
-def _on_init(environment, **kwargs):
-    @environment.events.request.add_listener
-    def _on_request(name, **kwargs):
-        _names.add(name)
-        if len(_names) == {steps}:  # every step once: stop, and print the statistics
-            gevent.spawn(environment.runner.quit)
-'''
-
-
-def locust_one_pass(locustfile: Path, host: str, steps: int, env: dict[str, str], *,
+def locust_one_pass(locustfile: Path, host: str, env: dict[str, str], *,
                     timeout: float = 120, failures: bool = False) -> dict[str, dict]:
-    """Run an exported locustfile headless with one user until each of its ``steps``
-    has been requested once (an event, not a run time), then stop: Locust's
-    statistics (``--json``) by entry name.  ``failures``: some are expected (Locust
-    then exits 1)."""
-    wrapper = locustfile.with_name(f"one_pass_{locustfile.stem}.py")
-    wrapper.write_text(_ONE_PASS.format(path=str(locustfile), steps=steps))
+    """Run an exported locustfile headless with one user and ``EXPLORER_ONE_PASS=1``
+    (the export's own option): the user replays the session once and the run ends, so
+    this waits for the process to exit, not for a clock.  Locust's statistics
+    (``--json``) by entry name.  ``failures``: some are expected (Locust then exits 1).
+    ``timeout`` only guards against a hang."""
     result = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(wrapper), "--headless", "-u", "1", "-r", "1",
-         "--host", host, "--json", "--loglevel", "WARNING"],
-        capture_output=True, text=True, env=env, cwd=locustfile.parent, timeout=timeout,
+        [sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "-u", "1",
+         "-r", "1", "--host", host, "--json", "--loglevel", "WARNING"],
+        capture_output=True, text=True, env={**env, "EXPLORER_ONE_PASS": "1"},
+        cwd=locustfile.parent, timeout=timeout,
     )
     assert result.returncode == (1 if failures else 0), result.stderr
     return {entry["name"]: entry for entry in json.loads(result.stdout)}

@@ -14,11 +14,10 @@ import re
 import resource
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from exportrun import locust_one_pass
 from faultcli import EXPLORER
 from faultserver import BIG_JSON
 
@@ -144,32 +143,9 @@ def test_processes_recording_to_one_session_at_once_keep_every_exchange(run, fau
 
     locustfile = tmp_path / "shared_locust.py"
     locustfile.write_text(export(recorded, "locust"))
-    stats = run_one_pass(locustfile, faults, len(recorded), run.env())
+    entries = locust_one_pass(locustfile, faults.url, run.env())  # one pass, to its exit
+    stats = {int(re.match(r"step (\d+): ", name)[1]): e for name, e in entries.items()}
     assert sorted(stats) == steps, stats
+    assert all(entry["num_requests"] == 1 for entry in stats.values()), stats
     assert all(entry["num_failures"] == 0 for entry in stats.values()), stats
 
-
-def run_one_pass(locustfile: Path, server, steps: int, env: dict[str, str]) -> dict[int, dict]:
-    """Run ``locustfile`` (one user) until ``server`` has seen one whole pass of its
-    ``steps`` (a request after the last step's: the tasks run in order), then stop it;
-    the statistics Locust prints, by step number."""
-    seen_before = len(server.requests)
-    locust = subprocess.Popen(
-        [sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "-u", "1",
-         "-r", "1", "--run-time", "120s", "--host", server.url, "--json",
-         "--loglevel", "WARNING"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-    try:
-        deadline = time.monotonic() + GUARD
-        while len(server.requests) - seen_before <= steps:
-            assert locust.poll() is None, locust.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        locust.send_signal(signal.SIGTERM)  # prints the statistics (--json) and exits
-        stdout, stderr = locust.communicate(timeout=GUARD)
-    finally:
-        locust.kill()
-    assert locust.returncode == 0, stderr
-    entries = json.loads(stdout)
-    return {int(re.match(r"step (\d+): ", e["name"])[1]): e for e in entries}

@@ -7,6 +7,10 @@ checking each recorded status::
     locust -f session_locust.py --master            # distributed: one master,
     locust -f session_locust.py --worker --master-host HOST   # and many workers
 
+With ``EXPLORER_ONE_PASS=1`` each user replays the steps once and stops, and the run
+ends when every user has (``locust -f F --headless -u 1 -r 1 --host H``: one pass over
+the session, then Locust prints its statistics and exits; no ``--run-time`` to guess).
+
 Each step is its own entry in Locust's statistics (``step 3: GET /route``).  A target
 that requests and urllib3 would re-encode (a filter such as ``updatedAt>X``) is sent as
 written, like the product's client does (:mod:`explorer.client.transport`): the file
@@ -48,6 +52,9 @@ EXPLORER_PASSWORD.
 
     locust -f this_file.py --host http://127.0.0.1:8080
     locust -f this_file.py --master   /   --worker --master-host HOST
+
+EXPLORER_ONE_PASS=1: each user replays the steps once, then stops; the run ends when
+every user has (EXPLORER_ONE_PASS=1 locust -f this_file.py --headless -u 1 -r 1 --host H).
 """
 '''
 
@@ -155,7 +162,9 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         *(["import threading", "from contextlib import contextmanager"] if exact else []),
         "from urllib.parse import quote, quote_plus",
         "",
+        "import gevent",
         "from locust import HttpUser, SequentialTaskSet, between, task",
+        "from locust.exception import StopUser",
         *(_EXACT_IMPORTS if exact else []),
         "",
         f"SESSION = {literal(session.path.name)}",
@@ -164,12 +173,23 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "PASSWORD = os.environ.get('EXPLORER_PASSWORD', '')",
         "COOKIE = os.environ.get('EXPLORER_COOKIE', '')",
         "FILES = os.environ.get('EXPLORER_FILES', RECORDED_FILES)",
+        "#: one pass over the session per user, then the run ends (see the docstring)",
+        "ONE_PASS = os.environ.get('EXPLORER_ONE_PASS', '') not in ('', '0')",
+        f"STEPS = {len(steps)}",
+        "_PASSES_DONE = [0]",
         pysource.HELPERS.rstrip("\n"),
         _REFUSALS,
         *(_EXACT_TARGETS if exact else []),
         "",
         "",
         "class SessionSteps(SequentialTaskSet):",
+        "    def get_next_task(self):",
+        "        # the step after the last one of a pass: with ONE_PASS, the user is done",
+        "        self._steps_done = getattr(self, '_steps_done', 0) + 1",
+        "        if ONE_PASS and self._steps_done > STEPS:",
+        "            self.user.pass_done()",
+        "        return super().get_next_task()",
+        "",
         "    def on_start(self):",
         "        self.v = {" + ", ".join(f"{e.placeholder!r}: {e.variable}" for e in _AUTH) + "}",
         *([
@@ -187,6 +207,14 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "class SessionUser(HttpUser):",
         "    tasks = [SessionSteps]",
         "    wait_time = between(0.1, 0.5)",
+        "",
+        "    def pass_done(self):",
+        "        # one pass over the session: stop this user; the last one ends the run",
+        "        _PASSES_DONE[0] += 1",
+        "        runner = self.environment.runner",
+        "        if runner is not None and _PASSES_DONE[0] >= max(runner.target_user_count, 1):",
+        "            gevent.spawn(runner.quit)",
+        "        raise StopUser()",
         "",
     ]
     return "\n".join(out)
