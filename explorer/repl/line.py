@@ -4,7 +4,8 @@ Pure, no prompt_toolkit.  Words follow POSIX shell quoting (``'...'`` literal,
 ``"..."`` with ``\\"`` and ``\\\\``, a backslash outside quotes makes the next character
 literal), so ``post /x name="HPLC 2"`` is three words.  A word that starts with ``{``
 (not ``{{``, which is a variable) or a ``[`` that is not an item path like ``[0]=x``
-begins a raw JSON body that runs to the end of the input, newlines included::
+begins a raw JSON body that runs to the end of the input, newlines included (not after
+a ``|`` word: that is the JMESPath filter of the answer)::
 
     post /public/v1/instruments {
       "name": "HPLC 2"
@@ -68,6 +69,13 @@ def _body_starts(text: str, i: int) -> bool:
     return False
 
 
+def _piped(words: list[Word], text: str) -> bool:
+    """Whether a ``|`` word came before: what follows is a JMESPath expression
+    (``| [0].name``, ``| {n: name}``), never a JSON body, so an unclosed bracket there is
+    the expression's error to report, not a line to continue."""
+    return any(text[w.start:w.end] == "|" for w in words)
+
+
 def tokenize(text: str) -> Line:
     """Split ``text`` into words; tolerant of anything (see the module docstring)."""
     words: list[Word] = []
@@ -77,7 +85,7 @@ def tokenize(text: str) -> Line:
             i += 1
         if i >= n:
             return Line(tuple(words), None, False, False, True, text)
-        if words and _body_starts(text, i):
+        if words and _body_starts(text, i) and not _piped(words, text):
             return Line(tuple(words), i, False, False, False, text)
         start = i
         out: list[str] = []

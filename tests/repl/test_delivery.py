@@ -35,6 +35,9 @@ def test_a_pipe_filters_the_answer_with_jmespath(console):
         console.run(f"get {INSTRUMENTS} |")
     with pytest.raises(UsageError, match="not a JMESPath expression"):
         console.run(f"get {INSTRUMENTS} | data[")
+    with pytest.raises(UsageError, match="not a JMESPath expression"):
+        console.run(f"get {INSTRUMENTS} | [?status=='idle'")
+    assert json.loads(body_of(console.run(f"get {INSTRUMENTS} limit==2 | [data[0].id]")))
     with pytest.raises(UsageError, match="sends no request"):
         console.run("vars | x")
 

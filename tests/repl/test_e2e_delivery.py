@@ -18,6 +18,9 @@ def test_a_pipe_completes_from_the_last_answer_and_filters(shell, tmp_path):  # 
     s.line(" ")
     s.expect(r'\[\s+"[^"]+",\s+"[^"]+"\s+\]')  # the two names, as JSON
     s.wait_prompt()
+    s.line(f"get {INSTRUMENTS} limit==2 | [?status=='idle'")  # Enter runs it: no body
+    s.expect_exact("not a JMESPath expression")
+    s.wait_prompt()
     s.line("output csv")
     s.expect_exact("answers shown as csv")
     s.wait_prompt()

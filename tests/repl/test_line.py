@@ -63,6 +63,17 @@ def test_is_complete_for_quotes_and_bodies():
     assert not is_complete("get /x\\")
 
 
+def test_after_a_pipe_brackets_are_the_filter_and_enter_runs_the_line():
+    # an unclosed bracket in a | EXPR is JMESPath's error to report (one line), never a
+    # JSON body that Enter keeps continuing
+    assert is_complete("get /x | [")
+    assert is_complete("get /x | [?status=='idle'")
+    assert is_complete("get /x | {n: name")
+    assert tokenize("get /x | [0].name").body is None
+    assert not is_complete("post /x [")  # a JSON body still continues
+    assert not is_complete('post /x {"a": "|"')
+
+
 def test_json_balanced_ignores_brackets_in_strings():
     assert json_balanced('{"a": "[[["}')
     assert not json_balanced('{"a": "\\"}')
