@@ -44,6 +44,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from explorer.errors import ResponseError, TransportError, UsageError
+from explorer.render.text import one_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -277,7 +278,6 @@ def _finish(part: Path, target: Path, stderr: IO[str], size: int, *, note: str =
         os.replace(part, target)
     except OSError as exc:
         raise DownloadError(f"cannot rename {part} to {target.name}: {exc.strerror}") from exc
-    from explorer.render.text import one_line
 
     extra = f" ({note})" if note else ""
     stderr.write(f"explorer: saved {size:,} bytes to {one_line(str(_shown(target)))}{extra}\n")
@@ -293,8 +293,6 @@ def _shown(path: Path) -> Path:
 
 
 def _left_behind(part: Path, target: Path, keep: bool, written: int, stderr: IO[str]) -> None:
-    from explorer.render.text import one_line
-
     if keep:
         stderr.write(
             f"explorer: the download stopped; {written:,} bytes are kept in "
@@ -338,7 +336,6 @@ def _bar(total: int | None, offset: int, name: str, stream: IO[str]) -> Any:
     the terminal and shows the rate and the time left)."""
     from tqdm import tqdm
 
-    from explorer.render.text import one_line
 
     shown = one_line(name)
     if len(shown) > 30:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from explorer.client.models import RequestSpec, Response
+from explorer.client.urls import display_url
 from explorer.errors import DecodeError, UsageError
 from explorer.routing.codec import quote_stray_percents
 
@@ -183,8 +184,6 @@ class Engine:
     def _relative(self, url: str) -> str:
         """The part of ``url`` after the server's base URL (scheme and host compared
         without case and credentials); UsageError for a URL on another server."""
-        from explorer.client.urls import display_url
-
         base_url = self.client.base_url
         base, typed = urlsplit(base_url), urlsplit(url)
         same = (

@@ -12,6 +12,7 @@ import io
 import json
 
 from explorer.cli.flags import FLAGS_HELP, split_flags
+from explorer.client.models import Response
 from explorer.client.paging import PAGED_METHODS
 from explorer.errors import DiscoveryError, TransportError, UsageError
 
@@ -281,7 +282,6 @@ def fetch_all(context, prepared):
     list (the last answer as it came when it was not a list of pages, or failed)."""
     from dataclasses import replace
 
-    from explorer.client.models import Response
     from explorer.client.paging import fetch_all
 
     stderr = context.stderr

@@ -24,9 +24,12 @@ import sys
 from argparse import Namespace
 from collections.abc import Callable
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from explorer import config as cfg
-from explorer.errors import UsageError
+from explorer.client.urls import display_url, same_origin, url_secrets, without_userinfo
+from explorer.errors import ConfigError, DiscoveryError, TransportError, UsageError
+from explorer.render.text import one_line
 
 
 class Context:
@@ -109,8 +112,6 @@ class Context:
     def print_warning(self, message: str) -> None:
         """``explorer: warning: ...`` on stderr, one line, its secrets masked (the way a
         warning is shown when no handler is subscribed; a handler may call it too)."""
-        from explorer.render.text import one_line
-
         print(f"explorer: warning: {one_line(self.redact(message))}", file=self.stderr, flush=True)
 
     def subscribe_warnings(self, handler: Callable[[str], None]) -> None:
@@ -135,8 +136,6 @@ class Context:
     def secrets(self) -> list[str]:
         """Every secret value this run knows of, for redaction.  Never raises: it is
         used while an error (a broken config, say) is being reported."""
-        from explorer.client.urls import url_secrets
-
         found = list(self.typed_secrets)
         if "client" in self.__dict__:
             found.extend(self.client.secrets)
@@ -200,8 +199,6 @@ class Context:
     def elsewhere(self) -> bool:
         """True when the URL was overridden to another origin than the profile's own:
         then the profile's credentials stay home (see the module docstring)."""
-        from explorer.client.urls import same_origin
-
         own = self.selected_profile.url
         return bool(own) and not same_origin(own, self.base_url)
 
@@ -210,7 +207,6 @@ class Context:
         """Where ``explorer login`` keeps this server's key in the credentials file."""
         if (self.profile.name != "default" or self.options.profile) and not self.elsewhere:
             return self.profile.name
-        from explorer.client.urls import without_userinfo
 
         return f"url:{without_userinfo(self.base_url)}"
 
@@ -264,8 +260,6 @@ class Context:
         own = bool(p.credentials) or bool(self._saved(p.name))
         given = any(holds(place) for place in self._places())
         if secret_headers or (own and not given):
-            from explorer.client.urls import display_url
-
             self.warn(
                 f"profile {p.name!r} is for {display_url(self.selected_profile.url or '')}: "
                 f"its credentials are not sent to {display_url(self.base_url)}"
@@ -280,8 +274,6 @@ class Context:
     def _saved(key: str) -> dict:
         """What ``explorer login`` saved under ``key`` ({} when the file is unreadable:
         only for deciding whether to warn)."""
-        from explorer.errors import ConfigError
-
         try:
             return cfg.load_credentials().get(key, {})
         except ConfigError:
@@ -417,8 +409,6 @@ class Context:
 
     def load_routes(self, *, required: bool = True, revalidate: bool = True):
         """The registry; with ``required=False`` a failure is a warning and None."""
-        from explorer.errors import DiscoveryError, TransportError
-
         try:
             return self.discovery.load(revalidate=revalidate)
         except (DiscoveryError, TransportError) as exc:
@@ -512,9 +502,6 @@ def _proxy_url(proxy: str | None) -> str | None:
     """``--proxy URL`` checked (``host:port`` means ``http://host:port``, as curl reads it)."""
     if not proxy:
         return None
-    from urllib.parse import urlsplit
-
-    from explorer.client.urls import display_url
 
     url = proxy if "://" in proxy else "http://" + proxy
     try:

@@ -20,11 +20,15 @@ Anything else is shown by :func:`explorer.render.render_response` as before.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from explorer.cli.flags import Flags
+from explorer.client.headers import layered
+from explorer.client.models import Response
+from explorer.render.text import for_terminal
 
 
 @dataclass
@@ -49,7 +53,6 @@ class Delivery:
         the ones typed."""
         if self.download is None:
             return
-        from explorer.client.headers import layered
 
         spec.headers = layered(self.download.request_headers(), spec.headers)
 
@@ -72,8 +75,6 @@ class Delivery:
         if self.flags.curl:
             text = _with_digest(text, getattr(client, "auth", None), self.flags.show_secrets)
         if terminal:
-            from explorer.render.text import for_terminal
-
             text = for_terminal(text)
         out.write(text)
         out.flush()
@@ -95,7 +96,6 @@ class Delivery:
         except ViewError as exc:
             if response.status < 400 or exc.body is None:
                 raise
-            from explorer.client.models import Response
 
             self.view_fallback = Response.of(
                 response.status, exc.body, headers=response.headers, reason=response.reason,
@@ -145,8 +145,6 @@ def prepare(flags: Flags, *, format: str | None = None, filter: str | None = Non
 
 def ask_on_terminal(question: str) -> bool:
     """A yes/no question on the terminal (False when there is none to ask on)."""
-    import sys
-
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return False
     sys.stderr.write(question)

@@ -14,9 +14,11 @@ line) and the exit is 0: the login itself worked.
 from __future__ import annotations
 
 import sys
+from urllib.parse import urljoin
 
 from explorer.client.models import RequestSpec
-from explorer.errors import ResponseError, UsageError
+from explorer.client.urls import display_url
+from explorer.errors import ConfigError, ResponseError, SessionError, UsageError
 
 LOGIN_PATH = "/public-api/user/login"
 USAGE = "usage: explorer [GLOBAL] login [--username NAME] [--password-stdin]"
@@ -74,7 +76,6 @@ def log_in_and_save(context, username: str, password: str, *, say=None) -> str:
     context.typed_secrets.append(password)  # never shown, even in a crash's traceback
     key = login(_engine(context), username, password)  # the engine: --record sees it
     from explorer.config import credentials_path, save_credential
-    from explorer.errors import ConfigError
 
     try:
         path = save_credential(context.credential_key, {"api_key": key, "username": username})
@@ -91,8 +92,6 @@ def log_in_and_save(context, username: str, password: str, *, say=None) -> str:
 def _engine(context):
     """The run's engine; when its ``--record`` session cannot be opened, one warning
     and an engine that does not record (the login matters more than its copy)."""
-    from explorer.errors import SessionError
-
     try:
         return context.engine
     except SessionError as exc:
@@ -108,10 +107,6 @@ def login(client, username: str, password: str) -> str:
     spec = RequestSpec("POST", LOGIN_PATH, json={"username": username, "password": password})
     response = client.send(spec, allow_redirects=False)
     if 300 <= response.status < 400:
-        from urllib.parse import urljoin
-
-        from explorer.client.urls import display_url
-
         response.close()
         where = response.headers.get("Location")
         where = urljoin(response.url, where) if where else "nowhere (no Location)"

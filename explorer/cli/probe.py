@@ -39,7 +39,10 @@ from explorer.errors import (
     ExplorerError,
     RouteError,
     TransportError,
+    UsageError,
 )
+from explorer.render.text import one_line
+from explorer.routing.segments import Literal, Param
 
 #: how much of each answer probe keeps to look for an id in
 KEEP_BYTES = 1024 * 1024
@@ -76,8 +79,6 @@ def main(context, args: list[str]) -> int:
     results = probe(context.engine, registry, limit=limit or None, check=check)
     print(format_results(results))
     if check:
-        from explorer.render.text import one_line
-
         for r in results:
             for mismatch in r.mismatches:
                 print(one_line(f"{r.route}: {mismatch}"))
@@ -97,8 +98,6 @@ def main(context, args: list[str]) -> int:
 
 def _parse_max(args: list[str]) -> int | None:
     """``--max N`` (0: no limit), the default without it, None for ``--help``."""
-    from explorer.errors import UsageError
-
     limit = DEFAULT_MAX
     rest = list(args)
     while rest:
@@ -182,7 +181,6 @@ def _fill(entry, first_id) -> str | None:
     more complex than one parameter)."""
     from explorer.engine import quote_path
     from explorer.routing import encode_component
-    from explorer.routing.segments import Literal, Param
 
     path = ""
     required = set(entry.required)
@@ -253,8 +251,6 @@ def _first_id(body: bytes) -> str | None:
 def format_results(results: list[Result]) -> str:
     """The table; the server's words in it (paths, reason phrases, errors) are shown
     with their control characters escaped."""
-    from explorer.render.text import one_line
-
     if not results:
         return "(no GET routes)"
     rows = [(one_line(r.route), one_line(r.path), one_line(r.status), r.ms, r.check)

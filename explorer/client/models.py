@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from explorer.client.headers import Headers
+
 
 class _NoBody:
     """Marker for "no JSON body" (``None`` is a valid JSON body: ``null``)."""
@@ -284,8 +286,6 @@ class Response:
 
 def _headers(headers: Mapping[str, str] | None) -> Mapping[str, str]:
     """``headers`` as a case-insensitive mapping (what every Response holds)."""
-    from explorer.client.headers import Headers
-
     return Headers(headers or {})
 
 

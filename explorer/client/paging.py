@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from explorer.client.models import RequestSpec, Response
+from explorer.client.urls import display_url
 from explorer.envelope import list_items
 from explorer.errors import UsageError
 
@@ -194,8 +195,6 @@ def _by_links(send, spec, response, first, progress, base_url) -> Paged:
         seen.add(url)
         next_spec = _spec_for(url, base_url or response.url, spec) if base_url else None
         if next_spec is None:
-            from explorer.client.urls import display_url
-
             return Paged(items, pages, response,
                          stopped=f"the next page is not on the server: {display_url(url)}")
         if progress:

@@ -44,7 +44,7 @@ import json as _json
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from explorer import __version__
 from explorer.auth import Scheme
@@ -302,8 +302,6 @@ def _within(request: Request, started: float) -> Request:
 
 def _userinfo_auth(url: str):
     """The Basic credential of a ``user:password@`` in ``url`` (decoded), or None."""
-    from urllib.parse import unquote
-
     netloc = urlsplit(url).netloc
     if "@" not in netloc:
         return None

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from explorer.client.models import NO_BODY, Request, RequestSpec, Response
+from explorer.client.urls import display_url
 from explorer.errors import ResponseError, TransportError, UsageError
 
 if TYPE_CHECKING:
@@ -235,8 +236,6 @@ def _translated(
     if isinstance(exc, requests.exceptions.SSLError):
         return TransportError(f"TLS error talking to {shown}: {_reason(exc)}", reason="tls")
     if isinstance(exc, requests.exceptions.ProxyError):
-        from explorer.client.urls import display_url
-
         return TransportError(
             f"the proxy {display_url(proxy or 'the proxy')} failed on the way to {shown}: "
             f"{_reason(exc)}", reason="proxy")

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from explorer.render.text import for_terminal
+
 BINARY_NOTE = "+-----------------------------------------+ binary data ({size} bytes) not shown"
 
 #: a pygments style whose mid-tone colours read on dark and light backgrounds
@@ -174,8 +176,6 @@ class PrettyJson:
                     pending, size, started, last = [], 0, True, piece[-1:]
                     yield piece
         except RecursionError:
-            from explorer.render.text import for_terminal
-
             raw = for_terminal(self.raw)
             pending = [raw if not started else _TOO_DEEP + raw]
         piece = _terminal_json("".join(pending))

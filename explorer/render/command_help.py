@@ -24,9 +24,11 @@ shown with its control characters escaped.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
+from explorer.errors import UsageError
 from explorer.registry.model import arg_name
 from explorer.render.text import one_line
 
@@ -145,8 +147,6 @@ def _param_cells(operation, p: dict, *, path: bool = False) -> tuple[str, str]:
 
 
 def _value(value: Any) -> str:
-    import json
-
     text = value if isinstance(value, str) else json.dumps(value)
     return text if len(text) <= 30 else text[:29] + "…"
 
@@ -234,7 +234,6 @@ def is_group(registry, words: Sequence[str]) -> bool:
     a command."""
     if not words:
         return False
-    from explorer.errors import UsageError
 
     words = list(words)
     try:

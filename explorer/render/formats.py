@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ResponseError
+from explorer.render.text import for_terminal
 
 if TYPE_CHECKING:
     from explorer.client.models import RequestSpec, Response
@@ -217,7 +218,6 @@ def render_view(
     from explorer.render.pager import emit, write_text
     from explorer.render.response import request_head, response_head
     from explorer.render.status import status_line
-    from explorer.render.text import for_terminal
 
     data = answer_data(response)
     if data is _EMPTY:  # 204, or an empty 200: nothing to format

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.client.urls import display_netloc
 from explorer.render.env import OutputEnv
 from explorer.render.pager import emit, emit_chunks, write_text
 from explorer.render.status import BOLD, paint, reason_for, status_color, status_line
@@ -169,8 +170,6 @@ def request_head(
     lines = [paint(f"{one_line(spec.method)} {target} HTTP/1.1", BOLD, color)]
     headers: list[tuple[str, str | None]] = []
     if base_url:
-        from explorer.client.urls import display_netloc
-
         headers.append(("Host", display_netloc(base_url)))
     headers += list((sent if sent is not None else spec.headers).items())
     lines += _header_lines(redact_headers(headers, also=credentials), color)

@@ -38,8 +38,10 @@ from urllib.parse import urlsplit
 
 from explorer import config as cfg
 from explorer.cli.argv import check_line
+from explorer.client.headers import layered, present
 from explorer.client.urls import display_netloc, display_url
 from explorer.errors import EXIT_OK
+from explorer.render.text import one_line, terminal_safe
 from explorer.repl.line import is_complete
 from explorer.repl.script import LineEnds, ScriptRunner
 from explorer.repl.state import ShellState
@@ -229,8 +231,6 @@ class ShellApp:
 
     def _profiles(self) -> dict[str, str]:
         """The profiles ``connect`` can switch to, with their urls."""
-        from explorer.client.urls import display_url
-
         profiles = self.context.config.profiles
         return {name: display_url(p.url) if p.url else "" for name, p in profiles.items()}
 
@@ -256,8 +256,6 @@ class ShellApp:
         """The headers a request typed now would carry, as the client layers them:
         the profile's, then the auth's, then the shell's ``headers`` (later ones win,
         whatever their case)."""
-        from explorer.client.headers import layered, present
-
         client = self.context.client
         auth = client.auth.headers() if client.auth is not None else None
         return present(layered(client.headers, auth, self.state.headers))
@@ -285,7 +283,6 @@ class ShellApp:
         if threading.current_thread() is threading.main_thread():
             self.context.print_warning(message)
             return
-        from explorer.render.text import one_line
 
         text = one_line(self.context.redact(message))  # a server's words, shown escaped
         self._warning = text
@@ -295,8 +292,6 @@ class ShellApp:
         """Print ``line`` on stderr: above the prompt when one is up, else now (main
         thread) or before the next prompt (a background thread).  Route paths and a
         server's words in it are shown with their control characters escaped."""
-        from explorer.render.text import terminal_safe
-
         line = terminal_safe(line)
         if threading.current_thread() is threading.main_thread():
             print(line, file=sys.stderr, flush=True)

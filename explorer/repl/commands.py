@@ -25,10 +25,14 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
+from urllib.parse import unquote
 
 from explorer.cli.flags import Flags, split_flags
 from explorer.client.headers import layered, present
+from explorer.client.models import NO_BODY, Response
+from explorer.client.urls import display_url, same_origin
 from explorer.engine import WRITES
 from explorer.errors import ItemError, UsageError
 from explorer.items.syntax import BODY_METHODS
@@ -43,6 +47,7 @@ from explorer.repl.vocabulary import (
     VERBS,
     VIEW_FORMATS,
 )
+from explorer.routing.segments import Literal, Param
 from explorer.variables import NAME, TEMPLATE, as_text, expand_items, lookup
 
 #: answers up to this size are kept for ``{{last}}`` and learning; bigger ones stream past
@@ -321,10 +326,6 @@ class Shell:
         """The path parameters a spec route answered for (``octocat``, ``hello`` of
         ``/repos/octocat/hello``) become values Tab offers at those segments: an API
         whose keys are names has no list of them to learn ids from."""
-        from urllib.parse import unquote
-
-        from explorer.routing.segments import Literal, Param
-
         pattern = entry.pattern
         if not pattern.is_plain:
             return
@@ -666,7 +667,6 @@ class Shell:
             raise
         old = self.context
         recorder = old.active_recorder
-        from explorer.client.urls import same_origin
 
         if not same_origin(old.base_url, new.base_url):
             self.state.headers = {}  # the shell's headers may hold a credential
@@ -685,7 +685,6 @@ class Shell:
         """``http://h:1 (profile demo-labstep): 11 commands from --routes labstep; no
         credentials yet (login gets a key)``."""
         from explorer.cli.login import LOGIN_PATH
-        from explorer.client.urls import display_url
 
         context = self.context
         registry = context.discovery.registry
@@ -710,8 +709,6 @@ class Shell:
         """The recording goes on, in a session of the new server beside the first one
         (a session holds one server): ``tour.jsonl`` -> ``tour-demo-labstep.jsonl``,
         and back to ``tour.jsonl`` (appended to) on the first server again."""
-        from pathlib import Path
-
         path = Path(recorder.path)
         recorder.close()
         if self._recording_origin is None or self._recording_origin[2] is not recorder:
@@ -939,8 +936,6 @@ def _verb_typo(words: list[str], error: UsageError) -> UsageError:
 
 
 def _merge_body(spec, body: Any) -> None:
-    from explorer.client.models import NO_BODY
-
     if spec.files or spec.form:
         raise UsageError("a JSON body cannot be combined with file uploads")
     if spec.json is NO_BODY:
@@ -966,8 +961,6 @@ def split_pipe(line) -> tuple[str, str | None]:
 
 def _keep(response) -> tuple[Any, bytes | None]:
     """The response to render, and its body when it is small enough to keep."""
-    from explorer.client.models import Response
-
     chunks: list[bytes] = []
     size = 0
     stream = response.iter_bytes()

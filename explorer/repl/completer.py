@@ -20,6 +20,7 @@ show up on the next keystroke (or when the shell restarts completion after the f
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -590,8 +591,6 @@ def _child_meta(child) -> str:
 
 
 def json_text(value: Any) -> str:
-    import json
-
     return json.dumps(value)
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from explorer.client.urls import without_userinfo
 from explorer.envelope import list_items
 from explorer.fileio import atomic_write
 from explorer.items.syntax import FILTER_SEPARATORS, SEP_DATA
@@ -82,8 +83,6 @@ _COMPONENT = re.compile(
 def server_key(base_url: str) -> str:
     """A readable, unique file name for a server: ``127.0.0.1_5123-1a2b3c4d`` (a URL's
     ``user:password@`` is no part of it)."""
-    from explorer.client.urls import without_userinfo
-
     base_url = without_userinfo(base_url)
     parts = urlsplit(base_url)
     readable = re.sub(r"[^A-Za-z0-9.-]+", "_", (parts.netloc + parts.path).strip("/"))[:60]

@@ -23,6 +23,14 @@ import sys
 from typing import Any
 
 from explorer.errors import EXIT_OK, EXIT_OTHER, EXIT_UNREACHABLE, UsageError
+import json
+from explorer.client.models import NO_BODY
+from explorer.client.urls import display_url
+from explorer.errors import DecodeError
+from explorer.render.text import one_line
+from pathlib import Path
+from urllib.parse import urlsplit
+from explorer.render.text import terminal_safe
 
 USAGES = {
     "replay": "explorer [GLOBAL] replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] "
@@ -209,8 +217,6 @@ def _target(context, session, options):
     credentials given on the command line (not the environment's, nor a profile's: the
     file says where they would go).  A session with writes asks first (see the module)."""
     from explorer.auth.resolve import keys
-    from explorer.client.urls import display_url
-    from explorer.render.text import one_line
     from explorer.sessions.replay import SAFE_METHODS
 
     if _configured_url(context) is not None:
@@ -248,7 +254,6 @@ def _target(context, session, options):
 def _spec_checker(context):
     """``--check-spec``: each answer against the response schema its route's spec
     declares for the status (a route without spec data is not checked)."""
-    from explorer.errors import DecodeError
     from explorer.sessions.checks import Failure
     from explorer.spec.check import check_answer
 
@@ -274,12 +279,8 @@ def _no_send(spec) -> Any:
 
 
 def _dry_run(replayer, base_url: str) -> int:
-    import json
-
-    from explorer.client.models import NO_BODY
     from explorer.sessions.replay import SAFE_METHODS
 
-    from explorer.render.text import one_line
 
     for exchange in replayer.session.exchanges:  # a colleague's session: shown escaped
         if replayer.only_safe and exchange.method not in SAFE_METHODS:
@@ -334,7 +335,6 @@ def serve(context, options) -> int:
 
     if not 0 <= options.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {options.port}")
-    from explorer.render.text import one_line
 
     session = _session(context, options.file)
     try:
@@ -370,7 +370,6 @@ def export(context, options) -> int:
         print(f"exported {len(session)} requests to {options.output}", file=sys.stderr)
     else:
         if _isatty(sys.stdout):  # a script on a terminal: a session's escapes shown, not run
-            from explorer.render.text import terminal_safe
 
             text = terminal_safe(text)
         sys.stdout.write(text)
@@ -381,8 +380,6 @@ def export(context, options) -> int:
 def _check_output(output: str, source: str, *, force: bool) -> None:
     """``export -o OUT`` never replaces the session it exports (or a file beside it),
     and replaces another existing file only with ``--force``, as ``import`` does."""
-    from pathlib import Path
-
     from explorer.sessions.format import files_dir
 
     out, session = Path(output), Path(source)
@@ -398,8 +395,6 @@ def _check_output(output: str, source: str, *, force: bool) -> None:
 
 
 def import_(context, options) -> int:
-    from urllib.parse import urlsplit
-
     from explorer.sessions.har_import import import_har
 
     host = options.host
@@ -410,7 +405,6 @@ def import_(context, options) -> int:
                         limit=context.config.settings.document_limit)
     for skipped in result.skipped:
         context.warn(f"skipped {skipped}")
-    from explorer.render.text import one_line
 
     print(one_line(f"imported {result.imported} of {result.total} requests "
                    f"(host {result.host}) into {options.output}"))

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from explorer.errors import SessionError
 from explorer.sessions.replay import ReplayReport
+from explorer.render.text import one_line
 
 _MARKS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "skipped": "skip"}
 
@@ -24,8 +25,6 @@ def summary_table(report: ReplayReport, *, width: int = 100) -> str:
 
     Paths come from the session and messages quote the server: their control
     characters are shown escaped (:func:`explorer.render.text.one_line`)."""
-    from explorer.render.text import one_line
-
     rows = [("#", "request", "want", "got", "result", "ms")]
     for r in report.results:
         rows.append(

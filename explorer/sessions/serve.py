@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 from explorer.client.models import Request, Response
 from explorer.sessions.format import Exchange, Session, body_bytes, body_path, template_literal
+from explorer.errors import RouteError
 
 #: difflib compares a missed request with at most this many recorded ones
 CLOSEST_LIMIT = 200
@@ -159,7 +160,6 @@ def _drop(rfile: Any, size: int) -> None:
 
 
 def _compile(route_path: str):
-    from explorer.errors import RouteError
     from explorer.routing import RoutePattern
 
     try:

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from explorer.client.models import NO_BODY
+from explorer.errors import UsageError
+from explorer.render.text import one_line
 from explorer.spec import schema as sch
 
 #: mismatches reported per answer (the rest are counted)
@@ -43,8 +46,6 @@ class Problem:
 
     def lines(self) -> list[str]:
         """The message, then the item and a caret line (when there is an item)."""
-        from explorer.render.text import one_line
-
         if not self.item:
             return [one_line(self.message)]
         item = one_line(self.item)
@@ -276,8 +277,6 @@ def _header(headers: dict, name: str) -> str | None:
 
 
 def _no_body():
-    from explorer.client.models import NO_BODY
-
     return NO_BODY
 
 
@@ -285,7 +284,6 @@ class _Typed:
     """The request items as typed, found by key (for the caret)."""
 
     def __init__(self, items: Sequence[str]) -> None:
-        from explorer.errors import UsageError
         from explorer.items.syntax import parse_item
 
         self.items = []

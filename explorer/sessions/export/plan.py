@@ -37,6 +37,7 @@ from explorer.sessions.format import (
     template_parts,
     wire_ready,
 )
+import json
 
 _REENCODED = frozenset('<>"{}|\\^` ')
 #: the headers an export writes itself (its auth from EXPLORER_TOKEN/EXPLORER_API_KEY, the
@@ -229,8 +230,6 @@ def json_text(value: Any, string: Any = None) -> list[str | Use]:
     """A JSON body's text (compact, as curl and hurl send it) as literal pieces and
     references.  ``string(text)`` writes a literal string's inside (default: JSON's own
     escapes), for a format whose JSON has more to escape (hurl's ``{{``)."""
-    import json
-
     inner = string or (lambda text: json.dumps(text, ensure_ascii=False)[1:-1])
     out: list[str | Use] = []
 
