@@ -1,4 +1,5 @@
-"""Text that must be UTF-8: command-line arguments and the lines the shell reads.
+"""Text that must be UTF-8: command-line arguments, ``EXPLORER_*`` environment
+variables and the lines the shell reads.
 
 Python hands over an argument (or a line read in the C locale, or a key the terminal
 sent) that is not valid UTF-8 with each bad byte as a lone surrogate
@@ -34,6 +35,14 @@ def check_arguments(argv: list[str]) -> None:
     for number, arg in enumerate(argv, 1):
         if _SURROGATE.search(arg):
             raise UsageError(f"argument {number} is not valid UTF-8: {shown(arg)}")
+
+
+def check_environment(environ) -> None:
+    """Raise :class:`UsageError` naming an ``EXPLORER_*`` variable that is not UTF-8
+    (``EXPLORER_TOKEN``, ``EXPLORER_URL``... are read as arguments are)."""
+    for name, value in sorted(environ.items()):
+        if name.startswith("EXPLORER_") and _SURROGATE.search(value):
+            raise UsageError(f"the environment variable {shown(name)} is not valid UTF-8")
 
 
 def check_line(text: str) -> None:

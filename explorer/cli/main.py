@@ -143,10 +143,11 @@ def _single_request(command: str | None, args: list[str]) -> bool:
 
 
 def _main(argv: list[str]) -> int:
-    from explorer.cli.argv import check_arguments
+    from explorer.cli.argv import check_arguments, check_environment
 
     try:
         check_arguments(argv)
+        check_environment(os.environ)
     except ExplorerError as exc:
         print(f"explorer: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -19,10 +19,10 @@ EXPLORER = str(Path(sys.executable).with_name("explorer"))
 NOWHERE = "http://127.0.0.1:9"
 
 
-def _run(home: Path, *args: str | bytes, stdin: bytes | None = None):
+def _run(home: Path, *args: str | bytes, stdin: bytes | None = None, env=None):
     env = {
         "PATH": "/usr/bin:/bin", "HOME": str(home), "EXPLORER_HOME": str(home),
-        "NO_PROXY": "*", "LANG": "C.UTF-8", "EXPLORER_PAGER": "",
+        "NO_PROXY": "*", "LANG": "C.UTF-8", "EXPLORER_PAGER": "", **(env or {}),
     }  # fmt: skip
     result = subprocess.run(
         [EXPLORER, *args], input=stdin, capture_output=True, env=env, cwd=home, timeout=60,
@@ -123,6 +123,13 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error(home, arg):
     line = _usage_error(result, "not valid UTF-8")
     assert len(result.err.splitlines()) == 1
     assert "\\x" in line  # the bad byte is named, escaped
+
+
+def test_an_environment_variable_that_is_not_utf8_is_a_usage_error(home):
+    token = b"tok\xff-SECRET"
+    result = _run(home, "--url", NOWHERE, "call", "GET", "/x", env={b"EXPLORER_TOKEN": token})
+    line = _usage_error(result, "EXPLORER_TOKEN", "not valid UTF-8")
+    assert "SECRET" not in result.err and len(result.err.splitlines()) == 1, line
 
 
 def test_a_piped_shell_line_that_is_not_utf8_is_refused_and_the_shell_goes_on(home):
