@@ -37,7 +37,8 @@ class MultipartBody:
         for item in files:
             path = Path(item.path).expanduser()
             if not path.is_file():
-                raise UsageError(f"{item.field}@{item.path}: no such file")
+                reason = "not a regular file" if path.exists() else "no such file"
+                raise UsageError(f"{item.field}@{item.path}: {reason}")
             mime = item.mime or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             disposition = f'form-data; name="{_quote(item.field)}"; filename="{_quote(path.name)}"'
             self._parts.append(self._head(disposition, mime))

@@ -71,7 +71,7 @@ def test_a_token_file_over_64_kb_is_refused(home):
     assert result.returncode == 3 and "cannot reach" in result.err, result.err
 
 
-@pytest.mark.parametrize("item", ["body=@/dev/zero", "body:=@/dev/urandom"])
+@pytest.mark.parametrize("item", ["body=@/dev/zero", "body:=@/dev/urandom", "file@/dev/zero"])
 def test_a_file_item_naming_a_device_is_refused(home, item):
     result = _run(home, "--url", NOWHERE, "call", "POST", "/x", item)
     _usage_error(result, "not a regular file")
