@@ -5,12 +5,14 @@ the history and the app; pygments only by the highlighter):
 
 * :mod:`.line`: reading a line (words, quotes, a trailing JSON body, relative paths)
 * :mod:`.suggest`: what kind of word is expected at the cursor (pure)
-* :mod:`.index`: the generated commands by their words
+* :mod:`.index`: the generated commands by their words (a view over the registry's
+  word index and parsed patterns)
 * :mod:`.learned`: ids, field names and values taught by answers, cached per server
 * :mod:`.state`: the session's directory, variables, default headers and last answer
 * :mod:`.commands`: what each line does (verbs, generated commands, and the shell's
   own commands: one table, ``BUILTINS``, for help, dispatch and completion)
-* :mod:`.background`: id prefetching off the prompt's thread
+* :mod:`.background`: id prefetching off the prompt's thread (an unexpected failure
+  is a warning through the context, never swallowed)
 * :mod:`.completer`: which candidates, for each kind of suggestion
 * :mod:`.history`, :mod:`.highlight`, :mod:`.style`: history without secrets, the input
   line's lexer, the colours
