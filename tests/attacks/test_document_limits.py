@@ -179,3 +179,25 @@ def test_a_cache_entry_nested_deep_or_too_large_is_not_used(home):
             assert result.returncode == 0, result.err  # fetched again instead
             assert "Traceback" not in result.err
             assert server.seen.count("/discover") == before + 1
+
+
+def test_a_gzip_spec_file_is_read_and_inflated_no_further_than_the_limit(home):
+    data = Path(__file__).resolve().parents[1] / "data" / "openapi"
+    # the shipped documents as they are, gzip (the README's tour names them)
+    wide = home / "wide"
+    wide.mkdir()
+    for name, count in (("github/api.github.com.json.gz", 1223),
+                        ("docker/docker.yaml.gz", 107)):
+        result = _run(wide, "--url", "http://127.0.0.1:9", "--spec", str(data / name),
+                      "routes", "--json")
+        assert result.returncode == 0, result.err
+        assert len(json.loads(result.stdout)) == count
+    bomb = home / "bomb.json.gz"  # 64 KB of limit; this inflates to 10 MB
+    bomb.write_bytes(gzip.compress(b'{"openapi": "3.0.0", "x": "' + b"a" * 10_000_000 + b'"}'))
+    assert bomb.stat().st_size < LIMIT
+    _refused(_run(home, "--url", "http://127.0.0.1:9", "--spec", str(bomb), "routes"),
+             "bomb.json.gz", "larger than 64 KB")
+    cut = home / "cut.yaml.gz"
+    cut.write_bytes(gzip.compress(b"openapi: 3.0.0\npaths: {}\n" * 50)[:40])
+    _refused(_run(home, "--url", "http://127.0.0.1:9", "--spec", str(cut), "routes"),
+             "cut.yaml.gz", "cut short")
