@@ -11,6 +11,9 @@
                          entries   one entry row per command
                          nodes     one trie node each, its child edges given as the
                                    numbers of other nodes
+                         edges     the literal edges of each node with more than
+                                   :data:`WIDE` of them, hashed into buckets of their
+                                   own (``/public/v1/`` of 10,000 families)
                          buckets   the command names hashed (crc32 of the folded
                                    name) into a power-of-two table: [[name, entry], ...]
                          names     one blob: every command name, one a line
@@ -18,7 +21,8 @@
 
 :func:`load_index` maps the file (``mmap``) and gives a registry that decodes a row,
 a node or a bucket the first time it is asked for: resolving one path reads the
-header, the trie nodes on that path and the rows of the entries found there; looking
+header, the trie nodes on that path (one bucket of a wide node's edges) and the rows
+of the entries found there; looking
 up one command reads one bucket per length tried.  A start of the shell, which lists
 and completes everything, decodes the rest as it goes.  Measured against the other
 candidates in docs/benchmarks.md (one JSON document, ``marshal``, ``sqlite3``).
@@ -40,9 +44,13 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
-MAGIC = b"explorer-index 1"
+MAGIC = b"explorer-index 2"
 _PAIR = struct.Struct("<QQ")
-_SECTIONS = ("routes", "entries", "nodes", "buckets", "names", "methods")
+_SECTIONS = ("routes", "entries", "nodes", "edges", "buckets", "names", "methods")
+#: a node with more literal edges than this keeps them in hashed buckets of their own
+#: (``"#": [first bucket, buckets]``), so following one edge decodes one bucket
+WIDE = 64
+HASHED = "#"
 
 
 def fold_hash(folded: str, size: int) -> int:
@@ -56,18 +64,39 @@ def _text(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-def _flatten(root: dict) -> tuple[list[bytes], int]:
-    """Every trie node as JSON text, children first; child edges become node numbers."""
+def _buckets(count: int) -> int:
+    size = 1
+    while size < count:
+        size *= 2
+    return size
+
+
+def _flatten(root: dict) -> tuple[list[bytes], list[bytes], int]:
+    """Every trie node as JSON text, children first; child edges become node numbers.
+    The literal edges of a wide node go to hashed buckets (the second list)."""
     blobs: list[bytes] = []
+    edges: list[bytes] = []
 
     def visit(node: dict) -> int:
         out = {}
+        literal = []
         for key, value in node.items():
-            out[key] = visit(value) if key[:1] == "/" or key == ":" else value
+            if key[:1] == "/":
+                literal.append(key)
+                out[key] = visit(value)
+            else:
+                out[key] = visit(value) if key == ":" else value
+        if len(literal) > WIDE:
+            size = _buckets(len(literal))
+            table: list[dict] = [{} for _ in range(size)]
+            for key in literal:
+                table[fold_hash(key, size)][key] = out.pop(key)
+            out[HASHED] = [len(edges), size]
+            edges.extend(_text(bucket) if bucket else b"" for bucket in table)
         blobs.append(_text(out))
         return len(blobs) - 1
 
-    return blobs, visit(root)
+    return blobs, edges, visit(root)
 
 
 def _section(blobs: list[bytes]) -> list[bytes]:
@@ -94,10 +123,8 @@ def index_chunks(
     methods: list[str],
 ) -> Iterator[bytes]:
     """The file, in chunks (for :func:`explorer.fileio.atomic_write`)."""
-    nodes, root_id = _flatten(root)
-    size = 1
-    while size < len(names):
-        size *= 2
+    nodes, edges, root_id = _flatten(root)
+    size = _buckets(len(names))
     table: list[list] = [[] for _ in range(size)]
     longest = 0
     for index, name in enumerate(names):
@@ -110,6 +137,7 @@ def index_chunks(
         "routes": [_text(row) for row in route_rows],
         "entries": [_text(row) for row in entry_rows],
         "nodes": nodes,
+        "edges": edges,
         "buckets": buckets,
         "names": ["\n".join(names).encode("utf-8", "surrogatepass")],
         "methods": ["\n".join(methods).encode()],
@@ -230,30 +258,70 @@ class Rows:
 
 
 class Node(dict):
-    """A trie node whose child edges are decoded when first followed."""
+    """A trie node whose child edges are decoded when first followed.
 
-    __slots__ = ("_nodes",)
+    A wide node's literal edges stay in their hashed buckets: following one edge
+    decodes its bucket only; listing the node (iterating its keys) decodes them all.
+    """
+
+    __slots__ = ("_hashed", "_nodes")
 
     def __init__(self, data: dict, nodes: Nodes) -> None:
+        hashed = data.pop(HASHED, None)
         super().__init__(data)
         self._nodes = nodes
+        self._hashed = hashed
+
+    def _edge(self, key):
+        """The child number of the literal edge ``key`` from its bucket (or None)."""
+        first, size = self._hashed
+        return self._nodes.edges(int(first) + fold_hash(key, int(size))).get(key)
+
+    def _resolve(self, key, value):
+        if value is None and self._hashed is not None and key[:1] == "/":
+            value = self._edge(key)
+        if type(value) is int:
+            value = self._nodes[value]
+            dict.__setitem__(self, key, value)
+        return value
 
     def get(self, key, default=None):
-        value = dict.get(self, key, default)
-        if type(value) is int:
-            value = self._nodes[value]
-            dict.__setitem__(self, key, value)
-        return value
+        value = self._resolve(key, dict.get(self, key))
+        return default if value is None else value
 
     def __getitem__(self, key):
-        value = dict.__getitem__(self, key)
-        if type(value) is int:
-            value = self._nodes[value]
-            dict.__setitem__(self, key, value)
+        value = self._resolve(key, dict.get(self, key))
+        if value is None:
+            raise KeyError(key)
         return value
 
+    def _whole(self) -> None:
+        """Every hashed edge merged into the node (for listing it)."""
+        if self._hashed is not None:
+            first, size = self._hashed
+            for n in range(int(first), int(first) + int(size)):
+                for key, number in self._nodes.edges(n).items():
+                    if not dict.__contains__(self, key):
+                        dict.__setitem__(self, key, number)
+            self._hashed = None
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self):
+        self._whole()
+        return iter(list(dict.keys(self)))
+
+    def keys(self):
+        self._whole()
+        return list(dict.keys(self))
+
+    def __len__(self) -> int:
+        self._whole()
+        return dict.__len__(self)
+
     def items(self):
-        for key in list(dict.keys(self)):
+        for key in self.keys():
             yield key, self[key]
 
     def values(self):
@@ -267,6 +335,18 @@ class Nodes:
     def __init__(self, index: IndexFile) -> None:
         self._index = index
         self._decoded: dict[int, Node] = {}
+        self._edges: dict[int, dict] = {}
+
+    def edges(self, bucket: int) -> dict:
+        """One bucket of a wide node's literal edges: ``{key: node number}``."""
+        found = self._edges.get(bucket)
+        if found is None:
+            raw = self._index.blob("edges", bucket)
+            found = json.loads(raw) if raw else {}
+            if not isinstance(found, dict):
+                raise ValueError("route index edges are damaged")
+            self._edges[bucket] = found
+        return found
 
     def __getitem__(self, number: int) -> Node:
         node = self._decoded.get(number)

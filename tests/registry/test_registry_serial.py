@@ -61,6 +61,17 @@ def test_the_cache_form_gives_the_same_registry(tmp_path, labos_routes):
     assert cached == built  # dump() decodes the whole trie back
 
 
+def test_a_wide_node_gives_the_same_children_and_matches(tmp_path):
+    built = Registry(_many(200))  # 200 families under /public/v1/: hashed edges
+    cached = _cached(tmp_path, built)
+    assert cached.resolve("GET", "/public/v1/FAMILY-150/x") == built.resolve(
+        "GET", "/public/v1/FAMILY-150/x")
+    assert cached.resolve("GET", "/public/v1/nothing/x").entry is None
+    assert cached.children("/public/v1/") == built.children("/public/v1/")
+    assert cached.children("/public/v1/family-7/") == built.children("/public/v1/family-7/")
+    assert cached == built
+
+
 def test_one_lookup_decodes_only_the_rows_and_nodes_on_its_way(tmp_path):
     built = Registry(_many(2_000))  # 10,000 routes
     cached = _cached(tmp_path, built)
@@ -71,6 +82,7 @@ def test_one_lookup_decodes_only_the_rows_and_nodes_on_its_way(tmp_path):
     assert routes.decoded == 1 and entries.decoded <= 2
     nodes = cached._root()._nodes
     assert nodes.decoded <= 6  # root, public, v1, family-1234, :id and no others
+    assert len(nodes._edges) == 1  # of the 2,000 edges under /public/v1/, one bucket
     entry, rest = cached.lookup_command(["family-1999", "runs", "kill", "1", "2"])
     assert entry.route.path == "/public/v1/family-1999/:id/runs/:rid/kill" and rest == ["1", "2"]
     assert routes.decoded == 2 and entries.decoded <= 3
