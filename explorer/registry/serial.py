@@ -277,20 +277,21 @@ class Node(dict):
         first, size = self._hashed
         return self._nodes.edges(int(first) + fold_hash(key, int(size))).get(key)
 
-    def _resolve(self, key, value):
-        if value is None and self._hashed is not None and key[:1] == "/":
+    def get(self, key, default=None):  # the trie's hot path: kept flat
+        value = dict.get(self, key)
+        if value is None:
+            if self._hashed is None or key[:1] != "/":
+                return default
             value = self._edge(key)
+            if value is None:
+                return default
         if type(value) is int:
             value = self._nodes[value]
             dict.__setitem__(self, key, value)
         return value
 
-    def get(self, key, default=None):
-        value = self._resolve(key, dict.get(self, key))
-        return default if value is None else value
-
     def __getitem__(self, key):
-        value = self._resolve(key, dict.get(self, key))
+        value = self.get(key)
         if value is None:
             raise KeyError(key)
         return value
