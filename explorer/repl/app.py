@@ -475,9 +475,14 @@ class ShellApp:
         return answer.strip().lower() in ("y", "yes")
 
     def _history_lines(self) -> list[str]:
+        """What ``history`` shows: the lines as the history file keeps them, secrets as
+        ``***`` (memory keeps them as typed, for the arrow keys)."""
         if self.session is None:
             return []
-        return list(self.session.history.get_strings())
+        from explorer.repl.history import scrub
+
+        secrets = self.context.secrets
+        return [scrub(line, secrets) for line in self.session.history.get_strings()]
 
     def _save(self, *, force: bool = False) -> None:
         if self.learned is None or (not force and time.monotonic() - self._saved_at < SAVE_EVERY):

@@ -258,6 +258,16 @@ def test_history_persists_across_runs_without_the_token(shell, sandbox, tmp_path
     assert f"get {INSTRUMENTS} limit==1" in history
     assert sandbox.token not in history
     again = shell()
+    again.line("history")  # the lines shown as the file keeps them: this run's too
+    again.expect_exact('"Authorization:***"')
+    again.wait_prompt()
+    again.line(f"connect {sandbox.url} --routes labstep --api-key k3y-typed-here-991")
+    again.expect_exact("connected to")
+    again.wait_prompt()
+    again.line("history 2")
+    again.expect_exact("--api-key ***")
+    again.wait_prompt()
+    assert "k3y-typed-here-991" not in again.child.before
     again.send("\x12")  # Ctrl-R: search the history
     again.send("limit==1")
     again.expect_exact('"Authorization:***"')
