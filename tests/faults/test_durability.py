@@ -35,7 +35,10 @@ def test_concurrent_refreshes_of_one_server_leave_a_cache_that_loads(run, make_f
         assert len(json.loads(out)) == 2 + 2 * MEDIUM  # /ok, /html-500, list+get each
     root = run.home / "cache" / "discovery"
     names = sorted(p.name for p in root.iterdir())
-    assert len(names) == 1 and not any(n.endswith(".tmp") for n in names), names
+    # one entry (its .json and the registry's .index beside it), no temporary file left
+    stems = {n.rsplit(".", 1)[0] for n in names}
+    suffixes = sorted(n.rsplit(".", 1)[1] for n in names)
+    assert len(stems) == 1 and suffixes == ["index", "json"], names
     cache = DiscoveryCache(run.home / "cache", server.url, DiscoverSource().key)
     entry = cache.read()
     assert entry is not None
