@@ -73,7 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.errors import SessionError
-from explorer.fileio import read_bounded
+from explorer.fileio import UnsafeFileError, read_bounded
 
 FORMAT_VERSION = 1
 MAGIC = "explorer"
@@ -583,7 +583,11 @@ def body_bytes(body: Any, base_dir: Path) -> bytes | None:
     if "text" in body:
         return str(body["text"]).encode()
     if "file" in body:
-        return body_path(body, base_dir).read_bytes()
+        path = body_path(body, base_dir)
+        try:
+            return read_bounded(path, SESSION_LIMIT)
+        except UnsafeFileError as exc:  # a FIFO or device beside the session, or huge
+            raise SessionError(f"{body['file']}: cannot read: {exc.strerror}") from exc
     raise SessionError(f"unknown body kind: {', '.join(body) or 'empty'}")
 
 

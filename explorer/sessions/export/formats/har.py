@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from explorer import __version__
 from explorer.errors import SessionError
+from explorer.fileio import UnsafeFileError, read_bounded
 from explorer.sessions.export.plan import Step
 from explorer.sessions.format import Session, body_path, template_literal, wire_ready
 
@@ -97,11 +98,13 @@ def _content(response: dict[str, Any], base: Path) -> dict[str, Any]:
     except SessionError as exc:
         content["comment"] = str(exc)
         return content
-    if path.stat().st_size <= EMBED_LIMIT:
-        content["text"] = base64.b64encode(path.read_bytes()).decode()
-        content["encoding"] = "base64"
-    else:
-        content["comment"] = f"body of {size} bytes kept in {body['file']}"
+    try:
+        data = read_bounded(path, EMBED_LIMIT)
+    except UnsafeFileError as exc:  # larger than a HAR embeds, or not a regular file
+        content["comment"] = f"body of {size} bytes kept in {body['file']} ({exc.strerror})"
+        return content
+    content["text"] = base64.b64encode(data).decode()
+    content["encoding"] = "base64"
     return content
 
 
