@@ -225,9 +225,11 @@ class ShellApp:
         thread.daemon = True
         thread.start()
 
-    def _prefetch_values(self, collection: str) -> None:
+    def _prefetch_values(self, collection: str):
+        """Fetch whole objects of ``collection``, for their values; the fetch's future."""
         if self.prefetcher is not None:
-            self.prefetcher(collection, full=True)
+            return self.prefetcher(collection, full=True)
+        return None
 
     def _profiles(self) -> dict[str, str]:
         """The profiles ``connect`` can switch to, with their urls."""

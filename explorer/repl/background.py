@@ -24,7 +24,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from explorer.client.models import RequestSpec
 from explorer.envelope import list_items
@@ -64,38 +64,48 @@ class Prefetcher:
         #: lists the server refused (401/403), with the headers that were refused
         self._refused: dict[str, str] = {}
         self._pending: set[str] = set()
+        #: the futures of the pending fetches, by key
+        self._futures: dict[str, Future] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-prefetch")
         self._closed = False
         #: fetches that failed with an unexpected error (each one reported through warn)
         self.failures = 0
 
-    def __call__(self, collection: str, *, full: bool = False) -> None:
+    def __call__(self, collection: str, *, full: bool = False) -> Future | None:
         """Ask for ``collection``'s ids (``full``: whole objects, for their values too);
-        returns at once (the fetch runs in the background)."""
+        returns at once (the fetch runs in the background) with the fetch's future, or
+        None when no fetch was started (one is pending, or it was tried lately)."""
         now = time.monotonic()
         key = f"{collection}\n" if full else collection
         with self._lock:
-            if self._closed or key in self._pending:
-                return
+            if self._closed:
+                return None
+            if key in self._pending:
+                return self._futures.get(key)  # the fetch already on its way
             tried = self._tried.get(key)
             if tried is not None and now - tried < min(self.refetch_after, RETRY_AFTER):
                 refused = self._refused.get(collection)
                 if refused is None or refused == self._fingerprint(self._headers()):
-                    return  # failed lately, and nothing changed that could help
+                    return None  # failed lately, and nothing changed that could help
             if full:
                 if tried is not None and now - tried < self.refetch_after:
-                    return
+                    return None
             else:
                 ago = self.learned.fetched_ago(collection)
                 if ago is not None and ago < self.refetch_after:
-                    return
+                    return None
             self._pending.add(key)
             self._tried[key] = now
         try:
-            self._pool.submit(self._run, collection, full, key)
+            future = self._pool.submit(self._run, collection, full, key)
         except RuntimeError:  # shut down meanwhile
             with self._lock:
                 self._pending.discard(key)
+            return None
+        with self._lock:
+            if key in self._pending:  # (not already done)
+                self._futures[key] = future
+        return future
 
     def wait(self, timeout: float = 10.0) -> bool:
         """Block until no fetch is pending (for tests); False on timeout."""
@@ -127,6 +137,7 @@ class Prefetcher:
         finally:
             with self._lock:
                 self._pending.discard(key or collection)
+                self._futures.pop(key or collection, None)
 
     def fetch(self, collection: str, *, full: bool = False) -> bool:
         """Fetch one page of ``collection`` now; True when ids were learned.  ``full``:

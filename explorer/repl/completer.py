@@ -51,6 +51,10 @@ from explorer.variables import paths as variable_paths
 #: candidates offered at most per kind: ids of a list, path segments, command words;
 #: typing narrows a directory of thousands, and the cost of a keystroke stays flat
 MAX_SHOWN = 100
+#: how long a completion waits, in its own thread, for a page it asked for: answered at
+#: once when it comes in time; a slower one re-opens the menu when it comes (a restart
+#: asked while this completion still ran would be dropped by prompt_toolkit)
+FETCH_WAIT = 2.0
 _SMALL_VALUES = {
     "limit": ("10", "25", "50", "100"),
     "skip": ("0", "10", "50", "100"),
@@ -319,7 +323,9 @@ class ShellCompleter(Completer):
     def _ids(self, collection: str, param: str, partial: str) -> Iterator[Completion]:
         found = self.learned.ids(collection, partial, limit=MAX_SHOWN)
         if self.prefetch is not None:
-            self.prefetch(collection)
+            fetch = self.prefetch(collection)
+            if not found and _arrived(fetch):
+                found = self.learned.ids(collection, partial, limit=MAX_SHOWN)
         for ident, name in found:
             yield Completion(
                 ident, -len(partial), display_meta=name or f":{param}" if param else name
@@ -389,8 +395,12 @@ class ShellCompleter(Completer):
         if referred is not None:  # ids with their names, found by either
             for ident, name in self.learned.ids(referred, sug.partial, limit=MAX_SHOWN):
                 yield Completion(ident, start, display_meta=name or referred)
-        elif not values and self.prefetch_values is not None and not self.learned.has_seen(route):
-            self.prefetch_values(sug.target.path)  # the values arrive in a moment
+        elif (not values and self.prefetch_values is not None
+              and not self.learned.has_seen(route)
+              and _arrived(self.prefetch_values(sug.target.path))):  # the page came in time
+            for value in self.learned.values(route, key):
+                if value.lower().startswith(want):
+                    yield Completion(value, start, display_meta="seen before")
 
     def _referred(self, target: s.Target, key: str, values: list[str]) -> str | None:
         """The list whose ids the field ``key`` holds (``family`` -> ``.../families``,
@@ -690,3 +700,17 @@ def _preview(value: Any) -> str:
         return f"[{len(value)} items]"
     text = as_text(value)
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _arrived(fetch: Any) -> bool:
+    """Whether ``fetch`` (a prefetch's future, or None when none was started) ended
+    within :data:`FETCH_WAIT`.  The completer runs in prompt_toolkit's completion thread,
+    so the wait never holds the prompt."""
+    if fetch is None or not hasattr(fetch, "result"):
+        return False
+    try:
+        fetch.result(timeout=FETCH_WAIT)
+    except Exception:  # too slow, cancelled, or it failed (the prefetcher said why)
+        return False
+    return True
+

@@ -335,3 +335,34 @@ def test_values_never_seen_are_fetched_from_a_page_of_the_list(with_families, le
     learned.learn_seen(ROUTE, [{"id": "i1", "status": "idle"}, {"id": "i2", "status": "busy"}])
     assert texts(completer, f"get {INSTRUMENTS} status=") == ["idle", "busy"]
     assert texts(completer, "instruments list status=b") == ["busy"]
+
+
+def test_a_page_that_arrives_while_the_completion_runs_is_in_its_answer(learned, state):
+    """The fetch a completion starts can end before that completion does; prompt_toolkit
+    drops the restart asked meanwhile (one completion at a time), so the menu stayed
+    empty. The completion waits for its page (in the completion thread) and answers."""
+    import threading
+    from concurrent.futures import Future
+
+    from explorer.registry import Registry, Route
+
+    def fetch_in_a_thread(collection, learn):
+        future = Future()
+
+        def run():
+            learn()
+            future.set_result(True)
+
+        threading.Thread(target=run).start()
+        return future
+
+    seen = [{"id": "i1", "status": "idle"}, {"id": "i2", "status": "busy"}]
+    ids = [{"id": "i1aaaa", "name": "Robot"}]
+    completer = ShellCompleter(
+        registry=Registry([Route("GET", f"{INSTRUMENTS}/:id?")]), learned=learned, state=state,
+        prefetch=lambda c: fetch_in_a_thread(
+            c, lambda: learned.learn_ids(c, ids, fetched=True, complete=True)),
+        prefetch_values=lambda c: fetch_in_a_thread(c, lambda: learned.learn_seen(ROUTE, seen)),
+    )  # fmt: skip
+    assert texts(completer, f"get {INSTRUMENTS} status=") == ["idle", "busy"]
+    assert texts(completer, f"get {INSTRUMENTS}/i1") == ["i1aaaa"]
