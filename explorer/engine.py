@@ -330,7 +330,8 @@ class Engine:
                 note()  # the server may have added routes: the next miss asks again
         recorder = self._recorder
         if recorder is not None:
-            response = recorder.wrap(prepared.spec, response, on_error=self.warn)
+            placed = {"placed": kwargs["auth"]} if "auth" in kwargs else {}
+            response = recorder.wrap(prepared.spec, response, on_error=self.warn, **placed)
         return response
 
 

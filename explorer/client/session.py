@@ -211,8 +211,11 @@ class Client:
                     "or holds a line break or NUL"
                 )
         url = spec.url(self._wire_base)
-        if auth is not None and auth.query():
-            url += ("&" if "?" in url else "?") + "&".join(auth.query())
+        if auth is not None and auth.query():  # not twice (a replayed session holds it)
+            have = set(urlsplit(url).query.split("&"))
+            extra = [c for c in auth.query() if c not in have]
+            if extra:
+                url += ("&" if "?" in url else "?") + "&".join(extra)
         limit = timeout or self.timeout
         return Request(
             spec.method,

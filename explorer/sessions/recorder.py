@@ -174,11 +174,15 @@ class Recorder:
         response: Response,
         *,
         on_error: Callable[[str], None] | None = None,
+        placed: Any = None,
     ) -> Response:
         """A response that tees its body here (:meth:`Response.tee`); the exchange is
         written when it is read.  When it cannot be recorded (a full disk, an upload
         that cannot be copied beside the session) the reader still gets the whole body,
-        and one warning goes to ``on_error`` (default: the recorder's ``warn``)."""
+        and one warning goes to ``on_error`` (default: the recorder's ``warn``).
+        ``placed``: the scheme the request carried instead of the client's own (its
+        secret where the API description put it, :func:`explorer.spec.auth.placed`),
+        recorded where it went: ``?api_key={{api_key}}``, ``X-API-Key: {{api_key}}``."""
         warn = on_error or self.warn
         with self._lock:
             if self._fd is None:
@@ -186,7 +190,8 @@ class Recorder:
             guess = self._last_step + 1 + len(self._pending)
         created: list[Path] = []
         try:
-            pending = _Pending(self, guess, spec, response, created, warn=warn)
+            pending = _Pending(self, guess, spec, response, created, warn=warn,
+                               placed=placed)
         except (OSError, SessionError) as exc:
             _remove(created)
             warn(self.failure(exc))
@@ -355,10 +360,13 @@ class Recorder:
         raise SessionError(f"no free file name for {base}{suffix} beside {self.path}")
 
     def request_part(self, spec: RequestSpec, step: int,
-                     created: list[Path] | None = None) -> dict[str, Any]:
+                     created: list[Path] | None = None, *,
+                     placed: Any = None) -> dict[str, Any]:
         """The request as a template (:mod:`explorer.sessions.format`): what was sent,
         its ``{{`` escaped, its secrets as placeholders.  Files it writes beside the
-        session (an upload's copy, a large body) are added to ``created``."""
+        session (an upload's copy, a large body) are added to ``created``.  The
+        credential is recorded where it went: ``placed``'s place (see :meth:`wrap`),
+        else the client's scheme's (headers, or query components)."""
         created = [] if created is None else created
         r = self.redactor
         body: Any = None
@@ -375,11 +383,15 @@ class Recorder:
             body = self._small_or_file(bytes(spec.data), step, "request", ctype or "",
                                        created, template=True)
         headers = r.template_headers(spec.headers)
-        if self.auth is not None:  # its placeholders, after the data was escaped
-            for name, value in self.auth.recorded_headers().items():
+        scheme = placed if placed is not None else self.auth
+        if scheme is not None:  # its placeholders, after the data was escaped
+            for name, value in scheme.recorded_headers().items():
                 if not _has(headers, name.lower()):
                     headers[name] = value
-        query = r.template_query(spec.query)
+        sent = list(spec.query)
+        if scheme is not None:  # a key that went in the query (the redactor hides it)
+            sent += [c for c in scheme.query() if c not in sent]
+        query = r.template_query(sent)
         path = r.template_text(spec.path)
         target = path + ("?" + "&".join(query) if query else "")
         return {
@@ -441,7 +453,7 @@ class _Pending:
 
     def __init__(self, recorder: Recorder, step: int, spec: RequestSpec, response: Response,
                  created: list[Path] | None = None, *,
-                 warn: Callable[[str], None] | None = None):
+                 warn: Callable[[str], None] | None = None, placed: Any = None):
         self.recorder = recorder
         self.warn = warn or recorder.warn
         self.step = step  # a guess, for file names; the line gets its number when written
@@ -451,7 +463,7 @@ class _Pending:
         self.route = spec.route
         #: files this exchange wrote beside the session (removed if it is not recorded)
         self.created: list[Path] = [] if created is None else created
-        self.request = recorder.request_part(spec, step, self.created)
+        self.request = recorder.request_part(spec, step, self.created, placed=placed)
         self.status = response.status
         self.reason = response.reason
         self.headers = dict(response.headers.items())
