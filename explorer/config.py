@@ -66,6 +66,7 @@ from explorer.fileio import (
     private_dirs,
     read_bounded,
 )
+from explorer.nesting import too_deep
 
 #: a profile's credential keys are the auth schemes' (token, token_file, api_key, auth),
 #: and what chooses between two of them (auth_type)
@@ -232,7 +233,7 @@ def load_config(path: Path | None = None, *, warn: Warn | None = warn_stderr) ->
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     except RecursionError as exc:
-        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from exc
+        raise ConfigError(f"{path}: not valid TOML: {too_deep(raw)}, too deep to read") from exc
     config = parse_config(data, path=path)
     if any(_holds_credential(p) for p in config.profiles.values()):
         warn_if_shared(path, f"config file {path}, which holds a credential,", warn)
@@ -347,14 +348,18 @@ def load_credentials(
 ) -> dict[str, dict[str, str]]:
     """The saved keys by profile; ``warn`` hears (once) when others can read them."""
     path = path or credentials_path()
+    raw = b""
     try:
-        data = json.loads(read_bounded(path, CREDENTIALS_LIMIT).decode("utf-8"))
+        raw = read_bounded(path, CREDENTIALS_LIMIT)
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return {}
     except OSError as exc:
         raise ConfigError(f"cannot read credentials {path}: {exc.strerror}") from exc
     except RecursionError as exc:
-        raise ConfigError(f"cannot read credentials {path}: nested too deeply") from exc
+        raise ConfigError(
+            f"cannot read credentials {path}: {too_deep(raw)}, too deep to read"
+        ) from exc
     except ValueError as exc:
         raise ConfigError(f"cannot read credentials {path}: {exc}") from exc
     if not isinstance(data, dict):

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from explorer.client.models import RequestSpec
 from explorer.errors import EXIT_4XX, EXIT_5XX, EXIT_USAGE, DiscoveryError, ExplorerError
 from explorer.fileio import DOCUMENT_LIMIT, UnsafeFileError, read_bounded, size_text
+from explorer.nesting import too_deep
 from explorer.registry import Route
 
 BUILTIN_ROUTES = Path(__file__).resolve().parent.parent / "data"
@@ -248,7 +249,7 @@ def _load_json(raw: bytes, where: str) -> Any:
     except (ValueError, UnicodeDecodeError) as exc:
         raise DiscoveryError(f"{where}: not JSON ({exc})") from exc
     except RecursionError as exc:
-        raise DiscoveryError(f"{where}: nested too deeply to read") from exc
+        raise DiscoveryError(f"{where}: {too_deep(raw)}, too deep to read") from exc
 
 
 def is_yaml(location: str, content_type: str | None = None) -> bool:
@@ -312,7 +313,7 @@ def load_yaml(raw: bytes, where: str) -> Any:
         problem = getattr(exc, "problem", None) or type(exc).__name__
         raise DiscoveryError(f"{where}: neither JSON nor YAML: {problem}{where_in}") from exc
     except (RecursionError, MemoryError) as exc:
-        raise DiscoveryError(f"{where}: nested too deeply to read") from exc
+        raise DiscoveryError(f"{where}: {too_deep(raw)}, too deep to read") from exc
     except (ValueError, TypeError, OverflowError) as exc:  # timestamps, big ints ...
         raise DiscoveryError(f"{where}: unreadable YAML ({exc})") from exc
     return data

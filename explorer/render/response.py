@@ -242,7 +242,12 @@ def _terminal_body(
             data = json.loads(text)
         except (ValueError, RecursionError) as exc:
             if declared_json:
-                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                if isinstance(exc, json.JSONDecodeError):
+                    reason = exc.msg
+                else:
+                    from explorer.nesting import too_deep
+
+                    reason = too_deep(body.content)
                 write_text(
                     env.stderr,
                     f"explorer: warning: the body is not valid JSON ({reason}); shown as text\n",

@@ -74,6 +74,7 @@ from typing import Any
 
 from explorer.errors import SessionError
 from explorer.fileio import UnsafeFileError, read_bounded
+from explorer.nesting import too_deep
 
 FORMAT_VERSION = 1
 MAGIC = "explorer"
@@ -457,7 +458,7 @@ def parse_session(data: bytes, *, path: Path) -> Session:
         value = _loads(line, f"{path}:{number}")
         if depth_over(value, _LINE_DEPTH):
             raise SessionError(
-                f"{path}:{number}: nested more than {MAX_DEPTH} levels deep (not read)"
+                f"{path}:{number}: {too_deep(line)}, more than {MAX_DEPTH} (not read)"
             )
         parsed.append((number, value))
     if torn.strip():
@@ -528,7 +529,7 @@ def _loads(line: bytes, where: str) -> Any:
     except UnicodeDecodeError:
         raise SessionError(f"{where}: not UTF-8 text") from None
     except RecursionError:
-        raise SessionError(f"{where}: nested too deeply") from None
+        raise SessionError(f"{where}: {too_deep(line)}, too deep to read") from None
     except ValueError as exc:
         raise SessionError(f"{where}: not valid JSON ({exc.args[0].split(':')[0]})") from None
 

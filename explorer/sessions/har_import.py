@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from explorer import __version__
 from explorer.errors import SessionError, UsageError
 from explorer.fileio import DOCUMENT_LIMIT, UnsafeFileError, read_bounded
+from explorer.nesting import too_deep
 from explorer.sessions.format import (
     DIR_MODE,
     FILE_MODE,
@@ -54,8 +55,10 @@ def load_har(path: str | Path, *, limit: int = DOCUMENT_LIMIT) -> list[dict[str,
     not a regular one or is larger than ``limit`` (``settings.document_limit``) is
     refused before it is parsed, and so is JSON nested too deeply to read."""
     path = Path(path)
+    raw = b""
     try:
-        document = json.loads(read_bounded(path, limit))
+        raw = read_bounded(path, limit)
+        document = json.loads(raw)
     except FileNotFoundError:
         raise SessionError(f"{path}: no such HAR file") from None
     except UnsafeFileError as exc:
@@ -67,7 +70,9 @@ def load_har(path: str | Path, *, limit: int = DOCUMENT_LIMIT) -> list[dict[str,
     except OSError as exc:
         raise SessionError(f"{path}: cannot read: {exc.strerror}") from exc
     except RecursionError:
-        raise SessionError(f"{path}: not a HAR file (JSON nested too deeply to read)") from None
+        raise SessionError(
+            f"{path}: not a HAR file (JSON {too_deep(raw)}, too deep to read)"
+        ) from None
     except ValueError as exc:
         raise SessionError(f"{path}: not a HAR file (not JSON: {exc})") from None
     log = document.get("log") if isinstance(document, dict) else None

@@ -59,7 +59,8 @@ def test_a_session_line_nested_deep_is_refused_with_one_line(tmp_path, levels, c
     assert result.returncode == 1, result.err
     lines = result.err.splitlines()
     assert len(lines) == 1 and "deep.jsonl:2" in lines[0], result.err
-    assert "nested" in lines[0] and "RecursionError" not in lines[0]
+    assert f"nested {levels + 3:,} levels deep" in lines[0]  # the body's, and its line's 3
+    assert "RecursionError" not in lines[0]
 
 
 def test_a_session_line_within_the_depth_is_read(tmp_path):

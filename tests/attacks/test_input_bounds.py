@@ -103,7 +103,7 @@ def test_a_config_that_is_too_large_or_not_a_file_is_refused(home):
 def test_a_config_nested_100000_deep_is_refused_with_one_line(home):
     (_config(home) / "config.toml").write_text("a = " + "[" * 100_000 + "\n")
     result = _run(home, "--url", NOWHERE, "call", "GET", "/x")
-    _usage_error(result, "config.toml", "nested too deeply")
+    _usage_error(result, "config.toml", "nested 100,000 levels deep")
 
 
 def test_credentials_nested_deep_or_too_large_are_refused_with_one_line(home):
@@ -111,7 +111,7 @@ def test_credentials_nested_deep_or_too_large_are_refused_with_one_line(home):
     credentials.write_text("[" * 100_000)
     credentials.chmod(0o600)
     result = _run(home, "--url", NOWHERE, "call", "GET", "/x")
-    _usage_error(result, "credentials.json", "nested too deeply")
+    _usage_error(result, "credentials.json", "nested 100,000 levels deep")
     credentials.write_bytes(b"{}" + b" " * (1024 * 1024))
     result = _run(home, "--url", NOWHERE, "call", "GET", "/x")
     _usage_error(result, "credentials.json", "larger than 1 MB")
