@@ -88,10 +88,13 @@ def test_piped_the_same_answer_is_every_byte(home, server):
 
 
 def test_an_answer_nested_100000_deep_is_shown_as_received_on_a_terminal(home, server):
+    (home / "config" / "config.toml").write_text("")  # the default render limit
     out, status = _terminal(home, "--url", server.url, "--no-pager", "call", "GET", "/deep")
     assert status == 0, out[-2000:]
     assert b"RecursionError" not in out and b"internal error" not in out
     assert b"[" * 1000 in out
+    # one line names the depth (it cannot be indented)
+    assert b"not valid JSON (nested 100,000 levels deep); shown as text" in out
 
 
 def test_the_shell_shows_a_deep_answer_and_goes_on(home, server):
