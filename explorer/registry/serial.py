@@ -199,7 +199,7 @@ class IndexFile:
     def blob(self, section: str, index: int) -> bytes:
         table, data, count = self._sections[section]
         if not 0 <= index < count:
-            raise IndexError(index)
+            raise ValueError(f"route index: no blob {index} in {section}")
         try:
             start, end = _PAIR.unpack_from(self._buffer, self._base + table + 8 * index)
         except struct.error as exc:

@@ -111,3 +111,19 @@ def test_a_damaged_header_is_a_route_index_error(tmp_path):
     index.header["entries"] = 99
     with pytest.raises(RouteIndexError):
         Registry.from_index(index)
+
+
+def test_an_index_whose_header_lies_is_not_used(tmp_path):
+    import json
+
+    cache = DiscoveryCache(tmp_path, "http://127.0.0.1:9", "discover:/discover")
+    cache.write("v1", Registry(_many(2)))
+    data = cache.index_path.read_bytes()
+    first, rest = data.split(b"\n", 1)
+    magic, version, token, size = first.split(b" ")
+    header = json.loads(rest[: int(size)])
+    header["sections"]["methods"][2] = 0  # no methods blob at all
+    text = json.dumps(header).encode()
+    cache.index_path.write_bytes(b" ".join([magic, version, token, str(len(text)).encode()])
+                                 + b"\n" + text + rest[int(size):])
+    assert cache.read() is None
