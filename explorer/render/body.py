@@ -109,12 +109,27 @@ def cut_text(content: bytes, charset: str) -> str:
 
 def cut_note(body: Body, limit: int) -> str:
     """The line after a cut body: how much was not shown, and how to get it all."""
-    left = body.size - len(body.content)
+    return cut_line(len(body.content), body.size, limit)
+
+
+def cut_line(shown: int, total: int, limit: int, what: str = "the answer") -> str:
+    """``(N more bytes not shown: ...)``: ``shown`` of ``total`` bytes were, ``limit``
+    being ``settings.render_limit``."""
     return (
-        f"({left:,} more bytes not shown: the answer is {body.size:,} bytes, more than "
+        f"({total - shown:,} more bytes not shown: {what} is {total:,} bytes, more than "
         f"settings.render_limit ({limit:,}) shows on a terminal; pipe it "
         "(explorer ... | less) or save it with -o FILE)"
     )
+
+
+def cut_to(text: str, limit: int) -> tuple[str, int, int]:
+    """``text`` cut to at most ``limit`` bytes of UTF-8 (never inside a character):
+    the part, its size and the whole size, in bytes."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return text, len(data), len(data)
+    part = data[:limit].decode("utf-8", "ignore")
+    return part, len(part.encode("utf-8", "surrogatepass")), len(data)
 
 
 def looks_like_json(mime: str, content: bytes) -> bool:

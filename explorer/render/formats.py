@@ -243,8 +243,15 @@ def render_view(
         env.stdout.write(text)
         env.stdout.flush()
         return
+    from explorer.render.body import cut_line, cut_to
+
+    text, size, total = cut_to(text, env.max_render_bytes)
     shown = for_terminal(text)
-    if (format or "json") == "json" and env.color and len(text) <= env.max_highlight_bytes:
+    if size < total:  # past settings.render_limit: the first part, then one line
+        if not shown.endswith("\n"):
+            shown += "\n"
+        shown += cut_line(size, total, env.max_render_bytes, f"the {format or 'json'} view") + "\n"
+    elif (format or "json") == "json" and env.color and len(text) <= env.max_highlight_bytes:
         from explorer.render.body import highlight
 
         shown = highlight(shown, "application/json", color_256=env.color_256)

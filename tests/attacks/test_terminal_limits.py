@@ -80,6 +80,21 @@ def test_past_the_render_limit_the_first_part_and_one_line_about_the_rest(home, 
     assert "render_limit" in note and "-o FILE" in note and "pipe" in note
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_format_view_past_the_render_limit_is_cut_the_same_way(home, server, fmt):
+    out, status = _terminal(home, "--url", server.url, "--no-pager", "call", "GET", "/big",
+                            "--format", fmt)
+    assert status == 0, out[-2000:]
+    text = out.decode().replace("\r\n", "\n")
+    assert "item 000000" in text and "item 011999" not in text
+    note = text.rstrip("\n").rsplit("\n", 1)[-1]
+    assert note.startswith("(") and "more bytes not shown" in note, note
+    assert f"the {fmt} view is" in note and "-o FILE" in note
+    piped = subprocess.run([EXPLORER, "--url", server.url, "call", "GET", "/big", "--format",
+                            fmt], capture_output=True, env=_env(home), cwd=home, timeout=60)
+    assert b"item 011999" in piped.stdout and b"not shown" not in piped.stdout  # all of it
+
+
 def test_piped_the_same_answer_is_every_byte(home, server):
     result = subprocess.run([EXPLORER, "--url", server.url, "call", "GET", "/big"],
                             capture_output=True, env=_env(home), cwd=home, timeout=60)
