@@ -57,6 +57,9 @@ class RouteWatcher:
         #: time.monotonic() when the routes in hand were last fetched or revalidated
         self._checked_at = time.monotonic()
         self._failures = 0
+        #: how many checks have ended (:meth:`wait_for_check` waits for the next)
+        self.checks = 0
+        self._ended = threading.Condition()
 
     def load(self) -> None:
         """Load the routes (the cache first, however old: the prompt is up already);
@@ -103,6 +106,15 @@ class RouteWatcher:
             self.refreshing = False
             self._revalidating.release()
             self._on_state()
+            with self._ended:
+                self.checks += 1
+                self._ended.notify_all()
+
+    def wait_for_check(self, after: int, timeout: float) -> bool:
+        """Block until more than ``after`` checks have ended (:attr:`checks`), or
+        ``timeout`` seconds passed (False)."""
+        with self._ended:
+            return self._ended.wait_for(lambda: self.checks > after, timeout)
 
     def check_soon(self) -> None:
         """Revalidate in the background now (a write to an unknown path went through,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 from explorer.cli.context import Context
 from explorer.cli.main import global_parser
@@ -84,15 +83,22 @@ def test_routes_are_revalidated_while_the_shell_stays_open(home, sandbox):
     try:
         app.setup()
         app.watch_routes()  # the prompt loop starts it; no terminal here
+        watcher = app.watcher
+        checks = watcher.checks
         sandbox.enable_family("labware")
-        deadline = time.monotonic() + 10
-        while "labware" not in _completions(app, "get /public/v1/lab"):
-            assert time.monotonic() < deadline, "the new routes never joined the completion"
-            time.sleep(0.05)
+        for _ in range(20):  # the checks that end, one by one (each waits on the event)
+            if "labware" in _completions(app, "get /public/v1/lab"):
+                break
+            assert watcher.wait_for_check(checks, timeout=60), "no check ended"
+            checks += 1
+        assert "labware" in _completions(app, "get /public/v1/lab"), "never joined"
         sandbox.disable_family("labware")
-        while _completions(app, "get /public/v1/lab"):
-            assert time.monotonic() < deadline + 10, "the removed routes stayed"
-            time.sleep(0.05)
+        for _ in range(20):
+            if not _completions(app, "get /public/v1/lab"):
+                break
+            assert watcher.wait_for_check(checks, timeout=60), "no check ended"
+            checks += 1
+        assert _completions(app, "get /public/v1/lab") == [], "the removed routes stayed"
     finally:
         app.close()
         app.context.close()
