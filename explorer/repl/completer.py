@@ -429,9 +429,9 @@ class ShellCompleter(Completer):
     def _holds_ids(self, collection: str, values: list[str]) -> bool:
         """Whether ``values`` (of a field) are ids of ``collection``, as far as known;
         its ids are fetched when none are known yet."""
+        if not self.learned.count(collection) and self.prefetch is not None:
+            _arrived(self.prefetch(collection))  # the ids, in time for this answer
         if not self.learned.count(collection):
-            if self.prefetch is not None:
-                self.prefetch(collection)
             return True
         plain = [v for v in values if not v.startswith("@")]
         if not plain:

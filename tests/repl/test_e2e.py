@@ -75,12 +75,24 @@ class Shell:
         self.child.send(text + "\r")
 
     def close(self) -> int | None:
+        """End the shell as a user does, with Ctrl-D; its exit status.  A shell that
+        does not end on Ctrl-D fails the test (it is killed first)."""
         if self.child.isalive():
-            self.child.sendcontrol("d")
-            try:
-                self.child.expect(pexpect.EOF, timeout=5)
-            except pexpect.TIMEOUT:
+            # A key typed in the instant after Ctrl-C can be read by the prompt that is
+            # ending (prompt_toolkit), and the prompt it redraws on the way out matched
+            # wait_prompt: a second Ctrl-D, as a user would press, reaches the new one.
+            for wait in (10, 30):
+                self.child.sendcontrol("d")
+                try:
+                    self.child.expect(pexpect.EOF, timeout=wait)
+                    break
+                except pexpect.TIMEOUT:
+                    continue
+            else:
                 self.child.terminate(force=True)
+                raise AssertionError(
+                    f"the shell did not end on Ctrl-D; it showed: {self.child.before[-300:]!r}"
+                )
         self.child.close()
         return self.child.exitstatus
 
@@ -99,8 +111,8 @@ def shell(sandbox, tmp_path):
     try:
         yield start
     finally:
-        for s in shells:
-            s.close()
+        statuses = [s.close() for s in shells]
+    assert all(status == 0 for status in statuses), statuses  # Ctrl-D ends a shell with 0
 
 
 def instruments(sandbox, **query) -> list[dict]:
