@@ -10,27 +10,25 @@ reach here in the context: replay sends through ``context.engine``, so auth, tim
 and ``--record`` apply as for any other request.  Without a server (no ``--url``,
 ``EXPLORER_URL`` or profile url) replay goes to the one the session was recorded on,
 named on stderr, with only the credentials given on the command line; a session with
-writes then asks first on a terminal, and needs ``--yes`` when not on one.  Exit codes: 0 when every check
-passed, 1 when one failed, 3 when the server could not be reached (a step failed
+writes then asks first on a terminal, and needs ``--yes`` when not on one.  Exit codes:
+0 when every check passed, 1 when one failed, 3 when the server could not be reached (a step failed
 with kind ``unreachable``: a TransportError), 2 for usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from explorer.errors import EXIT_OK, EXIT_OTHER, EXIT_UNREACHABLE, UsageError
-import json
 from explorer.client.models import NO_BODY
 from explorer.client.urls import display_url
-from explorer.errors import DecodeError
-from explorer.render.text import one_line
-from pathlib import Path
-from urllib.parse import urlsplit
-from explorer.render.text import terminal_safe
+from explorer.errors import EXIT_OK, EXIT_OTHER, EXIT_UNREACHABLE, DecodeError, UsageError
+from explorer.render.text import one_line, terminal_safe
 
 USAGES = {
     "replay": "explorer [GLOBAL] replay FILE [--var k=v]... [--report-json OUT] [--junit OUT] "

@@ -39,8 +39,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from explorer.client.urls import without_userinfo
 from explorer.client.models import NO_BODY, RequestSpec, Response
+from explorer.client.urls import without_userinfo
 from explorer.errors import SessionError
 from explorer.fileio import atomic_write
 from explorer.sessions.format import (

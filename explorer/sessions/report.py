@@ -14,8 +14,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from explorer.errors import SessionError
-from explorer.sessions.replay import ReplayReport
 from explorer.render.text import one_line
+from explorer.sessions.replay import ReplayReport
 
 _MARKS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "skipped": "skip"}
 

@@ -33,8 +33,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from explorer.client.models import Request, Response
-from explorer.sessions.format import Exchange, Session, body_bytes, body_path, template_literal
 from explorer.errors import RouteError
+from explorer.sessions.format import Exchange, Session, body_bytes, body_path, template_literal
 
 #: difflib compares a missed request with at most this many recorded ones
 CLOSEST_LIMIT = 200

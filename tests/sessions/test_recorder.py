@@ -357,23 +357,23 @@ def test_a_line_another_process_writes_while_this_recorder_opens_keeps_its_step(
 
     def record(recorder, where):
         spec = RequestSpec("GET", where)
-        recorder.wrap(spec, Response.of(200, b"{}", url="http://x" + where)).content
+        assert recorder.wrap(spec, Response.of(200, b"{}", url="http://x" + where)).content
 
-    def opened(name):
+    def opened():
         return Recorder.open(path, base_url="http://x", secrets=[], routes_fingerprint=None)
 
-    first = opened("first")
+    first = opened()
     original = Recorder.__init__
 
     def late_init(self, *args, **kwargs):
         monkeypatch.setattr(Recorder, "__init__", original)
-        other = opened("other")  # "another process", between the count and the follow
+        other = opened()  # "another process", between the count and the follow
         record(other, "/other")
         other.close()
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(Recorder, "__init__", late_init)
-    second = opened("second")
+    second = opened()
     record(second, "/second")
     record(first, "/first")
     second.close()

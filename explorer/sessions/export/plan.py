@@ -18,6 +18,7 @@ query value (percent-encoded), a form value, a whole JSON value, or as it is.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -37,7 +38,6 @@ from explorer.sessions.format import (
     template_parts,
     wire_ready,
 )
-import json
 
 _REENCODED = frozenset('<>"{}|\\^` ')
 #: the headers an export writes itself (its auth from EXPLORER_TOKEN/EXPLORER_API_KEY, the

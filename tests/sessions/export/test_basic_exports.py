@@ -10,11 +10,10 @@ import subprocess
 import sys
 
 import pytest
+from exportkit import script_env
 
 from explorer.sessions.export import export
 from explorer.sessions.format import read_session
-
-from exportkit import script_env
 
 EXPLORER = [sys.executable, "-m", "explorer"]
 

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from explorer import __version__
+from explorer.auth import exports
 from explorer.errors import SessionError
 from explorer.secrets import MIN_TEXT_SECRET
 from explorer.sessions.export.plan import (
@@ -34,7 +35,6 @@ from explorer.sessions.export.plan import (
     uses,
     wire_url,
 )
-from explorer.auth import exports
 from explorer.sessions.export.shell import HELPER, Var, assign, literal, variable, word
 from explorer.sessions.format import Session
 

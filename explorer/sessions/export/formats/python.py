@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from explorer import __version__
-from explorer.secrets import FIELD_NAMES, MIN_TEXT_SECRET
 from explorer.auth import exports
+from explorer.secrets import FIELD_NAMES, MIN_TEXT_SECRET
 from explorer.sessions.export import pysource
 from explorer.sessions.export.plan import Ref, Step, one_line, wire_url
 from explorer.sessions.export.pysource import Source, literal
