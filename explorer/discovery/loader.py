@@ -68,6 +68,14 @@ def _ago(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days ago"
 
 
+def _handed_over(routes: list[Route]):
+    """The routes one by one, each let go by the list as it is taken: the registry
+    keeps what it needs of them, so the listing is not held twice while it is built."""
+    routes.reverse()
+    while routes:
+        yield routes.pop()
+
+
 #: warnings about single routes shown per fetch; the rest are counted in one line
 MAX_ROUTE_WARNINGS = 10
 
@@ -223,9 +231,10 @@ class Discovery:
         raw, fetched.raw = fetched.raw, None
         routes = self.source.parse(raw, warn)
         del raw  # a big document's bytes are not held while the registry is built
-        registry = Registry(routes, on_warning=warn)
+        listed = len(routes)
+        registry = Registry(_handed_over(routes), on_warning=warn)
         warn.finish(self.source.describe())
-        if not len(registry) and routes:
+        if not len(registry) and listed:
             raise DiscoveryError(f"{self.source.describe()}: none of its routes could be used")
         entry = CacheEntry(fetched.validator, time.time(), registry)
         if self.cache:

@@ -109,6 +109,7 @@ class Registry:
                 parsed.append(item)
                 for shape_index, shape in enumerate(item[3]):
                     trie.insert(root, shape, index, shape_index)
+        del seen
         prefix = naming.common_prefix(root)
 
         def is_collection(shape: Shape) -> bool:
@@ -118,10 +119,14 @@ class Registry:
         rows: list[list] = []
         candidates: list[naming.Candidate] = []
         owner: dict[tuple[int, int], int] = {}
-        for index, (route, method, pattern, shapes) in enumerate(parsed):
+        for index in range(len(parsed)):
+            # Each route, its parsed pattern and shapes are let go once its rows are
+            # made (a pattern is parsed again from its row when a match needs it), so
+            # a listing of 100,000 routes does not hold both forms at once.
+            route, method, pattern, shapes = parsed[index]
+            parsed[index] = None  # type: ignore[call-overload]
             self._route_rows.append(_route_row(route))
             self._operations.append(route.operation)
-            self._patterns[index] = pattern
             for row, candidate in _entries_for(index, route, method, pattern, shapes,
                                                len(prefix), is_collection):
                 for shape_index in row[_SHAPES]:
