@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from explorer.client.models import Request, Response
 from explorer.client.urls import display_url, same_origin
-from explorer.secrets import AUTH_HEADERS, SECRET_HEADERS
+from explorer.secrets import AUTH_HEADERS, SECRET_HEADERS, secret_name
 
 #: hops followed before the answer is "too many redirects"
 MAX_REDIRECTS = 30
@@ -74,11 +74,6 @@ def next_hop(
     status = response.status
     method = previous.method or "GET"
     crossing = not same_origin(previous.url, target)
-    if status in (307, 308) and previous.body is not None and crossing:
-        raise NotFollowed(
-            f"the answer {status} points to {display_url(target)}, another origin: not "
-            "followed, so the request's body and credentials were not sent there"
-        )
     headers = dict(previous.headers)
     body = previous.body
     if (status == 303 and method != "HEAD") or (status in (301, 302) and method not in (
@@ -86,11 +81,15 @@ def next_hop(
     )):
         method, body = "GET", None
         headers = {k: v for k, v in headers.items() if k.lower() not in _BODY_HEADERS}
+    # Any body that would still go along (a 307/308, or a GET or HEAD that carries one
+    # through a 301/302/303) stays at home: it may hold a password.
+    if body is not None and crossing:
+        raise NotFollowed(
+            f"the answer {status} points to {display_url(target)}, another origin: not "
+            "followed, so the request's body and credentials were not sent there"
+        )
     if crossing:
-        headers = {
-            k: v for k, v in headers.items()
-            if k.lower() not in CREDENTIAL_HEADERS and k.lower() not in own_headers
-        }
+        headers = {k: v for k, v in headers.items() if not _credential(k, own_headers)}
     # A body that is a stream was read by the first hop: send it again from the start.
     rewind = getattr(body, "rewind", None)
     if rewind is not None:
@@ -98,6 +97,16 @@ def next_hop(
     return replace(previous, method=method, url=target, headers=headers, body=body,
                    cookies=previous.cookies and not crossing,
                    label=display_origin(target) if crossing else previous.label)
+
+
+def _credential(name: str, own_headers: frozenset[str]) -> bool:
+    """Whether a header says who the client is: the auth scheme's own, or any name the
+    shared list calls secret in any spelling (``X-ApiKey``, ``x_api_key``,
+    ``X-Service-Api-Key``, ``X-Webhook-Secret``), as ``-v`` masks them."""
+    lower = name.lower()
+    if lower in own_headers or lower in CREDENTIAL_HEADERS:
+        return True
+    return lower != "proxy-authorization" and secret_name(name) is not None
 
 
 def display_origin(url: str) -> str:
