@@ -2,15 +2,13 @@
 
 :func:`index_chunks` writes a :class:`~explorer.registry.Registry` as::
 
-    explorer-index 1 <token> <header size>\\n
-    <header: JSON>     version, fingerprint, prefix, spec, longest command, the root
-                       node, and for each section where its table and data start
-    <sections>         each a table of little-endian uint64 offsets (count + 1 of
-                       them) followed by its blobs, one JSON text each:
+    explorer-index 3 <token>\n
+    <sections>         each its blobs, one JSON text each, then a table of
+                       little-endian uint64 offsets into them (count + 1 of them):
                          routes    one route row per route
                          entries   one entry row per command
-                         nodes     one trie node each, its child edges given as the
-                                   numbers of other nodes
+                         nodes     one trie node each (the root last), its child
+                                   edges given as the numbers of other nodes
                          edges     the literal edges of each node with more than
                                    :data:`WIDE` of them, hashed into buckets of their
                                    own (``/public/v1/`` of 10,000 families)
@@ -18,14 +16,20 @@
                                    name) into a power-of-two table: [[name, entry], ...]
                          names     one blob: every command name, one a line
                          methods   one blob: every entry's method, one a line
+    <header: JSON>     fingerprint, prefix, spec, longest command, the root node, and
+                       for each section where its table and data start
+    <16 bytes>         where the header starts and its size (uint64 each)
 
-:func:`load_index` maps the file (``mmap``) and gives a registry that decodes a row,
-a node or a bucket the first time it is asked for: resolving one path reads the
-header, the trie nodes on that path (one bucket of a wide node's edges) and the rows
-of the entries found there; looking
-up one command reads one bucket per length tried.  A start of the shell, which lists
-and completes everything, decodes the rest as it goes.  Measured against the other
-candidates in docs/benchmarks.md (one JSON document, ``marshal``, ``sqlite3``).
+The header comes last so that the file is written section by section, one blob at a
+time (a 100,000-route index is 40 MB of blobs, never held at once).
+
+:class:`IndexFile` maps the file (``mmap``) and :meth:`Registry.from_index` gives a
+registry that decodes a row, a node or a bucket the first time it is asked for:
+resolving one path reads the header, the trie nodes on that path (one bucket of a
+wide node's edges) and the rows of the entries found there; looking up one command
+reads one bucket per length tried.  A start of the shell, which lists and completes
+everything, decodes the rest as it goes.  Measured against the other candidates in
+docs/benchmarks.md (one JSON document, ``marshal``, ``sqlite3``).
 
 A file of another version, cut short, or carrying another token raises
 :class:`~explorer.registry.registry.RouteIndexError`; the discovery cache then treats
@@ -44,7 +48,7 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
-MAGIC = b"explorer-index 2"
+MAGIC = b"explorer-index 3"
 _PAIR = struct.Struct("<QQ")
 _SECTIONS = ("routes", "entries", "nodes", "edges", "buckets", "names", "methods")
 #: a node with more literal edges than this keeps them in hashed buckets of their own
@@ -71,21 +75,23 @@ def _buckets(count: int) -> int:
     return size
 
 
-def _flatten(root: dict) -> tuple[list[bytes], list[bytes], int]:
-    """Every trie node as JSON text, children first; child edges become node numbers.
-    The literal edges of a wide node go to hashed buckets (the second list)."""
-    blobs: list[bytes] = []
-    edges: list[bytes] = []
+def _flatten(root: dict, edges: list[bytes]) -> Iterator[bytes]:
+    """Every trie node as JSON text, children first (the root last); child edges become
+    node numbers.  The literal edges of a wide node go to ``edges``, hashed."""
+    count = 0
 
-    def visit(node: dict) -> int:
+    def visit(node: dict):
+        nonlocal count
         out = {}
         literal = []
         for key, value in node.items():
             if key[:1] == "/":
                 literal.append(key)
-                out[key] = visit(value)
+                out[key] = yield from visit(value)
+            elif key == ":":
+                out[key] = yield from visit(value)
             else:
-                out[key] = visit(value) if key == ":" else value
+                out[key] = value
         if len(literal) > WIDE:
             size = _buckets(len(literal))
             table: list[dict] = [{} for _ in range(size)]
@@ -93,21 +99,25 @@ def _flatten(root: dict) -> tuple[list[bytes], list[bytes], int]:
                 table[fold_hash(key, size)][key] = out.pop(key)
             out[HASHED] = [len(edges), size]
             edges.extend(_text(bucket) if bucket else b"" for bucket in table)
-        blobs.append(_text(out))
-        return len(blobs) - 1
+        yield _text(out)
+        count += 1
+        return count - 1
 
-    return blobs, edges, visit(root)
+    yield from visit(root)
 
 
-def _section(blobs: list[bytes]) -> list[bytes]:
-    offsets = array("Q", [0])
-    total = 0
-    for blob in blobs:
-        total += len(blob)
-        offsets.append(total)
-    if sys.byteorder != "little":
-        offsets.byteswap()
-    return [offsets.tobytes(), *blobs]
+def _name_buckets(names: list[str], size: int) -> Iterator[bytes]:
+    """The command names hashed into ``size`` buckets, bucket by bucket."""
+    folded = [name.lower() for name in names]
+    hashes = [fold_hash(name, size) for name in folded]
+    order = sorted(range(len(names)), key=hashes.__getitem__)
+    at = 0
+    for bucket in range(size):
+        members = []
+        while at < len(order) and hashes[order[at]] == bucket:
+            members.append([folded[order[at]], order[at]])
+            at += 1
+        yield _text(members) if members else b""
 
 
 def index_chunks(
@@ -122,43 +132,49 @@ def index_chunks(
     names: list[str],
     methods: list[str],
 ) -> Iterator[bytes]:
-    """The file, in chunks (for :func:`explorer.fileio.atomic_write`)."""
-    nodes, edges, root_id = _flatten(root)
+    """The file, in chunks (for :func:`explorer.fileio.atomic_write`).
+
+    Each section's blobs are encoded and given out one by one, its table of offsets
+    after them, and the header (which says where each section is) after everything,
+    found through the 16 bytes that end the file: writing holds one blob at a time,
+    not the whole file.
+    """
+    first = MAGIC + b" " + token.encode() + b"\n"
+    yield first
+    at = len(first)
+    edges: list[bytes] = []
     size = _buckets(len(names))
-    table: list[list] = [[] for _ in range(size)]
-    longest = 0
-    for index, name in enumerate(names):
-        folded = name.lower()
-        table[fold_hash(folded, size)].append([folded, index])
-        longest = max(longest, name.count(" ") + 1)
-    buckets = [_text(b) if b else b"" for b in table]
-    del table
     parts = {
-        "routes": [_text(row) for row in route_rows],
-        "entries": [_text(row) for row in entry_rows],
-        "nodes": nodes,
-        "edges": edges,
-        "buckets": buckets,
-        "names": ["\n".join(names).encode("utf-8", "surrogatepass")],
-        "methods": ["\n".join(methods).encode()],
+        "routes": (_text(row) for row in route_rows),
+        "entries": (_text(row) for row in entry_rows),
+        "nodes": _flatten(root, edges),
+        "edges": iter(edges),  # filled while the nodes are written, written after them
+        "buckets": _name_buckets(names, size),
+        "names": iter(["\n".join(names).encode("utf-8", "surrogatepass")]),
+        "methods": iter(["\n".join(methods).encode()]),
     }
     sections = {}
-    chunks: list[list[bytes]] = []
-    at = 0
     for name in _SECTIONS:
-        blobs = parts.pop(name)
-        chunk = _section(blobs)
-        sections[name] = [at, at + len(chunk[0]), len(blobs)]
-        at += sum(len(c) for c in chunk)
-        chunks.append(chunk)
+        offsets = array("Q", [0])
+        total = 0
+        for blob in parts.pop(name):
+            total += len(blob)
+            offsets.append(total)
+            yield blob
+        if sys.byteorder != "little":
+            offsets.byteswap()
+        table = offsets.tobytes()
+        sections[name] = [at + total, at, len(offsets) - 1]
+        yield table
+        at += total + len(table)
+    longest = max((name.count(" ") + 1 for name in names), default=0)
     header = _text({
         "fingerprint": fingerprint, "prefix": prefix, "spec": spec, "longest": longest,
-        "root": root_id, "entries": len(entry_rows), "sections": sections,
+        "root": sections["nodes"][2] - 1, "entries": sections["entries"][2],
+        "sections": sections,
     })
-    yield MAGIC + b" " + token.encode() + b" " + str(len(header)).encode() + b"\n"
     yield header
-    for chunk in chunks:
-        yield from chunk
+    yield _PAIR.pack(at, len(header))
 
 
 class IndexFile:
@@ -180,15 +196,20 @@ class IndexFile:
             os.close(fd)
         first_end = buffer.find(b"\n", 0, 256)
         parts = buffer[:first_end].split(b" ") if first_end > 0 else []
-        if len(parts) != 4 or b" ".join(parts[:2]) != MAGIC:
+        if len(parts) != 3 or b" ".join(parts[:2]) != MAGIC:
             raise ValueError("not a route index")
         if parts[2].decode("ascii", "replace") != token:
             raise ValueError("another route index")
-        size = int(parts[3])
-        base = first_end + 1 + size
-        header = json.loads(buffer[first_end + 1 : base])
+        try:
+            at, size = _PAIR.unpack_from(buffer, len(buffer) - _PAIR.size)
+        except struct.error as exc:
+            raise ValueError("route index is cut short") from exc
+        if at + size + _PAIR.size != len(buffer):
+            raise ValueError("route index is cut short")
+        header = json.loads(buffer[at : at + size])
         if not isinstance(header, dict) or set(header.get("sections") or ()) != set(_SECTIONS):
             raise ValueError("route index header is damaged")
+        base = 0
         index = cls(buffer, base, header)
         index.blob("methods", 0)  # the last section: the file is not cut short
         return index

@@ -93,7 +93,7 @@ def test_an_index_cut_short_or_of_another_token_is_not_used(tmp_path):
     cache = DiscoveryCache(tmp_path, "http://127.0.0.1:9", "discover:/discover")
     cache.write("v1", Registry(_many(3)))
     data = cache.index_path.read_bytes()
-    token = data.split(b" ", 3)[2].decode()
+    token = data.split(b"\n", 1)[0].split(b" ")[2].decode()
     assert IndexFile.open(cache.index_path, token).count("routes") == 15
     with pytest.raises(ValueError):
         IndexFile.open(cache.index_path, "another")
@@ -106,7 +106,7 @@ def test_an_index_cut_short_or_of_another_token_is_not_used(tmp_path):
 def test_a_damaged_header_is_a_route_index_error(tmp_path):
     cache = DiscoveryCache(tmp_path, "http://127.0.0.1:9", "discover:/discover")
     cache.write("v1", Registry(_many(1)))
-    token = cache.index_path.read_bytes().split(b" ", 3)[2].decode()
+    token = cache.index_path.read_bytes().split(b"\n", 1)[0].split(b" ")[2].decode()
     index = IndexFile.open(cache.index_path, token)
     index.header["entries"] = 99
     with pytest.raises(RouteIndexError):
@@ -115,15 +115,16 @@ def test_a_damaged_header_is_a_route_index_error(tmp_path):
 
 def test_an_index_whose_header_lies_is_not_used(tmp_path):
     import json
+    import struct
 
     cache = DiscoveryCache(tmp_path, "http://127.0.0.1:9", "discover:/discover")
     cache.write("v1", Registry(_many(2)))
     data = cache.index_path.read_bytes()
-    first, rest = data.split(b"\n", 1)
-    magic, version, token, size = first.split(b" ")
-    header = json.loads(rest[: int(size)])
+    at, size = struct.unpack("<QQ", data[-16:])
+    header = json.loads(data[at : at + size])
     header["sections"]["methods"][2] = 0  # no methods blob at all
     text = json.dumps(header).encode()
-    cache.index_path.write_bytes(b" ".join([magic, version, token, str(len(text)).encode()])
-                                 + b"\n" + text + rest[int(size):])
+    cache.index_path.write_bytes(data[:at] + text + struct.pack("<QQ", at, len(text)))
+    assert cache.read() is None
+    cache.index_path.write_bytes(data[:-1])  # its last byte lost
     assert cache.read() is None
