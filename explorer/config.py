@@ -330,10 +330,10 @@ def select_profile(config: Config, name: str | None) -> Profile:
         return Profile(name="default")
     try:
         return replace(config.profiles[name])
-    except KeyError:
+    except KeyError as exc:
         known = ", ".join(sorted(config.profiles)) or "none defined"
         where = config.path or "config.toml"
-        raise ConfigError(f"unknown profile {name!r} (profiles in {where}: {known})") from None
+        raise ConfigError(f"unknown profile {name!r} (profiles in {where}: {known})") from exc
 
 
 # -- credentials ------------------------------------------------------------------------

@@ -78,9 +78,9 @@ def serve(options) -> int:
             out=sys.stdout,
         )
     except sqlite3.Error as exc:
-        raise UsageError(f"cannot use --db {options.db}: {exc}") from None
+        raise UsageError(f"cannot use --db {options.db}: {exc}") from exc
     except OSError as exc:
-        raise UsageError(_cannot("serve", options, exc)) from None
+        raise UsageError(_cannot("serve", options, exc)) from exc
     return 0
 
 
@@ -93,7 +93,7 @@ def demo(context, options) -> int:
         try:
             server.start()
         except OSError as exc:
-            raise UsageError(_cannot("start the sandbox", options, exc)) from None
+            raise UsageError(_cannot("start the sandbox", options, exc)) from exc
         print(f"sandbox: {server.url}  token: {server.token}", file=sys.stderr)
         print(f"labstep user: {server.username}  password: {server.password}", file=sys.stderr)
         define_demo_profiles(context, server)

@@ -231,10 +231,10 @@ def _read_local(path: Path, validator: str | None, *, what: str, limit: int) -> 
         if validator == stamp:
             return Fetched(None, stamp)
         return Fetched(read_bounded(path, limit), stamp)
-    except FileNotFoundError:
+    except FileNotFoundError as exc:
         error = DiscoveryError(f"{what} {path} does not exist")
         error.exit_code = EXIT_USAGE  # a path the user gave, like --token-file's
-        raise error from None
+        raise error from exc
     except UnsafeFileError as exc:
         error = DiscoveryError(f"cannot read {what} {path}: {exc.strerror}")
         error.exit_code = EXIT_USAGE

@@ -35,22 +35,22 @@ def load_file_refs(
         path = Path(item.value).expanduser()
         try:
             text = read(path)
-        except FileNotFoundError:
-            raise _error(item, "no such file")
-        except IsADirectoryError:
-            raise _error(item, "is a directory, not a file")
-        except UnicodeDecodeError:
-            raise _error(item, "is not UTF-8 text")
+        except FileNotFoundError as exc:
+            raise _error(item, "no such file") from exc
+        except IsADirectoryError as exc:
+            raise _error(item, "is a directory, not a file") from exc
+        except UnicodeDecodeError as exc:
+            raise _error(item, "is not UTF-8 text") from exc
         except OSError as exc:
-            raise _error(item, exc.strerror or str(exc))
+            raise _error(item, exc.strerror or str(exc)) from exc
         if item.kind is Kind.JSON_FILE:
             try:
                 entry.value = decode_json(text)
             except json.JSONDecodeError as exc:
                 where = f"line {exc.lineno} column {exc.colno}"
-                raise _error(item, f"does not hold valid JSON: {exc.msg} ({where})")
+                raise _error(item, f"does not hold valid JSON: {exc.msg} ({where})") from exc
             except ValueError as exc:
-                raise _error(item, f"does not hold valid JSON: {exc}")
+                raise _error(item, f"does not hold valid JSON: {exc}") from exc
         else:
             entry.value = text
     items.rebuild()

@@ -182,8 +182,8 @@ def decode_json(text: str) -> Any:
         position = next((m.start() for m in _STRING_OR_NUMBER.finditer(text) if m[0] == token), 0)
         what = "" if token.lstrip("-")[:1].isalpha() else " (too large a number)"
         raise json.JSONDecodeError(f"{token} is not valid JSON{what}", text, position) from None
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
 
 
 def parse_json(item: Item, text: str, columns: list[int] | None = None) -> Any:
@@ -202,13 +202,13 @@ def parse_json(item: Item, text: str, columns: list[int] | None = None) -> Any:
             f"(line {exc.lineno} column {exc.colno})",
             text=item.text,
             position=position,
-        )
+        ) from exc
     except ValueError as exc:
         raise ItemError(
             f"request item {item.text!r}: invalid JSON after {item.sep!r}: {exc}",
             text=item.text,
             position=item.value_column,
-        )
+        ) from exc
 
 
 def _set_header(headers: dict[str, str | None], name: str, value: str | None) -> None:

@@ -58,13 +58,13 @@ def _decode_run(run: re.Match[str]) -> str:
     text = run.group(0)
     try:
         return unquote(text, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise DecodeError(f"percent-encoded bytes {text!r} are not valid UTF-8") from None
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"percent-encoded bytes {text!r} are not valid UTF-8") from exc
 
 
 def encode_component(value: str) -> str:
     """``encodeURIComponent``: percent-encode everything outside the unreserved set."""
     try:
         return quote(value, safe=COMPONENT_SAFE, encoding="utf-8", errors="strict")
-    except UnicodeEncodeError:
-        raise RouteError(f"parameter value {value!r} cannot be encoded as UTF-8") from None
+    except UnicodeEncodeError as exc:
+        raise RouteError(f"parameter value {value!r} cannot be encoded as UTF-8") from exc

@@ -251,12 +251,12 @@ def compile_regex(parsed: Parsed, *, strict: bool, end: bool, sensitive: bool) -
             f"invalid regular expression ({exc.msg})",
             pattern=parsed.text,
             position=_regex_start(parsed),
-        ) from None
+        ) from exc
     except (OverflowError, RecursionError) as exc:
         raise RouteError(
             f"invalid regular expression ({exc})", pattern=parsed.text,
             position=_regex_start(parsed),
-        ) from None
+        ) from exc
     if regex.groups != len(parsed.keys):
         raise RouteError("unsupported capture groups", pattern=parsed.text)
     if parsed.raw_regex:

@@ -651,8 +651,8 @@ def _encode_all(value: str) -> str:
             continue
         try:
             out.append("".join(f"%{b:02X}" for b in c.encode("utf-8")))
-        except UnicodeEncodeError:
-            raise RouteError(f"parameter value {value!r} cannot be encoded as UTF-8") from None
+        except UnicodeEncodeError as exc:
+            raise RouteError(f"parameter value {value!r} cannot be encoded as UTF-8") from exc
     return "".join(out)
 
 

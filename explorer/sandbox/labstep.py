@@ -56,8 +56,8 @@ def _time(value: Any, where: str) -> str:
     text = v.string(value, where)
     try:
         datetime.fromisoformat(text)
-    except ValueError:
-        raise ApiError(400, f"{where}: expected an ISO 8601 time, got {text!r}")
+    except ValueError as exc:
+        raise ApiError(400, f"{where}: expected an ISO 8601 time, got {text!r}") from exc
     return text
 
 
@@ -321,8 +321,8 @@ def _field(reader: MultipartReader, name: str) -> str:
             raise ApiError(400, f"form field {name!r} is over {FIELD_LIMIT} bytes")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiError(400, f"form field {name!r} is not UTF-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"form field {name!r} is not UTF-8") from exc
 
 
 def _sortable(value: Any) -> tuple[int, Any]:

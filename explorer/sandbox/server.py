@@ -105,10 +105,11 @@ class Body:
                 self._done = self._remaining == 0
                 return data
             return self._read_chunked(size)
-        except TimeoutError:
-            raise ApiError(408, "timed out waiting for the request body")
+        except TimeoutError as exc:
+            raise ApiError(408, "timed out waiting for the request body") from exc
         except (ConnectionError, OSError) as exc:
-            raise ApiError(400, "the connection broke while reading the body", details=str(exc))
+            raise ApiError(400, "the connection broke while reading the body",
+                           details=str(exc)) from exc
 
     def _line(self) -> bytes:
         line = self._rfile.readline(1025)

@@ -135,8 +135,9 @@ def percent_decode(text: str, *, plus_is_space: bool = False, what: str = "query
     decoded = _PERCENT.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
     try:
         return decoded.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiError(400, f"percent-encoding in the {what} is not UTF-8", details=text[:200])
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"percent-encoding in the {what} is not UTF-8",
+                       details=text[:200]) from exc
 
 
 def raw_components(query: str) -> Iterator[str]:
@@ -187,8 +188,8 @@ class Request:
             raise ApiError(400, "a JSON body is required")
         try:
             return parse_json(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise ApiError(400, "the body is not UTF-8")
+        except UnicodeDecodeError as exc:
+            raise ApiError(400, "the body is not UTF-8") from exc
 
     def json_object(self, *, limit: int, allow_empty: bool = False) -> dict[str, Any]:
         body = self.json(limit=limit, allow_empty=allow_empty)
@@ -223,10 +224,10 @@ def parse_json(text: str) -> Any:
     in a string or key, or nesting deeper than :data:`MAX_DEPTH`."""
     try:
         value = json.loads(text, parse_constant=_constant, parse_float=_finite, parse_int=_whole)
-    except RecursionError:
-        raise ApiError(400, f"JSON body nested deeper than {MAX_DEPTH} levels")
+    except RecursionError as exc:
+        raise ApiError(400, f"JSON body nested deeper than {MAX_DEPTH} levels") from exc
     except ValueError as exc:
-        raise ApiError(400, "malformed JSON body", details=str(exc))
+        raise ApiError(400, "malformed JSON body", details=str(exc)) from exc
     _check_tree(value)
     return value
 

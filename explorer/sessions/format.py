@@ -438,10 +438,10 @@ def read_session(path: str | Path) -> Session:
     path = Path(path)
     try:
         data = read_bounded(path, SESSION_LIMIT)
-    except FileNotFoundError:
-        raise SessionError(f"{path}: no such session file") from None
-    except IsADirectoryError:
-        raise SessionError(f"{path}: is a directory, not a session file") from None
+    except FileNotFoundError as exc:
+        raise SessionError(f"{path}: no such session file") from exc
+    except IsADirectoryError as exc:
+        raise SessionError(f"{path}: is a directory, not a session file") from exc
     except OSError as exc:
         raise SessionError(f"{path}: cannot read: {exc.strerror}") from exc
     return parse_session(data, path=path)
@@ -526,12 +526,12 @@ def depth_over(value: Any, limit: int) -> bool:
 def _loads(line: bytes, where: str) -> Any:
     try:
         return json.loads(line)
-    except UnicodeDecodeError:
-        raise SessionError(f"{where}: not UTF-8 text") from None
-    except RecursionError:
-        raise SessionError(f"{where}: {too_deep(line)}, too deep to read") from None
+    except UnicodeDecodeError as exc:
+        raise SessionError(f"{where}: not UTF-8 text") from exc
+    except RecursionError as exc:
+        raise SessionError(f"{where}: {too_deep(line)}, too deep to read") from exc
     except ValueError as exc:
-        raise SessionError(f"{where}: not valid JSON ({exc.args[0].split(':')[0]})") from None
+        raise SessionError(f"{where}: not valid JSON ({exc.args[0].split(':')[0]})") from exc
 
 
 # -- bodies ------------------------------------------------------------------------------

@@ -59,8 +59,8 @@ def load_har(path: str | Path, *, limit: int = DOCUMENT_LIMIT) -> list[dict[str,
     try:
         raw = read_bounded(path, limit)
         document = json.loads(raw)
-    except FileNotFoundError:
-        raise SessionError(f"{path}: no such HAR file") from None
+    except FileNotFoundError as exc:
+        raise SessionError(f"{path}: no such HAR file") from exc
     except UnsafeFileError as exc:
         raise SessionError(
             f"{path}: cannot read: {exc.strerror}"
@@ -69,12 +69,12 @@ def load_har(path: str | Path, *, limit: int = DOCUMENT_LIMIT) -> list[dict[str,
         ) from exc
     except OSError as exc:
         raise SessionError(f"{path}: cannot read: {exc.strerror}") from exc
-    except RecursionError:
+    except RecursionError as exc:
         raise SessionError(
             f"{path}: not a HAR file (JSON {too_deep(raw)}, too deep to read)"
-        ) from None
+        ) from exc
     except ValueError as exc:
-        raise SessionError(f"{path}: not a HAR file (not JSON: {exc})") from None
+        raise SessionError(f"{path}: not a HAR file (not JSON: {exc})") from exc
     log = document.get("log") if isinstance(document, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):

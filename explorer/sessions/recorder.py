@@ -422,7 +422,8 @@ class Recorder:
                     dst.write(redact.feed(chunk))
                 dst.write(redact.finish())
         except OSError as exc:
-            raise SessionError(f"cannot copy the upload {source} beside the session: {exc}")
+            raise SessionError(
+                f"cannot copy the upload {source} beside the session: {exc}") from exc
         entry = {"field": item.field, "filename": source.name, "type": mime, "size": size,
                  "file": name}
         if redact.seen:  # replay fills these back in before sending the copy

@@ -64,14 +64,14 @@ def export(session: Session, fmt: str, *, files_root: Path | None = None) -> str
     root = files_root or session.path.resolve().parent
     try:
         text = formats[fmt].render(session, plan(session), files_root=root)
-    except RecursionError:
-        raise SessionError(f"{session.path}: a body is nested too deeply to export") from None
+    except RecursionError as exc:
+        raise SessionError(f"{session.path}: a body is nested too deeply to export") from exc
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise SessionError(
             f"{session.path}: holds text that is not valid Unicode ({exc.object[exc.start]!r})"
-        ) from None
+        ) from exc
     return text
 
 
