@@ -456,7 +456,7 @@ def parse_session(data: bytes, *, path: Path) -> Session:
         if not line.strip():
             continue
         value = _loads(line, f"{path}:{number}")
-        if depth_over(value, _LINE_DEPTH):
+        if json_depth_over(line, value, _LINE_DEPTH):
             raise SessionError(
                 f"{path}:{number}: {too_deep(line)}, more than {MAX_DEPTH} (not read)"
             )
@@ -465,7 +465,7 @@ def parse_session(data: bytes, *, path: Path) -> Session:
         number = len(lines) + 1
         try:
             value = json.loads(torn)
-            if depth_over(value, _LINE_DEPTH):
+            if json_depth_over(torn, value, _LINE_DEPTH):
                 raise ValueError("nested too deeply")
             parsed.append((number, value))
         except (ValueError, RecursionError):
@@ -523,6 +523,47 @@ def depth_over(value: Any, limit: int) -> bool:
     return False
 
 
+#: ``{``/``}`` read as ``[``/``]`` (a depth counts both alike)
+_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")
+#: every byte but a quote and the brackets: what a text's depth does not depend on
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+
+
+def text_within(data: bytes, limit: int) -> bool:
+    """Whether the JSON text ``data`` (one ``json.loads`` read) surely nests at most
+    ``limit`` levels: its brackets outside strings, counted with a few passes of byte
+    operations (no walk of the parsed value).  False when it nests deeper, and when the
+    text cannot tell (not UTF-8).  A text nests at least as deep as its value (a key
+    given twice keeps only its last value), so True means :func:`depth_over` would say
+    False; False means only that the value has to be walked."""
+    if data.count(b"[") + data.count(b"{") <= limit:  # each level opens one at least
+        return True
+    if b"\x00" in data:  # UTF-16 or UTF-32: the escapes below are not its bytes
+        return False
+    if b"\\" in data:  # escapes, pairs of backslashes first: no quote stays escaped
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = data.translate(_AS_BRACKETS, _NOT_STRUCTURE)
+    if b'"' in data:
+        data = data.replace(b'""', b"")  # strings without brackets in them
+        if b'"' in data:  # strings with brackets in them: every other piece is outside
+            data = b"".join(data.split(b'"')[::2])
+    for _ in range(limit):  # each pass takes away the innermost level
+        if not data:
+            return True
+        shorter = data.replace(b"[]", b"")
+        if len(shorter) == len(data):  # brackets that do not pair: not a JSON text
+            return False
+        data = shorter
+    return not data
+
+
+def json_depth_over(data: bytes, value: Any, limit: int) -> bool:
+    """:func:`depth_over` of ``value``, the value of the JSON text ``data``: the text
+    is looked at first (:func:`text_within`), the value walked only when the text nests
+    deeper than ``limit``."""
+    return not text_within(data, limit) and depth_over(value, limit)
+
+
 def _loads(line: bytes, where: str) -> Any:
     try:
         return json.loads(line)
@@ -556,7 +597,7 @@ def inline_body(
     if "json" in content_type.lower():  # application/json, +json, and the odd text/json
         try:
             value = loads_strict(text)
-            if depth_over(value, MAX_DEPTH):
+            if json_depth_over(data, value, MAX_DEPTH):
                 raise ValueError("nested too deeply")
         except (ValueError, RecursionError):
             pass  # not JSON by the standard (NaN, 1e400...) or too deep: kept as text, exactly

@@ -44,9 +44,9 @@ from explorer.sessions.format import (
     Session,
     body_bytes,
     body_path,
-    depth_over,
     fill_template,
     is_form_type,
+    json_depth_over,
 )
 from explorer.sessions.redact import SECRET_NAMES, Redactor, placeholder
 
@@ -450,7 +450,7 @@ class Replayer:
         if body and (response.is_json or body[:1] in (b"{", b"[")):
             try:
                 parsed = json.loads(body)
-                if depth_over(parsed, MAX_DEPTH):  # the checks walk it: compared as text
+                if json_depth_over(body, parsed, MAX_DEPTH):  # the checks walk it: compared as text
                     parsed = MISSING
             except (ValueError, RecursionError):
                 parsed = MISSING
