@@ -297,7 +297,7 @@ def fetch_all(context, prepared):
     entry = prepared.entry
     declared = entry.route.declared_query if entry is not None else ()
     paged = fetch_all(send, prepared.spec, progress=progress, base_url=context.base_url,
-                      declared=declared)
+                      declared=declared, byte_limit=context.config.settings.document_limit)
     if show:
         print("\r\033[K", end="", file=stderr, flush=True)
     if paged.stopped:

@@ -21,6 +21,13 @@ Four styles, told apart by the first answer (and the parameters a spec declares)
   next page repeats the request with ``page`` advanced by one (``per_page`` kept as
   given), until a page is shorter than the first, empty, or past ``total_pages``.
 
+Whatever the style, a hostile or broken server cannot make ``--all`` run away: a page
+whose body is the one before it again (a server that ignores ``skip`` or ``page``;
+cursors and links stop on a repeated cursor or URL) ends the paging, that page not
+merged, and so do pages whose bodies come to more than
+``byte_limit`` bytes together (``settings.document_limit``: the merged list is held in
+memory); :attr:`Paged.stopped` says which.
+
 A bare list is otherwise the only page.  Anything else (an error, an object, a non-JSON body)
 is returned as the only page with ``merged`` false: the caller shows it as it came.
 Only GET and HEAD may page: any other method is refused before anything is sent (a
@@ -103,6 +110,37 @@ def _with_query(query: list[str], **values: str) -> list[str]:
     return kept + [f"{k}={v}" for k, v in values.items()]
 
 
+class _Stop(Exception):
+    """Paging must end before this page (see :class:`_Guard`); ``str()`` says why."""
+
+
+class _Guard:
+    """``send`` that counts the bytes of the pages and remembers the last one: raises
+    :class:`_Stop` for a page that repeats the one before it, or once the pages come to
+    more than ``limit`` bytes."""
+
+    def __init__(self, send: Callable[[RequestSpec], Response], limit: int | None) -> None:
+        self._send = send
+        self.limit = limit
+        self.spent = 0
+        self._last: bytes | None = None
+        #: whether a repeated page stops (the styles that have no stop of their own:
+        #: cursors stop on a repeated cursor, links on a repeated URL)
+        self.repeats = True
+
+    def __call__(self, spec: RequestSpec) -> Response:
+        response = self._send(spec)
+        content = response.content
+        if self.repeats and self._last is not None and content == self._last:
+            raise _Stop("the server answered the same page again")
+        self._last = content
+        self.spent += len(content)
+        if self.limit is not None and self.spent > self.limit:
+            raise _Stop(f"the pages came to more than {self.limit:,} bytes "
+                        "(settings.document_limit in config.toml raises the limit)")
+        return response
+
+
 def fetch_all(
     send: Callable[[RequestSpec], Response],
     spec: RequestSpec,
@@ -110,14 +148,20 @@ def fetch_all(
     progress: Callable[[int, int], None] | None = None,
     base_url: str | None = None,
     declared: Collection[str] = (),
+    byte_limit: int | None = None,
 ) -> Paged:
     """Send ``spec`` and its following pages through ``send``; see the module docstring.
 
     ``base_url`` is the server's (next links are followed only on it); ``declared``
-    the query parameters the route's spec declares (``page`` chooses that style)."""
+    the query parameters the route's spec declares (``page`` chooses that style);
+    ``byte_limit`` the most bytes the pages may come to together."""
     if spec.method not in PAGED_METHODS:
         raise UsageError(f"--all follows the pages of a list; it cannot be used with {spec.method}")
+    guard = _Guard(send, byte_limit)
     response = send(spec)
+    guard.spent = len(response.content)
+    guard._last = response.content
+    send = guard
     body = _json(response)
     items: list[Any] = []
     pages = 1
@@ -126,6 +170,7 @@ def fetch_all(
     first = list_items(body)
     link = next_link(response.headers)
     if link is not None and first is not None:
+        guard.repeats = False
         return _by_links(send, spec, response, first, progress, base_url)
     cursor = isinstance(body, dict) and "next_cursor" in body
     says_page = isinstance(body, dict) and isinstance(body.get("page"), int)
@@ -133,6 +178,7 @@ def fetch_all(
         return _by_pages(send, spec, response, body, first, progress)
     if isinstance(body, dict) and isinstance(body.get("items"), list) and "next_cursor" in body:
         items.extend(body["items"])
+        guard.repeats = False
         seen: set[str] = set()
         while pages < MAX_PAGES:
             cursor = body.get("next_cursor")
@@ -142,7 +188,10 @@ def fetch_all(
             if progress:
                 progress(len(items), pages)
             next_spec = replace(spec, query=_with_query(spec.query, cursor=str(cursor)))
-            response = send(next_spec)
+            try:
+                response = send(next_spec)
+            except _Stop as stop:
+                return Paged(items, pages, response, stopped=str(stop))
             body = _json(response)
             pages += 1
             if not 200 <= response.status < 300 or not isinstance(body, dict):
@@ -166,7 +215,10 @@ def fetch_all(
             next_spec = replace(
                 spec, query=_with_query(spec.query, skip=str(skip), limit=str(limit))
             )
-            response = send(next_spec)
+            try:
+                response = send(next_spec)
+            except _Stop as stop:
+                return Paged(items, pages, response, stopped=str(stop))
             body = _json(response)
             pages += 1
             if not 200 <= response.status < 300 or not isinstance(body, dict):
@@ -199,7 +251,10 @@ def _by_links(send, spec, response, first, progress, base_url) -> Paged:
                          stopped=f"the next page is not on the server: {display_url(url)}")
         if progress:
             progress(len(items), pages)
-        response = send(next_spec)
+        try:
+            response = send(next_spec)
+        except _Stop as stop:
+            return Paged(items, pages, response, stopped=str(stop))
         pages += 1
         if not 200 <= response.status < 300:
             break
@@ -227,7 +282,10 @@ def _by_pages(send, spec, response, body, first, progress) -> Paged:
         number += 1
         if progress:
             progress(len(items), pages)
-        response = send(replace(spec, query=_with_query(spec.query, page=str(number))))
+        try:
+            response = send(replace(spec, query=_with_query(spec.query, page=str(number))))
+        except _Stop as stop:
+            return Paged(items, pages, response, stopped=str(stop))
         pages += 1
         if not 200 <= response.status < 300:
             break
