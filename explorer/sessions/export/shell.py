@@ -14,7 +14,15 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable
 
+from explorer.auth import exports
 from explorer.errors import SessionError
+
+#: the environment variables a script takes credentials from; without EXPLORER_URL
+#: (the server the session names) a script given any of them stops (curl and python)
+CREDENTIAL_ENV = tuple(dict.fromkeys([
+    *(e.env for e in exports()),
+    "EXPLORER_PASSWORD", "EXPLORER_COOKIE",
+]))
 
 
 def literal(text: str) -> str:

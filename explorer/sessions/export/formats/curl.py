@@ -35,7 +35,15 @@ from explorer.sessions.export.plan import (
     uses,
     wire_url,
 )
-from explorer.sessions.export.shell import HELPER, Var, assign, literal, variable, word
+from explorer.sessions.export.shell import (
+    CREDENTIAL_ENV,
+    HELPER,
+    Var,
+    assign,
+    literal,
+    variable,
+    word,
+)
 from explorer.sessions.format import Session
 
 SUFFIX = ".sh"
@@ -68,6 +76,21 @@ show() {{  # the body, with the secrets known so far masked
   done
   printf '%s\\n' "$body"
 }}'''
+
+
+def _no_credentials_for_the_recorded_url() -> list[str]:
+    """A credential from the environment goes only where the user chose (replay's rule):
+    without ``EXPLORER_URL`` the server is the one the session names, so the script
+    stops before sending one there."""
+    given = "".join("${" + name + ":-}" for name in CREDENTIAL_ENV)
+    return [
+        f'if [ -z "${{EXPLORER_URL:-}}" ] && [ -n "{given}" ]; then',
+        "  printf '%s\\n' \"credentials are set but EXPLORER_URL is not: this script would"
+        " send them to the server the session names, $RECORDED_URL; set EXPLORER_URL to"
+        " the server they are for\" >&2",
+        "  exit 2",
+        "fi",
+    ]
 
 
 def _env(name: str) -> str:
@@ -109,6 +132,7 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         "",
         'BASE_URL="${EXPLORER_URL:-$RECORDED_URL}"',
         'BASE_URL="${BASE_URL%/}"',
+        *_no_credentials_for_the_recorded_url(),
         'FILES="${EXPLORER_FILES:-$RECORDED_FILES}"',
         *(f'{e.variable}="${{{e.env}:-}}"' for e in _AUTH),
         'PASSWORD="${EXPLORER_PASSWORD:-}"',

@@ -15,6 +15,7 @@ from explorer.secrets import FIELD_NAMES, MIN_TEXT_SECRET
 from explorer.sessions.export import pysource
 from explorer.sessions.export.plan import Ref, Step, one_line, wire_url
 from explorer.sessions.export.pysource import Source, literal
+from explorer.sessions.export.shell import CREDENTIAL_ENV
 from explorer.sessions.format import Session
 
 SUFFIX = ".py"
@@ -52,6 +53,12 @@ API_ROOT = (os.environ.get('EXPLORER_URL') or RECORDED_URL).rstrip('/')
 PASSWORD = os.environ.get('EXPLORER_PASSWORD', '')
 COOKIE = os.environ.get('EXPLORER_COOKIE', '')
 FILES = os.environ.get('EXPLORER_FILES', RECORDED_FILES)
+if not os.environ.get('EXPLORER_URL') and any(os.environ.get(name) for name in {given}):
+    # a credential goes only where the user chose: without EXPLORER_URL the server is
+    # the one the session names
+    sys.exit('credentials are set but EXPLORER_URL is not: this script would send them '
+             'to the server the session names, ' + RECORDED_URL + '; set EXPLORER_URL '
+             'to the server they are for')
 
 
 def fail(message):
@@ -149,7 +156,8 @@ def render(session: Session, steps: list[Step], *, files_root: Path) -> str:
         f"SESSION = {literal(session.path.name)}",
         f"RECORDED_URL = {literal(wire_url(session.base_url or 'http://127.0.0.1:8080'))}",
         f"RECORDED_FILES = {literal(str(files_root))}",
-        _SETUP.replace("{credentials}", _CREDENTIALS) + pysource.HELPERS + _auth() + _CHECK,
+        _SETUP.replace("{credentials}", _CREDENTIALS).replace("{given}", repr(CREDENTIAL_ENV))
+        + pysource.HELPERS + _auth() + _CHECK,
     ]
     if any(step.raw_target for step in steps):
         out.append(_SEND)
