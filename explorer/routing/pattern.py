@@ -347,14 +347,29 @@ class RoutePattern(ABC):
         for name, value in values.items():
             self._check_value(name, value)
         path = self._build(values, encode_component)
-        if self._unambiguous():
-            return path
-        if not self.decode or self._fits(path, values):
-            return path
+        if self._unambiguous() or not self.decode or self._fits(path, values):
+            return self._no_dot_segments(path, values)
         path = self._build(values, _encode_all)
         if self._fits(path, values):
-            return path
+            return self._no_dot_segments(path, values)
         raise RouteError("these parameter values would not match back as given", pattern=self.text)
+
+    def _no_dot_segments(self, path: str, values: Mapping[str, Any]) -> str:
+        """``path``, unless a value made a ``.`` or ``..`` segment of it: percent-encoding
+        leaves dots alone, and ``DELETE /items/..`` names another resource (a server or
+        proxy folds it to ``/items`` or above), so such a value is refused."""
+        dots = (".", "..")
+        if not any(s in dots for s in path.split("/")) or any(
+                s in dots for s in self.text.split("/")):
+            return path
+        for name, value in values.items():
+            parts = [value] if isinstance(value, str) else list(value)
+            bad = next((p for p in parts if p in dots), None)
+            if bad is not None:
+                raise RouteError(f"parameter {name!r} cannot be {bad!r}: as a path segment "
+                                 "it names another resource", pattern=self.text)
+        raise RouteError("the parameter values make a '.' or '..' path segment",
+                         pattern=self.text)
 
     def _build(self, values: dict[str, Any], encode) -> str:
         path = self._fill(values, encode)
