@@ -67,6 +67,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -207,11 +208,15 @@ def make_header(
 class Exchange:
     """One recorded exchange (a parsed line), with readable accessors."""
 
-    __slots__ = ("line", "raw")
+    __slots__ = ("line", "raw", "response_text")
 
-    def __init__(self, raw: dict[str, Any], *, line: int = 0) -> None:
+    def __init__(self, raw: dict[str, Any], *, line: int = 0,
+                 response_text: bytes | None = None) -> None:
         self.raw = raw
         self.line = line
+        #: the exact JSON text in the session line that :attr:`response_json` was read
+        #: from (None when not known): an answer of these same bytes is that value
+        self.response_text = response_text
 
     @property
     def step(self) -> int:
@@ -462,6 +467,7 @@ def parse_session(data: bytes, *, path: Path) -> Session:
 
 
 def _parse_session(data: bytes, *, path: Path) -> Session:
+    nonce = "explorer-answer-" + os.urandom(16).hex()
     lines = data.split(b"\n")
     torn = lines.pop() if lines else b""  # after the last newline: empty, or a torn line
     warnings: list[str] = []
@@ -469,33 +475,81 @@ def _parse_session(data: bytes, *, path: Path) -> Session:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        value = _loads(line, f"{path}:{number}")
-        if json_depth_over(line, value, _LINE_DEPTH):
-            raise SessionError(
-                f"{path}:{number}: {too_deep(line)}, more than {MAX_DEPTH} (not read)"
-            )
-        parsed.append((number, value))
+        within = text_within(line, _LINE_DEPTH)
+        split = _split_answer(line, nonce) if within else None
+        if split is not None:
+            value, answer = split
+        else:
+            value, answer = _loads(line, f"{path}:{number}"), None
+            if not within and depth_over(value, _LINE_DEPTH):
+                raise SessionError(
+                    f"{path}:{number}: {too_deep(line)}, more than {MAX_DEPTH} (not read)"
+                )
+        parsed.append((number, value, answer))
     if torn.strip():
         number = len(lines) + 1
         try:
             value = json.loads(torn)
             if json_depth_over(torn, value, _LINE_DEPTH):
                 raise ValueError("nested too deeply")
-            parsed.append((number, value))
+            parsed.append((number, value, None))
         except (ValueError, RecursionError):
             warnings.append(
                 f"{path}:{number}: skipped a truncated last line (an exchange cut off)"
             )
     if not parsed:
         raise SessionError(f"{path}: empty session file")
-    number, first = parsed[0]
+    number, first, _ = parsed[0]
     header = check_header(first, f"{path}:{number}")
     exchanges = []
-    for number, obj in parsed[1:]:
+    for number, obj, answer in parsed[1:]:
         exchange = _check_exchange(obj, f"{path}:{number}")
         exchange.line = number
+        exchange.response_text = answer
         exchanges.append(exchange)
     return Session(path, header, exchanges, warnings)
+
+
+#: what comes before a recorded JSON answer in a line :func:`dumps_line` wrote, and after
+_RESPONSE_MARK = b'"response":{'
+_ANSWER_MARK = b'"body":{"json":'
+_AFTER_ANSWER = b'},"duration_ms":'
+
+
+def _split_answer(line: bytes, nonce: str) -> tuple[Any, bytes] | None:
+    """The value of ``line`` and the exact text of its recorded JSON answer, parsed
+    apart (no more work than parsing the line); None when the line is not laid out as
+    the recorder writes it, or holds ``NaN``/``Infinity`` there (a NaN is unequal to
+    itself: its text is not its value), and then the caller parses the whole line.
+
+    The answer's text is cut out and ``"<nonce>"`` put in its place: when that line
+    parses with the nonce (random, never in a file) as ``response.body.json``, the text
+    cut out stood exactly there, so the line is the value with the answer's value put
+    back, as one parse of the whole line would have given it."""
+    response = line.find(_RESPONSE_MARK)
+    if response < 0:
+        return None
+    start = line.find(_ANSWER_MARK, response)
+    end = line.rfind(_AFTER_ANSWER)
+    if start < 0 or end < 0:
+        return None
+    start += len(_ANSWER_MARK)
+    text = line[start:end]
+    if not text or b"NaN" in text or b"Infinity" in text:
+        return None
+    try:
+        value = json.loads(line[:start] + b'"' + nonce.encode() + b'"' + line[end:])
+        answer = json.loads(text)
+        body = value["response"]["body"]
+    except (ValueError, RecursionError, TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    marked = body.get("json")
+    if type(marked) is not str or marked != nonce:
+        return None
+    body["json"] = answer
+    return value, text
 
 
 class _NotJSONNumber(ValueError):
