@@ -604,13 +604,15 @@ def text_within(data: bytes, limit: int) -> bool:
     text cannot tell (not UTF-8).  A text nests at least as deep as its value (a key
     given twice keeps only its last value), so True means :func:`depth_over` would say
     False; False means only that the value has to be walked."""
-    if data.count(b"[") + data.count(b"{") <= limit:  # each level opens one at least
+    if len(data) <= limit:  # each level takes a byte at least
         return True
     if b"\x00" in data:  # UTF-16 or UTF-32: the escapes below are not its bytes
         return False
     if b"\\" in data:  # escapes, pairs of backslashes first: no quote stays escaped
         data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
     data = data.translate(_AS_BRACKETS, _NOT_STRUCTURE)
+    if len(data) - data.count(b'"') <= limit:  # each level opens a bracket at least
+        return True
     if b'"' in data:
         data = data.replace(b'""', b"")  # strings without brackets in them
         if b'"' in data:  # strings with brackets in them: every other piece is outside
