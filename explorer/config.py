@@ -15,7 +15,7 @@ A profile names a server and how to authenticate to it::
     [settings]
     confirm_destructive = true
     pager = "less -FRX"          # false: never page (EXPLORER_PAGER still wins)
-    document_limit = 67108864    # bytes: the largest listing, spec or HAR read (64 MB)
+    document_limit = 94371840    # bytes: the largest listing, spec or HAR read (90 MB)
     render_limit = 4194304       # bytes of one answer shown on a terminal (4 MB)
 
     [profiles.labos]

@@ -120,8 +120,10 @@ TOKEN_FILE_LIMIT = 64 * 1024
 CONFIG_LIMIT = 1024 * 1024
 CREDENTIALS_LIMIT = 1024 * 1024
 ITEM_FILE_LIMIT = 64 * 1024 * 1024
-#: /discover listings, routes files, specs, HAR files, session files, caches (default)
-DOCUMENT_LIMIT = 64 * 1024 * 1024
+#: /discover listings, routes files, specs, HAR files, session files, caches (default):
+#: room for the largest real description we know, GitHub's dereferenced OpenAPI
+#: document (73 MB, npm @octokit/openapi), and still tens of MB
+DOCUMENT_LIMIT = 90 * 1024 * 1024
 #: the most of one answer rendered on a terminal (``settings.render_limit``)
 RENDER_LIMIT = 4 * 1024 * 1024
 

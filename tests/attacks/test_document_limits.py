@@ -66,8 +66,11 @@ def _cached(home: Path) -> list[Path]:
     return sorted(directory.iterdir()) if directory.exists() else []
 
 
-def test_the_default_limit_is_tens_of_megabytes():
-    assert Settings().document_limit == 64 * 1024 * 1024
+def test_the_default_limit_is_tens_of_megabytes_and_holds_githubs_whole_document():
+    """GitHub's dereferenced OpenAPI document (api.github.com.deref.json of npm
+    @octokit/openapi 23.0.2, 72,996,611 bytes; the bench's ``bigspec`` figure reads it)
+    must be read with the default settings; a 64 MB default refused it."""
+    assert 72_996_611 < Settings().document_limit == 90 * 1024 * 1024 < 100_000_000
 
 
 def test_a_listing_within_the_limit_is_used_and_cached(home):
