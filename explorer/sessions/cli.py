@@ -358,6 +358,9 @@ def serve(context, options) -> int:
         raise UsageError(f"--port must be between 0 and 65535, not {options.port}")
 
     session = _session(context, options.file)
+    from explorer.sessions.export.plan import check_files
+
+    check_files(session)  # a body file outside the session's folder: refused, one line
     try:
         server = SessionServer(session, host=options.host, port=options.port).start()
     except OSError as exc:
