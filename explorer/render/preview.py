@@ -106,7 +106,7 @@ def curl_command(
             words += ["-F", spec_text]
     elif spec.data is not None:
         try:
-            words += ["--data-binary", spec.data.decode("utf-8")]
+            words += ["--data-raw", spec.data.decode("utf-8")]  # an @ is data, not a file
         except UnicodeDecodeError as exc:
             raise UsageError("--curl: the body is not text; it cannot go on a command "
                              "line") from exc

@@ -53,3 +53,14 @@ def test_curl_sends_form_values_as_strings_and_files_quoted(tmp_path, monkeypatc
     assert "password=***" in words
     assert 'file=@"we\\"ird.csv";type=text/csv' in words
     assert not any(w.lower().startswith("content-type: multipart") for w in words)
+
+
+def test_a_raw_body_starting_with_an_at_sign_is_sent_as_data_not_read_as_a_file():
+    """``--data-binary @x`` makes curl read the file x; the printed line must send the
+    body's own bytes, as the curl export does (``--data-raw``)."""
+    spec = RequestSpec("POST", "/notes", data=b"@/etc/passwd",
+                       headers={"Content-Type": "text/plain"})
+    request, _ = built(spec)
+    words = shlex.split(curl_command(request, spec))
+    assert words[words.index("@/etc/passwd") - 1] == "--data-raw"
+    assert "--data-binary" not in words
