@@ -100,18 +100,10 @@ class ShellApp:
         with self._setup_lock:
             if self._shell is not None:
                 return
-            from explorer.repl.background import Prefetcher
             from explorer.repl.learned import LearnedStore
 
             self.learned = LearnedStore.for_server(cfg.cache_dir(), self.context.base_url)
-            self.prefetcher = Prefetcher(
-                client_factory=self._background_client,
-                registry=lambda: self.context.discovery.registry,
-                learned=self.learned,
-                warn=self.warn,
-                on_fetched=self._fetched,
-                headers=self._request_headers,
-            )
+            self.prefetcher = self._new_prefetcher()
             self.watcher.load()
             self._swap_completer()  # the routes are usable from here on
             from explorer.repl.commands import Shell
@@ -160,7 +152,6 @@ class ShellApp:
     def _connected(self, old, new) -> None:
         """``connect`` moved the shell to ``new``: the learned store, the prefetcher and
         the completion follow (the prompt and toolbar read :attr:`context`)."""
-        from explorer.repl.background import Prefetcher
         from explorer.repl.learned import LearnedStore
 
         self._save(force=True)
@@ -169,7 +160,17 @@ class ShellApp:
         if self._shell is not None:
             self._shell.learned = self.learned
         previous = self.prefetcher
-        self.prefetcher = Prefetcher(
+        self.prefetcher = self._new_prefetcher()
+        if previous is not None:
+            previous.close()
+        self.watcher.routes_updated()
+        self._swap_completer()
+
+    def _new_prefetcher(self):
+        """A prefetcher for the server of :attr:`context` now, into :attr:`learned`."""
+        from explorer.repl.background import Prefetcher
+
+        return Prefetcher(
             client_factory=self._background_client,
             registry=lambda: self.context.discovery.registry,
             learned=self.learned,
@@ -177,10 +178,6 @@ class ShellApp:
             on_fetched=self._fetched,
             headers=self._request_headers,
         )
-        if previous is not None:
-            previous.close()
-        self.watcher.routes_updated()
-        self._swap_completer()
 
     def _read_secret(self, question: str) -> str | None:
         """A password: typed without echo at the terminal, else ``EXPLORER_PASSWORD``."""
