@@ -18,26 +18,37 @@
 
 from typing import TYPE_CHECKING
 
-from explorer.render.env import OutputEnv
-from explorer.render.error import format_error
-from explorer.render.response import render_response
-from explorer.render.status import exit_code_for
-
 if TYPE_CHECKING:
+    from explorer.render.env import OutputEnv
+    from explorer.render.error import format_error
     from explorer.render.redact import redact_headers
+    from explorer.render.response import render_response
+    from explorer.render.status import exit_code_for
     from explorer.render.table import render_table
+
+#: each name and the module it lives in, imported on first use: importing one small
+#: module of the package (``explorer.render.text``, which the argument check needs for
+#: every command, ``--help`` and each Tab included) must not load the renderers
+_LAZY = {
+    "OutputEnv": "env",
+    "format_error": "error",
+    "redact_headers": "redact",
+    "render_response": "response",
+    "exit_code_for": "status",
+    "render_table": "table",
+}
 
 
 def __getattr__(name: str):
-    """``render_table`` and ``redact_headers`` on first use (a piped answer needs neither)."""
-    if name == "render_table":
-        from explorer.render.table import render_table as found
-    elif name == "redact_headers":
-        from explorer.render.redact import redact_headers as found
-    else:
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module 'explorer.render' has no attribute {name!r}")
+    from importlib import import_module
+
+    found = getattr(import_module(f"explorer.render.{module}"), name)
     globals()[name] = found
     return found
+
 
 __all__ = [
     "OutputEnv",
