@@ -63,8 +63,10 @@ from explorer.fileio import (
     RENDER_LIMIT,
     TOKEN_FILE_LIMIT,
     atomic_write,
-    private_dirs,
     read_bounded,
+)
+from explorer.fileio import (
+    locked as file_lock,
 )
 from explorer.nesting import too_deep
 
@@ -387,19 +389,10 @@ def save_credential(profile: str, values: dict[str, str], path: Path | None = No
 
 @contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
-    """An exclusive lock between processes (``flock``; none where there is no fcntl)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: atomic writes only
+    """An exclusive lock between processes, under the config directory
+    (:func:`explorer.fileio.locked`)."""
+    with file_lock(lock_path, root=config_dir()):
         yield
-        return
-    private_dirs(lock_path.parent, root=config_dir())
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def read_token_file(path: str, *, warn: Warn | None = None) -> str:

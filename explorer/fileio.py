@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 #: what explorer's files and directories are made
@@ -55,6 +56,30 @@ def atomic_write(
         except OSError:
             pass
         raise
+
+
+@contextmanager
+def locked(lock_path: Path, *, root: Path | None = None,
+           directory: bool = False) -> Iterator[None]:
+    """An exclusive lock between processes (``flock`` on ``lock_path``, a 0600 file made
+    in private directories under ``root``, or with ``directory`` on that directory
+    itself, which adds no file; none where there is no fcntl)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: atomic writes only
+        yield
+        return
+    if directory:
+        private_dirs(lock_path, root=root)
+        fd = os.open(lock_path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    else:
+        private_dirs(lock_path.parent, root=root)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def private_dirs(directory: Path, *, root: Path | None = None) -> None:

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.client.urls import without_userinfo
-from explorer.fileio import atomic_write, make_private, read_bounded
+from explorer.fileio import atomic_write, locked, make_private, read_bounded
 from explorer.registry import Registry
 from explorer.registry.serial import IndexFile
 
@@ -107,12 +107,15 @@ class DiscoveryCache:
             return None  # a foreign, cut, too large or too deeply nested entry: not used
 
     def write(self, validator: str | None, registry: Registry) -> CacheEntry:
-        """Write the entry for a freshly read ``registry``; returns it (its tokens)."""
-        token = write_store(self.spec_path, registry, root=self.root)
-        index = secrets.token_hex(8)
-        atomic_write(self.index_path, registry.index_chunks(index), root=self.root)
-        fetched_at = time.time()
-        self._write_meta(validator, index, fetched_at, token)
+        """Write the entry for a freshly read ``registry``; returns it (its tokens).
+        The three files are written under a lock on the cache's directory, so two
+        processes refreshing at once never leave one's index beside the other's entry."""
+        with locked(self.dir, root=self.root, directory=True):
+            token = write_store(self.spec_path, registry, root=self.root)
+            index = secrets.token_hex(8)
+            atomic_write(self.index_path, registry.index_chunks(index), root=self.root)
+            fetched_at = time.time()
+            self._write_meta(validator, index, fetched_at, token)
         try:
             self._legacy_raw.unlink()  # format 1 kept the source document beside it
         except OSError:
@@ -124,7 +127,14 @@ class DiscoveryCache:
         if entry.index is None:  # not read from this cache: write it whole
             self.write(entry.validator, entry.registry)
             return
-        self._write_meta(entry.validator, entry.index, time.time(), entry.spec)
+        with locked(self.dir, root=self.root, directory=True):
+            try:
+                current = json.loads(read_bounded(self.meta_path, META_LIMIT)).get("index")
+            except (OSError, ValueError, AttributeError):
+                current = None
+            if current not in (None, entry.index):
+                return  # another process wrote a newer entry meanwhile: it stays
+            self._write_meta(entry.validator, entry.index, time.time(), entry.spec)
         make_private(self.spec_path)  # an older version's 0644 copy
 
     def _write_meta(
