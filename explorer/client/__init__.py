@@ -18,12 +18,14 @@ and response values (:mod:`explorer.client.models`) does not load the client.
 
 from typing import TYPE_CHECKING
 
+from explorer.lazy import lazy_names
+
 if TYPE_CHECKING:
     from explorer.auth import Scheme, api_key, bearer
     from explorer.client.models import NO_BODY, FileField, RequestSpec, Response
     from explorer.client.session import Client
 
-_WHERE = {
+__getattr__ = lazy_names(globals(), {
     "Scheme": "explorer.auth",
     "api_key": "explorer.auth",
     "bearer": "explorer.auth",
@@ -32,19 +34,7 @@ _WHERE = {
     "RequestSpec": "explorer.client.models",
     "Response": "explorer.client.models",
     "Client": "explorer.client.session",
-}
-
-
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'explorer.client' has no attribute {name!r}")
-    import importlib
-
-    found = getattr(importlib.import_module(module), name)
-    globals()[name] = found
-    return found
-
+})
 
 __all__ = [
     "NO_BODY",

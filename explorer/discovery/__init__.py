@@ -10,31 +10,21 @@ of one-shot commands) loads neither the sources nor the client.
 
 from typing import TYPE_CHECKING
 
+from explorer.lazy import lazy_names
+
 if TYPE_CHECKING:
     from explorer.discovery.cache import DiscoveryCache
     from explorer.discovery.loader import Change, Discovery
     from explorer.discovery.sources import DiscoverSource, RoutesFileSource, SpecSource
 
-_WHERE = {
-    "DiscoveryCache": "cache",
-    "Change": "loader",
-    "Discovery": "loader",
-    "DiscoverSource": "sources",
-    "RoutesFileSource": "sources",
-    "SpecSource": "sources",
-}
-
-
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'explorer.discovery' has no attribute {name!r}")
-    import importlib
-
-    found = getattr(importlib.import_module(f"explorer.discovery.{module}"), name)
-    globals()[name] = found
-    return found
-
+__getattr__ = lazy_names(globals(), {
+    "DiscoveryCache": "explorer.discovery.cache",
+    "Change": "explorer.discovery.loader",
+    "Discovery": "explorer.discovery.loader",
+    "DiscoverSource": "explorer.discovery.sources",
+    "RoutesFileSource": "explorer.discovery.sources",
+    "SpecSource": "explorer.discovery.sources",
+})
 
 __all__ = [
     "Change",

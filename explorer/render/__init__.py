@@ -18,6 +18,8 @@
 
 from typing import TYPE_CHECKING
 
+from explorer.lazy import lazy_names
+
 if TYPE_CHECKING:
     from explorer.render.env import OutputEnv
     from explorer.render.error import format_error
@@ -29,26 +31,14 @@ if TYPE_CHECKING:
 #: each name and the module it lives in, imported on first use: importing one small
 #: module of the package (``explorer.render.text``, which the argument check needs for
 #: every command, ``--help`` and each Tab included) must not load the renderers
-_LAZY = {
-    "OutputEnv": "env",
-    "format_error": "error",
-    "redact_headers": "redact",
-    "render_response": "response",
-    "exit_code_for": "status",
-    "render_table": "table",
-}
-
-
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'explorer.render' has no attribute {name!r}")
-    from importlib import import_module
-
-    found = getattr(import_module(f"explorer.render.{module}"), name)
-    globals()[name] = found
-    return found
-
+__getattr__ = lazy_names(globals(), {
+    "OutputEnv": "explorer.render.env",
+    "format_error": "explorer.render.error",
+    "redact_headers": "explorer.render.redact",
+    "render_response": "explorer.render.response",
+    "exit_code_for": "explorer.render.status",
+    "render_table": "explorer.render.table",
+})
 
 __all__ = [
     "OutputEnv",
