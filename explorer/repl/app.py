@@ -6,12 +6,14 @@ the periodic check) and the script runner (:mod:`.script`: a file of shell lines
 prompt).  What each line does is :mod:`.commands`.
 
 * The prompt comes first.  Right after it is drawn, a warm-up thread loads the routes
-  (from the discovery cache, or fetched when there is none), builds the completer,
-  the commands and the highlighter; a line entered before that finishes just waits for
-  it.  When the routes change (a check of the watcher, ``refresh``, or the engine's
-  refetch of an unknown path) one line says what was added and removed, a new
-  completer is built and swapped in under a lock (``ThreadedCompleter(DynamicCompleter(
-  lambda: current))``), and the prompt is redrawn.
+  (from the discovery cache, or fetched when there is none) and builds the completer,
+  then the commands and the highlighter; a line entered before that finishes just
+  waits for it.  A completion typed while the routes load is answered as soon as the
+  completer is in, and the rest of set-up waits until that answer is drawn.  When the
+  routes change (a check of the watcher, ``refresh``, or the engine's refetch of an
+  unknown path) one line says what was added and removed, a new completer is built and
+  swapped in under a lock (``ThreadedCompleter(DynamicCompleter(lambda: current))``),
+  and the prompt is redrawn.
 * Ids are prefetched with the headers a typed request would carry now: the
   profile's, the auth's and the shell's ``headers``.
 * Ctrl-C at the prompt clears the line; Ctrl-C during a request cancels it (see
@@ -49,6 +51,9 @@ from explorer.repl.watcher import RouteWatcher
 
 #: the learned store is written at most this often while the shell runs
 SAVE_EVERY = 2.0
+#: how long the rest of set-up waits for a completion typed while the routes loaded to
+#: be drawn (seconds)
+ANSWER_WAIT = 1.0
 
 
 class ShellApp:
@@ -70,6 +75,13 @@ class ShellApp:
         self._ready = threading.Event()
         #: set once a completer over the routes is in place (before the rest of set-up)
         self._completing = threading.Event()
+        self._routes_set_up = False
+        #: completions asked before that (the waiting completer answered them), and
+        #: when the first of them has answered, and that answer has been drawn: the rest
+        #: of set-up waits for it, so as not to hold the GIL while the menu is drawn
+        self._asked = 0
+        self._waited = threading.Event()
+        self._answer_drawn = threading.Event()
         self._waiting = None
         self._warming = False
         self._warning = ""
@@ -97,15 +109,28 @@ class ShellApp:
 
     def setup(self) -> None:
         """Load the routes and build everything the prompt does not need to appear."""
+        self._setup_routes()
+        self._setup_rest()
+
+    def _setup_routes(self) -> None:
+        """The routes and a completer over them: what a completion needs to answer."""
         with self._setup_lock:
-            if self._shell is not None:
+            if self._routes_set_up:
                 return
             from explorer.repl.learned import LearnedStore
 
             self.learned = LearnedStore.for_server(cfg.cache_dir(), self.context.base_url)
             self.prefetcher = self._new_prefetcher()
             self.watcher.load()
-            self._swap_completer()  # the routes are usable from here on
+            self._swap_completer(warm=False)  # the routes are usable from here on
+            self._routes_set_up = True
+
+    def _setup_rest(self) -> None:
+        """The commands, the highlighter, the watcher's checks and the completer's
+        one-time indexes (after :meth:`_setup_routes`)."""
+        with self._setup_lock:
+            if self._shell is not None:
+                return
             from explorer.repl.commands import Shell
 
             if self.interactive:
@@ -114,6 +139,11 @@ class ShellApp:
                 from explorer.repl.highlight import ShellLexer
 
                 self._lexer = PygmentsLexer(ShellLexer)
+                if self.session is not None:
+                    # The prompt's own lexer attribute: it re-lexes a line typed while
+                    # the routes loaded (a lexer behind a DynamicLexer of ours kept the
+                    # prompt's cache of the line, unhighlighted, until the next keystroke).
+                    self.session.lexer = self._lexer
             self._shell = Shell(
                 self.context,
                 state=self.state,
@@ -130,7 +160,11 @@ class ShellApp:
             self._ready.set()
             if self.interactive:
                 self.watch_routes()
+            with self._lock:
+                completer = self._completer
         self._invalidate()
+        if completer is not None:
+            _start_warming(completer)
 
     def _warm_up(self, _app=None) -> None:
         if self._warming:
@@ -139,7 +173,10 @@ class ShellApp:
 
         def run() -> None:
             try:
-                self.setup()
+                self._setup_routes()
+                if self._asked:  # typed while the routes loaded: its answer is drawn first
+                    self._answer_drawn.wait(ANSWER_WAIT)
+                self._setup_rest()
             except Exception as exc:  # a line entered later sets up again and says why
                 self.warn(f"could not load the routes: {exc}")
 
@@ -200,7 +237,7 @@ class ShellApp:
         self.watcher.routes_updated()
         self._swap_completer()
 
-    def _swap_completer(self) -> None:
+    def _swap_completer(self, *, warm: bool = True) -> None:
         from explorer.repl.completer import ShellCompleter
         from explorer.repl.index import CommandIndex
 
@@ -218,9 +255,8 @@ class ShellApp:
             self._completer = completer
         self._completing.set()
         self._invalidate()
-        thread = threading.Thread(target=completer.warm, name="explorer-warm-completer")
-        thread.daemon = True
-        thread.start()
+        if warm:
+            _start_warming(completer)
 
     def _prefetch_values(self, collection: str):
         """Fetch whole objects of ``collection``, for their values; the fetch's future."""
@@ -236,7 +272,21 @@ class ShellApp:
     def current_completer(self):
         """The completer; until set-up is done, one that waits for it (in its thread)."""
         with self._lock:
+            if self._completer is None and self._waiting is not None:
+                self._asked += 1
             return self._completer or self._waiting
+
+    def _answered(self) -> None:
+        """A completion asked while the routes loaded has given its answer."""
+        self._waited.set()
+
+    def _after_render(self, app) -> None:
+        """Once the answer of a completion that waited for the routes is on the screen
+        (or nothing is left to show), the rest of set-up may go on."""
+        if self._waited.is_set() and not self._answer_drawn.is_set():
+            state = app.current_buffer.complete_state
+            if state is None or state.completions:
+                self._answer_drawn.set()
 
     def _background_client(self):
         """A client of its own for prefetches (short timeout, no retries); the headers
@@ -404,7 +454,6 @@ class ShellApp:
         from prompt_toolkit.completion import DynamicCompleter, ThreadedCompleter
         from prompt_toolkit.history import InMemoryHistory
         from prompt_toolkit.key_binding import KeyBindings
-        from prompt_toolkit.lexers import DynamicLexer
         from prompt_toolkit.shortcuts import CompleteStyle
         from prompt_toolkit.styles import Style
 
@@ -450,7 +499,7 @@ class ShellApp:
             completer=ThreadedCompleter(DynamicCompleter(self.current_completer)),
             complete_while_typing=True,
             complete_style=CompleteStyle.COLUMN,
-            lexer=DynamicLexer(lambda: self._lexer),
+            lexer=self._lexer,
             style=Style.from_dict(STYLE),
             bottom_toolbar=self._toolbar,
             key_bindings=bindings,
@@ -462,6 +511,7 @@ class ShellApp:
         )
         self._waiting = _waiting_completer(self)
         session.app.after_render += self._warm_up
+        session.app.after_render += self._after_render
         return session
 
     def _ask(self, question: str) -> bool:
@@ -567,10 +617,21 @@ def _waiting_completer(app: ShellApp):
 
     class Waiting(Completer):
         def get_completions(self, document, complete_event):
-            if not app._completing.wait(30.0):
-                return
-            completer = app.current_completer()
-            if completer is not None and completer is not self:
-                yield from completer.get_completions(document, complete_event)
+            answer = []
+            try:
+                if app._completing.wait(30.0):
+                    completer = app.current_completer()
+                    if completer is not None and completer is not self:
+                        answer = list(completer.get_completions(document, complete_event))
+            finally:
+                app._answered()  # before the prompt can draw the answer
+            yield from answer
 
     return Waiting()
+
+
+def _start_warming(completer) -> None:
+    """Build ``completer``'s one-time indexes in a thread of their own."""
+    thread = threading.Thread(target=completer.warm, name="explorer-warm-completer")
+    thread.daemon = True
+    thread.start()

@@ -184,3 +184,62 @@ def _from(completer, line: str) -> list[str]:
 
     event = CompleteEvent(completion_requested=True)
     return [c.text for c in completer.get_completions(Document(line), event)]
+
+
+def test_a_line_typed_while_the_routes_load_is_highlighted_once_set_up_ends(home, sandbox):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        app = _app(sandbox, f"--token={sandbox.token}")
+        app.interactive = True
+        try:
+            app.session = app._make_session()
+            lexer = app.session.app.layout.current_control.lexer  # the prompt line's
+            before = lexer.invalidation_hash()  # the prompt caches the line's lexing by it
+            line = Document("get /public/v1/instruments")
+            assert {style for style, _ in lexer.lex_document(line)(0)} == {""}
+            app.setup()
+            assert lexer.invalidation_hash() != before  # so the line is lexed again
+            styles = {style for style, _ in lexer.lex_document(line)(0)}
+            assert "class:pygments.keyword" in styles
+        finally:
+            app.close()
+            app.context.close()
+
+
+def test_the_rest_of_set_up_waits_until_a_waiting_completion_is_drawn(
+    home, sandbox, monkeypatch
+):
+    import threading
+
+    from explorer.repl import app as app_module
+
+    monkeypatch.setattr(app_module, "ANSWER_WAIT", 30.0)
+    app = _app(sandbox, f"--token={sandbox.token}")
+    app._waiting = app_module._waiting_completer(app)  # the prompt's, before set-up
+    waiting = app.current_completer()
+    answered: list[str] = []
+    asked = threading.Thread(
+        target=lambda: answered.extend(_from(waiting, "get /public/v1/instr"))
+    )
+    asked.start()
+    try:
+        app._warm_up()  # the thread the first prompt starts
+        asked.join(30)
+        assert answered == ["instruments"]
+        assert app._waited.is_set()
+        assert app._shell is None  # not before the answer is on the screen
+
+        class Drawn:  # the prompt's application, showing the answer
+            class current_buffer:
+                complete_state = type("State", (), {"completions": answered})
+
+        app._after_render(Drawn)
+        assert app._ready.wait(30)  # then the rest of set-up goes on
+        assert app._shell is not None
+    finally:
+        app.close()
+        app.context.close()
