@@ -48,7 +48,6 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +68,7 @@ from explorer.fileio import (
     locked as file_lock,
 )
 from explorer.nesting import too_deep
+from explorer.record import Record
 
 #: a profile's credential keys are the auth schemes' (token, token_file, api_key, auth),
 #: and what chooses between two of them (auth_type)
@@ -119,28 +119,55 @@ def data_dir() -> Path:
     return _base("XDG_DATA_HOME", ".local/share", "data")
 
 
-@dataclass
-class Profile:
-    """Everything needed to talk to one server."""
+_PROFILE_FIELDS = (
+    "name", "url", "credentials", "username", "spec", "routes", "headers", "timeout",
+    "insecure", "ca_bundle", "proxy", "cert", "cert_key", "cookies",
+)
 
-    name: str
-    url: str | None = None
-    #: the credential keys it sets (:data:`CREDENTIAL_KEYS`): read by :mod:`explorer.auth`
-    credentials: dict[str, str] = field(default_factory=dict)
-    username: str | None = None
-    spec: str | None = None
-    routes: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    timeout: float = 30.0
-    insecure: bool = False
-    ca_bundle: str | None = None
-    #: every request through this proxy (``--proxy URL``)
-    proxy: str | None = None
-    #: the TLS client certificate, and its key when it is not in the same file
-    cert: str | None = None
-    cert_key: str | None = None
-    #: keep the server's cookies in the profile's jar and send them back
-    cookies: bool = True
+
+class Profile(Record):
+    """Everything needed to talk to one server.
+
+    ``credentials`` holds the credential keys it sets (:data:`CREDENTIAL_KEYS`), read by
+    :mod:`explorer.auth`; ``proxy`` carries every request (``--proxy URL``); ``cert``
+    is the TLS client certificate and ``cert_key`` its key when it is not in the same
+    file; ``cookies``: keep the server's cookies in the profile's jar and send them back.
+    """
+
+    __slots__ = _PROFILE_FIELDS
+    _fields = _PROFILE_FIELDS
+
+    def __init__(
+        self,
+        name: str,
+        url: str | None = None,
+        credentials: dict[str, str] | None = None,
+        username: str | None = None,
+        spec: str | None = None,
+        routes: str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 30.0,
+        insecure: bool = False,
+        ca_bundle: str | None = None,
+        proxy: str | None = None,
+        cert: str | None = None,
+        cert_key: str | None = None,
+        cookies: bool = True,
+    ) -> None:
+        self.name = name
+        self.url = url
+        self.credentials: dict[str, str] = {} if credentials is None else credentials
+        self.username = username
+        self.spec = spec
+        self.routes = routes
+        self.headers: dict[str, str] = {} if headers is None else headers
+        self.timeout = timeout
+        self.insecure = insecure
+        self.ca_bundle = ca_bundle
+        self.proxy = proxy
+        self.cert = cert
+        self.cert_key = cert_key
+        self.cookies = cookies
 
     @property
     def token(self) -> str | None:
@@ -156,30 +183,62 @@ class Profile:
 
     def with_overrides(self, **values: Any) -> Profile:
         """A copy with every non-None value replaced."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+        return self.replace(**{k: v for k, v in values.items() if v is not None})
 
 
-@dataclass
-class Settings:
-    confirm_destructive: bool = True
-    #: a pager command, False for "never page", None when not set
-    pager: str | bool | None = None
-    discovery_ttl: float = 3600.0
-    highlight_limit: int = 1_000_000
-    table: bool = True
-    history: bool = True
-    #: the largest /discover listing, routes file, spec or HAR file read (decoded bytes)
-    document_limit: int = DOCUMENT_LIMIT
-    #: the most of one answer shown on a terminal (bytes); piped output has no limit
-    render_limit: int = RENDER_LIMIT
+_SETTINGS_FIELDS = (
+    "confirm_destructive", "pager", "discovery_ttl", "highlight_limit", "table", "history",
+    "document_limit", "render_limit",
+)
 
 
-@dataclass
-class Config:
-    profiles: dict[str, Profile] = field(default_factory=dict)
-    settings: Settings = field(default_factory=Settings)
-    default_profile: str | None = None
-    path: Path | None = None
+class Settings(Record):
+    """The ``[settings]`` table.  ``pager``: a pager command, False for "never page",
+    None when not set; ``document_limit``: the largest /discover listing, routes file,
+    spec or HAR file read (decoded bytes); ``render_limit``: the most of one answer shown
+    on a terminal (bytes; piped output has no limit)."""
+
+    __slots__ = _SETTINGS_FIELDS
+    _fields = _SETTINGS_FIELDS
+
+    def __init__(
+        self,
+        confirm_destructive: bool = True,
+        pager: str | bool | None = None,
+        discovery_ttl: float = 3600.0,
+        highlight_limit: int = 1_000_000,
+        table: bool = True,
+        history: bool = True,
+        document_limit: int = DOCUMENT_LIMIT,
+        render_limit: int = RENDER_LIMIT,
+    ) -> None:
+        self.confirm_destructive = confirm_destructive
+        self.pager = pager
+        self.discovery_ttl = discovery_ttl
+        self.highlight_limit = highlight_limit
+        self.table = table
+        self.history = history
+        self.document_limit = document_limit
+        self.render_limit = render_limit
+
+
+class Config(Record):
+    """The whole configuration file: profiles, settings, the default profile's name."""
+
+    __slots__ = ("default_profile", "path", "profiles", "settings")
+    _fields = ("profiles", "settings", "default_profile", "path")
+
+    def __init__(
+        self,
+        profiles: dict[str, Profile] | None = None,
+        settings: Settings | None = None,
+        default_profile: str | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.profiles: dict[str, Profile] = {} if profiles is None else profiles
+        self.settings = Settings() if settings is None else settings
+        self.default_profile = default_profile
+        self.path = path
 
 
 Warn = Callable[[str], None]
@@ -331,7 +390,7 @@ def select_profile(config: Config, name: str | None) -> Profile:
     if name is None:
         return Profile(name="default")
     try:
-        return replace(config.profiles[name])
+        return config.profiles[name].replace()
     except KeyError as exc:
         known = ", ".join(sorted(config.profiles)) or "none defined"
         where = config.path or "config.toml"

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from explorer.client.models import RequestSpec, Response
 from explorer.client.urls import display_url
 from explorer.errors import DecodeError, UsageError
+from explorer.record import Record
 from explorer.routing.codec import quote_stray_percents
 
 if TYPE_CHECKING:
@@ -74,17 +74,23 @@ def read_items(items: Sequence[str], *, method: str) -> RequestItems:
     return parsed
 
 
-@dataclass
-class Prepared:
-    """A request ready to send, with what the registry knows about it."""
+class Prepared(Record):
+    """A request ready to send, with what the registry knows about it: its ``entry``
+    (an :class:`explorer.registry.Entry`, or None), the path ``params``, the methods
+    the registry knows at this path (``allowed``; empty when the path is unknown) and
+    the request ``items`` as typed (for the carets of :meth:`Engine.check`)."""
 
-    spec: RequestSpec
-    entry: Any = None  # explorer.registry.Entry | None
-    params: dict[str, Any] = field(default_factory=dict)
-    #: methods the registry knows at this path (empty when the path is unknown)
-    allowed: frozenset[str] = frozenset()
-    #: the request items as typed (for the carets of :meth:`Engine.check`)
-    items: tuple[str, ...] = ()
+    __slots__ = ("allowed", "entry", "items", "params", "spec")
+    _fields = ("spec", "entry", "params", "allowed", "items")
+
+    def __init__(self, spec: RequestSpec, entry: Any = None,
+                 params: dict[str, Any] | None = None,
+                 allowed: frozenset[str] = frozenset(), items: tuple[str, ...] = ()) -> None:
+        self.spec = spec
+        self.entry = entry
+        self.params: dict[str, Any] = {} if params is None else params
+        self.allowed = allowed
+        self.items = items
 
     @property
     def max_upload(self) -> int | None:

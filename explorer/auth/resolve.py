@@ -13,23 +13,37 @@ names it: ``--auth-type digest``, ``EXPLORER_AUTH_TYPE``, a profile's ``auth_typ
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from explorer.auth.scheme import SCHEMES, Scheme
+from explorer.record import Record
 
 PLACES = ("options", "environment", "profile", "saved")
 
 
-@dataclass
-class Place:
-    """One place credentials are read from (the :class:`~explorer.auth.scheme.Where`
-    every scheme's ``from_key`` gets)."""
+def _no_answer(prompt: str) -> str | None:
+    return None
 
-    kind: str
-    values: Callable[[], Mapping[str, Any]]
-    read_file: Callable[[str], str]
-    asker: Callable[[str], str | None] = lambda prompt: None
+
+class Place(Record):
+    """One place credentials are read from (the :class:`~explorer.auth.scheme.Where`
+    every scheme's ``from_key`` gets): its ``kind`` (:data:`PLACES`), its values, how
+    it reads a file and how it asks the user (``asker``: by default it does not)."""
+
+    __slots__ = ("asker", "kind", "read_file", "values")
+    _fields = ("kind", "values", "read_file", "asker")
+
+    def __init__(
+        self,
+        kind: str,
+        values: Callable[[], Mapping[str, Any]],
+        read_file: Callable[[str], str],
+        asker: Callable[[str], str | None] = _no_answer,
+    ) -> None:
+        self.kind = kind
+        self.values = values
+        self.read_file = read_file
+        self.asker = asker
 
     def get(self, key: str) -> str | None:
         value = self.values().get(key)

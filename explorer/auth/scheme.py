@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from explorer.errors import UsageError
+from explorer.record import Frozen, setfield
 
 #: every registered scheme, by :attr:`Scheme.name`, in order of precedence
 SCHEMES: dict[str, type[Scheme]] = {}
@@ -64,8 +64,13 @@ class Where(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class ExportAuth:
+_EXPORT_FIELDS = (
+    "env", "variable", "placeholder", "curl", "python", "python_imports", "hurl",
+    "hurl_section", "hurl_variables", "fills_secret",
+)
+
+
+class ExportAuth(Frozen):
     """How a generated script sends one scheme's credential (code, never a secret).
 
     * ``env``: the environment variable the script reads it from (``EXPLORER_TOKEN``),
@@ -84,16 +89,32 @@ class ExportAuth:
     (a credential recorded under a scheme word nobody claims).
     """
 
-    env: str
-    variable: str
-    placeholder: str
-    curl: str
-    python: tuple[str, ...]
-    python_imports: tuple[str, ...] = ()
-    hurl: tuple[str, ...] = ()
-    hurl_section: tuple[str, ...] = ()
-    hurl_variables: tuple[str, ...] = ()
-    fills_secret: bool = True
+    __slots__ = _EXPORT_FIELDS
+    _fields = _EXPORT_FIELDS
+
+    def __init__(
+        self,
+        env: str,
+        variable: str,
+        placeholder: str,
+        curl: str,
+        python: tuple[str, ...],
+        python_imports: tuple[str, ...] = (),
+        hurl: tuple[str, ...] = (),
+        hurl_section: tuple[str, ...] = (),
+        hurl_variables: tuple[str, ...] = (),
+        fills_secret: bool = True,
+    ) -> None:
+        setfield(self, "env", env)
+        setfield(self, "variable", variable)
+        setfield(self, "placeholder", placeholder)
+        setfield(self, "curl", curl)
+        setfield(self, "python", python)
+        setfield(self, "python_imports", python_imports)
+        setfield(self, "hurl", hurl)
+        setfield(self, "hurl_section", hurl_section)
+        setfield(self, "hurl_variables", hurl_variables)
+        setfield(self, "fills_secret", fills_secret)
 
 
 class Scheme(ABC):

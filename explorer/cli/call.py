@@ -160,11 +160,9 @@ def send_and_render(context, prepared, *, follow: bool = False, delivery=None) -
     response = delivery.view_fallback or response
     watch = None
     if not env.stdout_isatty:
-        from dataclasses import replace
-
         watch = PipedBody.around(env.stdout, response)
         if watch is not None:
-            env = replace(env, stdout=watch)
+            env = env.replace(stdout=watch)
     render_response(
         response,
         env,
@@ -280,8 +278,6 @@ def _nothing(pairs) -> None:
 def fetch_all(context, prepared):
     """Send ``prepared`` page after page (``--all``); one answer holding the merged
     list (the last answer as it came when it was not a list of pages, or failed)."""
-    from dataclasses import replace
-
     from explorer.client.paging import fetch_all
 
     stderr = context.stderr
@@ -292,7 +288,7 @@ def fetch_all(context, prepared):
             print(f"\r{items} items, {pages} pages…", end="", file=stderr, flush=True)
 
     def send(spec):
-        return context.engine.send(replace(prepared, spec=spec))
+        return context.engine.send(prepared.replace(spec=spec))
 
     entry = prepared.entry
     declared = entry.route.declared_query if entry is not None else ()

@@ -251,8 +251,6 @@ class Context:
         p = self.profile
         if not self.elsewhere:
             return p
-        from dataclasses import replace
-
         from explorer.auth.resolve import holds
         from explorer.secrets import is_secret_header
 
@@ -264,8 +262,7 @@ class Context:
                 f"profile {p.name!r} is for {display_url(self.selected_profile.url or '')}: "
                 f"its credentials are not sent to {display_url(self.base_url)}"
             )
-        return replace(
-            p,
+        return p.replace(
             credentials={},
             headers={k: v for k, v in p.headers.items() if k not in secret_headers},
         )

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json as _json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.client.headers import Headers
+from explorer.record import Frozen, Record, setfield
 
 
 class _NoBody:
@@ -40,41 +40,58 @@ class _NoBody:
 NO_BODY: Any = _NoBody()
 
 
-@dataclass
-class FileField:
+class FileField(Record):
     """One multipart file part: ``field@path`` (``mime`` guessed when None)."""
 
-    field: str
-    path: str
-    mime: str | None = None
+    __slots__ = ("field", "mime", "path")
+    _fields = ("field", "path", "mime")
+
+    def __init__(self, field: str, path: str, mime: str | None = None) -> None:
+        self.field = field
+        self.path = path
+        self.mime = mime
 
 
-@dataclass
-class RequestSpec:
+class RequestSpec(Record):
     """One request, ready to send.
 
     ``path`` is relative to the server's base URL and already percent-encoded for
     the wire.  ``query`` holds wire-ready query components (``limit=5``,
     ``updatedAt>2023-05-01``) that are joined with ``&`` and never re-encoded.
     A body is at most one of: ``json`` (anything JSON), ``form`` + ``files``
-    (multipart), ``data`` (raw bytes).
+    (multipart), ``data`` (raw bytes).  ``route`` is the route pattern that serves
+    ``path`` (``GET /public/v1/instruments/:id?``), if known; ``command`` the command
+    line as the user typed it, for the recorder.
     """
 
-    method: str
-    path: str
-    query: list[str] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
-    json: Any = NO_BODY
-    form: dict[str, str] = field(default_factory=dict)
-    files: list[FileField] = field(default_factory=list)
-    data: bytes | None = None
-    #: the route pattern that serves ``path`` (``GET /public/v1/instruments/:id?``), if known
-    route: str | None = None
-    #: the command line as the user typed it, for the recorder
-    command: str | None = None
+    __slots__ = ("command", "data", "files", "form", "headers", "json", "method", "path",
+                 "query", "route")
+    _fields = ("method", "path", "query", "headers", "json", "form", "files", "data",
+               "route", "command")
 
-    def __post_init__(self) -> None:
-        self.method = self.method.upper()
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+        json: Any = NO_BODY,
+        form: dict[str, str] | None = None,
+        files: list[FileField] | None = None,
+        data: bytes | None = None,
+        route: str | None = None,
+        command: str | None = None,
+    ) -> None:
+        self.method = method.upper()
+        self.path = path
+        self.query: list[str] = [] if query is None else query
+        self.headers: dict[str, str] = {} if headers is None else headers
+        self.json = json
+        self.form: dict[str, str] = {} if form is None else form
+        self.files: list[FileField] = [] if files is None else files
+        self.data = data
+        self.route = route
+        self.command = command
 
     @property
     def has_body(self) -> bool:
@@ -95,18 +112,21 @@ class RequestSpec:
         return base_url.rstrip("/") + self.target
 
 
-@dataclass(frozen=True)
-class Timeout:
+class Timeout(Frozen):
     """How long a request may take: ``connect`` to make the connection, ``read`` for
     each read, ``total`` (``--max-time``) for the whole exchange, None for no bound."""
 
-    connect: float = 10.0
-    read: float = 30.0
-    total: float | None = None
+    __slots__ = ("connect", "read", "total")
+    _fields = ("connect", "read", "total")
+
+    def __init__(self, connect: float = 10.0, read: float = 30.0,
+                 total: float | None = None) -> None:
+        setfield(self, "connect", connect)
+        setfield(self, "read", read)
+        setfield(self, "total", total)
 
 
-@dataclass
-class Request:
+class Request(Record):
     """One request as a transport sends it.
 
     ``url`` is absolute and its target goes on the wire exactly as written;
@@ -117,14 +137,28 @@ class Request:
     ``spec`` what it was built from, if anything.
     """
 
-    method: str
-    url: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    timeout: Timeout = field(default_factory=Timeout)
-    cookies: bool = True
-    label: str = ""
-    spec: RequestSpec | None = None
+    __slots__ = ("body", "cookies", "headers", "label", "method", "spec", "timeout", "url")
+    _fields = ("method", "url", "headers", "body", "timeout", "cookies", "label", "spec")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+        timeout: Timeout | None = None,
+        cookies: bool = True,
+        label: str = "",
+        spec: RequestSpec | None = None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers: dict[str, str] = {} if headers is None else headers
+        self.body = body
+        self.timeout = Timeout() if timeout is None else timeout
+        self.cookies = cookies
+        self.label = label
+        self.spec = spec
 
 
 class Observer:
@@ -138,28 +172,46 @@ class Observer:
         """The body ended (``complete``) or the response was closed before its end."""
 
 
-@dataclass
-class Response:
+class Response(Record):
     """An answer from the server.
 
     ``headers`` is case-insensitive.  The body is read on first use of
-    :attr:`content`; :meth:`iter_bytes` streams it instead, once.
+    :attr:`content`; :meth:`iter_bytes` streams it instead, once.  ``elapsed``: seconds
+    from sending the request to receiving the headers; ``request_headers``: the headers
+    of the request as it finally went out (after auth, defaults, redirects);
+    ``credential_headers``: the lower-case names of the request headers that carried its
+    auth scheme's credential (``-v`` masks them, whatever they are called: an OpenAPI
+    ``apiKey`` header).
     """
 
-    status: int
-    reason: str
-    headers: Mapping[str, str]
-    url: str
-    #: seconds from sending the request to receiving the headers
-    elapsed: float
-    #: the headers of the request as it finally went out (after auth, defaults, redirects)
-    request_headers: Mapping[str, str] | None = None
-    _content: bytes | None = None
-    _stream: Iterator[bytes] | None = None
-    _close: Any = None
-    #: lower-case names of the request headers that carried its auth scheme's credential
-    #: (``-v`` masks them, whatever they are called: an OpenAPI ``apiKey`` header)
-    credential_headers: frozenset[str] = frozenset()
+    __slots__ = ("_close", "_content", "_stream", "credential_headers", "elapsed", "headers",
+                 "reason", "request_headers", "status", "url")
+    _fields = ("status", "reason", "headers", "url", "elapsed", "request_headers", "_content",
+               "_stream", "_close", "credential_headers")
+
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        headers: Mapping[str, str],
+        url: str,
+        elapsed: float,
+        request_headers: Mapping[str, str] | None = None,
+        _content: bytes | None = None,
+        _stream: Iterator[bytes] | None = None,
+        _close: Any = None,
+        credential_headers: frozenset[str] = frozenset(),
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.url = url
+        self.elapsed = elapsed
+        self.request_headers = request_headers
+        self._content = _content
+        self._stream = _stream
+        self._close = _close
+        self.credential_headers = credential_headers
 
     @classmethod
     def of(

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -94,7 +94,7 @@ def _spec_for(url: str, base_url: str, spec: RequestSpec) -> RequestSpec | None:
         return None
     path = target.path[len(prefix):] or "/"
     query = [c for c in target.query.split("&") if c] if target.query else []
-    return replace(spec, path=path, query=query)
+    return spec.replace(path=path, query=query)
 
 
 def _query_value(query: list[str], name: str) -> str | None:
@@ -187,7 +187,7 @@ def fetch_all(
             seen.add(str(cursor))
             if progress:
                 progress(len(items), pages)
-            next_spec = replace(spec, query=_with_query(spec.query, cursor=str(cursor)))
+            next_spec = spec.replace(query=_with_query(spec.query, cursor=str(cursor)))
             try:
                 response = send(next_spec)
             except _Stop as stop:
@@ -212,8 +212,8 @@ def fetch_all(
             skip += len(page)
             if progress:
                 progress(len(items), pages)
-            next_spec = replace(
-                spec, query=_with_query(spec.query, skip=str(skip), limit=str(limit))
+            next_spec = spec.replace(
+                query=_with_query(spec.query, skip=str(skip), limit=str(limit))
             )
             try:
                 response = send(next_spec)
@@ -283,7 +283,7 @@ def _by_pages(send, spec, response, body, first, progress) -> Paged:
         if progress:
             progress(len(items), pages)
         try:
-            response = send(replace(spec, query=_with_query(spec.query, page=str(number))))
+            response = send(spec.replace(query=_with_query(spec.query, page=str(number))))
         except _Stop as stop:
             return Paged(items, pages, response, stopped=str(stop))
         pages += 1

@@ -22,7 +22,6 @@ most :data:`MAX_REDIRECTS` times, by these rules:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
 from explorer.client.models import Request, Response
@@ -94,7 +93,7 @@ def next_hop(
     rewind = getattr(body, "rewind", None)
     if rewind is not None:
         rewind()
-    return replace(previous, method=method, url=target, headers=headers, body=body,
+    return previous.replace(method=method, url=target, headers=headers, body=body,
                    cookies=previous.cookies and not crossing,
                    label=display_origin(target) if crossing else previous.label)
 

@@ -252,13 +252,11 @@ class Client:
         response = self.transport.handle(request)
         again = auth.answer(request, response) if auth is not None else None
         if again:  # a challenge the scheme answers (Digest): once more, with its headers
-            from dataclasses import replace
-
             response.close()
             rewind = getattr(request.body, "rewind", None)
             if rewind is not None:
                 rewind()
-            request = replace(request, headers=layered(request.headers, again))
+            request = request.replace(headers=layered(request.headers, again))
             response = self.transport.handle(_within(request, started))
         hops = 0
         while allow_redirects:
@@ -293,14 +291,12 @@ def _within(request: Request, started: float) -> Request:
     total = request.timeout.total
     if total is None:
         return request
-    from dataclasses import replace
-
     left = total - (time.perf_counter() - started)
     if left <= 0:
         raise TransportError(
             f"{request.label} did not finish within {total:g} s (--max-time)", reason="timeout"
         )
-    return replace(request, timeout=replace(request.timeout, total=left))
+    return request.replace(timeout=request.timeout.replace(total=left))
 
 
 def _userinfo_auth(url: str):

@@ -38,12 +38,12 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from explorer.client.urls import without_userinfo
 from explorer.fileio import atomic_write, locked, make_private, read_bounded
+from explorer.record import Record
 from explorer.registry import Registry
 from explorer.registry.serial import IndexFile
 
@@ -53,15 +53,21 @@ META_LIMIT = 1024 * 1024
 STORE_MAGIC = b"explorer-spec 1"
 
 
-@dataclass
-class CacheEntry:
-    validator: str | None
-    fetched_at: float
-    registry: Registry
-    #: the token of the entry's spec store (None: the routes carry no spec data)
-    spec: str | None = None
-    #: the token of the entry's index file (None: an entry not read from the cache)
-    index: str | None = None
+class CacheEntry(Record):
+    """One cached discovery: its validator and time, the registry, and the tokens of
+    its spec store (``spec``; None: the routes carry no spec data) and of its index file
+    (``index``; None: an entry not read from the cache)."""
+
+    __slots__ = ("fetched_at", "index", "registry", "spec", "validator")
+    _fields = ("validator", "fetched_at", "registry", "spec", "index")
+
+    def __init__(self, validator: str | None, fetched_at: float, registry: Registry,
+                 spec: str | None = None, index: str | None = None) -> None:
+        self.validator = validator
+        self.fetched_at = fetched_at
+        self.registry = registry
+        self.spec = spec
+        self.index = index
 
     @property
     def age(self) -> float:

@@ -22,7 +22,6 @@ A document that is unusable as a whole raises :class:`DiscoveryError`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,6 +29,7 @@ from explorer.client.models import RequestSpec
 from explorer.errors import EXIT_4XX, EXIT_5XX, EXIT_USAGE, DiscoveryError, ExplorerError
 from explorer.fileio import DOCUMENT_LIMIT, UnsafeFileError, read_bounded, size_text
 from explorer.nesting import too_deep
+from explorer.record import Record
 from explorer.registry import Route
 
 BUILTIN_ROUTES = Path(__file__).resolve().parent.parent / "data"
@@ -42,12 +42,16 @@ SPEC_ACCEPT = "application/json, application/yaml;q=0.9, text/yaml;q=0.8, */*;q=
 _YAML_TYPES = ("yaml", "yml")
 
 
-@dataclass
-class Fetched:
-    """A source document as fetched: ``raw`` is None when the validator still holds."""
+class Fetched(Record):
+    """A source document as fetched: ``raw`` is None when the validator still holds;
+    ``validator`` is the ETag for HTTP, "mtime:size" for files."""
 
-    raw: bytes | None
-    validator: str | None  # ETag for HTTP, "mtime:size" for files
+    __slots__ = ("raw", "validator")
+    _fields = ("raw", "validator")
+
+    def __init__(self, raw: bytes | None, validator: str | None) -> None:
+        self.raw = raw
+        self.validator = validator
 
 
 class Source(Protocol):

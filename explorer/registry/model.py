@@ -8,10 +8,10 @@ one, a ``GET`` with a trailing optional id gives two (``list`` and ``get``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import RouteError, UsageError
+from explorer.record import Frozen, setfield
 
 if TYPE_CHECKING:
     from explorer.routing import RoutePattern
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 ORIGINS = ("discover", "routes", "spec")
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Frozen):
     """One route as discovered: ``Route("GET", "/public/v1/instruments/:id?")``.
 
     ``command`` is an explicit command name (``"instruments list"``) a routes file
@@ -33,23 +32,45 @@ class Route:
     belong to ``"discover"`` routes only.  ``operation`` is the spec data of a route
     from an API description (:class:`explorer.spec.Operation`, read on first use);
     it takes no part in equality.  The other fields are carried along for the front
-    ends (help texts, request checks).
+    ends (help texts, request checks); ``max_upload`` is the largest upload the server
+    accepts, in bytes (a routes file may say).
     """
 
-    method: str
-    path: str
-    _: KW_ONLY
-    command: str | None = None
-    summary: str | None = None
-    query_params: tuple[str, ...] = ()
-    body_schema: dict | None = None
-    response_schema: dict | None = None
-    #: the largest upload the server accepts, in bytes (a routes file may say)
-    max_upload: int | None = None
-    origin: str | None = None
-    operation_id: str | None = None
-    tags: tuple[str, ...] = ()
-    operation: Operation | None = field(default=None, compare=False, repr=False)
+    __slots__ = ("body_schema", "command", "max_upload", "method", "operation",
+                 "operation_id", "origin", "path", "query_params", "response_schema",
+                 "summary", "tags")
+    _fields = ("method", "path", "command", "summary", "query_params", "body_schema",
+               "response_schema", "max_upload", "origin", "operation_id", "tags")
+    _extra = ("operation",)
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        command: str | None = None,
+        summary: str | None = None,
+        query_params: tuple[str, ...] = (),
+        body_schema: dict | None = None,
+        response_schema: dict | None = None,
+        max_upload: int | None = None,
+        origin: str | None = None,
+        operation_id: str | None = None,
+        tags: tuple[str, ...] = (),
+        operation: Operation | None = None,
+    ) -> None:
+        setfield(self, "method", method)
+        setfield(self, "path", path)
+        setfield(self, "command", command)
+        setfield(self, "summary", summary)
+        setfield(self, "query_params", query_params)
+        setfield(self, "body_schema", body_schema)
+        setfield(self, "response_schema", response_schema)
+        setfield(self, "max_upload", max_upload)
+        setfield(self, "origin", origin)
+        setfield(self, "operation_id", operation_id)
+        setfield(self, "tags", tags)
+        setfield(self, "operation", operation)
 
     def __hash__(self) -> int:  # the schemas are dicts; equal routes still hash equal
         return hash((self.method, self.path, self.command, self.summary, self.query_params))
@@ -170,21 +191,23 @@ class Entry:
         return f"Entry({self.method} {self.route.path!r} -> {self.usage!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(Frozen):
     """What a concrete path resolves to.
 
     ``entry`` is None when nothing serves that method there; ``allowed`` lists the
     methods that do exist at the path (empty: 404; non-empty without entry: 405).
     """
 
-    entry: Entry | None
-    params: dict
-    allowed: frozenset[str]
+    __slots__ = ("allowed", "entry", "params")
+    _fields = ("entry", "params", "allowed")
+
+    def __init__(self, entry: Entry | None, params: dict, allowed: frozenset[str]) -> None:
+        setfield(self, "entry", entry)
+        setfield(self, "params", params)
+        setfield(self, "allowed", allowed)
 
 
-@dataclass(frozen=True, slots=True)
-class Child:
+class Child(Frozen):
     """What may follow a prefix as the next segment (for completion).
 
     ``kind`` is ``"literal"`` (``text`` is the literal) or ``"param"`` (``text`` is
@@ -193,12 +216,17 @@ class Child:
     ``commands`` belong to the routes that end exactly there.
     """
 
-    text: str
-    kind: str
-    name: str | None
-    methods: frozenset[str]
-    commands: tuple[str, ...]
-    has_children: bool
+    __slots__ = ("commands", "has_children", "kind", "methods", "name", "text")
+    _fields = ("text", "kind", "name", "methods", "commands", "has_children")
+
+    def __init__(self, text: str, kind: str, name: str | None, methods: frozenset[str],
+                 commands: tuple[str, ...], has_children: bool) -> None:
+        setfield(self, "text", text)
+        setfield(self, "kind", kind)
+        setfield(self, "name", name)
+        setfield(self, "methods", methods)
+        setfield(self, "commands", commands)
+        setfield(self, "has_children", has_children)
 
 
 def arg_name(param: str, params: Sequence[str] = ()) -> str:

@@ -49,8 +49,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from explorer.record import Record
 from explorer.registry import trie
 from explorer.routing import Literal, Shape
 
@@ -148,15 +148,20 @@ def derive(
     return tuple(words), verb
 
 
-@dataclass(slots=True)
-class Candidate:
-    """What collision handling needs to know about one entry."""
+class Candidate(Record):
+    """What collision handling needs to know about one entry; ``order`` is (path,
+    method, shapes): the deterministic tie-break."""
 
-    words: tuple[str, ...]
-    params: tuple[str, ...]
-    method: str
-    explicit: bool
-    order: tuple  # (path, method, shapes): the deterministic tie-break
+    __slots__ = ("explicit", "method", "order", "params", "words")
+    _fields = ("words", "params", "method", "explicit", "order")
+
+    def __init__(self, words: tuple[str, ...], params: tuple[str, ...], method: str,
+                 explicit: bool, order: tuple) -> None:
+        self.words = words
+        self.params = params
+        self.method = method
+        self.explicit = explicit
+        self.order = order
 
 
 def unique_names(candidates: Sequence[Candidate]) -> list[tuple[str, ...]]:

@@ -12,36 +12,56 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import KW_ONLY, dataclass
 from typing import IO, Any
+
+from explorer.record import Record
 
 DEFAULT_PAGER = "less -FRX"
 
 
-@dataclass
-class OutputEnv:
+_FIELDS = ("stdout", "stderr", "stdout_isatty", "color", "width", "height", "pager",
+           "max_highlight_bytes", "color_256", "max_render_bytes")
+
+
+class OutputEnv(Record):
     """Where output goes and how it may look.
 
     ``stdout`` is a text stream that can also take bytes: its ``buffer`` attribute
-    (as on ``sys.stdout``) is used to write bodies exactly as received.
+    (as on ``sys.stdout``) is used to write bodies exactly as received.  ``pager``: a
+    shell command to page long terminal output through (``less -FRX``), or None;
+    bodies larger than ``max_highlight_bytes`` are shown without syntax highlighting;
+    ``color_256``: 256-colour escapes (else the 16 basic colours); ``max_render_bytes``:
+    the most of one body shown on a terminal (``settings.render_limit``), past which one
+    line says how much was left out and how to get it.
     """
 
-    stdout: IO[Any]
-    stderr: IO[str]
-    _: KW_ONLY
-    stdout_isatty: bool
-    color: bool
-    width: int = 80
-    height: int = 24
-    #: a shell command to page long terminal output through (``less -FRX``), or None
-    pager: str | None = None
-    #: bodies larger than this are shown without syntax highlighting
-    max_highlight_bytes: int = 1_000_000
-    #: 256-colour escapes (else the 16 basic colours)
-    color_256: bool = True
-    #: the most of one body shown on a terminal (``settings.render_limit``); past it
-    #: one line says how much was left out and how to get it
-    max_render_bytes: int = 4 * 1024 * 1024
+    __slots__ = _FIELDS
+    _fields = _FIELDS
+
+    def __init__(
+        self,
+        stdout: IO[Any],
+        stderr: IO[str],
+        *,
+        stdout_isatty: bool,
+        color: bool,
+        width: int = 80,
+        height: int = 24,
+        pager: str | None = None,
+        max_highlight_bytes: int = 1_000_000,
+        color_256: bool = True,
+        max_render_bytes: int = 4 * 1024 * 1024,
+    ) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.stdout_isatty = stdout_isatty
+        self.color = color
+        self.width = width
+        self.height = height
+        self.pager = pager
+        self.max_highlight_bytes = max_highlight_bytes
+        self.color_256 = color_256
+        self.max_render_bytes = max_render_bytes
 
     @classmethod
     def from_system(

@@ -20,30 +20,40 @@ params are never optional.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from explorer.record import Frozen, setfield
 
 
-@dataclass(frozen=True, slots=True)
-class Literal:
+class Literal(Frozen):
     """A segment of fixed text, matched case-insensitively by default."""
 
-    text: str
+    __slots__ = ("text",)
+    _fields = ("text",)
+
+    def __init__(self, text: str) -> None:
+        setfield(self, "text", text)
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(Frozen):
     """A segment that is exactly one parameter with the default capture."""
 
-    name: str
-    optional: bool = False
+    __slots__ = ("name", "optional")
+    _fields = ("name", "optional")
+
+    def __init__(self, name: str, optional: bool = False) -> None:
+        setfield(self, "name", name)
+        setfield(self, "optional", optional)
 
 
-@dataclass(frozen=True, slots=True)
-class Complex:
+class Complex(Frozen):
     """Any other segment; ``text`` is its pattern source, ``names`` its param keys."""
 
-    text: str
-    names: tuple[str, ...] = ()
+    __slots__ = ("names", "text")
+    _fields = ("text", "names")
+
+    def __init__(self, text: str, names: tuple[str, ...] = ()) -> None:
+        setfield(self, "text", text)
+        setfield(self, "names", names)
 
 
 Segment = Literal | Param | Complex
