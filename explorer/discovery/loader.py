@@ -28,23 +28,29 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from explorer.discovery.cache import CacheEntry, DiscoveryCache
 from explorer.discovery.sources import Source
 from explorer.errors import DiscoveryError, TransportError
+from explorer.record import Record
 from explorer.registry import Registry, Route
 
 #: seconds after a fetch, revalidation or refetch in which refetch_on_miss() sends nothing
 MISS_EVERY = 3.0
 
 
-@dataclass
-class Change:
-    added: list[Route] = field(default_factory=list)
-    removed: list[Route] = field(default_factory=list)
-    #: nothing was known before (no cache): every route counts as added
-    initial: bool = False
+class Change(Record):
+    """The routes a refresh added and removed; ``initial``: nothing was known before
+    (no cache), so every route counts as added."""
+
+    __slots__ = ("added", "initial", "removed")
+    _fields = ("added", "removed", "initial")
+
+    def __init__(self, added: list[Route] | None = None, removed: list[Route] | None = None,
+                 initial: bool = False) -> None:
+        self.added: list[Route] = [] if added is None else added
+        self.removed: list[Route] = [] if removed is None else removed
+        self.initial = initial
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
