@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
 from explorer.client.models import NO_BODY
 from explorer.errors import UsageError
+from explorer.record import Frozen, Record, setfield
 from explorer.render.text import one_line
 from explorer.spec import schema as sch
 
@@ -34,15 +34,19 @@ MAX_MISMATCHES = 10
 _FILTER_CHARS = "<>!"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Frozen):
     """One finding: ``message`` (the spec's rule), and the typed item it is about
     (``item``, with the caret under ``item[start:start + length]``), if any."""
 
-    message: str
-    item: str | None = None
-    start: int = 0
-    length: int = 0
+    __slots__ = ("item", "length", "message", "start")
+    _fields = ("message", "item", "start", "length")
+
+    def __init__(self, message: str, item: str | None = None, start: int = 0,
+                 length: int = 0) -> None:
+        setfield(self, "message", message)
+        setfield(self, "item", item)
+        setfield(self, "start", start)
+        setfield(self, "length", length)
 
     def lines(self) -> list[str]:
         """The message, then the item and a caret line (when there is an item)."""
@@ -309,24 +313,33 @@ class _Typed:
 # -- answers -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    path: str
-    message: str
+class Mismatch(Frozen):
+    """Where (a JSON path) and how an answer breaks its schema."""
+
+    __slots__ = ("message", "path")
+    _fields = ("path", "message")
+
+    def __init__(self, path: str, message: str) -> None:
+        setfield(self, "path", path)
+        setfield(self, "message", message)
 
     def describe(self) -> str:
         return f"{self.path}: {self.message}"
 
 
-@dataclass
-class Checked:
+class Checked(Record):
     """What :func:`check_answer` found: ``checked`` is False when there was nothing to
     check against (``note`` says why: a status the spec does not declare, no JSON
     schema for it); ``mismatches`` are the ways the answer breaks the schema."""
 
-    checked: bool
-    mismatches: list[Mismatch]
-    note: str | None = None
+    __slots__ = ("checked", "mismatches", "note")
+    _fields = ("checked", "mismatches", "note")
+
+    def __init__(self, checked: bool, mismatches: list[Mismatch],
+                 note: str | None = None) -> None:
+        self.checked = checked
+        self.mismatches = mismatches
+        self.note = note
 
     def __iter__(self):  # ``checked, mismatches = check_answer(...)``
         return iter((self.checked, self.mismatches))

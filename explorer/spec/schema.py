@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+from explorer.record import Frozen, Record, setfield
 
 #: nodes a document's schemas may expand to, all operations together
 MAX_NODES = 3_000_000
@@ -103,7 +104,6 @@ def def_key(ref: Any) -> str | None:
     return None
 
 
-@dataclass
 class Compactor:
     """Converts the schemas of one document (see the module docstring).
 
@@ -111,16 +111,17 @@ class Compactor:
     ``nullable`` and boolean exclusive bounds are rewritten).
     """
 
-    doc: Any
-    swagger: bool = False
-    openapi30: bool = False
-    #: the shared schemas, by name: referenced ones, and large ones met twice
-    defs: dict[str, Any] = field(default_factory=dict)
-    _names: dict[str, str] = field(default_factory=dict)  # pointer -> defs name
-    _pending: list[tuple[str, str]] = field(default_factory=list)
-    _texts: dict[str, str] = field(default_factory=dict)  # JSON text -> defs name
-    _taken: set[str] = field(default_factory=set)
-    nodes: int = 0
+    def __init__(self, doc: Any, swagger: bool = False, openapi30: bool = False) -> None:
+        self.doc = doc
+        self.swagger = swagger
+        self.openapi30 = openapi30
+        #: the shared schemas, by name: referenced ones, and large ones met twice
+        self.defs: dict[str, Any] = {}
+        self._names: dict[str, str] = {}  # pointer -> defs name
+        self._pending: list[tuple[str, str]] = []
+        self._texts: dict[str, str] = {}  # JSON text -> defs name
+        self._taken: set[str] = set()
+        self.nodes = 0
 
     # -- converting --------------------------------------------------------------------
 
@@ -253,25 +254,33 @@ def resolve(schema: Any, lookup: Lookup | None) -> Any:
     return {}
 
 
-@dataclass
-class View:
-    """A schema as help reads it: its types (``null`` apart), alternatives merged."""
+_VIEW_FIELDS = ("types", "nullable", "enum", "const", "has_const", "properties", "required",
+                "items", "default", "has_default", "format", "variants", "read_only",
+                "additional")
 
-    types: list[str] = field(default_factory=list)
-    nullable: bool = False
-    enum: list | None = None
-    const: Any = None
-    has_const: bool = False
-    properties: dict[str, Any] = field(default_factory=dict)
-    required: list[str] = field(default_factory=list)
-    items: Any = None
-    default: Any = None
-    has_default: bool = False
-    format: str | None = None
-    #: the non-null alternatives of an anyOf/oneOf with more than one of them
-    variants: list[Any] = field(default_factory=list)
-    read_only: bool = False
-    additional: Any = None
+
+class View(Record):
+    """A schema as help reads it: its types (``null`` apart), alternatives merged;
+    ``variants`` are the non-null alternatives of an anyOf/oneOf with more than one."""
+
+    __slots__ = _VIEW_FIELDS
+    _fields = _VIEW_FIELDS
+
+    def __init__(self) -> None:
+        self.types: list[str] = []
+        self.nullable = False
+        self.enum: list | None = None
+        self.const: Any = None
+        self.has_const = False
+        self.properties: dict[str, Any] = {}
+        self.required: list[str] = []
+        self.items: Any = None
+        self.default: Any = None
+        self.has_default = False
+        self.format: str | None = None
+        self.variants: list[Any] = []
+        self.read_only = False
+        self.additional: Any = None
 
 
 def view(schema: Any, lookup: Lookup | None = None, _depth: int = 0) -> View:
@@ -391,15 +400,19 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Frozen):
     """One body field: ``path`` as HTTPie's nested syntax spells it (``image[url]``)."""
 
-    path: str
-    depth: int
-    schema: Any
-    required: bool
-    read_only: bool = False
+    __slots__ = ("depth", "path", "read_only", "required", "schema")
+    _fields = ("path", "depth", "schema", "required", "read_only")
+
+    def __init__(self, path: str, depth: int, schema: Any, required: bool,
+                 read_only: bool = False) -> None:
+        setfield(self, "path", path)
+        setfield(self, "depth", depth)
+        setfield(self, "schema", schema)
+        setfield(self, "required", required)
+        setfield(self, "read_only", read_only)
 
 
 def field_path(parent: str, name: str) -> str:
