@@ -22,24 +22,38 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, Any
 
 from explorer.cli.flags import Flags
 from explorer.client.headers import layered
 from explorer.client.models import Response
+from explorer.record import Record
 from explorer.render.text import for_terminal
 
 
-@dataclass
-class Delivery:
+class Delivery(Record):
+    """What to do with an answer besides showing it: ``query``, the compiled
+    ``--filter`` (or ``| EXPR``), or None; ``download``, the download's plan
+    (:class:`explorer.download.Plan`), or None; ``format``, the format asked for
+    (``--format``, or the shell's ``output``), or None; ``view_fallback``, the answer
+    to show as it came after :meth:`view` gave up on an error answer."""
+
+    __slots__ = ("download", "flags", "format", "query", "view_fallback")
+    _fields = ("flags", "query", "download", "format", "view_fallback")
+
     flags: Flags
-    #: the compiled ``--filter`` (or ``| EXPR``), or None
-    query: Any = None
-    #: the download's plan (:class:`explorer.download.Plan`), or None
-    download: Any = None
-    #: the format asked for (``--format``, or the shell's ``output``), or None
-    format: str | None = None
+    query: Any
+    download: Any
+    format: str | None
+    view_fallback: Any
+
+    def __init__(self, flags: Flags, query: Any = None, download: Any = None,
+                 format: str | None = None, view_fallback: Any = None) -> None:
+        self.flags = flags
+        self.query = query
+        self.download = download
+        self.format = format
+        self.view_fallback = view_fallback
 
     @property
     def viewed(self) -> bool:
@@ -103,9 +117,6 @@ class Delivery:
                 request_headers=response.request_headers)
             return False
         return True
-
-    #: the answer to show as it came after :meth:`view` gave up on an error answer
-    view_fallback: Any = None
 
     def save(self, response, *, url: str, stderr: IO[str]) -> bool:
         """Save the body (a download) and say True; False when there is no download, or

@@ -25,24 +25,33 @@ an item) is a usage error naming it, rather than something the server would be s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from explorer.errors import UsageError
+from explorer.record import Frozen, Record, setfield
 
 #: the formats of ``--format`` (:data:`explorer.render.formats.FORMATS`, without its import)
 FORMAT_NAMES = ("json", "table", "csv", "tsv", "yaml")
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(Frozen):
     """One flag: the attribute of :class:`Flags` it sets, its spellings, its help,
     and for a flag that takes a value its ``metavar`` (and ``choices``)."""
+
+    __slots__ = ("choices", "help", "metavar", "name", "spellings")
+    _fields = ("name", "spellings", "help", "metavar", "choices")
 
     name: str
     spellings: tuple[str, ...]
     help: str
-    metavar: str | None = None
-    choices: tuple[str, ...] = ()
+    metavar: str | None
+    choices: tuple[str, ...]
+
+    def __init__(self, name: str, spellings: tuple[str, ...], help: str,
+                 metavar: str | None = None, choices: tuple[str, ...] = ()) -> None:
+        setfield(self, "name", name)
+        setfield(self, "spellings", spellings)
+        setfield(self, "help", help)
+        setfield(self, "metavar", metavar)
+        setfield(self, "choices", choices)
 
 
 TABLE: tuple[Flag, ...] = (
@@ -86,23 +95,61 @@ def _help_lines() -> str:
 FLAGS_HELP = _help_lines()
 
 
-@dataclass
-class Flags:
-    verbose: bool = False
-    all: bool = False
-    help: bool = False
-    strict: bool = False
-    format: str | None = None
-    filter: str | None = None
-    download: bool = False
-    output: str | None = None
-    resume: bool = False
-    force: bool = False
-    offline: bool = False
-    curl: bool = False
-    show_secrets: bool = False
-    #: the words that are not flags, in order
-    rest: list[str] = field(default_factory=list)
+class Flags(Record):
+    """What the flags of :data:`TABLE` set, each under its ``name``; ``rest``: the
+    words that are not flags, in order."""
+
+    __slots__ = ("all", "curl", "download", "filter", "force", "format", "help", "offline",
+                 "output", "rest", "resume", "show_secrets", "strict", "verbose")
+    _fields = ("verbose", "all", "help", "strict", "format", "filter", "download", "output",
+               "resume", "force", "offline", "curl", "show_secrets", "rest")
+
+    verbose: bool
+    all: bool
+    help: bool
+    strict: bool
+    format: str | None
+    filter: str | None
+    download: bool
+    output: str | None
+    resume: bool
+    force: bool
+    offline: bool
+    curl: bool
+    show_secrets: bool
+    rest: list[str]
+
+    def __init__(
+        self,
+        verbose: bool = False,
+        all: bool = False,
+        help: bool = False,
+        strict: bool = False,
+        format: str | None = None,
+        filter: str | None = None,
+        download: bool = False,
+        output: str | None = None,
+        resume: bool = False,
+        force: bool = False,
+        offline: bool = False,
+        curl: bool = False,
+        show_secrets: bool = False,
+        rest: list[str] | None = None,
+    ) -> None:
+        self.verbose = verbose
+        self.all = all
+        self.help = help
+        self.strict = strict
+        self.format = format
+        self.filter = filter
+        self.download = download
+        self.output = output
+        self.resume = resume
+        self.force = force
+        self.offline = offline
+        self.curl = curl
+        self.show_secrets = show_secrets
+        self.rest = [] if rest is None else rest
 
     @property
     def saving(self) -> bool:

@@ -23,11 +23,11 @@ the column of the bad token in the item, for a caret.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Any
 
 from explorer.errors import ItemError
 from explorer.items.syntax import Char, Item
+from explorer.record import Frozen, setfield
 
 #: an index past this is refused rather than filling memory with nulls
 MAX_INDEX = 100_000
@@ -46,22 +46,39 @@ class _Tok(enum.Enum):
     NUMBER = "a number"
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(Frozen):
+    __slots__ = ("end", "kind", "start", "value")
+    _fields = ("kind", "value", "start", "end")
+
     kind: _Tok
     value: Any
     start: int  # column in the item's text
     end: int
 
+    def __init__(self, kind: _Tok, value: Any, start: int, end: int) -> None:
+        setfield(self, "kind", kind)
+        setfield(self, "value", value)
+        setfield(self, "start", start)
+        setfield(self, "end", end)
 
-@dataclass(frozen=True)
-class Step:
+
+class Step(Frozen):
     """One step of a path: ``[b]`` (KEY), ``[0]`` (INDEX) or ``[]`` (APPEND)."""
+
+    __slots__ = ("accessor", "action", "end", "start")
+    _fields = ("action", "accessor", "start", "end")
 
     action: Action
     accessor: str | int | None
     start: int
     end: int
+
+    def __init__(self, action: Action, accessor: str | int | None, start: int,
+                 end: int) -> None:
+        setfield(self, "action", action)
+        setfield(self, "accessor", accessor)
+        setfield(self, "start", start)
+        setfield(self, "end", end)
 
     def text(self) -> str:
         if self.action is Action.APPEND:

@@ -29,7 +29,6 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.client.models import NO_BODY, FileField, RequestSpec
@@ -37,6 +36,7 @@ from explorer.errors import ItemError, UsageError
 from explorer.items.nested import assign, parse_path
 from explorer.items.quoting import quote_query, quote_query_key
 from explorer.items.syntax import QUERY_METHODS, SEP_FILE_TYPE, Item, Kind, split_item
+from explorer.record import Record
 
 
 class _Pending:
@@ -47,36 +47,67 @@ class _Pending:
 _PENDING = _Pending()
 
 
-@dataclass
-class _Field:
+class _Field(Record):
     """One body field in the order typed; ``value`` is _PENDING until its file is read."""
+
+    __slots__ = ("item", "steps", "value")
+    _fields = ("item", "steps", "value")
 
     item: Item
     steps: list | None  # nested JSON path; None for a form field
     value: Any
 
+    def __init__(self, item: Item, steps: list | None, value: Any) -> None:
+        self.item = item
+        self.steps = steps
+        self.value = value
 
-@dataclass
-class RequestItems:
-    """The parts of a request the items describe."""
 
-    #: wire-ready query components, in the order typed
-    query: list[str] = field(default_factory=list)
-    #: header name -> value; ``None`` unsets a default header, ``""`` sends it empty
-    headers: dict[str, str | None] = field(default_factory=dict)
-    #: the JSON body, or NO_BODY when no JSON field was given
-    json: Any = NO_BODY
-    #: multipart form fields (only when there are files)
-    form: dict[str, str] = field(default_factory=dict)
-    files: list[FileField] = field(default_factory=list)
-    multipart: bool = False
-    _fields: list[_Field] = field(default_factory=list, repr=False, compare=False)
+class RequestItems(Record):
+    """The parts of a request the items describe.
+
+    ``query``: wire-ready query components, in the order typed; ``headers``: header
+    name -> value (``None`` unsets a default header, ``""`` sends it empty); ``json``:
+    the JSON body, or NO_BODY when no JSON field was given; ``form``: multipart form
+    fields (only when there are files); ``_typed``: the body fields in the order typed
+    (no part of ``repr`` or equality).
+    """
+
+    __slots__ = ("_typed", "files", "form", "headers", "json", "multipart", "query")
+    _fields = ("query", "headers", "json", "form", "files", "multipart")
+    _extra = ("_typed",)
+
+    query: list[str]
+    headers: dict[str, str | None]
+    json: Any
+    form: dict[str, str]
+    files: list[FileField]
+    multipart: bool
+    _typed: list[_Field]
+
+    def __init__(
+        self,
+        query: list[str] | None = None,
+        headers: dict[str, str | None] | None = None,
+        json: Any = NO_BODY,
+        form: dict[str, str] | None = None,
+        files: list[FileField] | None = None,
+        multipart: bool = False,
+        _typed: list[_Field] | None = None,
+    ) -> None:
+        self.query = [] if query is None else query
+        self.headers = {} if headers is None else headers
+        self.json = json
+        self.form = {} if form is None else form
+        self.files = [] if files is None else files
+        self.multipart = multipart
+        self._typed = [] if _typed is None else _typed
 
     def rebuild(self) -> None:
         """Recompute :attr:`json` and :attr:`form` from the fields, in the order typed."""
         document: Any = None
         form: dict[str, str] = {}
-        for f in self._fields:
+        for f in self._typed:
             if f.value is _PENDING:
                 continue
             if f.steps is None:
@@ -88,7 +119,7 @@ class RequestItems:
 
     def pending(self) -> list[tuple[Item, _Field]]:
         """The fields whose files are not read yet (for the file loader)."""
-        return [(f.item, f) for f in self._fields if f.value is _PENDING]
+        return [(f.item, f) for f in self._typed if f.value is _PENDING]
 
     @property
     def file_refs(self) -> list[tuple[str, str]]:
@@ -146,7 +177,7 @@ def parse_items(args: Sequence[str], *, method: str) -> RequestItems:
                 value = parse_json(item, item.value, value_columns)
             else:
                 value = item.value
-            items._fields.append(_Field(item, steps, value))
+            items._typed.append(_Field(item, steps, value))
     items.rebuild()
     return items
 

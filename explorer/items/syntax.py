@@ -32,10 +32,10 @@ Precedence examples: ``a>=1`` is ``>=``; ``x!=1`` is ``!=``; ``url==http://x:8``
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from explorer.errors import ItemError
+from explorer.record import Frozen, setfield
 
 SEP_QUERY = "=="
 SEP_DATA = "="
@@ -97,20 +97,31 @@ _SHAPES = (
 )
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Frozen):
     """A parsed request item; ``text`` is the item as typed, for error messages.
 
     ``key`` and ``value`` have their backslash escapes resolved; ``value_column`` is
     the index in ``text`` where the value starts.
     """
 
+    __slots__ = ("key", "kind", "sep", "text", "value", "value_column")
+    _fields = ("kind", "key", "sep", "value", "text", "value_column")
+
     kind: Kind
     key: str
     sep: str
     value: str
     text: str
-    value_column: int = 0
+    value_column: int
+
+    def __init__(self, kind: Kind, key: str, sep: str, value: str, text: str,
+                 value_column: int = 0) -> None:
+        setfield(self, "kind", kind)
+        setfield(self, "key", key)
+        setfield(self, "sep", sep)
+        setfield(self, "value", value)
+        setfield(self, "text", text)
+        setfield(self, "value_column", value_column)
 
 
 class Char(NamedTuple):
