@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -46,22 +45,35 @@ from explorer.client.models import RequestSpec, Response
 from explorer.client.urls import display_url
 from explorer.envelope import list_items
 from explorer.errors import UsageError
+from explorer.record import Record
 
 MAX_PAGES = 100_000
 PAGED_METHODS = frozenset({"GET", "HEAD"})
 
 
-@dataclass
-class Paged:
+class Paged(Record):
+    """The items of all pages read; ``last``: the last answer (when it is not 2xx,
+    paging stopped there); ``merged``: False when the first answer was not a list
+    (``items`` is then empty, and ``last`` is that answer, to be shown as it is);
+    ``stopped``: why paging stopped before the server's last page (a next link
+    elsewhere), or None."""
+
+    __slots__ = ("items", "last", "merged", "pages", "stopped")
+    _fields = ("items", "pages", "last", "merged", "stopped")
+
     items: list[Any]
     pages: int
-    #: the last answer; when it is not 2xx, paging stopped there
     last: Response
-    #: False when the first answer was not a list (``items`` is then empty, and
-    #: ``last`` is that answer, to be shown as it is)
-    merged: bool = True
-    #: why paging stopped before the server's last page (a next link elsewhere), or None
-    stopped: str | None = None
+    merged: bool
+    stopped: str | None
+
+    def __init__(self, items: list[Any], pages: int, last: Response, merged: bool = True,
+                 stopped: str | None = None) -> None:
+        self.items = items
+        self.pages = pages
+        self.last = last
+        self.merged = merged
+        self.stopped = stopped
 
 
 _LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
