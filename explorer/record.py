@@ -20,6 +20,7 @@ Modules off that path (the sandbox, sessions, the shell) keep ``@dataclass``.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any, ClassVar, TypeVar
 
 R = TypeVar("R", bound="Record")
@@ -37,9 +38,19 @@ class Record:
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
     _extra: ClassVar[tuple[str, ...]] = ()
+    #: the fields' values as a tuple, read at C speed (set for each class)
+    _get: ClassVar[Any] = staticmethod(lambda record: ())
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if len(cls._fields) == 1:
+            one = attrgetter(cls._fields[0])
+            cls._get = staticmethod(lambda record: (one(record),))
+        elif cls._fields:
+            cls._get = staticmethod(attrgetter(*cls._fields))
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in self._fields])
+        return self._get(self)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
@@ -48,7 +59,8 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        get = self._get
+        return get(self) == get(other)
 
     __hash__ = None  # type: ignore[assignment]  # mutable: like an unfrozen dataclass
 
@@ -73,4 +85,4 @@ class Frozen(Record):
         raise AttributeError(f"cannot delete field {name!r} of {type(self).__name__}")
 
     def __hash__(self) -> int:
-        return hash(self._values())
+        return hash(self._get(self))
