@@ -164,9 +164,14 @@ class Candidate(Record):
         self.order = order
 
 
-def unique_names(candidates: Sequence[Candidate]) -> list[tuple[str, ...]]:
-    """Resolve clashes by the rule in the module docstring."""
-    names = [c.words for c in candidates]
+def unique_names(
+    names: list[tuple[str, ...]], candidate: Callable[[int], Candidate]
+) -> list[tuple[str, ...]]:
+    """Resolve clashes by the rule in the module docstring: ``names`` (each entry's
+    words, changed in place and returned) made unique; ``candidate(i)`` tells about
+    entry ``i``, asked only for the entries of a clash (a listing of 100,000 entries
+    keeps no record per entry for it)."""
+    candidates = _Asked(candidate)
     for round_ in range(16):
         clashes = _clashes(names)
         if not clashes:
@@ -194,6 +199,20 @@ def unique_names(candidates: Sequence[Candidate]) -> list[tuple[str, ...]]:
             number += 1
         seen.add(fold_words(names[i]))
     return names
+
+
+class _Asked:
+    """``candidate(i)`` as ``candidates[i]``, each asked once."""
+
+    def __init__(self, candidate: Callable[[int], Candidate]) -> None:
+        self._candidate = candidate
+        self._known: dict[int, Candidate] = {}
+
+    def __getitem__(self, i: int) -> Candidate:
+        found = self._known.get(i)
+        if found is None:
+            found = self._known[i] = self._candidate(i)
+        return found
 
 
 def _clashes(names: Sequence[tuple[str, ...]]) -> list[list[int]]:

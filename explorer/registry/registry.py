@@ -99,43 +99,59 @@ class Registry:
     # ------------------------------------------------------------------ building
 
     def _build(self, routes: Iterable[Route]) -> None:
-        parsed: list[tuple[Route, str, RoutePattern, list[Shape]]] = []
+        # One pass makes each route's rows, and its entries' rows but for their command
+        # words and action, which need the whole trie (the common prefix, which literals
+        # are collections); then the route, its parsed pattern and shapes are let go (a
+        # pattern is parsed again from its row when a match needs it).  Until it is
+        # named an entry keeps only its longest shape, so a listing of 100,000 routes
+        # is never held as routes and as rows at once.
         seen: set[tuple[str, str]] = set()
         root: trie.Node = {}
+        rows: list[list] = []
+        longest: list[Shape | None] = []
         for route in routes:
             item = self._check(route, seen)
-            if item is not None:
-                index = len(parsed)
-                parsed.append(item)
-                for shape_index, shape in enumerate(item[3]):
-                    trie.insert(root, shape, index, shape_index)
+            if item is None:
+                continue
+            route, method, pattern, shapes = item
+            index = len(self._route_rows)
+            self._route_rows.append(_route_row(route))
+            self._operations.append(route.operation)
+            row_of = [0] * len(shapes)  # the entry row serving each shape
+            for row, shape in _entries_for(index, route, method, pattern, shapes):
+                for shape_index in row[_SHAPES]:
+                    row_of[shape_index] = len(rows)
+                rows.append(row)
+                longest.append(shape)
+            for shape_index, shape in enumerate(shapes):
+                trie.insert(root, shape, row_of[shape_index], shape_index)
         del seen
+        item = route = pattern = shapes = None
         prefix = naming.common_prefix(root)
 
         def is_collection(shape: Shape) -> bool:
             node = trie.find(root, shape)
             return node is not None and (trie.PARAM in node or trie.TAILS in node)
 
-        rows: list[list] = []
-        candidates: list[naming.Candidate] = []
-        owner: dict[tuple[int, int], int] = {}
-        for index in range(len(parsed)):
-            # Each route, its parsed pattern and shapes are let go once its rows are
-            # made (a pattern is parsed again from its row when a match needs it), so
-            # a listing of 100,000 routes does not hold both forms at once.
-            route, method, pattern, shapes = parsed[index]
-            parsed[index] = None  # type: ignore[call-overload]
-            self._route_rows.append(_route_row(route))
-            self._operations.append(route.operation)
-            for row, candidate in _entries_for(index, route, method, pattern, shapes,
-                                               len(prefix), is_collection):
-                for shape_index in row[_SHAPES]:
-                    owner[(index, shape_index)] = len(rows)
-                rows.append(row)
-                candidates.append(candidate)
-        for row, words in zip(rows, naming.unique_names(candidates), strict=True):
+        for number, row in enumerate(rows):
+            derived, action = naming.derive(row[_METHOD], longest[number],
+                                            prefix_len=len(prefix), is_collection=is_collection)
+            longest[number] = None
+            row[_ACTION] = action
+            if row[_WORDS] is None:
+                row[_WORDS] = derived
+        del longest
+        route_rows = self._route_rows
+
+        def candidate(number: int) -> naming.Candidate:
+            row = rows[number]
+            return naming.Candidate(row[_WORDS], row[_PARAMS], row[_METHOD], row[_EXPLICIT],
+                                    (route_rows[row[_ROUTE]][1], row[_METHOD], row[_SHAPES]))
+
+        names = naming.unique_names([row[_WORDS] for row in rows], candidate)
+        for row, words in zip(rows, names, strict=True):
             row[_WORDS] = words
-        trie.renumber(root, owner)
+        del names
         self._entry_rows = rows
         self._methods = [row[_METHOD] for row in rows]
         self._names = [" ".join(row[_WORDS]) for row in rows]
@@ -150,7 +166,7 @@ class Registry:
         if not isinstance(route.path, str) or not isinstance(route.method, str):
             self._warn(f"skipping route {label}: method and path must be strings")
             return None
-        method = route.method.upper()
+        method = _shared(route.method.upper())  # one string per method, not per route
         if method not in METHODS:
             self._warn(f"skipping route {label}: unknown method {route.method!r}")
             return None
@@ -514,7 +530,12 @@ class Registry:
                 f"{row[0].upper()} {row[1]}"
                 for row in (self._route_row(i) for i in range(len(self._route_rows)))
             )
-            self._fingerprint = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+            digest = hashlib.sha256()
+            for start in range(0, len(lines), 4096):  # not one text of every line at once
+                if start:
+                    digest.update(b"\n")
+                digest.update("\n".join(lines[start : start + 4096]).encode("utf-8"))
+            self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
     def diff(self, other: Registry) -> tuple[list[Route], list[Route]]:
@@ -688,9 +709,12 @@ _HAS_OP = 11
 
 
 def _route_row(route: Route) -> list:
-    return [route.method, route.path, route.command, route.summary, list(route.query_params),
-            route.body_schema, route.response_schema, route.max_upload, route.origin,
-            route.operation_id, list(route.tags), route.operation is not None]
+    # the method, the query names and the tags shared between rows (a listing repeats
+    # them); a tuple is a list in the row's JSON form
+    return [_shared(route.method), route.path, route.command, route.summary,
+            _shared(tuple(route.query_params)), route.body_schema, route.response_schema,
+            route.max_upload, route.origin, route.operation_id, _shared(tuple(route.tags)),
+            route.operation is not None]
 
 
 def _route_from_row(row: list, operation: Any = None) -> Route:
@@ -700,8 +724,10 @@ def _route_from_row(row: list, operation: Any = None) -> Route:
 
 
 def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
-                 shapes: list[Shape], prefix_len: int, is_collection: Callable[[Shape], bool]):
-    """The entry rows of one route (two for a GET that is both a list and a get)."""
+                 shapes: list[Shape]) -> list[tuple[list, Shape]]:
+    """The entry rows of one route (two for a GET that is both a list and a get), each
+    with its longest shape: its command words (unless the route names it) and action
+    are left None, for :func:`naming.derive` once the trie is whole."""
     plain = pattern.is_plain
     exact = plain and len({len(s) for s in shapes}) == len(shapes)
     explicit = tuple(route.command.split()) if isinstance(route.command, str) else ()
@@ -715,11 +741,12 @@ def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
         gets = tuple(i for i in everything if i not in lists)
         if lists and gets:
             halves = [lists, gets]
-    names = pattern.param_names
+    names = _shared(pattern.param_names)
     # the plain params of each shape in order (for the trie), and every name it binds
     shape_params = [_shared(tuple(s.name for s in shape if type(s) is Param)) for shape in shapes]
     bound = shape_params if plain else [_bound(shape) for shape in shapes]
-    rows = []
+    words = explicit or naming.operation_words(route.operation_id) or None
+    out = []
     for members in halves:
         if len(members) == 1:
             params = required = bound[members[0]]
@@ -732,28 +759,25 @@ def _entries_for(index: int, route: Route, method: str, pattern: RoutePattern,
             params = _shared(tuple(n for n in names if n in anywhere))
             required = _shared(tuple(n for n in names if n in everywhere))
         representative = max((shapes[i] for i in members), key=len)
-        derived, action = naming.derive(method, representative, prefix_len=prefix_len,
-                                        is_collection=is_collection)
-        words = explicit or naming.operation_words(route.operation_id) or derived
         # a half with one shape serves that shape's own pattern (``/x`` or ``/x/:id``)
         source = (pattern.expand()[members[0]], pattern.syntax) \
             if len(halves) == 2 and len(members) == 1 else None
-        rows.append([index, method, words, params, required, names, exact, _shared(members),
+        out.append(([index, method, words, params, required, names, exact, _shared(members),
                      bool(explicit), _shared(tuple(shape_params[i] for i in members)), source,
-                     action])
-    return [
-        (row, naming.Candidate(row[_WORDS], row[_PARAMS], method, bool(explicit),
-                               (route.path, method, row[_SHAPES])))
-        for row in rows
-    ]
+                     None], representative))
+    return out
 
 
-_SHARED: dict[tuple, tuple] = {}
+_SHARED: dict = {}
 
 
-def _shared(value: tuple) -> tuple:
-    """One shared instance of small tuples that recur in every row (``("id",)``)."""
-    found = _SHARED.get(value)
+def _shared(value):
+    """One shared instance of small tuples (``("id",)``) and strings (``"GET"``) that
+    recur in every row."""
+    try:
+        found = _SHARED.get(value)
+    except TypeError:  # something unhashable inside: kept as it is
+        return value
     if found is None:
         if len(_SHARED) > 10_000:
             _SHARED.clear()

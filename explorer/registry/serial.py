@@ -107,17 +107,24 @@ def _flatten(root: dict, edges: list[bytes]) -> Iterator[bytes]:
 
 
 def _name_buckets(names: list[str], size: int) -> Iterator[bytes]:
-    """The command names hashed into ``size`` buckets, bucket by bucket."""
-    folded = [name.lower() for name in names]
-    hashes = [fold_hash(name, size) for name in folded]
-    order = sorted(range(len(names)), key=hashes.__getitem__)
-    at = 0
+    """The command names hashed into ``size`` buckets, bucket by bucket.  The names
+    are put in bucket order in arrays (a counting sort), not lists of objects: 120,000
+    names cost 3 MB here, not 20."""
+    hashes = array("L", (fold_hash(name.lower(), size) for name in names))
+    starts = array("L", [0]) * (size + 1)
+    for bucket in hashes:
+        starts[bucket + 1] += 1
     for bucket in range(size):
-        members = []
-        while at < len(order) and hashes[order[at]] == bucket:
-            members.append([folded[order[at]], order[at]])
-            at += 1
-        yield _text(members) if members else b""
+        starts[bucket + 1] += starts[bucket]
+    order = array("L", [0]) * len(names)
+    place = array("L", starts)
+    for i, bucket in enumerate(hashes):
+        order[place[bucket]] = i
+        place[bucket] += 1
+    del hashes, place
+    for bucket in range(size):
+        first, end = starts[bucket], starts[bucket + 1]
+        yield _text([[names[i].lower(), i] for i in order[first:end]]) if end > first else b""
 
 
 def index_chunks(

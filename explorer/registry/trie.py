@@ -20,7 +20,7 @@ bounded by the part of the trie that matches the path, not by the number of rout
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from explorer.registry.model import Child
 from explorer.routing import Literal, Param, Shape
@@ -81,19 +81,6 @@ def find(root: Node, shape: Shape) -> Node | None:
         else:
             return None
     return node
-
-
-def renumber(root: Node, mapping: dict[tuple[int, int], int]) -> None:
-    """Replace (owner, shape) owners by ``mapping[(owner, shape)]`` everywhere."""
-    for node in iter_nodes(root):
-        ends = node.get(ENDS)
-        if ends:
-            for i in range(0, len(ends), 2):
-                ends[i] = mapping[(ends[i], ends[i + 1])]
-        tails = node.get(TAILS)
-        if tails:
-            for i in range(0, len(tails), TAIL_WIDTH):
-                tails[i] = mapping[(tails[i], tails[i + 1])]
 
 
 def literal_keys(node: Node) -> list[str]:
@@ -212,12 +199,3 @@ def _merge(table: dict, key: str, text: str, kind: str, name: str | None, ends,
         row[3].extend(ends)
         row[4] = row[4] or more
 
-
-def iter_nodes(root: Node) -> Iterator[Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        for key, value in node.items():
-            if key[:1] == "/" or key == PARAM:
-                stack.append(value)
