@@ -13,7 +13,6 @@ import json
 
 from explorer.cli.flags import FLAGS_HELP, split_flags
 from explorer.client.models import Response
-from explorer.client.paging import PAGED_METHODS
 from explorer.errors import DiscoveryError, TransportError, UsageError
 
 CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [FLAG...]"
@@ -78,9 +77,15 @@ def call(context, args: list[str]) -> int:
 
     method, path, items = check_method(rest[0]), rest[1], rest[2:]
     follow = flags.all
-    if follow and method not in PAGED_METHODS:
-        raise UsageError(f"--all follows the pages of a list; it cannot be used with {method}")
-    parsed = read_items(items, method=method)  # a typo costs no /discover round trip
+    if follow:
+        from explorer.client.paging import PAGED_METHODS
+
+        if method not in PAGED_METHODS:
+            raise UsageError(
+                f"--all follows the pages of a list; it cannot be used with {method}"
+            )
+    # a typo costs no /discover round trip; no items, no item parser loaded
+    parsed = read_items(items, method=method) if items else None
     delivery = _delivery(flags)
     unreachable = None
     try:
