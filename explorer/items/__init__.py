@@ -11,10 +11,28 @@ network; :func:`load_file_refs` reads the files ``=@`` / ``:=@`` items name.
 * :mod:`.files`: reading ``=@`` / ``:=@`` files (:func:`load_file_refs`)
 """
 
-from explorer.items.files import load_file_refs
-from explorer.items.quoting import quote_query
-from explorer.items.request import RequestItems, apply_items, parse_items
-from explorer.items.syntax import Item, Kind, parse_item
+from typing import TYPE_CHECKING
+
+from explorer.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from explorer.items.files import load_file_refs
+    from explorer.items.quoting import quote_query
+    from explorer.items.request import RequestItems, apply_items, parse_items
+    from explorer.items.syntax import Item, Kind, parse_item
+
+# Imported on first use (explorer.lazy): the shell's line reader and completion need only
+# .syntax, and the rest brings the client's models and routing.
+__getattr__ = lazy_names(globals(), {
+    "load_file_refs": "explorer.items.files",
+    "quote_query": "explorer.items.quoting",
+    "RequestItems": "explorer.items.request",
+    "apply_items": "explorer.items.request",
+    "parse_items": "explorer.items.request",
+    "Item": "explorer.items.syntax",
+    "Kind": "explorer.items.syntax",
+    "parse_item": "explorer.items.syntax",
+})
 
 __all__ = [
     "Item",

@@ -253,8 +253,10 @@ class ShellApp:
         )
         with self._lock:
             self._completer = completer
+            drawn_soon = self._asked and not self._waited.is_set()
         self._completing.set()
-        self._invalidate()
+        if not drawn_soon:  # else the waiting completion's answer redraws the prompt
+            self._invalidate()
         if warm:
             _start_warming(completer)
 
@@ -561,8 +563,6 @@ class ShellApp:
             self.close()
 
     def _loop(self) -> int:
-        from explorer.repl.commands import Exit
-
         self.session = self._make_session()
         print(
             f"explorer shell on {display_url(self.context.base_url)}: help lists the commands, "
@@ -583,11 +583,14 @@ class ShellApp:
             try:
                 check_line(text)
                 self.shell.execute(text)
-            except Exit:
-                return EXIT_OK
             except KeyboardInterrupt:
                 print("cancelled", file=sys.stderr, flush=True)
             except Exception as exc:  # one line, and the shell goes on
+                # (the commands module is loaded by set-up, not before the first prompt)
+                from explorer.repl.commands import Exit
+
+                if isinstance(exc, Exit):
+                    return EXIT_OK
                 self._error(exc)
             self._save()
 

@@ -18,24 +18,21 @@ and ``on_routes_changed`` rebuilds the completion at once.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from explorer.cli.flags import Flags, split_flags
 from explorer.client.headers import layered, present
 from explorer.client.models import NO_BODY, Response
 from explorer.client.urls import display_url, same_origin
-from explorer.engine import WRITES
 from explorer.errors import ItemError, UsageError
 from explorer.items.syntax import BODY_METHODS
+from explorer.record import Frozen, Record, setfield
 from explorer.render.text import one_line, terminal_safe
 from explorer.repl.learned import LearnedStore
 from explorer.repl.line import is_item, tokenize
@@ -50,6 +47,9 @@ from explorer.repl.vocabulary import (
 from explorer.routing.segments import Literal, Param
 from explorer.variables import NAME, TEMPLATE, as_text, expand_items, lookup
 
+if TYPE_CHECKING:
+    from explorer.cli.flags import Flags
+
 #: answers up to this size are kept for ``{{last}}`` and learning; bigger ones stream past
 KEEP_LIMIT = 8 * 1024 * 1024
 #: ``get https://host/path``: a full URL, not a ``https:...`` header item
@@ -60,12 +60,15 @@ class Exit(Exception):
     """``exit`` / ``quit``: leave the shell."""
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """What the last request did (for tests and the toolbar)."""
 
-    status: int | None = None
-    cancelled: bool = False
+    __slots__ = ("cancelled", "status")
+    _fields = ("status", "cancelled")
+
+    def __init__(self, status: int | None = None, cancelled: bool = False) -> None:
+        self.status = status
+        self.cancelled = cancelled
 
 
 class Shell:
@@ -164,6 +167,8 @@ class Shell:
     # -- requests ----------------------------------------------------------------------
 
     def request(self, method: str, args: list[str], body: str | None, *, typed: str) -> None:
+        from explorer.cli.flags import split_flags  # (with the engine: not for completion)
+
         verb = method.lower()
         flags = split_flags(args, usage=f"usage: {verb} {VERBS[verb]}")
         if flags.help:
@@ -181,6 +186,8 @@ class Shell:
         self._send(prepared, body, flags=flags)
 
     def generated(self, words: list[str], body: str | None, *, typed: str) -> None:
+        from explorer.cli.flags import split_flags
+
         flags = split_flags(words, usage="usage: COMMAND [ARG...] [ITEM...] [-v] [--all]")
         words = flags.rest
         if flags.help:
@@ -202,6 +209,8 @@ class Shell:
 
     def _send(self, prepared, body: str | None, *, flags: Flags | None = None) -> None:
         from explorer.cli.delivery import prepare
+        from explorer.cli.flags import Flags
+        from explorer.engine import WRITES
 
         spec = prepared.spec
         if body is not None:
@@ -749,14 +758,17 @@ class Shell:
         return self.context.output_env(stdout=self._out, stderr=self._err, no_pager=no_pager)
 
 
-@dataclass(frozen=True)
-class Builtin:
+class Builtin(Frozen):
     """One of the shell's own commands: its usage and description (for ``help``, the
     completion and the highlighter) and what it does."""
 
-    usage: str
-    text: str
-    run: Callable[[Shell, list[str]], None]
+    __slots__ = ("run", "text", "usage")
+    _fields = ("usage", "text", "run")
+
+    def __init__(self, usage: str, text: str, run: Callable[[Shell, list[str]], None]) -> None:
+        setfield(self, "usage", usage)
+        setfield(self, "text", text)
+        setfield(self, "run", run)
 
 
 #: the shell's own commands, in the order ``help`` lists them: the one table for help,
@@ -926,6 +938,8 @@ def _verb_typo(words: list[str], error: UsageError) -> UsageError:
     """``gett /x``: the unknown command's error, naming the verb or shell command meant."""
     if not words:
         return error
+    import difflib
+
     typed = words[0].lower()
     close = difflib.get_close_matches(typed, [*VERBS, *BUILTINS], n=1, cutoff=0.75)
     if not close:

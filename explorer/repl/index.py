@@ -13,24 +13,48 @@ lets ``instruments commands kill ID CID`` become the concrete path
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from explorer.errors import ExplorerError
+from explorer.record import Frozen, setfield
 from explorer.routing import Literal, Param
 
 
-@dataclass(frozen=True)
-class CommandShape:
-    words: tuple[str, ...]
-    method: str
-    #: the route pattern of this command's shape (``/public/v1/instruments/:id``)
-    path: str
-    params: tuple[str, ...]
-    summary: str = ""
-    #: the segments of the pattern this command serves (the registry's parse of it)
-    segments: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+class CommandShape(Frozen):
+    """A command's words, method, route pattern (``/public/v1/instruments/:id``),
+    positional parameters and summary; ``segments`` are the parsed pattern's that the
+    command serves (the registry's parse of it: not compared, not shown), given as
+    they are or as a function that parses them when they are first asked for (a
+    completion that only names the command never parses its pattern)."""
+
+    __slots__ = ("_segments", "method", "params", "path", "summary", "words")
+    _fields = ("words", "method", "path", "params", "summary")
+    _extra = ("segments",)
+
+    def __init__(
+        self,
+        words: tuple[str, ...],
+        method: str,
+        path: str,
+        params: tuple[str, ...],
+        summary: str = "",
+        segments: tuple[Any, ...] | Callable[[], tuple[Any, ...]] = (),
+    ) -> None:
+        setfield(self, "words", words)
+        setfield(self, "method", method)
+        setfield(self, "path", path)
+        setfield(self, "params", params)
+        setfield(self, "summary", summary)
+        setfield(self, "_segments", segments)
+
+    @property
+    def segments(self) -> tuple[Any, ...]:
+        segments = self._segments
+        if callable(segments):
+            segments = tuple(segments())
+            setfield(self, "_segments", segments)
+        return segments
 
     @property
     def name(self) -> str:
@@ -73,7 +97,7 @@ def shape_of(entry) -> CommandShape:
         entry.route.path,
         tuple(entry.params),
         entry.route.summary or "",
-        entry.pattern.segments,
+        lambda: entry.pattern.segments,
     )
 
 

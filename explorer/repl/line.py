@@ -19,37 +19,51 @@ line or run it) both need.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from explorer.items.syntax import find_separator
+from explorer.record import Frozen, setfield
 
 _SPACE = " \t\r\n"
 # ``[0]=x``, ``[a][b]:=1``: an item whose key is a nested path, not a JSON body.
 _ITEM_PATH = re.compile(r"\[[^\]\s]*\](?:\[[^\]\s]*\])*(?:==|:=@|:=|=@|=|@|:)")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(Frozen):
     """One word: ``value`` with quotes and escapes resolved, ``start``/``end`` in the text."""
 
-    value: str
-    start: int
-    end: int
-    #: the quote character still open at the end of the text ("" when none)
-    open_quote: str = ""
+    __slots__ = ("end", "open_quote", "start", "value")
+    _fields = ("value", "start", "end", "open_quote")
+
+    def __init__(self, value: str, start: int, end: int, open_quote: str = "") -> None:
+        setfield(self, "value", value)
+        setfield(self, "start", start)
+        setfield(self, "end", end)
+        # the quote character still open at the end of the text ("" when none)
+        setfield(self, "open_quote", open_quote)
 
 
-@dataclass(frozen=True)
-class Line:
-    words: tuple[Word, ...]
-    #: index where a raw JSON body starts, or None
-    body_start: int | None
-    #: the text ends inside a quote, or with an escaping backslash
-    open_quote: bool
-    dangling_escape: bool
-    #: the text ends with a separator: the cursor is on a new, empty word
-    at_new_word: bool
-    text: str
+class Line(Frozen):
+    __slots__ = ("at_new_word", "body_start", "dangling_escape", "open_quote", "text", "words")
+    _fields = ("words", "body_start", "open_quote", "dangling_escape", "at_new_word", "text")
+
+    def __init__(
+        self,
+        words: tuple[Word, ...],
+        body_start: int | None,
+        open_quote: bool,
+        dangling_escape: bool,
+        at_new_word: bool,
+        text: str,
+    ) -> None:
+        setfield(self, "words", words)
+        # index where a raw JSON body starts, or None
+        setfield(self, "body_start", body_start)
+        # the text ends inside a quote, or with an escaping backslash
+        setfield(self, "open_quote", open_quote)
+        setfield(self, "dangling_escape", dangling_escape)
+        # the text ends with a separator: the cursor is on a new, empty word
+        setfield(self, "at_new_word", at_new_word)
+        setfield(self, "text", text)
 
     @property
     def body(self) -> str | None:

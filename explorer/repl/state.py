@@ -6,28 +6,39 @@ assignment replaces a whole value, so a reader never sees a half-made one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from explorer.record import Record
 from explorer.variables import expand
 
 _NOTHING = object()
 
 
-@dataclass
-class ShellState:
-    #: the current directory in the route tree (``cd``); relative paths start here
-    cwd: str = "/"
-    #: ``set name=value``
-    variables: dict[str, Any] = field(default_factory=dict)
-    #: default headers added to every request (``headers Name:value``)
-    headers: dict[str, str] = field(default_factory=dict)
-    #: the parsed JSON body of the last answer, as ``{{last...}}``
-    last: Any = _NOTHING
-    #: ``output table|json``: how lists are shown (None: the config's ``table`` setting)
-    output: str | None = None
-    #: ``pager on|off`` (None: ``--no-pager`` and the config decide)
-    pager: bool | None = None
+class ShellState(Record):
+    __slots__ = ("cwd", "headers", "last", "output", "pager", "variables")
+    _fields = ("cwd", "variables", "headers", "last", "output", "pager")
+
+    def __init__(
+        self,
+        cwd: str = "/",
+        variables: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        last: Any = _NOTHING,
+        output: str | None = None,
+        pager: bool | None = None,
+    ) -> None:
+        #: the current directory in the route tree (``cd``); relative paths start here
+        self.cwd = cwd
+        #: ``set name=value``
+        self.variables: dict[str, Any] = {} if variables is None else variables
+        #: default headers added to every request (``headers Name:value``)
+        self.headers: dict[str, str] = {} if headers is None else headers
+        #: the parsed JSON body of the last answer, as ``{{last...}}``
+        self.last = last
+        #: ``output table|json``: how lists are shown (None: the config's ``table`` setting)
+        self.output = output
+        #: ``pager on|off`` (None: ``--no-pager`` and the config decide)
+        self.pager = pager
 
     @property
     def has_last(self) -> bool:

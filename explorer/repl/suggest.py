@@ -18,7 +18,6 @@ Every suggestion's ``partial`` is the text the candidate replaces (the completer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from explorer.items.syntax import (
     BODY_METHODS,
@@ -30,6 +29,7 @@ from explorer.items.syntax import (
     SEP_QUERY,
     find_separator,
 )
+from explorer.record import Frozen, setfield
 from explorer.repl.commands import BUILTINS
 from explorer.repl.index import CommandIndex
 from explorer.repl.line import is_item, resolve_path, tokenize
@@ -38,120 +38,165 @@ from explorer.repl.vocabulary import VERBS
 # -- the suggestion types ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Frozen):
     """The request the line is building: a method and a concrete path."""
 
-    method: str
-    path: str
+    __slots__ = ("method", "path")
+    _fields = ("method", "path")
+
+    def __init__(self, method: str, path: str) -> None:
+        setfield(self, "method", method)
+        setfield(self, "path", path)
 
 
-@dataclass(frozen=True)
-class Keyword:
+class Keyword(Frozen):
     """The first word: a verb, a shell command or the first word of a generated command."""
 
-    partial: str
+    __slots__ = ("partial",)
+    _fields = ("partial",)
+
+    def __init__(self, partial: str) -> None:
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(Frozen):
     """The next word of a generated command (``instruments`` -> ``list``, ``commands``)."""
 
-    words: tuple[str, ...]
-    partial: str
+    __slots__ = ("partial", "words")
+    _fields = ("words", "partial")
+
+    def __init__(self, words: tuple[str, ...], partial: str) -> None:
+        setfield(self, "words", words)
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class Path:
+class Path(Frozen):
     """A path segment: what may follow ``directory`` (absolute, ends with ``/``)."""
 
-    directory: str
-    partial: str
-    method: str | None = None
+    __slots__ = ("directory", "method", "partial")
+    _fields = ("directory", "partial", "method")
+
+    def __init__(self, directory: str, partial: str, method: str | None = None) -> None:
+        setfield(self, "directory", directory)
+        setfield(self, "partial", partial)
+        setfield(self, "method", method)
 
 
-@dataclass(frozen=True)
-class PathParamValue:
+class PathParamValue(Frozen):
     """A value for path parameter ``param``: ids of the list at ``collection``."""
 
-    collection: str
-    param: str
-    partial: str
+    __slots__ = ("collection", "param", "partial")
+    _fields = ("collection", "param", "partial")
+
+    def __init__(self, collection: str, param: str, partial: str) -> None:
+        setfield(self, "collection", collection)
+        setfield(self, "param", param)
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class QueryKey:
-    target: Target
-    partial: str
+class QueryKey(Frozen):
+    __slots__ = ("partial", "target")
+    _fields = ("target", "partial")
+
+    def __init__(self, target: Target, partial: str) -> None:
+        setfield(self, "target", target)
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class QueryValue:
+class QueryValue(Frozen):
     """The value of query parameter or filter ``key`` (``operator`` as typed)."""
 
-    target: Target
-    key: str
-    partial: str
-    operator: str = "="
+    __slots__ = ("key", "operator", "partial", "target")
+    _fields = ("target", "key", "partial", "operator")
+
+    def __init__(self, target: Target, key: str, partial: str, operator: str = "=") -> None:
+        setfield(self, "target", target)
+        setfield(self, "key", key)
+        setfield(self, "partial", partial)
+        setfield(self, "operator", operator)
 
 
-@dataclass(frozen=True)
-class BodyField:
-    target: Target
-    partial: str
+class BodyField(Frozen):
+    __slots__ = ("partial", "target")
+    _fields = ("target", "partial")
+
+    def __init__(self, target: Target, partial: str) -> None:
+        setfield(self, "target", target)
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class BodyValue:
+class BodyValue(Frozen):
     """The value of body field ``key`` (``status=que``, ``image[url]=``)."""
 
-    target: Target
-    key: str
-    partial: str
-    operator: str = "="
+    __slots__ = ("key", "operator", "partial", "target")
+    _fields = ("target", "key", "partial", "operator")
+
+    def __init__(self, target: Target, key: str, partial: str, operator: str = "=") -> None:
+        setfield(self, "target", target)
+        setfield(self, "key", key)
+        setfield(self, "partial", partial)
+        setfield(self, "operator", operator)
 
 
-@dataclass(frozen=True)
-class Header:
-    partial: str
+class Header(Frozen):
+    __slots__ = ("partial",)
+    _fields = ("partial",)
+
+    def __init__(self, partial: str) -> None:
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class HeaderValue:
-    name: str
-    partial: str
-    #: the request the header goes with (its spec may list the header's values)
-    target: Target | None = None
+class HeaderValue(Frozen):
+    __slots__ = ("name", "partial", "target")
+    _fields = ("name", "partial", "target")
+
+    def __init__(self, name: str, partial: str, target: Target | None = None) -> None:
+        setfield(self, "name", name)
+        setfield(self, "partial", partial)
+        # the request the header goes with (its spec may list the header's values)
+        setfield(self, "target", target)
 
 
-@dataclass(frozen=True)
-class FilePath:
-    partial: str
+class FilePath(Frozen):
+    __slots__ = ("partial",)
+    _fields = ("partial",)
+
+    def __init__(self, partial: str) -> None:
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class Variable:
+class Variable(Frozen):
     """A reference inside ``{{``: a variable name or ``last.data.0.id``."""
 
-    partial: str
+    __slots__ = ("partial",)
+    _fields = ("partial",)
+
+    def __init__(self, partial: str) -> None:
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class FilterKey:
+class FilterKey(Frozen):
     """A key inside the JMESPath expression after ``|`` (``get /x | data[].na``):
     ``expression`` as typed so far, ``partial`` the name at its end."""
 
-    expression: str
-    partial: str
+    __slots__ = ("expression", "partial")
+    _fields = ("expression", "partial")
+
+    def __init__(self, expression: str, partial: str) -> None:
+        setfield(self, "expression", expression)
+        setfield(self, "partial", partial)
 
 
-@dataclass(frozen=True)
-class ShellCommandArg:
+class ShellCommandArg(Frozen):
     """An argument of a shell command (``help``, ``record``, ``set``, ``unset``)."""
 
-    command: str
-    args: tuple[str, ...]
-    partial: str
+    __slots__ = ("args", "command", "partial")
+    _fields = ("command", "args", "partial")
+
+    def __init__(self, command: str, args: tuple[str, ...], partial: str) -> None:
+        setfield(self, "command", command)
+        setfield(self, "args", args)
+        setfield(self, "partial", partial)
 
 
 Suggestion = (
@@ -172,10 +217,13 @@ Suggestion = (
 )
 
 
-@dataclass(frozen=True)
-class SuggestState:
-    cwd: str = "/"
-    commands: CommandIndex | None = None
+class SuggestState(Frozen):
+    __slots__ = ("commands", "cwd")
+    _fields = ("cwd", "commands")
+
+    def __init__(self, cwd: str = "/", commands: CommandIndex | None = None) -> None:
+        setfield(self, "cwd", cwd)
+        setfield(self, "commands", commands)
 
 
 # -- the logic ---------------------------------------------------------------------------

@@ -23,10 +23,17 @@ def test_the_argument_check_loads_no_renderer():
                 "explorer.render.status"} & loaded
 
 
+def test_the_separators_load_no_request_building():
+    loaded = _loaded_after("import explorer.items.syntax")
+    assert not {"explorer.items.request", "explorer.items.files", "explorer.client.models",
+                "explorer.routing"} & loaded
+
+
 @pytest.mark.parametrize(("package", "name", "module"), [
     ("explorer.render", "render_response", "explorer.render.response"),
     ("explorer.client", "RequestSpec", "explorer.client.models"),
     ("explorer.discovery", "DiscoveryCache", "explorer.discovery.cache"),
+    ("explorer.items", "parse_items", "explorer.items.request"),
 ])
 def test_a_name_is_imported_on_first_use_and_kept(package, name, module):
     import importlib
