@@ -31,6 +31,7 @@ Outside the tree, each caught where it is raised and never shown as it is:
     NotFollowed                   (client.redirects) a redirect the rules do not follow
     _Stop                         (client.paging) ``--all`` must end before a page
                                   (it repeats the last, or the pages are too large)
+    _Unchanged                    (jsonbytes) a document decoded as it is, unescaped
     Exit                          (repl.commands) ``exit``: leave the shell
     Terminated                    (SystemExit; sandbox.server) SIGTERM or SIGHUP arrived
     ApiError                      (sandbox.wire) the sandbox's own HTTP error answers

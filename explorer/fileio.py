@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +36,8 @@ def atomic_write(
     file need not be joined in memory first).  The file is ``mode`` (``0600``); missing
     directories are made ``0700``, and with ``root`` (explorer's own directory the file
     is under) the directories from ``root`` down are tightened too (:func:`private_dirs`)."""
+    import tempfile  # here: commands that only read files never load it (nor shutil)
+
     private_dirs(path.parent, root=root)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

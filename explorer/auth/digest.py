@@ -19,9 +19,7 @@ and hurl cannot answer a challenge, and say so when that variable is set.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets as _secrets
 from collections.abc import Mapping
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -115,13 +113,15 @@ class Digest(Basic):
         if qops and "auth" not in qops:
             return None  # auth-int only
 
+        import hashlib  # here, not at import: a Tab's completion loads no OpenSSL
+
         def digest(text: str) -> str:
             return hashlib.new(hash_name, text.encode("utf-8")).hexdigest()
 
         realm, nonce = params["realm"], params["nonce"]
         parts = urlsplit(url)
         uri = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        cnonce = _secrets.token_hex(8)
+        cnonce = _cnonce()
         count = self._counts[nonce] = self._counts.get(nonce, 0) + 1
         nc = f"{count:08x}"
         ha1 = digest(f"{self.username}:{realm}:{self.password}")
@@ -179,3 +179,10 @@ class Digest(Basic):
 
 def digest(username: str, password: str) -> Digest:
     return Digest(username, password)
+
+
+def _cnonce() -> str:
+    """The client nonce of one answer: 16 random hex digits."""
+    import secrets
+
+    return secrets.token_hex(8)

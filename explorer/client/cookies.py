@@ -72,9 +72,9 @@ def refusing_jar() -> CookieJar:
 def jar_path(directory: Path, key: str) -> Path:
     """The jar of profile ``key`` (``url:...`` for a server with no profile: hashed)."""
     if key.startswith("url:") or not key.replace("-", "").replace("_", "").isalnum():
-        import hashlib
+        from explorer.hashing import sha256
 
-        digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+        digest = sha256(key.encode()).hexdigest()[:24]
         return directory / "cookies" / f"url-{digest}.txt"
     return directory / "cookies" / f"{key}.txt"
 

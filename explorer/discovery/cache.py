@@ -32,10 +32,8 @@ always be rebuilt, so it never stops a command.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 import threading
 import time
 from pathlib import Path
@@ -43,6 +41,7 @@ from typing import Any
 
 from explorer.client.urls import without_userinfo
 from explorer.fileio import atomic_write, locked, make_private, read_bounded
+from explorer.hashing import sha256
 from explorer.record import Record
 from explorer.registry import Registry
 from explorer.registry.serial import IndexFile
@@ -74,6 +73,13 @@ class CacheEntry(Record):
         return max(0.0, time.time() - self.fetched_at)
 
 
+def _token() -> str:
+    """A fresh name for a file of the cache (the entry names the files it goes with)."""
+    import secrets
+
+    return secrets.token_hex(8)
+
+
 class DiscoveryCache:
     def __init__(self, root: Path, server: str, source_key: str) -> None:
         # A URL's user:password@ never reaches a file: not the key, not the entry.
@@ -81,7 +87,7 @@ class DiscoveryCache:
         self.server = server
         self.source_key = source_key
         self.root = root
-        digest = hashlib.sha256(f"{server}\n{source_key}".encode()).hexdigest()[:24]
+        digest = sha256(f"{server}\n{source_key}".encode()).hexdigest()[:24]
         self.dir = root / "discovery"
         self.meta_path = self.dir / f"{digest}.json"
         self.spec_path = self.dir / f"{digest}.spec"
@@ -118,7 +124,7 @@ class DiscoveryCache:
         processes refreshing at once never leave one's index beside the other's entry."""
         with locked(self.dir, root=self.root, directory=True):
             token = write_store(self.spec_path, registry, root=self.root)
-            index = secrets.token_hex(8)
+            index = _token()
             atomic_write(self.index_path, registry.index_chunks(index), root=self.root)
             fetched_at = time.time()
             self._write_meta(validator, index, fetched_at, token)
@@ -195,7 +201,7 @@ def write_store(path: Path, registry: Registry, *, root: Path | None = None) -> 
     info = _text(document.info)
     parts.append(info)
     header = _text({"ops": ops, "defs": defs, "info": [offset, len(info)]})
-    token = secrets.token_hex(8)
+    token = _token()
     first = STORE_MAGIC + b" " + token.encode() + b" " + str(len(header)).encode() + b"\n"
     atomic_write(path, [first, header, *parts], root=root)
     return token

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import bisect
 import gc
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import DiscoveryError, RouteError, UsageError
+from explorer.hashing import sha256
 from explorer.registry import naming, serial, trie
 from explorer.registry.model import Child, Entry, Resolution, Route
 from explorer.routing import Literal, Param, Shape, decode_component
@@ -530,7 +530,7 @@ class Registry:
                 f"{row[0].upper()} {row[1]}"
                 for row in (self._route_row(i) for i in range(len(self._route_rows)))
             )
-            digest = hashlib.sha256()
+            digest = sha256()
             for start in range(0, len(lines), 4096):  # not one text of every line at once
                 if start:
                     digest.update(b"\n")

@@ -22,7 +22,7 @@ RFC_CNONCE = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"
     ("SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"),
 ])
 def test_the_answer_is_the_one_of_rfc_7616s_example(monkeypatch, algorithm, response):
-    monkeypatch.setattr(digest_module._secrets, "token_hex", lambda n: RFC_CNONCE)
+    monkeypatch.setattr(digest_module, "_cnonce", lambda: RFC_CNONCE)
     scheme = Digest("Mufasa", "Circle of Life")
     answer = scheme.respond(RFC_CHALLENGE.format(algorithm=algorithm), "GET",
                            "http://www.example.org/dir/index.html")

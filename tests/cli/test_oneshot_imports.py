@@ -1,6 +1,7 @@
-"""What a one-shot call loads: its start-up is most of its cost (issue 15), so the
-modules it has no use for stay unloaded.  Checked by what ``sys.modules`` holds after
-the real entry point ran the call (timings are the bench's, never a test's)."""
+"""What a one-shot call and a Tab's completion query load: start-up is most of their
+cost (issue 15), so the modules they have no use for stay unloaded.  Checked by what
+``sys.modules`` holds after the real entry point ran (timings are the bench's, never a
+test's)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,28 @@ def test_items_load_the_item_parser_and_still_no_dataclasses(run, labos):
     loaded = _loaded(run, *labos, "call", "GET", "/public/v1/instruments", "limit==1")
     assert "explorer.items" in loaded
     assert not ({"dataclasses", "inspect"} & loaded)
+
+
+def test_a_tab_completion_query_loads_no_openssl_requests_or_dataclasses(run, labos):
+    assert run(*labos, "routes", "--json").returncode == 0
+    line = "explorer " + " ".join(labos) + " instruments "
+    done = subprocess.run([sys.executable, "-c", _RUN_AND_LIST, "completion", "--query",
+                           "bash", "--", line, ""], capture_output=True, text=True,
+                          env=run.env(), timeout=60)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None), done.stderr
+    assert "list" in done.stdout.split()  # it answered from the cache
+    loaded = set(report["modules"])
+    assert not ({"_hashlib", "requests", "dataclasses", "inspect", "tempfile"} & loaded)
+
+
+def test_the_sha256_of_explorer_hashing_is_hashlibs():
+    import hashlib
+
+    from explorer.hashing import sha256
+
+    assert sha256(b"abc").hexdigest() == hashlib.sha256(b"abc").hexdigest()
+    digest = sha256()
+    digest.update(b"a")
+    digest.update(b"bc")
+    assert digest.hexdigest() == hashlib.sha256(b"abc").hexdigest()

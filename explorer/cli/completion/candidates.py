@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.errors import ExplorerError
+from explorer.record import Frozen, Record, setfield
 
 #: HTTP methods offered after ``call`` (the upper-case words; lower case is accepted too)
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -40,48 +40,78 @@ _OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    text: str
-    help: str = ""
+class Candidate(Frozen):
+    """One word to offer, and what it is (shown beside it where the shell can)."""
+
+    __slots__ = ("help", "text")
+    _fields = ("text", "help")
+
+    def __init__(self, text: str, help: str = "") -> None:
+        setfield(self, "text", text)
+        setfield(self, "help", help)
 
 
-@dataclass
-class Answer:
-    candidates: list[Candidate] = field(default_factory=list)
-    #: complete file names instead (the shell's own file completion)
-    files: bool = False
-    #: add no space after the candidate (``/public/``, ``limit==``, ``--format=``)
-    nospace: bool = False
+class Answer(Record):
+    """The candidates; ``files``: complete file names instead (the shell's own file
+    completion); ``nospace``: add no space after the candidate (``/public/``,
+    ``limit==``, ``--format=``)."""
+
+    __slots__ = ("candidates", "files", "nospace")
+    _fields = ("candidates", "files", "nospace")
+
+    def __init__(self, candidates: list[Candidate] | None = None, files: bool = False,
+                 nospace: bool = False) -> None:
+        self.candidates: list[Candidate] = [] if candidates is None else candidates
+        self.files = files
+        self.nospace = nospace
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Frozen):
     """One option: its spellings, whether it takes a value, its help and choices."""
 
-    names: tuple[str, ...]
-    dest: str
-    takes_value: bool
-    help: str = ""
-    choices: tuple[str, ...] = ()
+    __slots__ = ("choices", "dest", "help", "names", "takes_value")
+    _fields = ("names", "dest", "takes_value", "help", "choices")
+
+    def __init__(self, names: tuple[str, ...], dest: str, takes_value: bool, help: str = "",
+                 choices: tuple[str, ...] = ()) -> None:
+        setfield(self, "names", names)
+        setfield(self, "dest", dest)
+        setfield(self, "takes_value", takes_value)
+        setfield(self, "help", help)
+        setfield(self, "choices", choices)
 
 
-@dataclass
-class Facts:
-    """What :func:`complete` asks the outside world (a test passes its own)."""
+def _no_options(command: str) -> list[Option]:
+    return []
 
-    #: the global options
-    options: list[Option]
-    #: built-in command -> what it does
-    commands: dict[str, str]
-    #: the routes for the server the global words name (cache only), or None
-    registry: Callable[[list[str]], Any]
-    #: the profile names of the config
-    profiles: Callable[[], list[str]] = list
-    #: a built-in command's options (from its help text)
-    command_options: Callable[[str], list[Option]] = lambda command: []
-    #: the flags of a request line (``-v``, ``--all`` ...)
-    request_flags: list[Option] = field(default_factory=list)
+
+class Facts(Record):
+    """What :func:`complete` asks the outside world (a test passes its own): the global
+    ``options``; the built-in ``commands`` (name -> what it does); ``registry``: the
+    routes for the server the global words name (cache only), or None; the config's
+    ``profiles``; a built-in command's options (``command_options``, from its help
+    text); the flags of a request line (``request_flags``: ``-v``, ``--all`` ...)."""
+
+    __slots__ = ("command_options", "commands", "options", "profiles", "registry",
+                 "request_flags")
+    _fields = ("options", "commands", "registry", "profiles", "command_options",
+               "request_flags")
+
+    def __init__(
+        self,
+        options: list[Option],
+        commands: dict[str, str],
+        registry: Callable[[list[str]], Any],
+        profiles: Callable[[], list[str]] = list,
+        command_options: Callable[[str], list[Option]] = _no_options,
+        request_flags: list[Option] | None = None,
+    ) -> None:
+        self.options = options
+        self.commands = commands
+        self.registry = registry
+        self.profiles = profiles
+        self.command_options = command_options
+        self.request_flags: list[Option] = [] if request_flags is None else request_flags
 
 
 def complete(words: list[str], current: str, facts: Facts) -> Answer:
