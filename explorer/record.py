@@ -87,3 +87,13 @@ class Frozen(Record):
 
     def __hash__(self) -> int:
         return hash(self._get(self))
+
+    # copy, deepcopy and pickle set a slotted object's state with setattr, which a
+    # frozen record refuses: they go through these instead
+    def __getstate__(self) -> dict[str, Any]:
+        names = [n for c in type(self).__mro__ for n in getattr(c, "__slots__", ())]
+        return {name: getattr(self, name) for name in names if hasattr(self, name)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setfield(self, name, value)

@@ -64,3 +64,16 @@ def test_replace_builds_a_new_object_through_init_and_keeps_the_extra_fields():
     assert Key("a").replace(parts=("c",)) == Key("a", ("c",))
     with pytest.raises(TypeError, match="no field 'z'"):
         point.replace(z=1)
+
+
+def test_copies_and_pickles_of_a_frozen_record_are_equal_and_still_frozen():
+    import copy
+    import pickle
+
+    key = Key("a", ("b",))
+    for other in (copy.copy(key), copy.deepcopy(key), pickle.loads(pickle.dumps(key))):
+        assert other == key and other is not key
+        with pytest.raises(AttributeError):
+            other.name = "c"
+    point = Point(1, 2, note="n")
+    assert copy.deepcopy(point) == point and pickle.loads(pickle.dumps(point)).note == "n"
