@@ -207,8 +207,10 @@ def dispatch(context) -> int:
     options = context.options
     command = options.command
     args = list(options.args)
-    if not _single_request(command, args):
-        gc.enable()  # long-running: the shell, replay, probe, paging, the server
+    if not _single_request(command, args) and command not in (None, "shell"):
+        gc.enable()  # long-running: replay, probe, paging, the server
+    # The shell turns it on itself once its start-up is over (repl.app's
+    # collect_from_now_on): a prompt drawn and the routes in, without collections.
     if command is None or command == "shell":
         from explorer.cli.shell import run_shell
 

@@ -32,6 +32,7 @@ Without a terminal on stdin (``explorer < script``) the lines go to the script r
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -179,6 +180,8 @@ class ShellApp:
                 self._setup_rest()
             except Exception as exc:  # a line entered later sets up again and says why
                 self.warn(f"could not load the routes: {exc}")
+            finally:
+                collect_from_now_on()
 
         threading.Thread(target=run, name="explorer-warm-up", daemon=True).start()
 
@@ -551,7 +554,10 @@ class ShellApp:
             if self.interactive:
                 return self._loop()
             self._out = LineEnds(sys.stdout)
-            self.setup()
+            try:
+                self.setup()
+            finally:
+                collect_from_now_on()
             runner = ScriptRunner(
                 lambda: self.shell,
                 out=self._out,
@@ -579,6 +585,7 @@ class ShellApp:
                 return EXIT_OK
             if not text.strip():
                 continue
+            collect_from_now_on()  # (set-up did, unless a line came first)
             self._warning = ""
             try:
                 check_line(text)
@@ -612,6 +619,17 @@ class ShellApp:
             context.unsubscribe_warnings(self._show_warning)  # printed there again
         if self.context is not self._first:
             self.context.close()  # the first one is closed by whoever opened it
+
+
+def collect_from_now_on() -> None:
+    """Turn the cyclic collector on once start-up is over (the shell starts without it,
+    :func:`explorer.cli.main.dispatch`): what start-up made (modules, the routes, the
+    completer's indexes) lives as long as the shell and holds no garbage cycles, so it
+    is frozen out of every later collection first.  Start-up itself goes faster without
+    collections (`routes usable` in docs/benchmarks.md)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _waiting_completer(app: ShellApp):

@@ -18,8 +18,9 @@ at a 60-child listing: issue 15's interactive figures, each in a pseudo-terminal
   ``/public/v1/``), ``get /public/v1/`` typed and the screen quiet, then one Tab; the
   time from the keystroke to the last byte of the redraw (quiet for 150 ms after it).
   Floor: a ``PromptSession`` with the same display settings (column menu, toolbar,
-  completion while typing) and a completer offering the same 60 children.
-  Budget <= 1.0x.
+  completion while typing) and a completer offering the same 60 children, each shown
+  as explorer shows it (``alerts/``, meta ``GET POST · alerts create, alerts list``:
+  the methods and the commands that end there).  Budget <= 1.0x.
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ class Children(Completer):
         partial = text.rsplit("/", 1)[1]
         for name in children:
             if name.startswith(partial):
-                yield Completion(name + "/", -len(partial),
-                                 display_meta="GET POST  " + name + " list")
+                yield Completion(name + "/", -len(partial), display=name + "/",
+                                 display_meta=f"GET POST · {name} create, {name} list")
 
 try:
     PromptSession(completer=Children(), complete_while_typing=True,
