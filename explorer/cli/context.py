@@ -396,7 +396,7 @@ class Context:
         from explorer.discovery import Discovery
 
         return Discovery(
-            self.client,
+            lambda: self.client,  # routes the cache answers need no client
             self.source,
             cache=self.discovery_cache,
             offline=self.offline,

@@ -116,7 +116,9 @@ class Discovery:
         warn: Callable[[str], None] = lambda message: None,
         offline: bool = False,
     ) -> None:
-        self.client = client
+        #: the client that fetches, or a function making it on the first fetch (routes
+        #: the cache answers need none: see :attr:`client`)
+        self._client = client
         self.source = source
         #: never fetch a remote source (see the module docstring)
         self.offline = offline and not source.local
@@ -132,6 +134,15 @@ class Discovery:
         #: time.monotonic() of this process's last fetch, revalidation or refetch attempt
         self._checked_at: float | None = None
         self._entry: CacheEntry | None = None
+
+    @property
+    def client(self):
+        """The client fetches go through (made on first use when given as a function:
+        a shell whose routes come from the cache has not loaded the HTTP stack yet)."""
+        client = self._client
+        if callable(client):
+            client = self._client = client()
+        return client
 
     # -- loading -----------------------------------------------------------------------
 
@@ -163,6 +174,24 @@ class Discovery:
                     self.warn(f"{exc}; using the routes cached {_ago(entry.age)}")
                     return self._use(entry.registry, "offline")
             return self._fetch(None)
+
+    def load_cached(self) -> Registry | None:
+        """The registry when the cache answers alone, as :meth:`load` with
+        ``revalidate=False`` would: no request, no read of a changed file, no parse
+        (None: then only :meth:`load` can tell).  The shell loads so before its first
+        keystroke is read: what the cache holds is there at once."""
+        with self._lock:
+            entry = self.cache.read() if self.cache else None
+            if entry is None or (self.source.local and not self.source.unchanged(entry.validator)):
+                return None
+            self._entry = entry
+            if self.source.local:  # checked against the disk now, as a load does
+                self._checked_at = time.monotonic()
+                self._written = False
+                return self._use(entry.registry, "cached")
+            if self.offline or entry.age < self.ttl:
+                return self._use(entry.registry, "cached")
+            return self._use(entry.registry, "stale")
 
     def revalidate(self) -> Change:
         """Check a stale registry against the server (for background threads).
@@ -224,7 +253,8 @@ class Discovery:
 
     def _fetch(self, entry: CacheEntry | None) -> Registry:
         local = self.source.local
-        fetched = self.source.fetch(self.client, entry.validator if entry else None)
+        client = None if local else self.client  # a file is read without one
+        fetched = self.source.fetch(client, entry.validator if entry else None)
         self._checked_at = time.monotonic()
         self._written = False
         if fetched.raw is None and entry is not None:

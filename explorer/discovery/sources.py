@@ -73,6 +73,11 @@ class Source(Protocol):
 
     def parse(self, raw: bytes, warn) -> list[Route]: ...
 
+    def unchanged(self, validator: str | None) -> bool:
+        """A local source: True when the file on disk is the one ``validator`` was
+        taken from (a stat; nothing read).  A remote source: False (only a request
+        can tell)."""
+
 
 class _Keyed:
     kind = "source"
@@ -87,6 +92,9 @@ class _Keyed:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.describe()}"
+
+    def unchanged(self, validator: str | None) -> bool:
+        return False
 
 
 class DiscoverSource(_Keyed):
@@ -134,6 +142,9 @@ class RoutesFileSource(_Keyed):
     def fetch(self, client, validator: str | None) -> Fetched:
         return _read_local(self.path, validator, what="routes file", limit=self.limit)
 
+    def unchanged(self, validator: str | None) -> bool:
+        return _unchanged(self.path, validator)
+
     def parse(self, raw: bytes, warn) -> list[Route]:
         return parse_route_list(raw, where=str(self.path), warn=warn, origin="routes")
 
@@ -148,6 +159,9 @@ class SpecSource(_Keyed):
 
     def describe(self) -> str:
         return self.location if self.is_url else str(Path(self.location).expanduser().resolve())
+
+    def unchanged(self, validator: str | None) -> bool:
+        return not self.is_url and _unchanged(Path(self.location).expanduser(), validator)
 
     def fetch(self, client, validator: str | None) -> Fetched:
         if not self.is_url:
@@ -228,10 +242,22 @@ def too_large(where: str, limit: int) -> DiscoveryError:
     )
 
 
+def _stamp(path: Path) -> str:
+    """A local file's validator: its modification time and size."""
+    st = path.stat()
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+def _unchanged(path: Path, validator: str | None) -> bool:
+    try:
+        return validator is not None and _stamp(path) == validator
+    except OSError:
+        return False  # a read says why
+
+
 def _read_local(path: Path, validator: str | None, *, what: str, limit: int) -> Fetched:
     try:
-        st = path.stat()
-        stamp = f"{st.st_mtime_ns}:{st.st_size}"
+        stamp = _stamp(path)
         if validator == stamp:
             return Fetched(None, stamp)
         return Fetched(read_bounded(path, limit), stamp)

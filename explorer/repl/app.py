@@ -52,9 +52,10 @@ from explorer.repl.watcher import RouteWatcher
 
 #: the learned store is written at most this often while the shell runs
 SAVE_EVERY = 2.0
-#: how long the rest of set-up waits for a completion typed while the routes loaded to
-#: be drawn (seconds)
-ANSWER_WAIT = 1.0
+#: the rest of set-up (what only a line needs) starts once the screen has not been
+#: redrawn for this long (seconds), or after REST_WAIT at most
+QUIET = 0.05
+REST_WAIT = 1.0
 
 
 class ShellApp:
@@ -78,11 +79,11 @@ class ShellApp:
         self._completing = threading.Event()
         self._routes_set_up = False
         #: completions asked before that (the waiting completer answered them), and
-        #: when the first of them has answered, and that answer has been drawn: the rest
-        #: of set-up waits for it, so as not to hold the GIL while the menu is drawn
+        #: when the first of them has answered (its answer redraws the prompt)
         self._asked = 0
         self._waited = threading.Event()
-        self._answer_drawn = threading.Event()
+        #: set at every redraw (see :meth:`_wait_for_quiet`)
+        self._drawn = threading.Event()
         self._waiting = None
         self._warming = False
         self._warning = ""
@@ -113,18 +114,31 @@ class ShellApp:
         self._setup_routes()
         self._setup_rest()
 
-    def _setup_routes(self) -> None:
-        """The routes and a completer over them: what a completion needs to answer."""
+    def _setup_routes(self, *, cached_only: bool = False) -> bool:
+        """The routes and a completer over them: what a completion needs to answer.
+        ``cached_only``: only when the discovery cache answers alone (no request, no
+        parse); False when it cannot."""
         with self._setup_lock:
             if self._routes_set_up:
-                return
+                return True
+            if not self.watcher.load(cached_only=cached_only):
+                return False
             from explorer.repl.learned import LearnedStore
 
             self.learned = LearnedStore.for_server(cfg.cache_dir(), self.context.base_url)
             self.prefetcher = self._new_prefetcher()
-            self.watcher.load()
             self._swap_completer(warm=False)  # the routes are usable from here on
             self._routes_set_up = True
+            return True
+
+    def _setup_cached_routes(self) -> None:
+        """Before the first prompt: the routes, when the cache holds them (a stat and
+        a small index, a few milliseconds), so they are usable as the prompt appears;
+        else the warm-up thread loads them behind the prompt (:meth:`_warm_up`)."""
+        try:
+            self._setup_routes(cached_only=True)
+        except Exception:  # the warm-up thread loads again and says why
+            return
 
     def _setup_rest(self) -> None:
         """The commands, the highlighter, the watcher's checks and the completer's
@@ -159,6 +173,7 @@ class ShellApp:
                 out=self._out,
             )
             self._ready.set()
+            self._drawn.set()  # a warm-up thread waiting for a quiet screen: done
             if self.interactive:
                 self.watch_routes()
             with self._lock:
@@ -175,8 +190,7 @@ class ShellApp:
         def run() -> None:
             try:
                 self._setup_routes()
-                if self._asked:  # typed while the routes loaded: its answer is drawn first
-                    self._answer_drawn.wait(ANSWER_WAIT)
+                self._wait_for_quiet()
                 self._setup_rest()
             except Exception as exc:  # a line entered later sets up again and says why
                 self.warn(f"could not load the routes: {exc}")
@@ -285,13 +299,21 @@ class ShellApp:
         """A completion asked while the routes loaded has given its answer."""
         self._waited.set()
 
-    def _after_render(self, app) -> None:
-        """Once the answer of a completion that waited for the routes is on the screen
-        (or nothing is left to show), the rest of set-up may go on."""
-        if self._waited.is_set() and not self._answer_drawn.is_set():
-            state = app.current_buffer.complete_state
-            if state is None or state.completions:
-                self._answer_drawn.set()
+    def _after_render(self, _app=None) -> None:
+        """The screen was drawn: the rest of set-up waits for a quiet one
+        (:meth:`_wait_for_quiet`)."""
+        self._drawn.set()
+
+    def _wait_for_quiet(self) -> None:
+        """Until the screen has not been redrawn for :data:`QUIET` seconds (at most
+        :data:`REST_WAIT`), or a line entered did the rest of set-up: keys typed ahead
+        of the prompt, and their completions, are answered before the rest of set-up
+        (which only a line needs) takes the interpreter."""
+        deadline = time.monotonic() + REST_WAIT
+        while self._shell is None and time.monotonic() < deadline:
+            self._drawn.clear()
+            if not self._drawn.wait(QUIET):
+                return
 
     def _background_client(self):
         """A client of its own for prefetches (short timeout, no retries); the headers
@@ -456,7 +478,7 @@ class ShellApp:
     def _make_session(self):
         from prompt_toolkit import PromptSession
         from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
-        from prompt_toolkit.completion import DynamicCompleter, ThreadedCompleter
+        from prompt_toolkit.completion import DynamicCompleter
         from prompt_toolkit.history import InMemoryHistory
         from prompt_toolkit.key_binding import KeyBindings
         from prompt_toolkit.shortcuts import CompleteStyle
@@ -501,7 +523,7 @@ class ShellApp:
             message=self._message,
             history=history,
             auto_suggest=AutoSuggestFromHistory(),
-            completer=ThreadedCompleter(DynamicCompleter(self.current_completer)),
+            completer=DynamicCompleter(self.current_completer),
             complete_while_typing=True,
             complete_style=CompleteStyle.COLUMN,
             lexer=self._lexer,
@@ -569,6 +591,7 @@ class ShellApp:
             self.close()
 
     def _loop(self) -> int:
+        self._setup_cached_routes()
         self.session = self._make_session()
         print(
             f"explorer shell on {display_url(self.context.base_url)}: help lists the commands, "
@@ -633,8 +656,9 @@ def collect_from_now_on() -> None:
 
 
 def _waiting_completer(app: ShellApp):
-    """Completions asked for before set-up finished: wait for it, then answer."""
-    from prompt_toolkit.completion import Completer
+    """Completions asked for before set-up finished: wait for it (in a thread of their
+    own), then answer."""
+    from prompt_toolkit.completion import Completer, ThreadedCompleter
 
     class Waiting(Completer):
         def get_completions(self, document, complete_event):
@@ -642,13 +666,13 @@ def _waiting_completer(app: ShellApp):
             try:
                 if app._completing.wait(30.0):
                     completer = app.current_completer()
-                    if completer is not None and completer is not self:
+                    if completer is not None and completer is not app._waiting:
                         answer = list(completer.get_completions(document, complete_event))
             finally:
                 app._answered()  # before the prompt can draw the answer
             yield from answer
 
-    return Waiting()
+    return ThreadedCompleter(Waiting())
 
 
 def _start_warming(completer) -> None:

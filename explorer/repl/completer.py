@@ -25,7 +25,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
+from prompt_toolkit.completion import (
+    CompleteEvent,
+    Completer,
+    Completion,
+    PathCompleter,
+    ThreadedCompleter,
+)
 from prompt_toolkit.document import Document
 
 from explorer.envelope import list_key
@@ -88,6 +94,7 @@ class ShellCompleter(Completer):
         #: asked for a page of whole objects of a list, to learn the values in them
         self.prefetch_values = prefetch_values
         self._entries: dict[tuple[str, str], Any] = {}
+        self._suggested: tuple[str, str, list] | None = None
         self._listings: dict[str, Any] = {}
         self._handlers: dict[type, Callable[[Any], Iterable[Completion]]] = {
             s.Keyword: self._keyword,
@@ -110,9 +117,8 @@ class ShellCompleter(Completer):
 
     def get_completions(self, document: Document, complete_event: CompleteEvent):
         text = document.text_before_cursor
-        state = s.SuggestState(cwd=self.state.cwd, commands=self.index)
         seen: set[str] = set()
-        for suggestion in s.suggest(text, state=state):
+        for suggestion in self._suggestions(text):
             partial = getattr(suggestion, "partial", "")
             if not text.endswith(partial):
                 continue  # a quoted word: replacing it would be wrong
@@ -122,6 +128,45 @@ class ShellCompleter(Completer):
                     continue
                 seen.add(key)
                 yield _shown(completion)
+
+    async def get_completions_async(self, document: Document, complete_event: CompleteEvent):
+        """What the routes in memory answer (command words, a directory without
+        parameter segments) is answered in the event loop, so the menu is drawn with
+        the line as a plain completer's is; the rest in a thread of its own, as it may
+        wait for ids a prefetch is bringing (:data:`FETCH_WAIT`)."""
+        if self._at_once(document.text_before_cursor):
+            for completion in self.get_completions(document, complete_event):
+                yield completion
+            return
+        async for completion in ThreadedCompleter(self).get_completions_async(
+            document, complete_event
+        ):
+            yield completion
+
+    def _suggestions(self, text: str) -> list:
+        """What :func:`.suggest.suggest` says of ``text`` (the last answer is kept: the
+        event loop asks, then the completion itself)."""
+        cwd = self.state.cwd
+        last = self._suggested
+        if last is not None and last[0] == text and last[1] == cwd:
+            return last[2]
+        state = s.SuggestState(cwd=cwd, commands=self.index)
+        found = list(s.suggest(text, state=state))
+        self._suggested = (text, cwd, found)
+        return found
+
+    def _at_once(self, text: str) -> bool:
+        """True when every suggestion for ``text`` is answered from memory alone."""
+        for suggestion in self._suggestions(text):
+            kind = type(suggestion)
+            if kind is s.Keyword or kind is s.Command:
+                continue
+            if kind is s.Path and self.registry is not None and "{{" not in suggestion.directory:
+                listing = self._listing(suggestion.directory)
+                if listing is None or not listing[2]:  # no parameter segment: no ids
+                    continue
+            return False
+        return True
 
     def warm(self) -> None:
         """Build the one-time indexes now (from a background thread), so the first

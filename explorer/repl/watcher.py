@@ -61,14 +61,21 @@ class RouteWatcher:
         self.checks = 0
         self._ended = threading.Condition()
 
-    def load(self) -> None:
+    def load(self, *, cached_only: bool = False) -> bool:
         """Load the routes (the cache first, however old: the prompt is up already);
-        a stale cache is revalidated in the background."""
+        a stale cache is revalidated in the background.  ``cached_only``: only from the
+        cache, when it answers alone (:meth:`explorer.discovery.Discovery.load_cached`);
+        False when it does not."""
         context = self._context()
-        context.load_routes(required=False, revalidate=False)
+        if cached_only:
+            if context.discovery.load_cached() is None:
+                return False
+        else:
+            context.load_routes(required=False, revalidate=False)
         self._checked_at = time.monotonic() - self._cache_age()
         if context.discovery.state == "stale":
             self.check_soon()
+        return True
 
     def _cache_age(self) -> float:
         """How old the cached routes in hand are (0 when they were just fetched)."""

@@ -210,14 +210,13 @@ def test_a_line_typed_while_the_routes_load_is_highlighted_once_set_up_ends(home
             app.context.close()
 
 
-def test_the_rest_of_set_up_waits_until_a_waiting_completion_is_drawn(
-    home, sandbox, monkeypatch
-):
+def test_the_rest_of_set_up_waits_for_a_quiet_screen_or_a_line(home, sandbox, monkeypatch):
     import threading
 
     from explorer.repl import app as app_module
 
-    monkeypatch.setattr(app_module, "ANSWER_WAIT", 30.0)
+    monkeypatch.setattr(app_module, "QUIET", 60.0)  # the screen stays busy for the test
+    monkeypatch.setattr(app_module, "REST_WAIT", 120.0)
     app = _app(sandbox, f"--token={sandbox.token}")
     app._waiting = app_module._waiting_completer(app)  # the prompt's, before set-up
     waiting = app.current_completer()
@@ -231,15 +230,63 @@ def test_the_rest_of_set_up_waits_until_a_waiting_completion_is_drawn(
         asked.join(30)
         assert answered == ["instruments"]
         assert app._waited.is_set()
-        assert app._shell is None  # not before the answer is on the screen
+        app._after_render()  # the answer is drawn; the screen is not quiet yet
+        assert app._shell is None  # the rest of set-up waits
+        threads = [t for t in threading.enumerate() if t.name == "explorer-warm-up"]
+        app.setup()  # a line entered does it at once
+        assert app._ready.is_set() and app._shell is not None
+        for thread in threads:
+            thread.join(30)  # and the waiting thread ends
+            assert not thread.is_alive()
+    finally:
+        app.close()
+        app.context.close()
 
-        class Drawn:  # the prompt's application, showing the answer
-            class current_buffer:
-                complete_state = type("State", (), {"completions": answered})
 
-        app._after_render(Drawn)
-        assert app._ready.wait(30)  # then the rest of set-up goes on
+def test_the_rest_of_set_up_goes_on_once_the_screen_is_quiet(home, sandbox, monkeypatch):
+    from explorer.repl import app as app_module
+
+    monkeypatch.setattr(app_module, "QUIET", 0.0)  # no redraw comes
+    app = _app(sandbox, f"--token={sandbox.token}")
+    try:
+        app._warm_up()
+        assert app._ready.wait(30)
         assert app._shell is not None
+    finally:
+        app.close()
+        app.context.close()
+
+
+def test_cached_routes_are_in_place_before_the_first_prompt(home, sandbox):
+    first = _app(sandbox, f"--token={sandbox.token}")
+    try:
+        first.setup()  # fetched: the cache is written
+    finally:
+        first.close()
+        first.context.close()
+    app = _app(sandbox, f"--token={sandbox.token}")
+    try:
+        app._setup_cached_routes()  # what the loop does before it draws the prompt
+        assert app._completing.is_set()
+        assert app.context.discovery.state == "cached"
+        assert "client" not in app.context.__dict__  # nothing sent, no HTTP stack built
+        assert _completions(app, "get /public/v1/instr") == ["instruments"]
+        assert app._shell is None  # the rest comes behind the prompt
+    finally:
+        app.close()
+        app.context.close()
+
+
+def test_without_a_cache_the_routes_load_behind_the_prompt(home, sandbox):
+    app = _app(sandbox, f"--token={sandbox.token}")
+    try:
+        app._setup_cached_routes()
+        assert not app._completing.is_set()  # nothing cached: nothing loaded, nothing sent
+        assert app.context.discovery.state == "not loaded"
+        assert "client" not in app.context.__dict__
+        app.setup()  # the warm-up thread's part: fetched
+        assert app.context.discovery.state == "fetched"
+        assert _completions(app, "get /public/v1/instr") == ["instruments"]
     finally:
         app.close()
         app.context.close()
