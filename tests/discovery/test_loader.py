@@ -258,3 +258,57 @@ def test_only_files_are_local_sources():
     assert not DiscoverSource().local
     assert not SpecSource("https://example.com/openapi.json").local
     assert SpecSource("openapi.json").local
+
+
+# -- load_cached: what the shell loads before its first prompt ---------------------------
+
+
+def test_load_cached_answers_from_a_fresh_or_stale_cache_and_sends_nothing(stub, tmp_path):
+    assert make(stub, tmp_path).load_cached() is None  # no entry: only a fetch can tell
+    make(stub, tmp_path).load()
+    sent = len(stub.requests)
+    fresh = make(stub, tmp_path)
+    assert ("POST", "/public/v1/instruments") in paths(fresh.load_cached())
+    assert fresh.state == "cached"
+    stale = make(stub, tmp_path, ttl=0)
+    assert stale.load_cached() is not None
+    assert stale.state == "stale"  # the caller revalidates it in the background
+    assert len(stub.requests) == sent
+
+
+def test_load_cached_builds_no_client(stub, tmp_path):
+    make(stub, tmp_path).load()
+    made = []
+
+    def connect():
+        made.append(1)
+        return Client(stub.url, retries=0, timeout=5, transport=stub.transport)
+
+    source = DiscoverSource()
+    cache = DiscoveryCache(tmp_path, stub.url, source.key)
+    d = Discovery(connect, source, cache=cache)
+    assert d.load_cached() is not None and made == []
+    d.refresh()  # a fetch makes it, once
+    d.refresh()
+    assert made == [1]
+
+
+def test_load_cached_of_a_spec_file_changed_on_disk_is_none(tmp_path):
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps({"openapi": "3.0.0", "paths": {"/a": {"get": {}}}}))
+    source = SpecSource(str(spec))
+
+    def discovery():
+        cache = DiscoveryCache(tmp_path / "cache", "http://127.0.0.1:9", source.key)
+        return Discovery(lambda: Client("http://127.0.0.1:9"), source, cache=cache, ttl=0)
+
+    discovery().load()
+    d = discovery()
+    assert paths(d.load_cached()) == [("GET", "/a")]  # unchanged: however old the entry
+    assert d.state == "cached"
+    spec.write_text(json.dumps({"openapi": "3.0.0", "paths": {"/b": {"get": {}}}}))
+    stamp = time.time() + 5
+    os.utime(spec, (stamp, stamp))
+    assert discovery().load_cached() is None  # changed: a parse is needed
+    spec.unlink()
+    assert discovery().load_cached() is None  # gone: load says why

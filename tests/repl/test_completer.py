@@ -366,3 +366,55 @@ def test_a_page_that_arrives_while_the_completion_runs_is_in_its_answer(learned,
     )  # fmt: skip
     assert texts(completer, f"get {INSTRUMENTS} status=") == ["idle", "busy"]
     assert texts(completer, f"get {INSTRUMENTS}/i1") == ["i1aaaa"]
+
+
+def _async_texts(completer, line):
+    import asyncio
+
+    async def collect():
+        event = CompleteEvent(completion_requested=True)
+        return [c.text async for c in completer.get_completions_async(Document(line), event)]
+
+    return asyncio.run(collect())
+
+
+def test_what_memory_answers_is_answered_in_the_event_loop(completer, monkeypatch):
+    import threading
+
+    from explorer.repl import completer as module
+
+    threads = []
+    real = module.ShellCompleter.get_completions
+
+    def spy(self, document, event):
+        threads.append(threading.current_thread())
+        yield from real(self, document, event)
+
+    monkeypatch.setattr(module.ShellCompleter, "get_completions", spy)
+    assert completer._at_once("instr")  # command words
+    assert completer._at_once("get /public/v1/")  # a directory of literals only
+    assert _async_texts(completer, "get /public/v1/instr") == ["instruments"]
+    assert threads == [threading.main_thread()]
+
+
+def test_ids_are_answered_in_a_thread_as_they_may_wait_for_a_prefetch(
+    completer, learned, monkeypatch
+):
+    import threading
+
+    from explorer.repl import completer as module
+
+    teach(learned)
+    threads = []
+    real = module.ShellCompleter.get_completions
+
+    def spy(self, document, event):
+        threads.append(threading.current_thread())
+        yield from real(self, document, event)
+
+    monkeypatch.setattr(module.ShellCompleter, "get_completions", spy)
+    line = f"get {INSTRUMENTS}/"
+    assert not completer._at_once(line)  # a parameter segment: ids
+    assert _async_texts(completer, line) == texts(completer, line)
+    assert "64b000000000000000000001" in texts(completer, line)
+    assert threads[0] is not threading.main_thread()
