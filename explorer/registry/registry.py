@@ -463,6 +463,23 @@ class Registry:
                 return self._entry(index), list(words[n:])
         return None
 
+    def command_outline(self, words: Sequence[str]) -> tuple | None:
+        """The command named exactly ``words`` as its index row tells it, building no
+        route and reading no spec data (a completion that names a command shows its
+        method and pattern): ``(words, method, pattern text, positional parameters,
+        summary, entry)``, ``entry`` a function returning its :class:`Entry`.  None
+        when no command has that name."""
+        if self._commands is None and self._index is not None:
+            index = self._index.command(naming.fold_words(words))
+        else:
+            index = self._command_table().get(naming.fold_words(words))
+        if index is None:
+            return None
+        row = self._row(index)
+        route = self._route_row(row[_ROUTE])
+        return (tuple(row[_WORDS]), row[_METHOD], route[1], tuple(row[_PARAMS]),
+                route[3] or "", lambda: self._entry(index))
+
     def _unknown(self, words: Sequence[str]) -> str:
         if not words:
             return "no command given"

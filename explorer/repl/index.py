@@ -4,7 +4,9 @@ A view over the registry, which indexes command words once (its word tree:
 :meth:`Registry.commands_starting` and :meth:`Registry.find_command`): nothing here
 keeps a second copy of the names or parses a pattern itself.  A command's shape
 (method, pattern, positional parameters) is made when a line names it, from the
-registry's entry and its parsed pattern (:attr:`Entry.pattern`), then remembered.
+registry's index row (:meth:`Registry.command_outline`: no route built, no spec data
+read), then remembered; its parsed pattern (:attr:`Entry.pattern`) is asked for when
+a line fills it in.
 So building an index costs nothing at start-up, even with 10,000 routes.  A shape
 lets ``instruments commands kill ID CID`` become the concrete path
 ``/public/v1/instruments/ID/commands/CID/kill`` while it is being typed.
@@ -88,19 +90,6 @@ class CommandShape(Frozen):
         return "/" + "/".join(out)
 
 
-def shape_of(entry) -> CommandShape:
-    """A registry entry's shape: the route's pattern text as written, and the segments
-    of the pattern the entry serves (``/x`` for ``x list`` of ``GET /x/:id?``)."""
-    return CommandShape(
-        tuple(entry.command),
-        entry.method,
-        entry.route.path,
-        tuple(entry.params),
-        entry.route.summary or "",
-        lambda: entry.pattern.segments,
-    )
-
-
 class CommandIndex:
     """Command names by words, from the registry; shapes on demand (see the module
     docstring)."""
@@ -159,11 +148,13 @@ class CommandIndex:
         shape = None
         if self._registry is not None:
             try:
-                found = self._registry.find_command(list(words))
-                if found is not None and not found[1]:
-                    shape = shape_of(found[0])
+                found = self._registry.command_outline(list(words))
             except (ExplorerError, ValueError):
-                shape = None
+                found = None
+            if found is not None:
+                words_, method, path, params, summary, entry = found
+                shape = CommandShape(words_, method, path, params, summary,
+                                     lambda: entry().pattern.segments)
         with self._lock:
             self._shapes[key] = shape
         return shape
