@@ -37,18 +37,20 @@ import os
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from explorer import config as cfg
-from explorer.cli.argv import check_line
 from explorer.client.headers import layered, present
 from explorer.client.urls import display_netloc, display_url
 from explorer.errors import EXIT_OK
 from explorer.render.text import one_line, terminal_safe
 from explorer.repl.line import is_complete
-from explorer.repl.script import LineEnds, ScriptRunner
 from explorer.repl.state import ShellState
 from explorer.repl.watcher import RouteWatcher
+
+if TYPE_CHECKING:
+    from explorer.repl.script import LineEnds
 
 #: the learned store is written at most this often while the shell runs
 SAVE_EVERY = 2.0
@@ -88,6 +90,9 @@ class ShellApp:
         self._warming = False
         self._warning = ""
         self._pending: list[str] = []
+        #: the prompt's text and the toolbar's command summary, as last drawn
+        self._shown_message: tuple | None = None
+        self._shown_summary: tuple | None = None
         self._saved_at = time.monotonic()
         #: stdout for a script (see :class:`LineEnds`); None at a terminal
         self._out: LineEnds | None = None
@@ -411,12 +416,17 @@ class ShellApp:
     def _message(self) -> str:
         """``127.0.0.1:45511/public/v1> ``; with a profile chosen, its name first
         (``demo-labstep 127.0.0.1:45511/> ``), so two APIs on one server look apart."""
-        context = self.context
+        context, cwd = self.context, self.state.cwd
+        shown = self._shown_message
+        if shown is not None and shown[0] is context and shown[1] == cwd:
+            return shown[2]  # (asked several times a redraw)
         parts = urlsplit(context.base_url)
         where = display_netloc(context.base_url)
         name = context.profile.name
         label = f"{name} " if name != "default" else ""
-        return f"{label}{where}{parts.path.rstrip('/')}{self.state.cwd}> "
+        text = f"{label}{where}{parts.path.rstrip('/')}{cwd}> "
+        self._shown_message = (context, cwd, text)
+        return text
 
     def _toolbar(self):
         context = self.context
@@ -455,15 +465,19 @@ class ShellApp:
         from prompt_toolkit.application import get_app_or_none
 
         app = get_app_or_none()
-        words = app.current_buffer.text.split() if app is not None else []
-        if not words:
-            return None
-        found = registry.find_command(words)
-        if found is None:
-            return None
-        from explorer.render.command_help import summary_line
+        text = app.current_buffer.text if app is not None else ""
+        shown = self._shown_summary
+        if shown is not None and shown[0] is registry and shown[1] == text:
+            return shown[2]  # (the line has not changed since the last redraw)
+        summary = None
+        words = text.split()
+        found = registry.find_command(words) if words else None
+        if found is not None:
+            from explorer.render.command_help import summary_line
 
-        return summary_line(found[0])
+            summary = summary_line(found[0])
+        self._shown_summary = (registry, text, summary)
+        return summary
 
     def _history_path(self) -> str:
         from explorer.fileio import make_private, private_dirs
@@ -575,6 +589,8 @@ class ShellApp:
         try:
             if self.interactive:
                 return self._loop()
+            from explorer.repl.script import LineEnds, ScriptRunner  # (not at a terminal)
+
             self._out = LineEnds(sys.stdout)
             try:
                 self.setup()
@@ -611,6 +627,8 @@ class ShellApp:
             collect_from_now_on()  # (set-up did, unless a line came first)
             self._warning = ""
             try:
+                from explorer.cli.argv import check_line  # (loaded by the first line)
+
                 check_line(text)
                 self.shell.execute(text)
             except KeyboardInterrupt:
