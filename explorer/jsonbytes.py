@@ -22,6 +22,8 @@ import re
 from typing import Any
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
+#: the size of the pieces checked for non-ASCII bytes at once
+_STEP = 1 << 16
 
 
 class _Unchanged(Exception):
@@ -33,7 +35,7 @@ def loads(raw: bytes) -> Any:
     if type(raw) is not bytes or raw.isascii() or json.detect_encoding(raw) != "utf-8":
         return json.loads(raw)
     try:
-        escaped = _NON_ASCII.sub(lambda run: _escape(raw, run), raw)
+        escaped = _escaped(raw)
     except _Unchanged:
         return json.loads(raw)
     text = escaped.decode("ascii")
@@ -43,6 +45,34 @@ def loads(raw: bytes) -> Any:
     except ValueError:
         del text
         return json.loads(raw)  # the error as the bytes give it (its positions)
+
+
+def _escaped(raw: bytes) -> bytearray:
+    """``raw`` with each run of non-ASCII bytes escaped (:func:`_escape`).  Only the
+    pieces of :data:`_STEP` bytes that hold one are searched (``bytes.isascii`` skips
+    the others at memory speed; a regular expression goes a byte at a time: 0.6 s for
+    a 73 MB document)."""
+    out = bytearray()
+    view = memoryview(raw)
+    size = len(raw)
+    last = start = 0
+    while start < size:
+        end = min(start + _STEP, size)
+        if raw[start:end].isascii():
+            start = end
+            continue
+        pos = max(start, last)
+        while pos < end:
+            found = _NON_ASCII.search(raw, pos, end)
+            if found is None:
+                break
+            run = _NON_ASCII.match(raw, found.start())  # the whole run, past ``end`` too
+            out += view[last:run.start()]
+            out += _escape(raw, run)
+            last = pos = run.end()
+        start = max(end, last)
+    out += view[last:]
+    return out
 
 
 def _escape(raw: bytes, run: re.Match[bytes]) -> bytes:

@@ -72,3 +72,31 @@ def test_any_text_decodes_as_json_loads_does(text):
 def test_any_document_decodes_as_json_loads_does(value):
     raw = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
     assert outcome(loads, raw) == outcome(json.loads, raw)
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize("raw", [
+    *CASES,
+    b'["' + b"a" * 7 + "é—😀".encode() + b"x" * 9 + "é".encode() + b'"]',  # runs across pieces
+    b'["' + b"\\" * 3 + "é".encode() + b'"]',
+])
+def test_pieces_of_any_size_decode_as_json_loads_does(raw, step, monkeypatch):
+    """Only the pieces holding non-ASCII bytes are searched: a run or an escape that
+    crosses from one piece to the next is read whole, whatever the piece size."""
+    from explorer import jsonbytes
+
+    monkeypatch.setattr(jsonbytes, "_STEP", step)
+    assert outcome(loads, raw) == outcome(json.loads, raw)
+
+
+@SETTINGS
+@given(TEXT, st.integers(1, 7))
+def test_any_text_in_small_pieces_decodes_as_json_loads_does(text, step):
+    from explorer import jsonbytes
+
+    raw = text.encode("utf-8", "surrogatepass")
+    saved, jsonbytes._STEP = jsonbytes._STEP, step
+    try:
+        assert outcome(loads, raw) == outcome(json.loads, raw)
+    finally:
+        jsonbytes._STEP = saved
