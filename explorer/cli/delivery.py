@@ -75,7 +75,7 @@ class Delivery(Record):
         """Print the request (``--offline``, ``--curl``) and say True; False otherwise."""
         if not self.flags.preview:
             return False
-        from explorer.render.preview import curl_command, http_text
+        from explorer.render.preview import connection_words, curl_command, http_text
 
         spec = prepared.spec
         request = client.build(spec, max_upload=prepared.max_upload,
@@ -84,10 +84,13 @@ class Delivery(Record):
         wire = getattr(client.transport, "prepare", None)
         if wire is not None:
             request = wire(request)
-        show = curl_command if self.flags.curl else http_text
-        text = show(request, spec, show_secrets=self.flags.show_secrets, redact=redact)
+        show_secrets = self.flags.show_secrets
         if self.flags.curl:
-            text = _with_digest(text, getattr(client, "auth", None), self.flags.show_secrets)
+            text = curl_command(request, spec, show_secrets=show_secrets, redact=redact,
+                                connection=connection_words(client, show_secrets=show_secrets))
+            text = _with_digest(text, getattr(client, "auth", None), show_secrets)
+        else:
+            text = http_text(request, spec, show_secrets=show_secrets, redact=redact)
         if terminal:
             text = for_terminal(text)
         out.write(text)

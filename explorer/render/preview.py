@@ -3,7 +3,9 @@
 ``--offline`` (HTTPie's flag) prints the request as HTTP: the request line with the
 target exactly as it goes on the wire, the headers the client would send (the auth
 scheme's, the profile's, the typed ones), a blank line and the body.  ``--curl``
-(http-prompt's preview) prints the same request as one curl command line.
+(http-prompt's preview) prints the same request as one curl command line, with the
+way there too: ``--insecure``/``--cacert``, ``--proxy``, ``--cert``/``--key`` and
+``--max-time`` as explorer's own request would go.
 
 Both mask credentials unless ``--show-secrets``: the credential of an
 ``Authorization`` header (``Bearer ***``), secret-named headers (``apikey``,
@@ -65,19 +67,55 @@ def http_text(
     return text if show_secrets else redact(text)
 
 
+def connection_words(client: Any, *, show_secrets: bool = False) -> list[str]:
+    """curl's options for how ``client`` connects: ``--insecure`` or ``--cacert``,
+    ``--proxy`` (its password as ``***`` unless ``show_secrets``), ``--cert`` and
+    ``--key``, ``--max-time``; so the pasted line goes the way explorer's request would."""
+    words: list[str] = []
+    verify = getattr(client, "verify", True)
+    if verify is False:
+        words.append("--insecure")
+    elif isinstance(verify, str):
+        words += ["--cacert", verify]
+    proxy = getattr(client, "proxy", None)
+    if proxy:
+        words += ["--proxy", proxy if show_secrets else _masked_password(proxy)]
+    cert = getattr(client, "cert", None)
+    if isinstance(cert, tuple):
+        words += ["--cert", cert[0], "--key", cert[1]]
+    elif cert:
+        words += ["--cert", cert]
+    max_time = getattr(client, "max_time", None)
+    if max_time:
+        words += ["--max-time", f"{max_time:g}"]
+    return words
+
+
+def _masked_password(url: str) -> str:
+    """``http://user:***@host:port`` for ``http://user:secret@host:port``."""
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
 def curl_command(
     request: Any,
     spec: RequestSpec,
     *,
     show_secrets: bool = False,
     redact: Callable[[str], str] = _same,
+    connection: list[str] | tuple[str, ...] = (),
 ) -> str:
-    """``request`` as one curl command line (see the module docstring)."""
+    """``request`` as one curl command line (see the module docstring); ``connection``:
+    curl's options for the way there (:func:`connection_words`)."""
     from explorer.render.redact import redact_body
 
     parts, target, headers = _wire(request, show_secrets)
     url = urlunsplit((parts.scheme, _netloc(parts), "", "", "")) + target
-    words = ["curl"]
+    words = ["curl", *connection]
     if re.search(r"[\[\]{}]", url):
         words.append("--globoff")
     if re.search(r"/\.\.?(/|$|\?)", parts.path):

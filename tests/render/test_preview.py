@@ -64,3 +64,26 @@ def test_a_raw_body_starting_with_an_at_sign_is_sent_as_data_not_read_as_a_file(
     words = shlex.split(curl_command(request, spec))
     assert words[words.index("@/etc/passwd") - 1] == "--data-raw"
     assert "--data-binary" not in words
+
+
+def test_curl_goes_the_way_the_client_would():
+    from explorer.render.preview import connection_words
+
+    spec = RequestSpec("GET", "/x")
+    request, client = built(spec, verify=False, proxy="http://bob:pr0xypw@127.0.0.1:3128",
+                            cert=("/certs/my client.pem", "/certs/$(id).key"), max_time=7.5)
+    words = shlex.split(curl_command(request, spec,
+                                     connection=connection_words(client)))
+    assert words[:2] == ["curl", "--insecure"]
+    assert words[words.index("--proxy") + 1] == "http://bob:***@127.0.0.1:3128"
+    assert words[words.index("--cert") + 1] == "/certs/my client.pem"  # one word each
+    assert words[words.index("--key") + 1] == "/certs/$(id).key"
+    assert words[words.index("--max-time") + 1] == "7.5"
+    assert words[-1] == "http://127.0.0.1:9/base/x"
+    clear = connection_words(client, show_secrets=True)
+    assert clear[clear.index("--proxy") + 1] == "http://bob:pr0xypw@127.0.0.1:3128"
+    _, checked = built(spec, verify="/etc/ssl/my-ca.pem", cert="/certs/both.pem")
+    assert connection_words(checked) == ["--cacert", "/etc/ssl/my-ca.pem",
+                                         "--cert", "/certs/both.pem"]
+    _, plain = built(spec)
+    assert connection_words(plain) == []
