@@ -196,6 +196,15 @@ class Scheme(ABC):
         return frozenset(name.lower() for name in self.headers())
 
     @property
+    def query_names(self) -> frozenset[str]:
+        """The names of the query parameters :meth:`query` adds (decoded)."""
+        if not self.query():
+            return frozenset()
+        from urllib.parse import unquote_plus
+
+        return frozenset(unquote_plus(item.partition("=")[0]) for item in self.query())
+
+    @property
     def secrets(self) -> list[str]:
         """Every value that must never be shown or written (masked, or a placeholder)."""
         return list(self.placeholders())

@@ -12,7 +12,6 @@ import io
 import json
 
 from explorer.cli.flags import FLAGS_HELP, split_flags
-from explorer.client.models import Response
 from explorer.errors import DiscoveryError, TransportError, UsageError
 
 CALL_USAGE = "usage: explorer [GLOBAL] call METHOD PATH [ITEM...] [FLAG...]"
@@ -314,10 +313,7 @@ def fetch_all(context, prepared):
     if not 200 <= last.status < 300:
         return last
     body = json.dumps(paged.items, ensure_ascii=False).encode()
-    return Response.of(last.status, body, headers={"Content-Type": "application/json"},
-                       reason=last.reason, url=last.url, elapsed=last.elapsed,
-                       request_headers=last.request_headers,
-                       credential_headers=last.credential_headers)
+    return last.with_body(body, headers={"Content-Type": "application/json"})
 
 
 def _command_help(context, words: list[str]) -> int:

@@ -181,13 +181,16 @@ class Response(Record):
     of the request as it finally went out (after auth, defaults, redirects);
     ``credential_headers``: the lower-case names of the request headers that carried its
     auth scheme's credential (``-v`` masks them, whatever they are called: an OpenAPI
-    ``apiKey`` header).
+    ``apiKey`` header); ``request_url``: the URL the request finally went to (the
+    query its auth scheme added included), and ``credential_query`` the names of the
+    query parameters that carried the credential (``?api_key=``: masked the same way).
     """
 
-    __slots__ = ("_close", "_content", "_stream", "credential_headers", "elapsed", "headers",
-                 "reason", "request_headers", "status", "url")
+    __slots__ = ("_close", "_content", "_stream", "credential_headers", "credential_query",
+                 "elapsed", "headers", "reason", "request_headers", "request_url", "status",
+                 "url")
     _fields = ("status", "reason", "headers", "url", "elapsed", "request_headers", "_content",
-               "_stream", "_close", "credential_headers")
+               "_stream", "_close", "credential_headers", "request_url", "credential_query")
 
     def __init__(
         self,
@@ -201,6 +204,8 @@ class Response(Record):
         _stream: Iterator[bytes] | None = None,
         _close: Any = None,
         credential_headers: frozenset[str] = frozenset(),
+        request_url: str | None = None,
+        credential_query: frozenset[str] = frozenset(),
     ) -> None:
         self.status = status
         self.reason = reason
@@ -212,6 +217,8 @@ class Response(Record):
         self._stream = _stream
         self._close = _close
         self.credential_headers = credential_headers
+        self.request_url = request_url
+        self.credential_query = credential_query
 
     @classmethod
     def of(
@@ -284,11 +291,25 @@ class Response(Record):
             finally:
                 observer.finish(complete=False)
 
-        return Response.streaming(
-            self.status, chunks(), headers=self.headers, reason=self.reason, url=self.url,
-            elapsed=self.elapsed, close=close_both, request_headers=self.request_headers,
-            credential_headers=self.credential_headers,
-        )
+        return self.with_body(chunks(), close=close_both)
+
+    def with_body(self, chunks: Iterable[bytes] | bytes, *,
+                  close: Callable[[], None] | None = None,
+                  headers: Mapping[str, str] | None = None) -> Response:
+        """This answer (status, headers, how its request went out) with another body:
+        ``chunks`` to stream, or the bytes in hand."""
+        request = {"reason": self.reason, "url": self.url, "elapsed": self.elapsed,
+                   "request_headers": self.request_headers,
+                   "credential_headers": self.credential_headers}
+        shown = self.headers if headers is None else headers
+        if isinstance(chunks, bytes | bytearray):
+            response = Response.of(self.status, chunks, headers=shown, **request)
+        else:
+            response = Response.streaming(self.status, chunks, headers=shown, close=close,
+                                          **request)
+        response.request_url = self.request_url
+        response.credential_query = self.credential_query
+        return response
 
     @property
     def content(self) -> bytes:

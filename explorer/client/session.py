@@ -277,6 +277,8 @@ class Client:
             response = self.transport.handle(_within(request, started))
         response.elapsed = time.perf_counter() - started
         response.credential_headers = own
+        response.request_url = request.url
+        response.credential_query = auth.query_names if auth is not None else frozenset()
         return response
 
     @property

@@ -235,7 +235,7 @@ def render_view(
     if verbose:
         if spec is not None:
             heads.append(request_head(spec, base_url, color=env.color and env.stdout_isatty,
-                                      sent=response.request_headers))
+                                      sent=response))
         heads.append(response_head(response, color=env.color and env.stdout_isatty))
     if not env.stdout_isatty:
         if heads:

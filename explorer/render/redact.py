@@ -38,9 +38,10 @@ def redact_headers(
     return out
 
 
-def redact_target(target: str) -> str:
+def redact_target(target: str, also: frozenset[str] = frozenset()) -> str:
     """A request target with the values of its secret query parameters masked:
-    ``/x?limit=1&access_token=abc`` -> ``/x?limit=1&access_token=***``."""
+    ``/x?limit=1&access_token=abc`` -> ``/x?limit=1&access_token=***``; ``also``: more
+    names to mask (those an auth scheme put its credential in, whatever they are)."""
     path, mark, query = target.partition("?")
     if not mark:
         return target
@@ -48,7 +49,7 @@ def redact_target(target: str) -> str:
     parts = []
     for component in query.split("&"):
         name, sep, value = component.partition("=")
-        if sep and value and secret_name(unquote_plus(name)):
+        if sep and value and (secret_name(unquote_plus(name)) or unquote_plus(name) in also):
             component = f"{name}={MASK}"
         parts.append(component)
     return f"{path}?{'&'.join(parts)}{hash_mark}{fragment}"

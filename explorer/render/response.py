@@ -22,6 +22,7 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from explorer.client.models import NO_BODY, RequestSpec, Response
 from explorer.client.urls import display_netloc
@@ -56,8 +57,7 @@ def render_response(
             head = []
             if spec is not None:
                 head.append(
-                    request_head(spec, base_url, color=False, sent=response.request_headers,
-                                 credentials=response.credential_headers)
+                    request_head(spec, base_url, color=False, sent=response)
                 )
             head.append(response_head(response, color=False))
             write_text(env.stderr, "\n".join(head) + "\n")
@@ -83,8 +83,7 @@ def render_response(
         parts = [response_head(response, color=env.color)]
         if spec is not None:
             parts.insert(
-                0, request_head(spec, base_url, color=env.color, sent=response.request_headers,
-                             credentials=response.credential_headers)
+                0, request_head(spec, base_url, color=env.color, sent=response)
             )
         if shown:
             parts.append(shown)
@@ -155,24 +154,37 @@ def request_head(
     base_url: str | None,
     *,
     color: bool,
-    sent: Mapping[str, str] | None = None,
-    credentials: frozenset[str] = frozenset(),
+    sent: Response | None = None,
 ) -> str:
     """The request as sent: line, headers (masked), and the body, ending in a blank line.
 
-    ``sent`` are the headers that actually went out (auth and defaults included);
-    without them, the ones the user gave.
+    ``sent`` is the answer, which knows how the request finally went out: its headers
+    (auth and defaults included), its URL (with the query its auth scheme added) and
+    which of them carried the credential (masked whatever they are called); without it,
+    the request as the user gave it.
     """
     from explorer.render import body as _body
     from explorer.render.redact import redact_body, redact_headers, redact_target
 
-    target = one_line(redact_target(spec.target))
+    target, host = spec.target, base_url
+    headers_given: Mapping[str, str] = spec.headers
+    secret_headers: frozenset[str] = frozenset()
+    secret_query: frozenset[str] = frozenset()
+    if sent is not None:
+        if sent.request_headers is not None:
+            headers_given = sent.request_headers
+        secret_headers, secret_query = sent.credential_headers, sent.credential_query
+        if sent.request_url:
+            parts = urlsplit(sent.request_url)
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            host = sent.request_url
+    target = one_line(redact_target(target, also=secret_query))
     lines = [paint(f"{one_line(spec.method)} {target} HTTP/1.1", BOLD, color)]
     headers: list[tuple[str, str | None]] = []
-    if base_url:
-        headers.append(("Host", display_netloc(base_url)))
-    headers += list((sent if sent is not None else spec.headers).items())
-    lines += _header_lines(redact_headers(headers, also=credentials), color)
+    if host:
+        headers.append(("Host", display_netloc(host)))
+    headers += list(headers_given.items())
+    lines += _header_lines(redact_headers(headers, also=secret_headers), color)
     lines.append("")
     if spec.json is not NO_BODY:
         lines.append(_body.pretty_json(redact_body(spec.json)))

@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from explorer.client.headers import layered, present
-from explorer.client.models import NO_BODY, Response
+from explorer.client.models import NO_BODY
 from explorer.client.urls import display_url, same_origin
 from explorer.errors import ItemError, UsageError
 from explorer.items.syntax import BODY_METHODS
@@ -982,20 +982,10 @@ def _keep(response) -> tuple[Any, bytes | None]:
         chunks.append(chunk)
         size += len(chunk)
         if size > KEEP_LIMIT:
-            view = Response.streaming(
-                response.status, itertools.chain(chunks, stream), headers=response.headers,
-                reason=response.reason, url=response.url, elapsed=response.elapsed,
-                close=response.close, request_headers=response.request_headers,
-                credential_headers=response.credential_headers,
-            )
+            view = response.with_body(itertools.chain(chunks, stream), close=response.close)
             return view, None
     content = b"".join(chunks)
-    view = Response.of(
-        response.status, content, headers=response.headers, reason=response.reason,
-        url=response.url, elapsed=response.elapsed, request_headers=response.request_headers,
-        credential_headers=response.credential_headers,
-    )
-    return view, content
+    return response.with_body(content), content
 
 
 def _short(value: Any) -> str:

@@ -57,3 +57,31 @@ def test_verbose_masks_secret_query_values_on_a_terminal(tmp_path, server):
     child.close()
     assert child.exitstatus == 0, shown
     _check(shown)
+
+
+def test_verbose_shows_a_spec_placed_query_credential_masked(tmp_path, server):
+    """An OpenAPI apiKey in the query under a name no secret list knows (``?sig=``): the
+    request line ``-v`` prints is the one sent, the credential in it masked, piped and
+    with ``--format`` alike; the server gets the key."""
+    import json
+
+    key = "sig-KEY-of-the-user-5521"
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "components": {"securitySchemes": {"q": {"type": "apiKey", "in": "query",
+                                                 "name": "sig"}}},
+        "security": [{"q": []}],
+        "paths": {"/x": {"get": {"operationId": "get-x",
+                                 "responses": {"200": {"description": "ok"}}}}},
+    }))
+    for extra in ([], ["--format", "json"]):
+        result = subprocess.run(
+            [EXPLORER, "-v", "--url", server.url, "--spec", str(spec), f"--token={key}",
+             "get-x", "q==plain-visible", *extra],
+            capture_output=True, env=_env(tmp_path), cwd=tmp_path, timeout=60)
+        assert result.returncode == 0, result.stderr
+        shown = result.stderr.decode() + result.stdout.decode()
+        assert key not in shown
+        assert "GET /x?q=plain-visible&sig=*** HTTP/1.1" in shown, shown
+    assert any(f"sig={key}" in t for t in server.targets)

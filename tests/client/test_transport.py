@@ -126,6 +126,5 @@ def test_verbose_masks_a_scheme_header_whatever_it_is_called(echo):
         answer = c.send(spec)
         answer.close()
     assert echo.seen[-1]["headers"]["Ocp-Apim-Subscription-Key"] == "k3y-secret-xyz"
-    head = request_head(spec, echo.url, color=False, sent=answer.request_headers,
-                        credentials=answer.credential_headers)
+    head = request_head(spec, echo.url, color=False, sent=answer)
     assert "Ocp-Apim-Subscription-Key: ***" in head and "k3y-secret-xyz" not in head
