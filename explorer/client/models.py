@@ -41,15 +41,28 @@ NO_BODY: Any = _NoBody()
 
 
 class FileField(Record):
-    """One multipart file part: ``field@path`` (``mime`` guessed when None)."""
+    """One multipart file part: ``field@path`` (``mime`` guessed when None).
+    ``filename`` is the name the part gives the server, when it is not the file's own
+    (a replayed upload: the name it was recorded under, not its copy's)."""
 
-    __slots__ = ("field", "mime", "path")
-    _fields = ("field", "path", "mime")
+    __slots__ = ("field", "filename", "mime", "path")
+    _fields = ("field", "path", "mime", "filename")
 
-    def __init__(self, field: str, path: str, mime: str | None = None) -> None:
+    def __init__(self, field: str, path: str, mime: str | None = None,
+                 filename: str | None = None) -> None:
         self.field = field
         self.path = path
         self.mime = mime
+        self.filename = filename
+
+    @property
+    def name(self) -> str:
+        """The file name the server is given."""
+        if self.filename:
+            return self.filename
+        from pathlib import PurePath
+
+        return PurePath(self.path).name
 
 
 class RequestSpec(Record):

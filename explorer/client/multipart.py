@@ -8,6 +8,7 @@ up front (Content-Length, no chunked encoding, which some servers refuse).
 from __future__ import annotations
 
 import mimetypes
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,13 @@ CHUNK = 64 * 1024
 
 
 def _quote(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    """A name or file name inside ``Content-Disposition``'s quotes: ``"``, line breaks
+    and every other control character percent-encoded (a recorded file name is data)."""
+    value = value.replace("\\", "\\\\").replace('"', "%22")
+    return _CONTROL.sub(lambda c: f"%{ord(c.group()):02X}", value)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class MultipartBody:
@@ -39,8 +46,8 @@ class MultipartBody:
             if not path.is_file():
                 reason = "not a regular file" if path.exists() else "no such file"
                 raise UsageError(f"{item.field}@{item.path}: {reason}")
-            mime = item.mime or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            disposition = f'form-data; name="{_quote(item.field)}"; filename="{_quote(path.name)}"'
+            mime = item.mime or mimetypes.guess_type(item.name)[0] or "application/octet-stream"
+            disposition = f'form-data; name="{_quote(item.field)}"; filename="{_quote(item.name)}"'
             self._parts.append(self._head(disposition, mime))
             self._parts.append(path)
             self._parts.append(b"\r\n")

@@ -139,6 +139,8 @@ def curl_command(
             words += ["--form-string", f"{name}={value}"]
         for upload in spec.files:
             spec_text = f'{upload.field}=@"{_curl_quoted(upload.path)}"'
+            if upload.filename:
+                spec_text += f';filename="{_curl_quoted(upload.filename)}"'
             if upload.mime:
                 spec_text += f";type={upload.mime}"
             words += ["-F", spec_text]

@@ -405,11 +405,11 @@ class Recorder:
 
     def _copy_upload(self, item, step: int, created: list[Path]) -> dict[str, Any]:
         source = Path(item.path).expanduser()
-        mime = item.mime or mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        mime = item.mime or mimetypes.guess_type(item.name)[0] or "application/octet-stream"
         # A directory per upload keeps the file's own name, which replay sends again.
         folder, folder_name, _ = self.body_file(step, f"upload-{item.field}", "", folder=True)
         created.append(folder)
-        filename = _safe_name(source.name)
+        filename = _safe_name(item.name)
         target, name = folder / filename, f"{folder_name}/{filename}"
         size = 0
         try:
@@ -424,7 +424,7 @@ class Recorder:
         except OSError as exc:
             raise SessionError(
                 f"cannot copy the upload {source} beside the session: {exc}") from exc
-        entry = {"field": item.field, "filename": source.name, "type": mime, "size": size,
+        entry = {"field": item.field, "filename": item.name, "type": mime, "size": size,
                  "file": name}
         if redact.seen:  # replay fills these back in before sending the copy
             entry["placeholders"] = sorted(redact.seen)

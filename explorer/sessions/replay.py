@@ -261,7 +261,8 @@ class Replayer:
             fields = {k: self.fill(str(v)) for k, v in (multipart.get("fields") or {}).items()}
             spec.form = ids.fields(fields)
             spec.files = [
-                FileField(f["field"], str(self._upload_path(f)), f.get("type"))
+                FileField(f["field"], str(self._upload_path(f)), f.get("type"),
+                          filename=_recorded_name(f))
                 for f in multipart.get("files") or []
             ]
             spec.headers = {k: v for k, v in spec.headers.items() if k.lower() != "content-type"}
@@ -529,3 +530,10 @@ def _size_failures(recorded: Any, size: int, response: Response) -> list[Failure
     if "json" in kind.lower() or response.is_json:
         return []
     return [Failure("body", f"{expected} bytes", f"{size} bytes", "body")]
+
+
+def _recorded_name(entry: dict[str, Any]) -> str | None:
+    """The file name an upload was recorded under (the server is given it again, not
+    the name of the copy beside the session or of a filled-in temporary copy)."""
+    name = entry.get("filename")
+    return name if isinstance(name, str) and name else None

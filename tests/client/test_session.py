@@ -215,3 +215,19 @@ def test_missing_upload_file_is_a_usage_error(echo, tmp_path):
     with pytest.raises(UsageError, match="no such file"):
         Client(echo.url).send(spec)
     assert echo.seen == []
+
+
+def test_a_part_gives_the_name_it_is_told_with_control_characters_encoded(echo, tmp_path):
+    """A replayed upload names the file it was recorded as, and that name is data from
+    a session file: quotes, line breaks and escape sequences cannot leave its quotes."""
+    data = tmp_path / "copy.csv"
+    data.write_bytes(b"a,b\n")
+    hostile = 'plate "1"\r\nX-Injected: yes\x1b[31m\x00.csv'
+    spec = RequestSpec("POST", "/upload", files=[FileField("file", str(data),
+                                                            filename=hostile)])
+    Client(echo.url).send(spec)
+    body = echo.seen[-1]["body"]
+    head = body.split(b"\r\n\r\n", 1)[0]
+    assert b'filename="plate %221%22%0D%0AX-Injected: yes%1B[31m%00.csv"' in head
+    assert b"\r\nX-Injected" not in body and b"\x1b" not in head
+    assert FileField("f", "/tmp/x/copy.csv").name == "copy.csv"  # else the file's own

@@ -294,6 +294,47 @@ def test_a_secret_inside_an_uploaded_file_is_hidden_and_replay_fills_it_back(
     assert [p.read_text() for p in stored] == [f"apikey={fresh_key}\nplate=7\n"]
 
 
+def test_replay_gives_the_server_the_name_an_upload_was_recorded_under(
+    sandbox, fresh, tmp_path, replay_on
+):
+    """The copy beside the session has a safe name (``my_plate_1_.csv``) and one with a
+    secret filled back in a temporary one: the part still says ``my plate (1).csv``."""
+    import requests
+
+    from explorer.client import FileField, api_key
+
+    def login(server):
+        return requests.post(f"{server.url}/public-api/user/login",
+                             json={"username": server.username, "password": server.password},
+                             timeout=5).json()["api_key"]
+
+    key = login(sandbox)
+    named = tmp_path / "my plate (1).csv"
+    named.write_text(f"key={key}\nwell,value\n")  # a secret inside: a temporary copy
+    client = Client(sandbox.url, auth=api_key(key))
+    path = tmp_path / "named.jsonl"
+    recorder = _open(path, sandbox, client)
+    engine = Engine(client, None, recorder=recorder)
+    experiment = engine.send(engine.prepare_call("POST", "/api/generic/experiment",
+                                                 ["name=e"])).json()
+    spec = RequestSpec("POST", "/api/generic/file/upload",
+                       form={"experiment_id": str(experiment["id"])},
+                       files=[FileField("file", str(named))])
+    _ = engine.send(spec).content
+    recorder.close()
+    client.close()
+    (item,) = _lines(path)[2]["request"]["body"]["multipart"]["files"]
+    assert item["filename"] == "my plate (1).csv"
+    assert item["file"].endswith("/my_plate_1_.csv")
+
+    fresh_key = login(fresh)
+    report = replay_on(path, fresh, auth=api_key(fresh_key))
+    assert report.passed, [f.describe() for r in report.results for f in r.failures]
+    stored = requests.get(f"{fresh.url}/api/generic/file/1", headers={"apikey": fresh_key},
+                          timeout=5).json()  # the fresh sandbox's first file
+    assert stored["name"] == "my plate (1).csv"
+
+
 def test_a_secret_learned_later_is_scrubbed_from_lines_and_files_already_written(
     sandbox, tmp_path
 ):
