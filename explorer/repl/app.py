@@ -5,15 +5,19 @@ route watcher (:mod:`.watcher`: refetch on a miss, the check after an unknown wr
 the periodic check) and the script runner (:mod:`.script`: a file of shell lines, no
 prompt).  What each line does is :mod:`.commands`.
 
-* The prompt comes first.  Right after it is drawn, a warm-up thread loads the routes
-  (from the discovery cache, or fetched when there is none) and builds the completer,
-  then the commands and the highlighter; a line entered before that finishes just
-  waits for it.  A completion typed while the routes load is answered as soon as the
-  completer is in, and the rest of set-up waits until that answer is drawn.  When the
-  routes change (a check of the watcher, ``refresh``, or the engine's refetch of an
-  unknown path) one line says what was added and removed, a new completer is built and
-  swapped in under a lock (``ThreadedCompleter(DynamicCompleter(lambda: current))``),
-  and the prompt is redrawn.
+* Routes the discovery cache answers alone (a stat and its small index: no request,
+  no parse) are loaded before the first prompt, so they complete as it appears.
+  Otherwise the prompt comes first: right after it is drawn, a warm-up thread loads
+  the routes (fetched, or parsed again from a changed file) and builds the completer,
+  while the toolbar says ``routes loading``; a completion typed meanwhile is answered as
+  soon as the completer is in.  The rest of set-up (the commands, the highlighter, the
+  watcher) follows once the screen has been quiet for a moment, so keys typed ahead are
+  answered first; a line entered before that does it at once.  When the routes change
+  (a check of the watcher, ``refresh``, or the engine's refetch of an unknown path) one
+  line says what was added and removed, a new completer is built and swapped in under
+  a lock (``DynamicCompleter(lambda: current)``), and the prompt is redrawn.
+  Completions the routes in memory answer are made in the event loop; those that may
+  wait for ids being fetched, in a thread.
 * Ids are prefetched with the headers a typed request would carry now: the
   profile's, the auth's and the shell's ``headers``.
 * Ctrl-C at the prompt clears the line; Ctrl-C during a request cancels it (see
