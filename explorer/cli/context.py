@@ -485,6 +485,7 @@ class Context:
             pager_setting=pager_setting,
             max_highlight_bytes=settings.highlight_limit,
             max_render_bytes=settings.render_limit,
+            redact=self.redact,
         )
 
     def close(self) -> None:

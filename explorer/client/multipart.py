@@ -29,6 +29,24 @@ def _quote(value: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+#: a media type as a part's Content-Type may carry it: ``type/subtype`` and parameters,
+#: nothing that could end the header line
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;[^\x00-\x1f\x7f]*)?")
+
+
+def _part_type(item: FileField) -> str:
+    """The part's Content-Type: the one given (a ``;type=``, a recorded one), checked,
+    else the one its name suggests (a guess from a ``data:`` name is refused quietly)."""
+    if item.mime:
+        if not _MEDIA_TYPE.fullmatch(item.mime):
+            raise UsageError(f"{item.field}@: {ascii(item.mime)[:80]} is not a media type")
+        return item.mime
+    guessed = mimetypes.guess_type(item.name)[0]
+    if guessed and _MEDIA_TYPE.fullmatch(guessed):
+        return guessed
+    return "application/octet-stream"
+
+
 class MultipartBody:
     """File-like multipart body over ``fields`` and ``files``, read lazily."""
 
@@ -46,7 +64,7 @@ class MultipartBody:
             if not path.is_file():
                 reason = "not a regular file" if path.exists() else "no such file"
                 raise UsageError(f"{item.field}@{item.path}: {reason}")
-            mime = item.mime or mimetypes.guess_type(item.name)[0] or "application/octet-stream"
+            mime = _part_type(item)
             disposition = f'form-data; name="{_quote(item.field)}"; filename="{_quote(item.name)}"'
             self._parts.append(self._head(disposition, mime))
             self._parts.append(path)

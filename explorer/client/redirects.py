@@ -41,7 +41,8 @@ class NotFollowed(Exception):
 
 
 def location(response: Response) -> str | None:
-    """The absolute URL a redirect answer points at, or None when it is no redirect."""
+    """The absolute URL a redirect answer points at, or None when it is no redirect;
+    :class:`NotFollowed` when its Location is no http(s) URL (a server's bytes)."""
     if response.status not in REDIRECTS:
         return None
     target = response.headers.get("Location")
@@ -54,7 +55,19 @@ def location(response: Response) -> str | None:
         target = target.encode("latin1").decode("utf8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
-    return requote_uri(urljoin(response.url, target))
+    refused = NotFollowed(f"the answer {response.status} points to a Location that is no "
+                          f"URL ({ascii(target)[:120]}): not followed")
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in target):
+        raise refused  # control characters: no URL holds them
+    try:
+        url = requote_uri(urljoin(response.url, target))
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is no number raises here
+    except ValueError as exc:
+        raise refused from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise refused
+    return url
 
 
 def next_hop(

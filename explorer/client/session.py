@@ -260,7 +260,11 @@ class Client:
             response = self.transport.handle(_within(request, started))
         hops = 0
         while allow_redirects:
-            target = location(response)
+            try:
+                target = location(response)
+            except NotFollowed as stop:
+                self.warn(str(stop))
+                break
             if target is None:
                 break
             hops += 1

@@ -96,12 +96,11 @@ class RequestsTransport:
         return self._session
 
     def _make_session(self) -> requests.Session:
-        import requests
         from urllib3.util.retry import Retry
 
         from explorer.client.rawtarget import RawTargetAdapter
 
-        session = requests.Session()
+        session = _session_class()()
         session.trust_env = True
         retry = Retry(
             total=self.retries,
@@ -370,3 +369,17 @@ def _reason(exc: BaseException) -> str:
             return reason
     first = text.splitlines()[0] if text else type(exc).__name__
     return first[:200]
+
+
+def _session_class():
+    """``requests.Session`` without its own redirect handling: explorer follows
+    redirects itself (:mod:`explorer.client.redirects`), and requests still parses a
+    redirect's Location to compute ``Response.next`` when told not to follow, raising
+    ``ValueError`` on a hostile one (``Location: http://[/y``) after the answer came."""
+    import requests
+
+    class Session(requests.Session):
+        def resolve_redirects(self, resp, req, **kwargs):
+            return iter(())
+
+    return Session

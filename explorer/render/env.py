@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from explorer.record import Record
@@ -20,7 +20,11 @@ DEFAULT_PAGER = "less -FRX"
 
 
 _FIELDS = ("stdout", "stderr", "stdout_isatty", "color", "width", "height", "pager",
-           "max_highlight_bytes", "color_256", "max_render_bytes")
+           "max_highlight_bytes", "color_256", "max_render_bytes", "redact")
+
+
+def _same(text: str) -> str:
+    return text
 
 
 class OutputEnv(Record):
@@ -32,7 +36,9 @@ class OutputEnv(Record):
     bodies larger than ``max_highlight_bytes`` are shown without syntax highlighting;
     ``color_256``: 256-colour escapes (else the 16 basic colours); ``max_render_bytes``:
     the most of one body shown on a terminal (``settings.render_limit``), past which one
-    line says how much was left out and how to get it.
+    line says how much was left out and how to get it.  ``redact`` masks every secret
+    the run knows of in what ``-v`` shows of an exchange (a server may echo or move a
+    credential where no name says it is one).
     """
 
     __slots__ = _FIELDS
@@ -51,6 +57,7 @@ class OutputEnv(Record):
         max_highlight_bytes: int = 1_000_000,
         color_256: bool = True,
         max_render_bytes: int = 4 * 1024 * 1024,
+        redact: Callable[[str], str] = _same,
     ) -> None:
         self.stdout = stdout
         self.stderr = stderr
@@ -62,6 +69,7 @@ class OutputEnv(Record):
         self.max_highlight_bytes = max_highlight_bytes
         self.color_256 = color_256
         self.max_render_bytes = max_render_bytes
+        self.redact = redact
 
     @classmethod
     def from_system(
@@ -75,6 +83,7 @@ class OutputEnv(Record):
         pager_setting: str | bool | None = None,
         max_highlight_bytes: int | None = None,
         max_render_bytes: int | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> OutputEnv:
         """The real terminal: ``sys.stdout``/``sys.stderr`` and ``os.environ`` by default.
 
@@ -117,6 +126,7 @@ class OutputEnv(Record):
             height=max(size.lines, 2),
             pager=pager,
             color_256=color_256,
+            redact=redact or _same,
         )
         if max_highlight_bytes is not None:
             found.max_highlight_bytes = max_highlight_bytes

@@ -237,6 +237,7 @@ def render_view(
             heads.append(request_head(spec, base_url, color=env.color and env.stdout_isatty,
                                       sent=response))
         heads.append(response_head(response, color=env.color and env.stdout_isatty))
+        heads = [env.redact(head) for head in heads]  # (a server may echo a credential)
     if not env.stdout_isatty:
         if heads:
             write_text(env.stderr, "\n".join(heads) + "\n")

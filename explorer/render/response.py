@@ -60,7 +60,7 @@ def render_response(
                     request_head(spec, base_url, color=False, sent=response)
                 )
             head.append(response_head(response, color=False))
-            write_text(env.stderr, "\n".join(head) + "\n")
+            write_text(env.stderr, env.redact("\n".join(head) + "\n"))
         stream_body(response, env.stdout)
         return
     from explorer.render import body as _body
@@ -85,6 +85,7 @@ def render_response(
             parts.insert(
                 0, request_head(spec, base_url, color=env.color, sent=response)
             )
+        parts = [env.redact(part) for part in parts]  # (a server may echo a credential)
         if shown:
             parts.append(shown)
         text = "\n".join(parts)
@@ -101,7 +102,7 @@ def _head_or_options(response: Response, method: str, env: OutputEnv) -> str:
     ``OPTIONS``: the status line and the ``Allow`` header, then any body."""
     if method == "HEAD":
         response.close()
-        return response_head(response, color=env.color)
+        return env.redact(response_head(response, color=env.color))
     line = status_line(response.status, response.reason, response.elapsed, color=env.color)
     allow = response.headers.get("Allow")
     lines = [line]
