@@ -38,7 +38,7 @@ def _part_type(item: FileField) -> str:
     """The part's Content-Type: the one given (a ``;type=``, a recorded one), checked,
     else the one its name suggests (a guess from a ``data:`` name is refused quietly)."""
     if item.mime:
-        if not _MEDIA_TYPE.fullmatch(item.mime):
+        if not isinstance(item.mime, str) or not _MEDIA_TYPE.fullmatch(item.mime):
             raise UsageError(f"{item.field}@: {ascii(item.mime)[:80]} is not a media type")
         return item.mime
     guessed = mimetypes.guess_type(item.name)[0]

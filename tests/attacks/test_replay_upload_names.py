@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from explorer.client import Client
 from explorer.sessions.format import read_session
 from explorer.sessions.replay import Replayer
@@ -54,9 +56,10 @@ def test_a_recorded_data_url_filename_cannot_inject_a_part_header(tmp_path):
     assert b"\r\nX-Injected" not in head, head
 
 
-def test_a_recorded_type_that_is_no_media_type_is_refused_and_nothing_is_sent(tmp_path):
+@pytest.mark.parametrize("kind", ["text/csv\r\nX-Injected: yes", ["a"], 7])
+def test_a_recorded_type_that_is_no_media_type_is_refused_and_nothing_is_sent(tmp_path, kind):
     with CaptureServer() as server:
-        path = _session(tmp_path, server.url, {"type": "text/csv\r\nX-Injected: yes"})
+        path = _session(tmp_path, server.url, {"type": kind})
         client = Client(server.url)
         try:
             report = Replayer(read_session(path), send=client.send, base_url=server.url).run()
