@@ -172,6 +172,25 @@ def size_text(count: int) -> str:
     return f"{count} bytes"
 
 
+def open_regular(path: Path | str) -> int:
+    """A descriptor of the regular file ``path``, for reading; a device, FIFO, socket
+    or directory raises (:class:`UnsafeFileError`, IsADirectoryError) before a byte is
+    read.  The open never blocks (``O_NONBLOCK``, which a FIFO would otherwise need;
+    it changes nothing for a regular file)."""
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "is a directory", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFileError("not a regular file", path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def read_bounded(path: Path | str, limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.
 
@@ -182,14 +201,9 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
     ``limit`` (checked on the open file, and again while reading, for a file that
     grows).  The open never blocks (``O_NONBLOCK``, which a FIFO would otherwise need).
     """
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags)
+    fd = open_regular(path)
     try:
         st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(21, "is a directory", str(path))
-        if not stat.S_ISREG(st.st_mode):
-            raise UnsafeFileError("not a regular file", path)
         if st.st_size > limit:
             raise UnsafeFileError(f"larger than {size_text(limit)}", path)
         chunks: list[bytes] = []

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.client.urls import without_userinfo
-from explorer.fileio import atomic_write, locked, make_private, read_bounded
+from explorer.fileio import atomic_write, locked, make_private, open_regular, read_bounded
 from explorer.hashing import sha256
 from explorer.record import Record
 from explorer.registry import Registry
@@ -222,7 +222,7 @@ class SpecStore:
     def open(cls, path: Path, token: str) -> SpecStore | None:
         """The store at ``path`` if it carries ``token`` (None otherwise)."""
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = open_regular(path)  # a FIFO there must not block
         except OSError:
             return None
         try:

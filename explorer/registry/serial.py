@@ -48,6 +48,8 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
+from explorer.fileio import open_regular
+
 MAGIC = b"explorer-index 3"
 _PAIR = struct.Struct("<QQ")
 _SECTIONS = ("routes", "entries", "nodes", "edges", "buckets", "names", "methods")
@@ -196,7 +198,7 @@ class IndexFile:
     @classmethod
     def open(cls, path: os.PathLike | str, token: str) -> IndexFile:
         """The index at ``path`` written under ``token``; ValueError (or OSError) else."""
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = open_regular(path)  # a FIFO there must not block
         try:
             buffer = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
         finally:

@@ -13,7 +13,8 @@ Both mask credentials unless ``--show-secrets``: the credential of an
 or form body at any depth, a ``user:password@`` in the URL, and every secret value the
 run knows of (``redact``).
 
-The curl line is built for pasting: every value is one ``shlex.quote``d word, so a
+The curl line is built for pasting: every value is one ``shlex.quote``d word (masked
+before it is quoted, never after: a secret's mask must not eat a quote), so a
 value from a session, a profile or a server (a path holding ``$(...)``, a header with
 a quote) is a literal, never code; form fields go as ``--form-string`` (curl reads no
 file for a value starting with ``@`` or ``<``); ``--globoff`` and ``--path-as-is``
@@ -92,13 +93,15 @@ def connection_words(client: Any, *, show_secrets: bool = False) -> list[str]:
 
 
 def _masked_password(url: str) -> str:
-    """``http://user:***@host:port`` for ``http://user:secret@host:port``."""
-    parts = urlsplit(url)
-    userinfo, at, host = parts.netloc.rpartition("@")
-    if not at or ":" not in userinfo:
+    """``http://user:***@host:port`` for ``http://user:secret@host:port``, and
+    ``http://***@host`` for a token alone; read off the text itself, up to its last
+    ``@`` (a password holding ``/`` or ``@`` is where no URL parser looks for it)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
         return url
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    userinfo, _, host = rest.rpartition("@")
+    user, colon, _password = userinfo.partition(":")
+    return f"{scheme}://{user}:***@{host}" if colon else f"{scheme}://***@{host}"
 
 
 def curl_command(
@@ -151,10 +154,11 @@ def curl_command(
             raise UsageError("--curl: the body is not text; it cannot go on a command "
                              "line") from exc
     words.append(url)
+    if not show_secrets:  # each word masked, then quoted: a mask never touches the quoting
+        words = [redact(w) for w in words]
     if any("\x00" in w for w in words):
         raise UsageError("--curl: a value holds a NUL character, which no shell word carries")
-    text = " ".join(shlex.quote(w) for w in words) + "\n"
-    return text if show_secrets else redact(text)
+    return " ".join(shlex.quote(w) for w in words) + "\n"
 
 
 def _wire(request: Any, show_secrets: bool):

@@ -87,3 +87,14 @@ def test_curl_goes_the_way_the_client_would():
                                          "--cert", "/certs/both.pem"]
     _, plain = built(spec)
     assert connection_words(plain) == []
+
+
+def test_curl_masks_a_proxy_password_no_url_parser_finds():
+    from explorer.render.preview import connection_words
+
+    for proxy, shown in (("http://bob:12/x@proxy:3128", "http://bob:***@proxy:3128"),
+                         ("http://TOKEN-only-9@proxy:1", "http://***@proxy:1"),
+                         ("http://a:b@c@proxy:2", "http://a:***@proxy:2")):
+        _, client = built(RequestSpec("GET", "/x"), proxy=proxy)
+        words = connection_words(client)
+        assert words[words.index("--proxy") + 1] == shown
