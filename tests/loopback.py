@@ -4,11 +4,15 @@ only need canned answers use explorer.client.transport.MockTransport instead).
 
     with serving(Handler) as server:          # a ThreadingHTTPServer on 127.0.0.1:0
         Client(server.url) ...                # https://... with tls=(cert, key)
+
+    server = RawServer(lambda target: (b"302 Found", [(b"Location", b"http://[/y")], b""))
+                                              # bytes no http.server would send
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import ssl
 import threading
 from collections.abc import Iterator
@@ -58,3 +62,46 @@ def serving(
     finally:
         server.shutdown()
         server.server_close()
+
+
+
+class RawServer:
+    """Answers every request with the raw bytes ``answer(target)`` gives, as
+    ``(status line, [(name, value)], body)``: headers a hostile server might send
+    (a Location that is no URL, cookies holding quotes) exactly as given.
+    ``targets`` keeps the request targets; :meth:`close` stops it."""
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.targets: list[str] = []
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                if not data:
+                    continue
+                target = data.split(b"\r\n", 1)[0].split(b" ")[1].decode("latin-1")
+                self.targets.append(target)
+                status, headers, body = self.answer(target)
+                head = b"HTTP/1.1 " + status + b"\r\n" + b"".join(
+                    name + b": " + value + b"\r\n" for name, value in headers)
+                conn.sendall(head + b"Content-Length: %d\r\nConnection: close\r\n\r\n"
+                             % len(body) + body)
+
+    def close(self) -> None:
+        self.sock.close()

@@ -9,54 +9,28 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
+
+from loopback import RawServer
 
 EXPLORER = str(Path(sys.executable).with_name("explorer"))
 
 
-class _CookieServer:
+def _cookie_server(body: bytes) -> RawServer:
     """Answers every request with ``body`` and two cookies a hostile server chose."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._loop, daemon=True).start()
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    b"Set-Cookie: a='http://; Path=/\r\n"
-                    b"Set-Cookie: b=zzzzzzz'; Path=/\r\n"
-                    b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(self.body)
-                    + self.body)
-
-    def close(self) -> None:
-        self.sock.close()
+    return RawServer(lambda target: (b"200 OK", [
+        (b"Content-Type", b"application/json"),
+        (b"Set-Cookie", b"a='http://; Path=/"),
+        (b"Set-Cookie", b"b=zzzzzzz'; Path=/"),
+    ], body))
 
 
 def test_a_server_cookie_cannot_unquote_the_curl_line(tmp_path):
     marker = tmp_path / "pwned"
     path = f"/x;touch$IFS{marker};zzzzzzz"
-    server = _CookieServer(json.dumps([{"method": "GET", "path": path}]).encode())
+    server = _cookie_server(json.dumps([{"method": "GET", "path": path}]).encode())
     home = tmp_path / "home"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
            "EXPLORER_HOME": str(home), "NO_PROXY": "*", "LANG": "C.UTF-8",

@@ -256,19 +256,22 @@ def test_a_form_urlencoded_request_body_is_redacted(tmp_path):
     assert _lines(path)[1]["request"]["body"] == {"text": "username=ada&password={{password}}"}
 
 
+def _login(server) -> str:
+    """The sandbox's Labstep login: its api_key."""
+    import requests
+
+    return requests.post(f"{server.url}/public-api/user/login",
+                         json={"username": server.username, "password": server.password},
+                         timeout=5).json()["api_key"]
+
+
 def test_a_secret_inside_an_uploaded_file_is_hidden_and_replay_fills_it_back(
     sandbox, fresh, tmp_path, replay_on
 ):
-    import requests
 
     from explorer.client import FileField, api_key
 
-    def login(server):
-        return requests.post(f"{server.url}/public-api/user/login",
-                             json={"username": server.username, "password": server.password},
-                             timeout=5).json()["api_key"]
-
-    key = login(sandbox)
+    key = _login(sandbox)
     secret_file = tmp_path / "config.txt"
     secret_file.write_text(f"apikey={key}\nplate=7\n")
     client = Client(sandbox.url, auth=api_key(key))
@@ -287,7 +290,7 @@ def test_a_secret_inside_an_uploaded_file_is_hidden_and_replay_fills_it_back(
     assert item["placeholders"] == ["api_key"]
     assert (tmp_path / item["file"]).read_text() == "apikey={{api_key}}\nplate=7\n"
 
-    fresh_key = login(fresh)
+    fresh_key = _login(fresh)
     report = replay_on(path, fresh, auth=api_key(fresh_key))
     assert report.passed, [f.describe() for r in report.results for f in r.failures]
     stored = [p for p in fresh.storage_dir.rglob("*") if p.is_file()]
@@ -303,12 +306,7 @@ def test_replay_gives_the_server_the_name_an_upload_was_recorded_under(
 
     from explorer.client import FileField, api_key
 
-    def login(server):
-        return requests.post(f"{server.url}/public-api/user/login",
-                             json={"username": server.username, "password": server.password},
-                             timeout=5).json()["api_key"]
-
-    key = login(sandbox)
+    key = _login(sandbox)
     named = tmp_path / "my plate (1).csv"
     named.write_text(f"key={key}\nwell,value\n")  # a secret inside: a temporary copy
     client = Client(sandbox.url, auth=api_key(key))
@@ -327,7 +325,7 @@ def test_replay_gives_the_server_the_name_an_upload_was_recorded_under(
     assert item["filename"] == "my plate (1).csv"
     assert item["file"].endswith("/my_plate_1_.csv")
 
-    fresh_key = login(fresh)
+    fresh_key = _login(fresh)
     report = replay_on(path, fresh, auth=api_key(fresh_key))
     assert report.passed, [f.describe() for r in report.results for f in r.failures]
     stored = requests.get(f"{fresh.url}/api/generic/file/1", headers={"apikey": fresh_key},
