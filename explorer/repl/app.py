@@ -190,6 +190,8 @@ class ShellApp:
         self._invalidate()
         if completer is not None:
             _start_warming(completer)
+        if self.interactive and self.session is not None:
+            _warm_keys(self.session.app)
 
     def _warm_up(self, _app=None) -> None:
         if self._warming:
@@ -695,6 +697,50 @@ def _waiting_completer(app: ShellApp):
             yield from answer
 
     return ThreadedCompleter(Waiting())
+
+
+#: the keys whose bindings are looked up ahead (prompt_toolkit's names of Tab, Shift-Tab,
+#: the arrows, Enter...): prompt_toolkit finds a key's bindings by going through all of
+#: them (about 500, with its vi mode's) the first time the key is pressed
+WARM_KEYS = (
+    "ControlI", "BackTab", "Down", "Up", "Right", "Left", "ControlM", "ControlJ",
+    "ControlH", "Escape", "ControlSpace", "ControlC", "ControlD", "ControlU", "ControlW",
+    "Delete", "Home", "End",
+)
+
+
+def _warm_keys(app, done=None) -> None:
+    """Look up the bindings of :data:`WARM_KEYS` in ``app``'s event loop, a key per turn
+    of it (a key pressed meanwhile is handled first), so the first Tab of a session
+    costs what every later one does; then call ``done`` (there).  Only a cache is
+    filled: whatever goes wrong here is left to the first keystroke to find again
+    (``done`` is called all the same)."""
+    loop = app.loop
+    if loop is None or loop.is_closed():
+        return
+    from prompt_toolkit.keys import Keys
+
+    # (the key processor's own registry, whose lookups it caches: no public name)
+    bindings = getattr(app.key_processor, "_bindings", None)
+    if bindings is None:
+        return
+    keys = [getattr(Keys, name) for name in WARM_KEYS if hasattr(Keys, name)]
+
+    def look_up(index: int) -> None:
+        if app.is_running:
+            try:
+                bindings.get_bindings_for_keys((keys[index],))
+                bindings.get_bindings_starting_with_keys((keys[index],))
+            except Exception:
+                pass  # (stops here)
+            else:
+                if index + 1 < len(keys):
+                    loop.call_soon(look_up, index + 1)
+                    return
+        if done is not None:
+            done()
+
+    loop.call_soon_threadsafe(look_up, 0)
 
 
 def _start_warming(completer) -> None:

@@ -48,3 +48,63 @@ def test_cached_spec_routes_complete_a_command_without_spec_data_or_http(tmp_pat
     loaded = set(report["modules"])
     assert "explorer.spec" not in loaded  # the command's method and path: its index row
     assert not ({"requests", "urllib3", "http.cookiejar"} & loaded)  # nothing to send yet
+
+
+# -- the keys' bindings, looked up ahead of the first keystroke ---------------------------
+
+
+def _prompt_with_warm_keys(fail_first=False):
+    """A real PromptSession on a pipe: ``_warm_keys`` runs once it is drawn, and when it
+    says it is done, a line is typed.  Returns (the line read, the keys the warm-up
+    looked up, in order)."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from explorer.repl.app import _warm_keys
+
+    warmed = []
+    with create_pipe_input() as pipe:
+        session = PromptSession(input=pipe, output=DummyOutput())
+        app = session.app
+        registry = app.key_processor._bindings
+        real = registry.get_bindings_for_keys
+        warming = True
+
+        def spy(keys):
+            if warming:
+                warmed.append(keys[0])
+                if fail_first:
+                    raise RuntimeError("a registry that breaks")
+            return real(keys)
+
+        def done():
+            nonlocal warming
+            warming = False
+            pipe.send_text("typed\r")
+
+        registry.get_bindings_for_keys = spy
+        app.pre_run_callables.append(lambda: _warm_keys(app, done))
+        line = session.prompt("> ")
+    return line, warmed
+
+
+def test_warm_keys_looks_up_tab_and_the_editing_keys_before_they_are_pressed():
+    from prompt_toolkit.keys import Keys
+
+    from explorer.repl.app import WARM_KEYS
+
+    line, warmed = _prompt_with_warm_keys()
+    assert line == "typed"
+    # every name is one of prompt_toolkit's (a str is cached apart from its Keys member)
+    assert warmed == [getattr(Keys, name) for name in WARM_KEYS]
+    assert all(type(key) is Keys for key in warmed)  # ("c-i" == Keys.ControlI, too)
+    assert Keys.ControlI in warmed and Keys.BackTab in warmed
+
+
+def test_warm_keys_failing_stops_and_leaves_the_prompt_working():
+    from prompt_toolkit.keys import Keys
+
+    line, warmed = _prompt_with_warm_keys(fail_first=True)
+    assert warmed == [Keys.ControlI]  # stopped at its first failure, and said done
+    assert line == "typed"  # the prompt reads its line as ever
