@@ -3,7 +3,7 @@
 The shell is three parts, each with one job: this prompt loop (:class:`ShellApp`), the
 route watcher (:mod:`.watcher`: refetch on a miss, the check after an unknown write,
 the periodic check) and the script runner (:mod:`.script`: a file of shell lines, no
-prompt).  What each line does is :mod:`.commands`.
+prompt).  What each line does is :mod:`.commands`; what each key does, :mod:`.keys`.
 
 * Routes the discovery cache answers alone (a stat and its small index: no request,
   no parse) are loaded before the first prompt, so they complete as it appears.
@@ -49,7 +49,6 @@ from explorer.client.headers import layered, present
 from explorer.client.urls import display_netloc, display_url
 from explorer.errors import EXIT_OK
 from explorer.render.text import one_line, terminal_safe
-from explorer.repl.line import is_complete
 from explorer.repl.state import ShellState
 from explorer.repl.watcher import RouteWatcher
 
@@ -191,7 +190,9 @@ class ShellApp:
         if completer is not None:
             _start_warming(completer)
         if self.interactive and self.session is not None:
-            _warm_keys(self.session.app)
+            from explorer.repl import keys
+
+            keys.warm(self.session.app)
 
     def _warm_up(self, _app=None) -> None:
         if self._warming:
@@ -496,16 +497,10 @@ class ShellApp:
         return str(path)
 
     def _make_session(self):
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
-        from prompt_toolkit.completion import DynamicCompleter
         from prompt_toolkit.history import InMemoryHistory
-        from prompt_toolkit.key_binding import KeyBindings
-        from prompt_toolkit.shortcuts import CompleteStyle
-        from prompt_toolkit.styles import Style
 
+        from explorer.repl import keys
         from explorer.repl.history import ScrubbedFileHistory
-        from explorer.repl.style import STYLE
 
         if self.context.config.settings.history:
             try:
@@ -518,28 +513,24 @@ class ShellApp:
         else:
             history = InMemoryHistory()
 
-        bindings = KeyBindings()
+        with keys.without_vi_mode():
+            session = self._prompt_session(history)
+        self._waiting = _waiting_completer(self)
+        session.app.after_render += self._warm_up
+        session.app.after_render += self._after_render
+        return session
 
-        # Ctrl-J too: a line typed ahead while a request runs reaches us through the
-        # terminal's cooked mode, which turns its Enter into a line feed.
-        @bindings.add("enter")
-        @bindings.add("c-j")
-        def _enter(event) -> None:
-            buffer = event.current_buffer
-            state = buffer.complete_state
-            if state is not None and state.current_completion is not None:
-                buffer.apply_completion(state.current_completion)
-                return
-            if is_complete(buffer.text):
-                buffer.validate_and_handle()
-            else:
-                buffer.insert_text("\n")
+    def _prompt_session(self, history):
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+        from prompt_toolkit.completion import DynamicCompleter
+        from prompt_toolkit.shortcuts import CompleteStyle
+        from prompt_toolkit.styles import Style
 
-        @bindings.add("escape", "enter")
-        def _newline(event) -> None:
-            event.current_buffer.insert_text("\n")
+        from explorer.repl.keys import shell_bindings
+        from explorer.repl.style import STYLE
 
-        session = PromptSession(
+        return PromptSession(
             message=self._message,
             history=history,
             auto_suggest=AutoSuggestFromHistory(),
@@ -549,17 +540,13 @@ class ShellApp:
             lexer=self._lexer,
             style=Style.from_dict(STYLE),
             bottom_toolbar=self._toolbar,
-            key_bindings=bindings,
+            key_bindings=shell_bindings(),
             multiline=True,
             prompt_continuation=lambda width, line, wrap: "." * max(width - 1, 0) + " ",
             enable_open_in_editor=True,
             mouse_support=False,
             reserve_space_for_menu=6,
         )
-        self._waiting = _waiting_completer(self)
-        session.app.after_render += self._warm_up
-        session.app.after_render += self._after_render
-        return session
 
     def _ask(self, question: str) -> bool:
         from prompt_toolkit import prompt
@@ -697,50 +684,6 @@ def _waiting_completer(app: ShellApp):
             yield from answer
 
     return ThreadedCompleter(Waiting())
-
-
-#: the keys whose bindings are looked up ahead (prompt_toolkit's names of Tab, Shift-Tab,
-#: the arrows, Enter...): prompt_toolkit finds a key's bindings by going through all of
-#: them (about 500, with its vi mode's) the first time the key is pressed
-WARM_KEYS = (
-    "ControlI", "BackTab", "Down", "Up", "Right", "Left", "ControlM", "ControlJ",
-    "ControlH", "Escape", "ControlSpace", "ControlC", "ControlD", "ControlU", "ControlW",
-    "Delete", "Home", "End",
-)
-
-
-def _warm_keys(app, done=None) -> None:
-    """Look up the bindings of :data:`WARM_KEYS` in ``app``'s event loop, a key per turn
-    of it (a key pressed meanwhile is handled first), so the first Tab of a session
-    costs what every later one does; then call ``done`` (there).  Only a cache is
-    filled: whatever goes wrong here is left to the first keystroke to find again
-    (``done`` is called all the same)."""
-    loop = app.loop
-    if loop is None or loop.is_closed():
-        return
-    from prompt_toolkit.keys import Keys
-
-    # (the key processor's own registry, whose lookups it caches: no public name)
-    bindings = getattr(app.key_processor, "_bindings", None)
-    if bindings is None:
-        return
-    keys = [getattr(Keys, name) for name in WARM_KEYS if hasattr(Keys, name)]
-
-    def look_up(index: int) -> None:
-        if app.is_running:
-            try:
-                bindings.get_bindings_for_keys((keys[index],))
-                bindings.get_bindings_starting_with_keys((keys[index],))
-            except Exception:
-                pass  # (stops here)
-            else:
-                if index + 1 < len(keys):
-                    loop.call_soon(look_up, index + 1)
-                    return
-        if done is not None:
-            done()
-
-    loop.call_soon_threadsafe(look_up, 0)
 
 
 def _start_warming(completer) -> None:

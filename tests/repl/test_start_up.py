@@ -54,14 +54,14 @@ def test_cached_spec_routes_complete_a_command_without_spec_data_or_http(tmp_pat
 
 
 def _prompt_with_warm_keys(fail_first=False):
-    """A real PromptSession on a pipe: ``_warm_keys`` runs once it is drawn, and when it
+    """A real PromptSession on a pipe: ``keys.warm`` runs once it is drawn, and when it
     says it is done, a line is typed.  Returns (the line read, the keys the warm-up
     looked up, in order)."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from explorer.repl.app import _warm_keys
+    from explorer.repl.keys import warm
 
     warmed = []
     with create_pipe_input() as pipe:
@@ -84,7 +84,7 @@ def _prompt_with_warm_keys(fail_first=False):
             pipe.send_text("typed\r")
 
         registry.get_bindings_for_keys = spy
-        app.pre_run_callables.append(lambda: _warm_keys(app, done))
+        app.pre_run_callables.append(lambda: warm(app, done))
         line = session.prompt("> ")
     return line, warmed
 
@@ -92,7 +92,7 @@ def _prompt_with_warm_keys(fail_first=False):
 def test_warm_keys_looks_up_tab_and_the_editing_keys_before_they_are_pressed():
     from prompt_toolkit.keys import Keys
 
-    from explorer.repl.app import WARM_KEYS
+    from explorer.repl.keys import WARM_KEYS
 
     line, warmed = _prompt_with_warm_keys()
     assert line == "typed"
