@@ -118,10 +118,10 @@ def _variables(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _session(context, path: str):
+def _session(context, path: str, *, defer_answers: bool = False):
     from explorer.sessions.format import read_session
 
-    session = read_session(path)
+    session = read_session(path, defer_answers=defer_answers)
     for warning in session.warnings:
         context.warn(warning)
     return session
@@ -162,7 +162,9 @@ def replay(context, options) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        session = _session(context, options.file)
+        # (the recorded answers are read when a check needs them: an answer of the
+        # same bytes never does)
+        session = _session(context, options.file, defer_answers=True)
         if thawed:
             # The session (a few million lists, dicts and strings, no cycles) is set
             # aside from the cyclic collector before it runs again: else its first

@@ -205,10 +205,15 @@ def make_header(
     }
 
 
+#: a recorded JSON answer not read yet (``read_session(..., defer_answers=True)``):
+#: :attr:`Exchange.response_json` reads it from :attr:`Exchange.response_text`
+_UNREAD = object()
+
+
 class Exchange:
     """One recorded exchange (a parsed line), with readable accessors."""
 
-    __slots__ = ("line", "raw", "response_text")
+    __slots__ = ("line", "raw", "response_text", "where")
 
     def __init__(self, raw: dict[str, Any], *, line: int = 0,
                  response_text: bytes | None = None) -> None:
@@ -217,6 +222,8 @@ class Exchange:
         #: the exact JSON text in the session line that :attr:`response_json` was read
         #: from (None when not known): an answer of these same bytes is that value
         self.response_text = response_text
+        #: ``FILE:LINE``, for what a deferred answer's reading finds wrong
+        self.where = ""
 
     @property
     def step(self) -> int:
@@ -265,11 +272,30 @@ class Exchange:
 
     @property
     def response_json(self) -> Any:
-        """The recorded JSON response body, or :data:`MISSING` when it was not JSON."""
+        """The recorded JSON response body, or :data:`MISSING` when it was not JSON.
+        A deferred answer is read here, the first time (a :class:`SessionError` when
+        its text is not one JSON value)."""
         body = self.response.get("body")
         if isinstance(body, dict) and "json" in body:
-            return body["json"]
+            value = body["json"]
+            if value is _UNREAD:
+                value = body["json"] = self._read_answer()
+            return value
         return _MISSING
+
+    @property
+    def answer_unread(self) -> bool:
+        """Whether the recorded answer is deferred and not read yet (its text alone is
+        known: :attr:`response_text`)."""
+        body = self.response.get("body")
+        return isinstance(body, dict) and body.get("json") is _UNREAD
+
+    def _read_answer(self) -> Any:
+        try:
+            return json.loads(self.response_text or b"")
+        except (ValueError, RecursionError) as exc:
+            raise SessionError(f"{self.where}: the recorded answer is not JSON "
+                               f"({str(exc).splitlines()[0][:100]})") from exc
 
     @property
     def route_path(self) -> str | None:
@@ -434,12 +460,17 @@ def _check_body(body: Any, where: str) -> None:
             raise SessionError(f"{where}: multipart needs fields (strings) and files (objects)")
 
 
-def read_session(path: str | Path) -> Session:
+def read_session(path: str | Path, *, defer_answers: bool = False) -> Session:
     """Read and check a session file.
 
     A last line without its newline that does not parse is the exchange a crash cut
     off: it is skipped with a warning.  Any other bad line is a :class:`SessionError`
     naming the file and the line.
+
+    ``defer_answers`` (replay): a recorded JSON answer laid out as the recorder writes
+    it is kept as its text and read when :attr:`Exchange.response_json` is first asked
+    for; an answer of the very same bytes never needs reading (most of reading a
+    session is reading its answers).  The rest of each line is read and checked here.
     """
     path = Path(path)
     try:
@@ -450,23 +481,23 @@ def read_session(path: str | Path) -> Session:
         raise SessionError(f"{path}: is a directory, not a session file") from exc
     except OSError as exc:
         raise SessionError(f"{path}: cannot read: {exc.strerror}") from exc
-    return parse_session(data, path=path)
+    return parse_session(data, path=path, defer_answers=defer_answers)
 
 
-def parse_session(data: bytes, *, path: Path) -> Session:
+def parse_session(data: bytes, *, path: Path, defer_answers: bool = False) -> Session:
     # Parsing makes a few million lists, dicts and strings and no cycles; with the
     # cyclic collector on, it rescans them all again and again (more than half of the
     # time for a 15 MB session).  Reference counting frees them as usual.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_session(data, path=path)
+        return _parse_session(data, path=path, defer=defer_answers)
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_session(data: bytes, *, path: Path) -> Session:
+def _parse_session(data: bytes, *, path: Path, defer: bool = False) -> Session:
     nonce = "explorer-answer-" + os.urandom(16).hex()
     lines = data.split(b"\n")
     torn = lines.pop() if lines else b""  # after the last newline: empty, or a torn line
@@ -476,7 +507,7 @@ def _parse_session(data: bytes, *, path: Path) -> Session:
         if not line.strip():
             continue
         within = text_within(line, _LINE_DEPTH)
-        split = _split_answer(line, nonce) if within else None
+        split = _split_answer(line, nonce, defer=defer) if within else None
         if split is not None:
             value, answer = split
         else:
@@ -503,9 +534,11 @@ def _parse_session(data: bytes, *, path: Path) -> Session:
     header = check_header(first, f"{path}:{number}")
     exchanges = []
     for number, obj, answer in parsed[1:]:
-        exchange = _check_exchange(obj, f"{path}:{number}")
+        where = f"{path}:{number}"
+        exchange = _check_exchange(obj, where)
         exchange.line = number
         exchange.response_text = answer
+        exchange.where = where
         exchanges.append(exchange)
     return Session(path, header, exchanges, warnings)
 
@@ -516,7 +549,7 @@ _ANSWER_MARK = b'"body":{"json":'
 _AFTER_ANSWER = b'},"duration_ms":'
 
 
-def _split_answer(line: bytes, nonce: str) -> tuple[Any, bytes] | None:
+def _split_answer(line: bytes, nonce: str, *, defer: bool = False) -> tuple[Any, bytes] | None:
     """The value of ``line`` and the exact text of its recorded JSON answer, parsed
     apart (no more work than parsing the line); None when the line is not laid out as
     the recorder writes it, or holds ``NaN``/``Infinity`` there (a NaN is unequal to
@@ -525,7 +558,8 @@ def _split_answer(line: bytes, nonce: str) -> tuple[Any, bytes] | None:
     The answer's text is cut out and ``"<nonce>"`` put in its place: when that line
     parses with the nonce (random, never in a file) as ``response.body.json``, the text
     cut out stood exactly there, so the line is the value with the answer's value put
-    back, as one parse of the whole line would have given it."""
+    back, as one parse of the whole line would have given it.  ``defer``: the answer's
+    text is not read; :data:`_UNREAD` stands in its place."""
     response = line.find(_RESPONSE_MARK)
     if response < 0:
         return None
@@ -539,7 +573,7 @@ def _split_answer(line: bytes, nonce: str) -> tuple[Any, bytes] | None:
         return None
     try:
         value = json.loads(line[:start] + b'"' + nonce.encode() + b'"' + line[end:])
-        answer = json.loads(text)
+        answer = _UNREAD if defer else json.loads(text)
         body = value["response"]["body"]
     except (ValueError, RecursionError, TypeError, KeyError, IndexError):
         return None

@@ -132,7 +132,7 @@ def replay(path: Path, server, *, auth=None, variables=None, volatile=(), only_s
     client = Client(server.url, auth=auth)
     try:
         return Replayer(
-            read_session(path),
+            read_session(path, defer_answers=True),  # as ``explorer replay`` reads it
             send=client.send,
             base_url=server.url,
             variables=variables,
