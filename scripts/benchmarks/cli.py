@@ -128,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             timings[name] = time.perf_counter() - t0
             for row in got:
-                _log(f"{row.label}: {report.fmt(row.measured, row.unit)} {row.status}")
+                by_round = row.details.get("rounds")
+                said = (f" (round by round: {by_round['median_ratio']:.2f}x, explorer "
+                        f"faster in {by_round['faster']} of {by_round['of']})"
+                        if by_round else "")
+                _log(f"{row.label}: {report.fmt(row.measured, row.unit)} {row.status}{said}")
             rows.extend(got)
     finally:
         ws.close()

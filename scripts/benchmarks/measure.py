@@ -31,6 +31,22 @@ def median(values: Sequence[float]) -> float:
     return (ordered[mid - 1] + ordered[mid]) / 2
 
 
+def rounds(ours: Sequence[float], floor: Sequence[float], *,
+           throughput: bool = False) -> dict[str, float]:
+    """The figure round by round, from :func:`interleave`'s times (the i-th of each
+    variant is from the same round): the median of the per-round ratios (``throughput``:
+    the floor's time over ours, as a throughput's ratio is), and in how many rounds ours
+    took less time.  Reported beside the ratio of the medians (the budget's): when the
+    machine's speed drifts from round to round, the two variants of one round saw the
+    same machine."""
+    pairs = list(zip(ours, floor, strict=True))
+    return {
+        "median_ratio": median([b / a if throughput else a / b for a, b in pairs]),
+        "faster": sum(a < b for a, b in pairs),
+        "of": len(pairs),
+    }
+
+
 def percentile(values: Sequence[float], p: float) -> float:
     """The ``p``-th percentile (0-100), linear between closest ranks."""
     ordered = sorted(values)
