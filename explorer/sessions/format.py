@@ -468,9 +468,11 @@ def read_session(path: str | Path, *, defer_answers: bool = False) -> Session:
     naming the file and the line.
 
     ``defer_answers`` (replay): a recorded JSON answer laid out as the recorder writes
-    it is kept as its text and read when :attr:`Exchange.response_json` is first asked
-    for; an answer of the very same bytes never needs reading (most of reading a
-    session is reading its answers).  The rest of each line is read and checked here.
+    it is kept as its text, and its value made when :attr:`Exchange.response_json` is
+    first asked for: an answer of the very same bytes never needs it (making the
+    values was most of reading a session).  Each distinct text is still checked here to
+    be one JSON value, so the file reads as a whole read would read it, or is refused
+    the same way; the rest of each line is read and checked as ever.
     """
     path = Path(path)
     try:
@@ -503,11 +505,14 @@ def _parse_session(data: bytes, *, path: Path, defer: bool = False) -> Session:
     torn = lines.pop() if lines else b""  # after the last newline: empty, or a torn line
     warnings: list[str] = []
     parsed: list[tuple[int, Any]] = []
+    #: deferring: each answer text found to be one JSON value (or not), read once
+    known: dict[bytes, bool] | None = {} if defer else None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         within = text_within(line, _LINE_DEPTH)
-        split = _split_answer(line, nonce, defer=defer) if within else None
+        # (the header line holds no answer: it is read whole, whatever it says)
+        split = _split_answer(line, nonce, known) if within and parsed else None
         if split is not None:
             value, answer = split
         else:
@@ -549,7 +554,8 @@ _ANSWER_MARK = b'"body":{"json":'
 _AFTER_ANSWER = b'},"duration_ms":'
 
 
-def _split_answer(line: bytes, nonce: str, *, defer: bool = False) -> tuple[Any, bytes] | None:
+def _split_answer(line: bytes, nonce: str,
+                  known: dict[bytes, bool] | None = None) -> tuple[Any, bytes] | None:
     """The value of ``line`` and the exact text of its recorded JSON answer, parsed
     apart (no more work than parsing the line); None when the line is not laid out as
     the recorder writes it, or holds ``NaN``/``Infinity`` there (a NaN is unequal to
@@ -558,8 +564,13 @@ def _split_answer(line: bytes, nonce: str, *, defer: bool = False) -> tuple[Any,
     The answer's text is cut out and ``"<nonce>"`` put in its place: when that line
     parses with the nonce (random, never in a file) as ``response.body.json``, the text
     cut out stood exactly there, so the line is the value with the answer's value put
-    back, as one parse of the whole line would have given it.  ``defer``: the answer's
-    text is not read; :data:`_UNREAD` stands in its place."""
+    back, as one parse of the whole line would have given it.
+
+    ``known`` (deferring): :data:`_UNREAD` stands in the answer's place, its value
+    thrown away.  The text is still parsed, once for each distinct text (``known``
+    remembers which were one JSON value): that is what makes the line read as the
+    whole line reads, the request and all (a text that closes the answer and repeats
+    ``"request"`` after it is not one JSON value, and the line is read whole)."""
     response = line.find(_RESPONSE_MARK)
     if response < 0:
         return None
@@ -573,7 +584,12 @@ def _split_answer(line: bytes, nonce: str, *, defer: bool = False) -> tuple[Any,
         return None
     try:
         value = json.loads(line[:start] + b'"' + nonce.encode() + b'"' + line[end:])
-        answer = _UNREAD if defer else json.loads(text)
+        if known is None:
+            answer = json.loads(text)
+        elif _one_value(text, known):
+            answer = _UNREAD
+        else:
+            return None
         body = value["response"]["body"]
     except (ValueError, RecursionError, TypeError, KeyError, IndexError):
         return None
@@ -584,6 +600,19 @@ def _split_answer(line: bytes, nonce: str, *, defer: bool = False) -> tuple[Any,
         return None
     body["json"] = answer
     return value, text
+
+
+def _one_value(text: bytes, known: dict[bytes, bool]) -> bool:
+    """Whether ``text`` parses as one JSON value, parsed only the first time it is seen."""
+    one = known.get(text)
+    if one is None:
+        try:
+            json.loads(text)
+            one = True
+        except (ValueError, RecursionError):
+            one = False
+        known[text] = one
+    return one
 
 
 class _NotJSONNumber(ValueError):

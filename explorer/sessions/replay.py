@@ -379,6 +379,8 @@ class Replayer:
                 recorded = exchange.response_json if self.only_safe else MISSING
             except SessionError as exc:  # a deferred recorded answer that is not JSON
                 self._error(result, str(exc), time.perf_counter())
+                if self.progress is not None:
+                    self.progress(index, total)
                 continue
             if self.only_safe and exchange.method not in SAFE_METHODS:
                 result.result = "skipped"
