@@ -23,6 +23,14 @@ def _env(home: Path) -> dict[str, str]:
             "EXPLORER_PAGER": ""}  # fmt: skip
 
 
+def _verbose_get(tmp_path, url: str):
+    """``explorer -v get-r`` on ``url`` with the query-key spec and the user's key."""
+    return subprocess.run(
+        [EXPLORER, "-v", "--url", url, "--spec", str(_spec(tmp_path)), f"--token={KEY}",
+         "get-r"],
+        capture_output=True, env=_env(tmp_path), cwd=tmp_path, timeout=60)
+
+
 def _spec(tmp_path) -> Path:
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps({
@@ -63,10 +71,7 @@ def test_verbose_after_a_cross_origin_redirect_does_not_print_the_key(tmp_path):
 
     server = RawServer(first)
     try:
-        result = subprocess.run(
-            [EXPLORER, "-v", "--url", server.url, "--spec", str(_spec(tmp_path)),
-             f"--token={KEY}", "get-r"],
-            capture_output=True, env=_env(tmp_path), cwd=tmp_path, timeout=60)
+        result = _verbose_get(tmp_path, server.url)
     finally:
         server.close()
         other.close()
@@ -81,10 +86,7 @@ def test_verbose_does_not_print_the_key_a_response_header_echoes(tmp_path):
                                               (b"X-Request-Target", target.encode())],
                                   b"{}"))
     try:
-        result = subprocess.run(
-            [EXPLORER, "-v", "--url", server.url, "--spec", str(_spec(tmp_path)),
-             f"--token={KEY}", "get-r"],
-            capture_output=True, env=_env(tmp_path), cwd=tmp_path, timeout=60)
+        result = _verbose_get(tmp_path, server.url)
     finally:
         server.close()
     assert result.returncode == 0, result.stderr

@@ -378,7 +378,8 @@ def _async_texts(completer, line):
     return asyncio.run(collect())
 
 
-def test_what_memory_answers_is_answered_in_the_event_loop(completer, monkeypatch):
+def _completing_threads(monkeypatch) -> list:
+    """The threads ``ShellCompleter.get_completions`` runs in, from now on."""
     import threading
 
     from explorer.repl import completer as module
@@ -391,6 +392,13 @@ def test_what_memory_answers_is_answered_in_the_event_loop(completer, monkeypatc
         yield from real(self, document, event)
 
     monkeypatch.setattr(module.ShellCompleter, "get_completions", spy)
+    return threads
+
+
+def test_what_memory_answers_is_answered_in_the_event_loop(completer, monkeypatch):
+    import threading
+
+    threads = _completing_threads(monkeypatch)
     assert completer._at_once("instr")  # command words
     assert completer._at_once("get /public/v1/")  # a directory of literals only
     assert _async_texts(completer, "get /public/v1/instr") == ["instruments"]
@@ -402,17 +410,8 @@ def test_ids_are_answered_in_a_thread_as_they_may_wait_for_a_prefetch(
 ):
     import threading
 
-    from explorer.repl import completer as module
-
     teach(learned)
-    threads = []
-    real = module.ShellCompleter.get_completions
-
-    def spy(self, document, event):
-        threads.append(threading.current_thread())
-        yield from real(self, document, event)
-
-    monkeypatch.setattr(module.ShellCompleter, "get_completions", spy)
+    threads = _completing_threads(monkeypatch)
     line = f"get {INSTRUMENTS}/"
     assert not completer._at_once(line)  # a parameter segment: ids
     assert _async_texts(completer, line) == texts(completer, line)
